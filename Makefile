@@ -1,0 +1,42 @@
+# Two commands do everything: `make run` (the app) and `make test` (the suite).
+# Both set up what is missing and redo nothing that is already in place.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test setup models lint bench clean
+
+run: models
+	$(BIN)/streamlit run app.py
+
+test: models
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/pytest
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml scripts/setup-system.sh
+	bash scripts/setup-system.sh
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -c "import cv2, mediapipe" || (bash scripts/setup-system.sh --force && $(BIN)/python -c "import cv2, mediapipe")
+	touch $(STAMP)
+
+# Installs (or verifies, in well under a second when cached) the default models.
+models: $(STAMP)
+	$(BIN)/posecheck models install full lite
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+bench: models
+	$(BIN)/posecheck bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""posecheck: posture and foot-alignment screening from photos and a webcam."""
