@@ -141,7 +141,8 @@ class Pose:
             x to the right, y down. Index with ``Landmark``: ``pose.xy[Landmark.LEFT_KNEE]``.
         z: (33,) float64, MediaPipe's relative depth: same scale as normalised x, origin at the hip
             midpoint, smaller is nearer the camera. Rough; not used for measures.
-        visibility: (33,) float64 in [0, 1], how likely the point is visible (not occluded, in frame).
+        visibility: (33,) float64 in [0, 1], how likely the point is visible
+            (not occluded, in frame).
         presence: (33,) float64 in [0, 1], how likely the point is in the frame at all.
         world: (33, 3) float64 metres, origin between the hips (MediaPipe world landmarks), or None.
         image_size: (width, height) of the original image in pixels.
@@ -163,7 +164,9 @@ class Pose:
             _check_shape("world", self.world, (NUM_LANDMARKS, 3))
         width, height = self.image_size
         if width <= 0 or height <= 0:
-            raise ValueError(f"Pose.image_size: expected positive (width, height), got {self.image_size}")
+            raise ValueError(
+                f"Pose.image_size: expected positive (width, height), got {self.image_size}"
+            )
 
     def is_visible(self, landmark: Landmark, threshold: float = VISIBILITY_THRESHOLD) -> bool:
         """True when the landmark is visible and lies inside the image."""
@@ -200,7 +203,8 @@ class Detection:
             raise ValueError("Detection.people: expected at least one pose, got none")
         if not 0 <= self.subject_index < len(self.people):
             raise ValueError(
-                f"Detection.subject_index: expected 0..{len(self.people) - 1}, got {self.subject_index}"
+                f"Detection.subject_index: expected 0..{len(self.people) - 1}, "
+                f"got {self.subject_index}"
             )
 
     @property

@@ -1,0 +1,244 @@
+"""The MediaPipe adapter: an RGB image or video frame in, a Detection (or None) out.
+
+MediaPipe is asked for several poses, because with one it sometimes returns a bystander; the subject
+is then chosen here (the largest, most complete, most central person).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal
+
+import numpy as np
+
+from posecheck.types import (
+    NUM_LANDMARKS,
+    VISIBILITY_THRESHOLD,
+    Detection,
+    FloatArray,
+    ModelError,
+    ModelName,
+    Pose,
+)
+
+Mode = Literal["image", "video"]
+
+
+@dataclass(frozen=True)
+class EstimatorSettings:
+    """How the landmarker is configured. The defaults suit standing people in photos."""
+
+    max_people: int = 4
+    min_detection_confidence: float = 0.5
+    min_presence_confidence: float = 0.5
+    min_tracking_confidence: float = 0.5
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.max_people <= 10:
+            raise ValueError(f"max_people: expected 1..10, got {self.max_people}")
+
+
+class PoseEstimator:
+    """A loaded MediaPipe PoseLandmarker. Create once, reuse for many images or frames.
+
+    ``mode="image"`` treats every call independently (photos); ``mode="video"`` tracks the person
+    from frame to frame and needs strictly increasing timestamps.
+    """
+
+    def __init__(
+        self,
+        model_file: Path,
+        *,
+        mode: Mode = "image",
+        settings: EstimatorSettings | None = None,
+        model_name: str = "custom",
+    ) -> None:
+        self.mode: Mode = mode
+        self.model_name = model_name
+        self.settings = settings or EstimatorSettings()
+        self._landmarker = create_landmarker(model_file, mode, self.settings)
+        self._last_timestamp_ms = -1
+
+    @classmethod
+    def open(
+        cls,
+        model: ModelName | str = ModelName.FULL,
+        *,
+        mode: Mode = "image",
+        settings: EstimatorSettings | None = None,
+    ) -> PoseEstimator:
+        """Load an installed model by name (``lite``, ``full``, ``heavy``); no network."""
+        from posecheck.models import model_path
+
+        name = _model_name(model)
+        return cls(model_path(name), mode=mode, settings=settings, model_name=name.value)
+
+    def detect(
+        self,
+        rgb: np.ndarray,
+        *,
+        scale: float = 1.0,
+        image_size: tuple[int, int] | None = None,
+        timestamp_ms: int | None = None,
+    ) -> Detection | None:
+        """Find people in an RGB uint8 image.
+
+        ``rgb`` may be a downscaled working copy of the original: ``scale`` is its pixels per
+        original pixel and ``image_size`` the original (width, height), so that landmarks come
+        back in original-image pixels. In video mode ``timestamp_ms`` is required and must increase.
+        """
+        if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
+            raise ValueError(
+                f"detect: expected an (H, W, 3) uint8 RGB array, got {rgb.shape} {rgb.dtype}"
+            )
+        height, width = rgb.shape[:2]
+        size = image_size or (round(width / scale), round(height / scale))
+        result = self._run(rgb, timestamp_ms)
+        people = tuple(
+            _to_pose(landmarks, world, (width, height), scale, size)
+            for landmarks, world in zip(
+                result.pose_landmarks,
+                _world_or_none(result, len(result.pose_landmarks)),
+                strict=True,
+            )
+        )
+        if not people:
+            return None
+        return Detection(people=people, subject_index=choose_subject(people))
+
+    def _run(self, rgb: np.ndarray, timestamp_ms: int | None) -> Any:
+        import mediapipe as mp
+
+        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
+        if self.mode == "image":
+            return self._landmarker.detect(image)
+        if timestamp_ms is None:
+            raise ValueError("detect: video mode needs timestamp_ms")
+        # MediaPipe refuses a timestamp that does not increase; nudge equal ones forward.
+        timestamp_ms = max(int(timestamp_ms), self._last_timestamp_ms + 1)
+        self._last_timestamp_ms = timestamp_ms
+        return self._landmarker.detect_for_video(image, timestamp_ms)
+
+    def close(self) -> None:
+        self._landmarker.close()
+
+    def __enter__(self) -> PoseEstimator:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _model_name(model: ModelName | str) -> ModelName:
+    try:
+        return ModelName(str(model))
+    except ValueError as exc:
+        names = ", ".join(m.value for m in ModelName)
+        raise ModelError(
+            f"Unknown model {model!r}: choose one of {names}.", code="unknown_model"
+        ) from exc
+
+
+def create_landmarker(model_file: Path, mode: Mode, settings: EstimatorSettings) -> Any:
+    from mediapipe.tasks.python import BaseOptions, vision
+
+    running_mode = vision.RunningMode.IMAGE if mode == "image" else vision.RunningMode.VIDEO
+    options = vision.PoseLandmarkerOptions(
+        base_options=BaseOptions(model_asset_path=str(model_file)),
+        running_mode=running_mode,
+        num_poses=settings.max_people,
+        min_pose_detection_confidence=settings.min_detection_confidence,
+        min_pose_presence_confidence=settings.min_presence_confidence,
+        min_tracking_confidence=settings.min_tracking_confidence,
+        output_segmentation_masks=False,
+    )
+    try:
+        return vision.PoseLandmarker.create_from_options(options)
+    except (RuntimeError, ValueError, OSError) as exc:
+        raise ModelError(
+            f"Could not load the pose model {model_file}: {exc}. "
+            "Reinstall it with `posecheck models install`.",
+            code="model_load_failed",
+        ) from exc
+
+
+def _world_or_none(result: Any, count: int) -> Sequence[Any]:
+    world = list(getattr(result, "pose_world_landmarks", None) or [])
+    return world if len(world) == count else [None] * count
+
+
+def _to_pose(
+    landmarks: Sequence[Any],
+    world: Sequence[Any] | None,
+    working_size: tuple[int, int],
+    scale: float,
+    image_size: tuple[int, int],
+) -> Pose:
+    if len(landmarks) != NUM_LANDMARKS:
+        raise ModelError(
+            f"The pose model returned {len(landmarks)} landmarks instead of {NUM_LANDMARKS}: "
+            "the model file is not a BlazePose landmarker.",
+            code="model_load_failed",
+        )
+    raw = np.array(
+        [(p.x, p.y, p.z, _or_zero(p.visibility), _or_zero(p.presence)) for p in landmarks],
+        dtype=np.float64,
+    )
+    working_width, working_height = working_size
+    xy = raw[:, :2] * np.array([working_width, working_height], dtype=np.float64) / scale
+    world_xyz: FloatArray | None = None
+    if world is not None:
+        world_xyz = np.array([(p.x, p.y, p.z) for p in world], dtype=np.float64)
+    return Pose(
+        xy=xy,
+        z=raw[:, 2].copy(),
+        visibility=raw[:, 3].copy(),
+        presence=raw[:, 4].copy(),
+        world=world_xyz,
+        image_size=image_size,
+    )
+
+
+def _or_zero(value: float | None) -> float:
+    return 0.0 if value is None else float(value)
+
+
+def subject_score(pose: Pose) -> float:
+    """How likely this pose is the person the photo is about: larger, more complete, more central.
+
+    Size is the height of the visible landmarks inside the frame, as a share of the image height
+    (a standing person the photo is about fills much of it); completeness is the share of the 33
+    landmarks that are visible; centrality falls from 1 at the centre to 0 at a corner.
+    """
+    width, height = pose.image_size
+    inside = (
+        (pose.xy[:, 0] >= 0)
+        & (pose.xy[:, 0] < width)
+        & (pose.xy[:, 1] >= 0)
+        & (pose.xy[:, 1] < height)
+        & (pose.visibility >= VISIBILITY_THRESHOLD)
+    )
+    if inside.sum() < 2:
+        return 0.0
+    points = pose.xy[inside]
+    extent = points.max(axis=0) - points.min(axis=0)
+    size = max(extent[1] / height, extent[0] / width)
+    completeness = inside.sum() / NUM_LANDMARKS
+    centre = (points.max(axis=0) + points.min(axis=0)) / 2
+    offset = np.hypot((centre[0] - width / 2) / width, (centre[1] - height / 2) / height)
+    centrality = 1.0 - min(1.0, offset / np.hypot(0.5, 0.5))
+    return float(size * (0.5 + 0.5 * completeness) * (0.5 + 0.5 * centrality))
+
+
+def choose_subject(people: Sequence[Pose]) -> int:
+    """Index of the person the photo is about (see ``subject_score``)."""
+    scores = [subject_score(pose) for pose in people]
+    return int(np.argmax(scores))

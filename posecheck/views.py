@@ -1,0 +1,98 @@
+"""Which way the person faces the camera.
+
+A first version from landmark geometry alone:
+- shoulder width against torso length tells square-on (front/back) from side-on;
+- for square-on, the order of the person's left and right shoulders in the image, with the face's
+  visibility as a second vote, tells front from back;
+- for side-on, where the nose points tells left from right.
+Conventions: ``left`` = the camera sees the person's left side (they face image-left).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from posecheck.types import Landmark, Pose, View
+
+#: Shoulder width / torso length above which a person counts as square-on. Seen square-on the
+#: ratio is about 0.6-0.9; side-on it falls below 0.25. Between the two the view is oblique.
+SQUARE_ON_RATIO = 0.45
+SIDE_ON_RATIO = 0.25
+
+_FACE = (
+    Landmark.NOSE,
+    Landmark.LEFT_EYE,
+    Landmark.RIGHT_EYE,
+    Landmark.MOUTH_LEFT,
+    Landmark.MOUTH_RIGHT,
+)
+
+
+@dataclass(frozen=True)
+class ViewEstimate:
+    """The view, how sure we are (0-1), whether it looked oblique, and why."""
+
+    view: View
+    confidence: float
+    oblique: bool
+    reason: str
+    overridden: bool = False
+
+
+def override(view: View) -> ViewEstimate:
+    """The view the user said, taken as given."""
+    return ViewEstimate(view, 1.0, False, "set by the user", overridden=True)
+
+
+def _midpoint(pose: Pose, a: Landmark, b: Landmark) -> np.ndarray:
+    return (pose.xy[a] + pose.xy[b]) / 2
+
+
+def detect_view(pose: Pose) -> ViewEstimate:
+    """Estimate the view from one pose (see module docstring)."""
+    shoulder_dx = float(pose.xy[Landmark.LEFT_SHOULDER, 0] - pose.xy[Landmark.RIGHT_SHOULDER, 0])
+    torso = float(
+        np.linalg.norm(
+            _midpoint(pose, Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER)
+            - _midpoint(pose, Landmark.LEFT_HIP, Landmark.RIGHT_HIP)
+        )
+    )
+    ratio = abs(shoulder_dx) / torso if torso > 0 else 0.0
+    if ratio >= SIDE_ON_RATIO:
+        return _square_on(pose, shoulder_dx, ratio)
+    return _side_on(pose, ratio)
+
+
+def _square_on(pose: Pose, shoulder_dx: float, ratio: float) -> ViewEstimate:
+    face = float(np.mean(pose.visibility[list(_FACE)]))
+    # Facing the camera, the person's left shoulder is on the image's right (dx > 0).
+    order_says_front = shoulder_dx > 0
+    face_says_front = face >= 0.5
+    view = View.FRONT if order_says_front else View.BACK
+    agree = order_says_front == face_says_front
+    oblique = ratio < SQUARE_ON_RATIO
+    confidence = min(1.0, ratio / SQUARE_ON_RATIO) * (0.9 if agree else 0.5)
+    reason = (
+        f"shoulders {ratio:.2f} of torso length apart; "
+        f"left shoulder on the image's {'right' if order_says_front else 'left'}; "
+        f"face visibility {face:.2f}"
+    )
+    if oblique:
+        reason += "; turned part-way to the camera (oblique)"
+    return ViewEstimate(view, round(confidence, 2), oblique, reason)
+
+
+def _side_on(pose: Pose, ratio: float) -> ViewEstimate:
+    ears = _midpoint(pose, Landmark.LEFT_EAR, Landmark.RIGHT_EAR)
+    nose_dx = float(pose.xy[Landmark.NOSE, 0] - ears[0])
+    head = float(np.linalg.norm(pose.xy[Landmark.LEFT_EAR] - pose.xy[Landmark.NOSE])) or 1.0
+    # Facing image-left, the camera sees the person's left side.
+    view = View.LEFT if nose_dx < 0 else View.RIGHT
+    confidence = min(1.0, abs(nose_dx) / head) * 0.9
+    reason = (
+        f"shoulders {ratio:.2f} of torso length apart (side-on); "
+        f"nose points image-{'left' if nose_dx < 0 else 'right'}"
+    )
+    return ViewEstimate(view, round(confidence, 2), False, reason)
