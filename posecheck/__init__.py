@@ -9,8 +9,9 @@ A screening and self-help tool, not a diagnosis. The public API:
 from posecheck.analysis import Analysis, Analyzer
 from posecheck.draw import draw_pose
 from posecheck.estimator import EstimatorSettings, PoseEstimator, choose_subject
+from posecheck.exercises import DISCLAIMER
 from posecheck.images import LoadedImage, decode_image, load_image
-from posecheck.report import DISCLAIMER, analysis_to_dict, results_document
+from posecheck.report import analysis_to_dict, results_document
 from posecheck.types import (
     Detection,
     InvalidImageError,

@@ -124,7 +124,8 @@ def expand_paths(paths: Sequence[str]) -> list[str]:
 
 def _analyze(args: argparse.Namespace) -> int:
     from posecheck.analysis import Analysis, Analyzer
-    from posecheck.report import DISCLAIMER, results_document, summary_text
+    from posecheck.exercises import CLINICIAN_NOTE, DISCLAIMER
+    from posecheck.report import results_document, summary_text
 
     paths = expand_paths(args.paths)
     if not paths:
@@ -150,7 +151,7 @@ def _analyze(args: argparse.Namespace) -> int:
     else:
         if analyses and analyses[0].error is not None and isinstance(analyses[0].error, ModelError):
             print(f"posecheck: {analyses[0].error.message}", file=sys.stderr)
-        print(f"\n{DISCLAIMER}")
+        print(f"\n{DISCLAIMER}\n{CLINICIAN_NOTE}")
     return EXIT_OK if all(a.ok for a in analyses) else EXIT_FAILED
 
 

@@ -16,7 +16,7 @@ _OTHER_PERSON = (200, 200, 200)
 
 def _line_width(image: np.ndarray) -> int:
     """Thickness that stays legible from small photos to 12 MP ones."""
-    return max(1, round(max(image.shape[:2]) / 400))
+    return max(1, round(max(int(image.shape[0]), int(image.shape[1])) / 400))
 
 
 def _side_colour(landmark: Landmark) -> tuple[int, int, int]:

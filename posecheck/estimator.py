@@ -32,7 +32,7 @@ class EstimatorSettings:
     """How the landmarker is configured. The defaults suit standing people in photos."""
 
     max_people: int = 4
-    min_detection_confidence: float = 0.5
+    min_detection_confidence: float = 0.3  # 0.5 misses people beside the subject
     min_presence_confidence: float = 0.5
     min_tracking_confidence: float = 0.5
 

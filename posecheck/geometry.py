@@ -78,7 +78,8 @@ def rotate_points(points: npt.ArrayLike, degrees: float, centre: Point) -> np.nd
     # With y down, the standard rotation matrix turns clockwise on screen for positive angles.
     rotation = np.array([[math.cos(theta), -math.sin(theta)], [math.sin(theta), math.cos(theta)]])
     c = _vec(centre)
-    return (array - c) @ rotation.T + c
+    rotated: np.ndarray = (array - c) @ rotation.T + c
+    return rotated
 
 
 def horizontal_offset(point: Point, reference: Point) -> float:

@@ -6,15 +6,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from posecheck.analysis import Analysis
+from posecheck.exercises import CLINICIAN_NOTE, DISCLAIMER
 from posecheck.types import Landmark, Pose
 
 #: Bumped only when a field changes meaning or disappears; new fields may appear at any time.
 SCHEMA_VERSION = 1
 
-DISCLAIMER = (
-    "posecheck is a screening and self-help tool, not a diagnosis or medical advice. "
-    "See a clinician for pain or if you are worried about your posture."
-)
 
 #: Landmarks a standing-posture analysis needs to see; used for the readable summary.
 _KEY_POINTS = (
@@ -76,6 +73,7 @@ def results_document(analyses: Sequence[Analysis]) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "disclaimer": DISCLAIMER,
+        "clinician_note": CLINICIAN_NOTE,
         "results": [analysis_to_dict(a) for a in analyses],
     }
 

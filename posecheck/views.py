@@ -47,7 +47,8 @@ def override(view: View) -> ViewEstimate:
 
 
 def _midpoint(pose: Pose, a: Landmark, b: Landmark) -> np.ndarray:
-    return (pose.xy[a] + pose.xy[b]) / 2
+    midpoint: np.ndarray = (pose.xy[a] + pose.xy[b]) / 2
+    return midpoint
 
 
 def detect_view(pose: Pose) -> ViewEstimate:

@@ -8,8 +8,9 @@ from __future__ import annotations
 import streamlit as st
 
 from posecheck import Analysis, Analyzer, draw_pose
+from posecheck.exercises import CLINICIAN_NOTE, DISCLAIMER
 from posecheck.images import SUPPORTED_FORMATS
-from posecheck.report import DISCLAIMER, landmarks_to_list
+from posecheck.report import landmarks_to_list
 
 
 @st.cache_resource(show_spinner="Loading the pose model…")
@@ -63,7 +64,7 @@ def render() -> None:
     st.write(
         "Upload a standing photo (front, side or back, whole body and both feet in the frame)."
     )
-    st.caption(DISCLAIMER)
+    st.caption(f"{DISCLAIMER} {CLINICIAN_NOTE}")
     upload = st.file_uploader(
         "Standing photo",
         type=[s.lstrip(".") for s in SUPPORTED_FORMATS],
