@@ -216,6 +216,73 @@ class Detection:
         return len(self.people)
 
 
+class Status(enum.StrEnum):
+    """How a measure compares with its normal range, beyond its known error."""
+
+    NORMAL = "normal"
+    MILD = "mild"
+    MARKED = "marked"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One measure of one pose.
+
+    ``value`` is None exactly when ``status`` is UNKNOWN; ``reason`` then says why (which landmarks
+    were not visible, wrong view, ...). Otherwise ``reason`` may carry a caveat. ``normal_range`` is
+    the (low, high) range used for the status, in ``unit``. ``landmarks`` are the points it used.
+    """
+
+    name: str
+    value: float | None
+    unit: str
+    confidence: float
+    status: Status
+    normal_range: tuple[float, float]
+    landmarks: tuple[Landmark, ...]
+    view: View | None
+    reason: str = ""
+
+    def __post_init__(self) -> None:
+        if (self.value is None) != (self.status is Status.UNKNOWN):
+            raise ValueError(
+                f"Measurement {self.name}: value must be None exactly when status is unknown, "
+                f"got value={self.value} status={self.status}"
+            )
+        if not 0.0 <= self.confidence <= 1.0:
+            raise ValueError(f"Measurement {self.name}: confidence {self.confidence} not in 0..1")
+
+
+@dataclass(frozen=True)
+class CameraRoll:
+    """How far the camera was rolled, estimated from the scene.
+
+    ``degrees``: how far true verticals appear turned clockwise on screen (a camera rolled
+    counter-clockwise makes the scene turn clockwise). Measures undo it by rotating landmarks by
+    ``-degrees``. None when it could not be estimated (``reason`` says why; measures against the
+    horizontal or vertical then lose confidence). ``confidence`` is 0-1.
+    """
+
+    degrees: float | None
+    confidence: float
+    method: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class CaptureCheck:
+    """One check of how the photo was taken, with advice for a retake.
+
+    ``passed`` is None when the check could not be made.
+    """
+
+    name: str
+    passed: bool | None
+    reason: str
+    advice: str
+
+
 # --- errors ------------------------------------------------------------------------------------
 
 
