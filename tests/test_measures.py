@@ -1,0 +1,270 @@
+"""Measures on hand-built poses with hand-computed answers, plus conventions and invariances."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from posecheck.geometry import rotate_points
+from posecheck.measures import MEASURES, MEASURES_BY_NAME, measure_pose
+from posecheck.types import CameraRoll, Landmark, Measurement, Pose, Status, View
+from posecheck.views import ViewEstimate
+from tests.poses import BACK, FRONT, SIDE_LEFT, SIZE, make_pose, mirror_points
+
+L = Landmark
+
+
+def view(v: View, *, oblique: bool = False) -> ViewEstimate:
+    return ViewEstimate(v, 0.9, oblique, "test")
+
+
+def measure(
+    points: dict[Landmark, tuple[float, float]], v: View, **kwargs: object
+) -> dict[str, Measurement]:
+    base = {View.FRONT: FRONT, View.BACK: BACK, View.LEFT: SIDE_LEFT}[v]
+    return measure_pose(make_pose(points, base=base, **kwargs), view(v))  # type: ignore[arg-type]
+
+
+def value(measures: dict[str, Measurement], name: str) -> float:
+    result = measures[name].value
+    assert result is not None, measures[name].reason
+    return result
+
+
+ROUNDING = 0.005  # measures are reported to 0.01
+RISE_10 = 100 * math.tan(math.radians(10))  # over the 100 px between the hips
+
+
+def test_neutral_front_pose_is_all_normal() -> None:
+    measures = measure({}, View.FRONT)
+    assert {m.status for m in measures.values()} == {Status.NORMAL}
+    assert value(measures, "pelvic_tilt") == pytest.approx(0.0, abs=ROUNDING)
+    assert value(measures, "stance_width") == pytest.approx(1.0, abs=ROUNDING)
+    assert value(measures, "left_foot_angle") == pytest.approx(0.0, abs=ROUNDING)
+
+
+@pytest.mark.parametrize("v", [View.FRONT, View.BACK])
+def test_pelvic_tilt_left_hip_higher_is_positive(v: View) -> None:
+    base = FRONT if v is View.FRONT else BACK
+    x, y = base[L.LEFT_HIP]
+    assert value(measure({L.LEFT_HIP: (x, y - RISE_10)}, v), "pelvic_tilt") == pytest.approx(
+        10.0, abs=ROUNDING
+    )
+    x, y = base[L.RIGHT_HIP]
+    assert value(measure({L.RIGHT_HIP: (x, y - RISE_10)}, v), "pelvic_tilt") == pytest.approx(
+        -10.0, abs=ROUNDING
+    )
+
+
+def test_shoulder_tilt() -> None:
+    # 160 px between the shoulders; the left 16 px higher: atan(0.1)
+    x, y = FRONT[L.LEFT_SHOULDER]
+    got = value(measure({L.LEFT_SHOULDER: (x, y - 16)}, View.FRONT), "shoulder_tilt")
+    assert got == pytest.approx(math.degrees(math.atan(0.1)), abs=ROUNDING)
+
+
+def test_head_tilt_toward_left_shoulder_is_positive() -> None:
+    # the left eye 2 px lower over the 20 px between the eyes
+    x, y = FRONT[L.LEFT_EYE]
+    got = value(measure({L.LEFT_EYE: (x, y + 2)}, View.FRONT), "head_tilt")
+    assert got == pytest.approx(math.degrees(math.atan(0.1)), abs=ROUNDING)
+    assert "head_tilt" not in measure({}, View.BACK)  # front view only
+
+
+@pytest.mark.parametrize(("v", "toward_left"), [(View.FRONT, 10.0), (View.BACK, -10.0)])
+def test_trunk_shift_toward_left_is_positive(v: View, toward_left: float) -> None:
+    base = FRONT if v is View.FRONT else BACK
+    moved = {
+        lm: (base[lm][0] + toward_left, base[lm][1]) for lm in (L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
+    }
+    assert value(measure(moved, v), "trunk_shift") == pytest.approx(
+        10.0, abs=ROUNDING
+    )  # 10 px of a 100 px hip
+
+
+def test_pelvis_shift() -> None:
+    moved = {lm: (FRONT[lm][0] - 20, FRONT[lm][1]) for lm in (L.LEFT_HIP, L.RIGHT_HIP)}
+    assert value(measure(moved, View.FRONT), "pelvis_shift") == pytest.approx(-20.0, abs=ROUNDING)
+
+
+def test_stance_width() -> None:
+    wide = {L.LEFT_ANKLE: (600, 900), L.RIGHT_ANKLE: (400, 900)}
+    assert value(measure(wide, View.FRONT), "stance_width") == pytest.approx(2.0, abs=ROUNDING)
+
+
+@pytest.mark.parametrize(("knee_x", "sign"), [(530.0, 1.0), (570.0, -1.0)])
+def test_knee_frontal_valgus_positive(knee_x: float, sign: float) -> None:
+    bend = 2 * math.degrees(math.atan(20 / 200))
+    got = value(measure({L.LEFT_KNEE: (knee_x, 700)}, View.FRONT), "left_knee_angle_frontal")
+    assert got == pytest.approx(sign * bend, abs=ROUNDING)
+
+
+def test_right_knee_valgus_from_behind() -> None:
+    # seen from behind the right leg is at image x=550, the midline (x=500) toward image-left
+    got = value(measure({L.RIGHT_KNEE: (530, 700)}, View.BACK), "right_knee_angle_frontal")
+    assert got == pytest.approx(2 * math.degrees(math.atan(20 / 200)), abs=ROUNDING)
+    got = value(measure({L.RIGHT_KNEE: (560, 700)}, View.BACK), "right_knee_angle_frontal")
+    assert got == pytest.approx(-2 * math.degrees(math.atan(10 / 200)), abs=ROUNDING)
+
+
+def _turned_out_feet(theta: float, sin_phi: float) -> dict[Landmark, tuple[float, float]]:
+    """Both feet turned out by theta, seen from a camera looking down at the floor at phi."""
+    stature = (915 - 100) / 0.93
+    length = 0.15 * stature
+    side = length * math.sin(math.radians(theta))
+    forward = length * math.cos(math.radians(theta)) * sin_phi
+    return {
+        L.LEFT_FOOT_INDEX: (550 + side, 915 + forward),
+        L.RIGHT_FOOT_INDEX: (450 - side, 915 + forward),
+    }
+
+
+@pytest.mark.parametrize(("theta", "sin_phi"), [(0.0, 0.4), (10.0, 0.4), (20.0, 0.25), (30.0, 0.6)])
+def test_foot_angle_undoes_the_floor_projection(theta: float, sin_phi: float) -> None:
+    measures = measure(_turned_out_feet(theta, sin_phi), View.FRONT)
+    assert value(measures, "left_foot_angle") == pytest.approx(theta, abs=ROUNDING)
+    assert value(measures, "right_foot_angle") == pytest.approx(theta, abs=ROUNDING)
+
+
+def test_foot_angle_allows_for_a_turned_pelvis() -> None:
+    """Feet straight along a body turned 20° to its left: each foot reads 0, not ±20."""
+    turn = math.radians(20)
+    world = np.zeros((33, 3))
+    world[L.LEFT_HIP] = (0.1 * math.cos(turn), 0, 0.1 * math.sin(turn))  # left hip moves away
+    world[L.RIGHT_HIP] = (-0.1 * math.cos(turn), 0, -0.1 * math.sin(turn))
+    stature = (915 - 100) / 0.93
+    length, sin_phi = 0.15 * stature, 0.4
+    # facing direction turned toward the person's left = image-right, in the floor plane
+    side = length * math.sin(turn)
+    forward = length * math.cos(turn) * sin_phi
+    points = {
+        L.LEFT_FOOT_INDEX: (550 + side, 915 + forward),
+        L.RIGHT_FOOT_INDEX: (450 + side, 915 + forward),
+    }
+    measures = measure(points, View.FRONT, world=world)
+    assert value(measures, "left_foot_angle") == pytest.approx(0.0, abs=ROUNDING)
+    assert value(measures, "right_foot_angle") == pytest.approx(0.0, abs=ROUNDING)
+
+
+def test_rearfoot_eversion_positive() -> None:
+    # from behind the left heel tilting outward moves it toward image-left
+    got = value(measure({L.LEFT_HEEL: (440, 930)}, View.BACK), "left_rearfoot_angle")
+    assert got == pytest.approx(math.degrees(math.atan(10 / 30)), abs=ROUNDING)
+    assert "left_rearfoot_angle" not in measure({}, View.FRONT)  # back view only
+
+
+def test_forward_head_angle() -> None:
+    # ear 50 px ahead (image-left) and 100 px above the shoulder
+    got = value(measure({L.LEFT_EAR: (450, 100)}, View.LEFT), "forward_head_angle")
+    assert got == pytest.approx(math.degrees(math.atan2(100, 50)), abs=ROUNDING)
+
+
+@pytest.mark.parametrize(("knee_x", "sign"), [(515.0, 1.0), (485.0, -1.0)])
+def test_knee_sagittal_hyperextension_positive(knee_x: float, sign: float) -> None:
+    got = value(measure({L.LEFT_KNEE: (knee_x, 700)}, View.LEFT), "knee_angle_sagittal")
+    assert got == pytest.approx(sign * 2 * math.degrees(math.atan(15 / 200)), abs=ROUNDING)
+
+
+def test_trunk_lean_forward_positive() -> None:
+    got = value(measure({L.LEFT_SHOULDER: (450, 200)}, View.LEFT), "trunk_lean")
+    assert got == pytest.approx(math.degrees(math.atan(50 / 300)), abs=ROUNDING)
+
+
+def test_plumb_ear_in_front_positive() -> None:
+    stature = (915 - 100) / 0.93
+    got = value(measure({L.LEFT_EAR: (470, 100)}, View.LEFT), "plumb_ear")
+    assert got == pytest.approx(100 * 30 / stature, abs=ROUNDING)
+
+
+def test_side_view_gives_side_measures_only() -> None:
+    names = set(measure({}, View.LEFT))
+    assert names == {
+        "forward_head_angle", "knee_angle_sagittal", "trunk_lean",
+        "plumb_ear", "plumb_shoulder", "plumb_hip", "plumb_knee",
+    }  # fmt: skip
+
+
+def test_hidden_landmarks_make_unknown_with_reason() -> None:
+    measures = measure({}, View.FRONT, hidden=(L.LEFT_HEEL,))
+    foot = measures["left_foot_angle"]
+    assert foot.status is Status.UNKNOWN and foot.value is None
+    assert "left_heel" in foot.reason
+    assert measures["pelvic_tilt"].status is Status.NORMAL
+
+
+def test_out_of_frame_landmarks_make_unknown() -> None:
+    measures = measure({L.LEFT_ANKLE: (550, 1100)}, View.FRONT)
+    assert measures["left_knee_angle_frontal"].status is Status.UNKNOWN
+
+
+def test_oblique_view_is_not_measured_square_on() -> None:
+    measures = measure_pose(make_pose(), view(View.FRONT, oblique=True))
+    assert all(m.status is Status.UNKNOWN for m in measures.values())
+    assert all("oblique" in m.reason for m in measures.values())
+
+
+def test_status_applies_the_known_error() -> None:
+    spec = MEASURES_BY_NAME["pelvic_tilt"]  # normal ±2, known error 2, marked beyond 3 more
+    assert spec.status(3.9) is Status.NORMAL
+    assert spec.status(-4.5) is Status.MILD
+    assert spec.status(7.5) is Status.MARKED
+
+
+def test_every_measure_documents_its_convention() -> None:
+    for spec in MEASURES:
+        low, high = spec.normal
+        assert low < high and spec.known_error > 0 and spec.sign and spec.reference
+        assert spec.views
+
+
+@given(st.floats(-12, 12), st.floats(-8, 8))
+@settings(max_examples=60, deadline=None)
+def test_roll_correction_undoes_a_rolled_camera(tilt: float, roll: float) -> None:
+    """Rotate the whole pose by the roll: with the roll known, the tilt reads as before."""
+    x, y = FRONT[L.LEFT_HIP]
+    rise = 100 * math.tan(math.radians(tilt))
+    upright = make_pose({L.LEFT_HIP: (x, y - rise)})
+    rolled_xy = rotate_points(upright.xy, roll, (SIZE[0] / 2, SIZE[1] / 2))
+    rolled = Pose(rolled_xy, upright.z, upright.visibility, upright.presence, None, SIZE)
+    known = CameraRoll(roll, 0.9, "test", "test")
+    got = measure_pose(rolled, view(View.FRONT), known)["pelvic_tilt"].value
+    assert got == pytest.approx(round(tilt, 2), abs=0.011)
+
+
+SIGNED_LATERAL = {"pelvic_tilt", "shoulder_tilt", "head_tilt", "trunk_shift", "pelvis_shift"}
+
+
+def _mirror_name(name: str) -> str:
+    if name.startswith("left_"):
+        return "right_" + name[5:]
+    if name.startswith("right_"):
+        return "left_" + name[6:]
+    return name
+
+
+jitter = st.floats(-15, 15)
+
+
+@given(
+    st.lists(st.tuples(jitter, jitter), min_size=33, max_size=33),
+    st.sampled_from([View.FRONT, View.BACK]),
+)
+@settings(max_examples=60, deadline=None)
+def test_mirroring_swaps_sides_and_flips_lateral_signs(
+    offsets: list[tuple[float, float]], v: View
+) -> None:
+    base = FRONT if v is View.FRONT else BACK
+    points = {lm: (base[lm][0] + dx, base[lm][1] + dy) for lm, (dx, dy) in zip(Landmark, offsets)}
+    original = measure_pose(make_pose(points, base=base), view(v))
+    mirrored = measure_pose(make_pose(mirror_points(points), base=base), view(v))
+    for name, m in original.items():
+        twin = mirrored[_mirror_name(name)]
+        assert (m.value is None) == (twin.value is None)
+        if m.value is None or twin.value is None:
+            continue
+        expected = -m.value if name in SIGNED_LATERAL else m.value
+        assert twin.value == pytest.approx(expected, abs=0.011), name
