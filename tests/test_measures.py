@@ -258,7 +258,10 @@ def test_mirroring_swaps_sides_and_flips_lateral_signs(
     offsets: list[tuple[float, float]], v: View
 ) -> None:
     base = FRONT if v is View.FRONT else BACK
-    points = {lm: (base[lm][0] + dx, base[lm][1] + dy) for lm, (dx, dy) in zip(Landmark, offsets)}
+    points = {
+        lm: (base[lm][0] + dx, base[lm][1] + dy)
+        for lm, (dx, dy) in zip(Landmark, offsets, strict=True)
+    }
     original = measure_pose(make_pose(points, base=base), view(v))
     mirrored = measure_pose(make_pose(mirror_points(points), base=base), view(v))
     for name, m in original.items():
