@@ -86,7 +86,7 @@ def test_app_opens_no_connection(tmp_path: Path) -> None:
         at.run()
         assert not at.exception, at.exception
         assert not at.error, [e.value for e in at.error]
-        assert len(at.get("imgs")) == 1
+        assert len(at.get("image")) == 1
         """,
         tmp_path,
         allow_loopback=True,

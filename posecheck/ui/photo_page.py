@@ -37,7 +37,7 @@ def _show_result(analysis: Analysis) -> None:
         st.image(
             picture,
             caption=f"{analysis.name}: {analysis.image.width}×{analysis.image.height}",
-            use_container_width=True,
+            width="stretch",
         )
     with right:
         people = detection.people_detected
@@ -56,7 +56,7 @@ def _show_result(analysis: Analysis) -> None:
         hidden = [r["name"] for r in rows if r["visibility"] < 0.5]
         if hidden:
             st.warning("Not visible enough to measure: " + ", ".join(hidden))
-        st.dataframe(rows, hide_index=True, use_container_width=True, height=420)
+        st.dataframe(rows, hide_index=True, width="stretch", height=420)
 
 
 def render() -> None:
