@@ -1,0 +1,576 @@
+"""Loading and validating user images.
+
+``load_image`` (a path) and ``decode_image`` (bytes, e.g. an upload) turn a photo into a
+``LoadedImage``: an upright, 8-bit RGB working copy no larger than ``max_side`` on its long side,
+plus the original size so that results can be mapped back (``original = working / scale``).
+
+Every way an input can fail raises ``InvalidImageError`` with a stable ``code`` and a message that
+says what happened and what to do; the decoder's own exception is kept as ``__cause__``.
+
+Order of checks, cheapest first, so that nothing large is decoded before it has been vetted:
+file size (stat or ``len``), format (magic bytes, via Pillow's lazy ``open``), pixel count and
+minimum side (from the header), then decoding. JPEGs are decoded with DCT scaling (Pillow's
+``draft``) straight to the smallest size still >= ``max_side``, which makes a 12 MP photo about
+twice as cheap to load as a full decode; other formats are shrunk by whole factors with Pillow's
+``reduce`` before their pixels are copied out, and by ``cv2.INTER_AREA`` for the rest.
+
+Nothing here changes global state on import. The only global change at call time is registering
+pillow-heif's HEIF opener with Pillow, once, on the first call.
+"""
+
+from __future__ import annotations
+
+import io
+import stat
+import struct
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
+
+from posecheck.types import InvalidImageError
+
+__all__ = [
+    "DEFAULT_MAX_SIDE",
+    "SUPPORTED_FORMATS",
+    "ImageLimits",
+    "LoadedImage",
+    "decode_image",
+    "load_image",
+]
+
+UInt8Array = npt.NDArray[np.uint8]
+
+#: Long side of the working copy. The pose model looks at a 256x256 crop anyway.
+DEFAULT_MAX_SIDE: Final = 1600
+
+#: File extensions we read (lower case, no dot): pass to a file uploader as the accepted types.
+SUPPORTED_FORMATS: Final[tuple[str, ...]] = (
+    "jpg",
+    "jpeg",
+    "png",
+    "webp",
+    "bmp",
+    "tif",
+    "tiff",
+    "heic",
+    "heif",
+)
+
+_FORMATS_TEXT: Final = "JPEG, PNG, WebP, BMP, TIFF or HEIC"
+_CHOOSE_ANOTHER: Final = f"Choose a photo saved as {_FORMATS_TEXT}."
+
+# Pillow format ids we let Pillow try, in order. "JPEG" also opens MPO (multi-picture) JPEGs.
+_PILLOW_FORMATS: Final = ("JPEG", "PNG", "WEBP", "BMP", "TIFF")
+_HEIF: Final = "HEIF"
+_DISPLAY_NAMES: Final = {"WEBP": "WebP", "HEIF": "HEIC", "MPO": "JPEG"}
+
+# What decoders raise on damaged data besides OSError; anything here means "corrupt".
+_DECODE_ERRORS: Final = (
+    OSError,
+    SyntaxError,
+    ValueError,
+    TypeError,
+    IndexError,
+    KeyError,
+    EOFError,
+    struct.error,
+    zlib.error,
+    RuntimeError,
+    cv2.error,
+)
+
+
+@dataclass(frozen=True)
+class ImageLimits:
+    """What we agree to decode. All limits are checked before any pixel is decoded.
+
+    Attributes:
+        max_file_bytes: largest file or upload, bytes.
+        max_pixels: largest width x height declared in the header (decompression bomb guard).
+            Pillow refuses anything over ``2 * PIL.Image.MAX_IMAGE_PIXELS`` (about 179 MP) on its
+            own; that is reported the same way.
+        min_side: smallest width or height, pixels.
+    """
+
+    max_file_bytes: int = 50 * 1024 * 1024
+    max_pixels: int = 120_000_000
+    min_side: int = 32
+
+    def __post_init__(self) -> None:
+        for name in ("max_file_bytes", "max_pixels", "min_side"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"ImageLimits.{name}: expected a positive int, got {value!r}")
+
+
+@dataclass(frozen=True, eq=False)
+class LoadedImage:
+    """A decoded photo: the upright working copy and the size of the original.
+
+    Attributes:
+        rgb: (H, W, 3) uint8 RGB, C-contiguous, read-only (copy it before drawing on it): the
+            working copy, EXIF orientation applied, long side <= ``max_side``.
+        width: the original image's width after EXIF orientation, pixels.
+        height: the original image's height after EXIF orientation, pixels.
+        scale: working-copy pixels per original pixel, ``rgb.shape[1] / width``, in (0, 1].
+            A point ``(x, y)`` in ``rgb`` is ``(x / scale, y / scale)`` in the original.
+        format: the file's format as Pillow names it: "JPEG", "PNG", "WEBP", "BMP", "TIFF", "HEIF".
+        name: the path or upload name, for messages.
+    """
+
+    rgb: UInt8Array
+    width: int
+    height: int
+    scale: float
+    format: str
+    name: str
+
+    def __post_init__(self) -> None:
+        rgb = self.rgb
+        if not isinstance(rgb, np.ndarray):
+            raise ValueError(f"LoadedImage.rgb: expected a numpy array, got {type(rgb).__name__}")
+        if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.shape[0] < 1 or rgb.shape[1] < 1:
+            raise ValueError(f"LoadedImage.rgb: expected shape (H, W, 3), got {rgb.shape}")
+        if rgb.dtype != np.uint8:
+            raise ValueError(f"LoadedImage.rgb: expected dtype uint8, got {rgb.dtype}")
+        if not rgb.flags.c_contiguous:
+            raise ValueError("LoadedImage.rgb: expected a C-contiguous array, got a strided view")
+        if self.width < 1 or self.height < 1:
+            raise ValueError(
+                f"LoadedImage: expected positive width and height, got {self.width}x{self.height}"
+            )
+        if rgb.shape[1] > self.width or rgb.shape[0] > self.height:
+            raise ValueError(
+                f"LoadedImage.rgb: expected at most {self.height}x{self.width} (the original), "
+                f"got {rgb.shape[0]}x{rgb.shape[1]}"
+            )
+        expected_scale = rgb.shape[1] / self.width
+        if not abs(self.scale - expected_scale) <= 1e-9:
+            raise ValueError(
+                f"LoadedImage.scale: expected rgb.shape[1] / width = {expected_scale}, "
+                f"got {self.scale}"
+            )
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """(width, height) of the original, as ``Pose.image_size`` wants it."""
+        return self.width, self.height
+
+
+def load_image(
+    path: str | Path,
+    *,
+    max_side: int | None = DEFAULT_MAX_SIDE,
+    limits: ImageLimits = ImageLimits(),
+) -> LoadedImage:
+    """Read and decode the image file at ``path``; see ``decode_image``.
+
+    Raises:
+        InvalidImageError: ``not_found``, ``not_a_file``, ``unreadable``, or any code of
+            ``decode_image``.
+    """
+    _check_max_side(max_side)
+    path = Path(path)
+    name = str(path)
+    try:
+        info = path.stat()
+    except (FileNotFoundError, NotADirectoryError) as error:
+        raise InvalidImageError(
+            f'Cannot find "{name}". Check the path and the file name, then try again.',
+            code="not_found",
+            extra={"name": name},
+        ) from error
+    except OSError as error:
+        raise _unreadable(name, error) from error
+    if stat.S_ISDIR(info.st_mode):
+        raise InvalidImageError(
+            f'"{name}" is a folder, not a file. Choose a photo inside it ({_FORMATS_TEXT}).',
+            code="not_a_file",
+            extra={"name": name},
+        )
+    if not stat.S_ISREG(info.st_mode):
+        raise InvalidImageError(
+            f'"{name}" is not a regular file (a device, pipe or socket). {_CHOOSE_ANOTHER}',
+            code="not_a_file",
+            extra={"name": name},
+        )
+    _check_byte_count(info.st_size, name, limits)
+    try:
+        with path.open("rb") as file:
+            # One byte more than allowed, in case the file grew since stat().
+            data = file.read(limits.max_file_bytes + 1)
+    except OSError as error:
+        raise _unreadable(name, error) from error
+    _check_byte_count(len(data), name, limits)
+    return _decode(data, name, max_side, limits)
+
+
+def decode_image(
+    data: bytes,
+    *,
+    name: str = "upload",
+    max_side: int | None = DEFAULT_MAX_SIDE,
+    limits: ImageLimits = ImageLimits(),
+) -> LoadedImage:
+    """Decode an encoded image (the bytes of a file) into an upright RGB working copy.
+
+    Args:
+        data: the file's bytes: JPEG, PNG, WebP, BMP, TIFF (first page) or HEIC/HEIF.
+        name: what to call the image in messages (the upload's file name).
+        max_side: long side of the working copy, pixels; ``None`` keeps full resolution.
+            Smaller images are never enlarged.
+        limits: file size, pixel count and minimum side we accept.
+
+    Raises:
+        InvalidImageError: ``empty_file``, ``file_too_large``, ``unsupported_format``,
+            ``corrupt_image``, ``too_many_pixels`` or ``image_too_small``.
+    """
+    _check_max_side(max_side)
+    data = bytes(data)  # the same object for bytes; a bytearray or memoryview is copied once
+    _check_byte_count(len(data), name, limits)
+    return _decode(data, name, max_side, limits)
+
+
+# --- the steps --------------------------------------------------------------------------------
+
+
+def _decode(data: bytes, name: str, max_side: int | None, limits: ImageLimits) -> LoadedImage:
+    image = _open(data, name, limits)
+    with image:
+        stored_width, stored_height = image.size
+        _check_dimensions(stored_width, stored_height, name, limits)
+        file_format = "JPEG" if image.format == "MPO" else str(image.format)
+        try:
+            rgb, orientation = _upright_working_copy(image, max_side)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+            raise _too_many_pixels(name, stored_width, stored_height, limits) from error
+        except MemoryError as error:
+            raise InvalidImageError(
+                f'Ran out of memory decoding "{name}" ({stored_width}×{stored_height} pixels). '
+                "Try a smaller copy of the photo.",
+                code="too_many_pixels",
+                extra={"name": name, "width": stored_width, "height": stored_height},
+            ) from error
+        except _DECODE_ERRORS as error:
+            raise _corrupt(name, file_format, error) from error
+    if orientation >= 5:  # 5-8 swap the axes
+        stored_width, stored_height = stored_height, stored_width
+    rgb.flags.writeable = False
+    return LoadedImage(
+        rgb=rgb,
+        width=stored_width,
+        height=stored_height,
+        scale=rgb.shape[1] / stored_width,
+        format=file_format,
+        name=name,
+    )
+
+
+def _open(data: bytes, name: str, limits: ImageLimits) -> ImageFile.ImageFile:
+    """Pillow's lazy open: reads the header only; the pixels are decoded by ``load()``."""
+    formats = (*_PILLOW_FORMATS, _HEIF) if _ensure_heif_opener() else _PILLOW_FORMATS
+    try:
+        return Image.open(io.BytesIO(data), formats=formats)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        # Pillow's own guard fired before we could read the size. Its limit is a global we read
+        # but never change; the warning only arrives here when warnings are turned into errors.
+        limit = limits.max_pixels
+        if Image.MAX_IMAGE_PIXELS is not None:
+            factor = 2 if isinstance(error, Image.DecompressionBombError) else 1
+            limit = min(limit, factor * Image.MAX_IMAGE_PIXELS)
+        raise InvalidImageError(
+            f'"{name}" has too many pixels to open safely (the limit is {_megapixels(limit)} '
+            "megapixels). Resize the photo or export a smaller copy, then try again.",
+            code="too_many_pixels",
+            extra={"name": name, "max_pixels": limit},
+        ) from error
+    except UnidentifiedImageError as error:
+        raise _not_recognised(data, name) from error
+    except _DECODE_ERRORS as error:
+        raise _corrupt(name, _sniff(data), error) from error
+
+
+def _upright_working_copy(
+    image: ImageFile.ImageFile, max_side: int | None
+) -> tuple[UInt8Array, int]:
+    """Decode, convert to RGB, shrink to ``max_side``, make upright; also return the orientation.
+
+    Shrinking happens in the stored (unrotated) frame, before orientation: the long side is the
+    same either way, and rotating the small copy is cheaper.
+    """
+    target = _fit(image.size, max_side)
+    if image.format in ("JPEG", "MPO") and target != image.size:
+        # libjpeg scales by 1/2, 1/4 or 1/8 while decoding, to no less than target on both sides.
+        image.draft("RGB", target)
+    image.load()
+    rgb = _rgb_at_size(image, target)
+    orientation = _orientation(image)
+    return _apply_orientation(rgb, orientation), orientation
+
+
+def _rgb_at_size(image: Image.Image, target: tuple[int, int]) -> UInt8Array:
+    """Any Pillow mode to (H, W, 3) uint8 RGB of size ``target``; alpha is composited onto white.
+
+    Whole-number shrink factors are done by Pillow's ``reduce`` (a box average, the same as
+    INTER_AREA at that factor) before the pixels are copied out, which makes that copy, the
+    slowest step for a 12 MP PNG, several times smaller. INTER_AREA does the rest (< 2x).
+    """
+    if image.mode.startswith("I") or image.mode == "F":  # 16/32-bit integer or float gray
+        gray = _gray_to_uint8(np.asarray(image))
+        rgb = np.asarray(cv2.cvtColor(gray, cv2.COLOR_GRAY2RGB), dtype=np.uint8)
+    else:
+        rgb_image = _rgb_image(image)
+        factor = min(rgb_image.width // target[0], rgb_image.height // target[1])
+        if factor >= 2:
+            rgb_image = rgb_image.reduce(factor)
+        rgb = np.asarray(rgb_image, dtype=np.uint8)
+    if (rgb.shape[1], rgb.shape[0]) != target:
+        rgb = np.asarray(cv2.resize(rgb, target, interpolation=cv2.INTER_AREA), dtype=np.uint8)
+    return rgb
+
+
+def _rgb_image(image: Image.Image) -> Image.Image:
+    """An 8-bit-per-band Pillow image as mode RGB; transparency is composited onto white."""
+    if image.mode == "RGB":
+        return image
+    if image.has_transparency_data:  # RGBA, LA, PA, or P/L/RGB with a transparent colour
+        rgba = image.convert("RGBA")
+        white = Image.new("RGB", rgba.size, (255, 255, 255))
+        white.paste(rgba, mask=rgba)  # blends by the alpha band
+        return white
+    return image.convert("RGB")
+
+
+def _gray_to_uint8(values: npt.NDArray[np.generic]) -> UInt8Array:
+    """16-bit gray maps 0..65535 onto 0..255 (rounded); 32-bit int or float gray is stretched."""
+    if values.dtype.kind == "u" and values.dtype.itemsize == 2:
+        native = values.astype(np.uint16, copy=False)  # I;16B arrives big-endian
+        return np.asarray(cv2.convertScaleAbs(native, alpha=255 / 65535), dtype=np.uint8)
+    data = np.nan_to_num(values.astype(np.float32), posinf=0.0, neginf=0.0)
+    low, high = float(data.min()), float(data.max())
+    if high <= low:
+        return np.zeros(data.shape, dtype=np.uint8)
+    alpha = 255 / (high - low)
+    return np.asarray(cv2.convertScaleAbs(data, alpha=alpha, beta=-low * alpha), dtype=np.uint8)
+
+
+def _orientation(image: Image.Image) -> int:
+    """The EXIF (or XMP) orientation, 1-8; 1 when absent or unreadable.
+
+    HEIF needs nothing here: libheif applies the rotation itself and pillow-heif resets the tag.
+    """
+    try:
+        value = image.getexif().get(ExifTags.Base.Orientation, 1)
+    except (OSError, SyntaxError, ValueError, TypeError, KeyError, IndexError, struct.error):
+        return 1  # damaged EXIF is no reason to refuse pixels that decode fine
+    return value if isinstance(value, int) and 1 <= value <= 8 else 1
+
+
+def _apply_orientation(rgb: UInt8Array, orientation: int) -> UInt8Array:
+    """Turn stored pixels upright per EXIF orientation (2-8); 1 returns ``rgb`` itself."""
+    if orientation == 2:
+        result = cv2.flip(rgb, 1)
+    elif orientation == 3:
+        result = cv2.rotate(rgb, cv2.ROTATE_180)
+    elif orientation == 4:
+        result = cv2.flip(rgb, 0)
+    elif orientation == 5:
+        result = cv2.transpose(rgb)
+    elif orientation == 6:
+        result = cv2.rotate(rgb, cv2.ROTATE_90_CLOCKWISE)
+    elif orientation == 7:
+        result = cv2.rotate(cv2.transpose(rgb), cv2.ROTATE_180)
+    elif orientation == 8:
+        result = cv2.rotate(rgb, cv2.ROTATE_90_COUNTERCLOCKWISE)
+    else:
+        return rgb
+    return np.asarray(result, dtype=np.uint8)
+
+
+def _fit(size: tuple[int, int], max_side: int | None) -> tuple[int, int]:
+    """(width, height) with the long side shrunk to ``max_side``; never enlarged."""
+    width, height = size
+    long_side = max(width, height)
+    if max_side is None or long_side <= max_side:
+        return width, height
+    if width >= height:
+        return max_side, max(1, round(height * max_side / width))
+    return max(1, round(width * max_side / height)), max_side
+
+
+def _ensure_heif_opener() -> bool:
+    """Register pillow-heif with Pillow on first use (not at import); False if not installed."""
+    if _HEIF in Image.OPEN:
+        return True
+    try:
+        import pillow_heif  # imported here: registering is a global change, made on first use
+    except ImportError:
+        return False
+    pillow_heif.register_heif_opener()
+    return True
+
+
+# --- checks and messages ----------------------------------------------------------------------
+
+
+def _check_max_side(max_side: int | None) -> None:
+    if max_side is not None and (isinstance(max_side, bool) or max_side < 1):
+        raise ValueError(f"max_side: expected a positive int or None, got {max_side!r}")
+
+
+def _check_byte_count(size: int, name: str, limits: ImageLimits) -> None:
+    if size == 0:
+        raise InvalidImageError(
+            f'"{name}" is empty (0 bytes). {_CHOOSE_ANOTHER}',
+            code="empty_file",
+            extra={"name": name},
+        )
+    if size > limits.max_file_bytes:
+        raise InvalidImageError(
+            f'"{name}" is {_megabytes(size)}; the limit is {_megabytes(limits.max_file_bytes)}. '
+            "Export a smaller copy (a 12-megapixel JPEG is plenty) and try again.",
+            code="file_too_large",
+            extra={"name": name, "bytes": size, "max_file_bytes": limits.max_file_bytes},
+        )
+
+
+def _check_dimensions(width: int, height: int, name: str, limits: ImageLimits) -> None:
+    if width * height > limits.max_pixels:
+        raise _too_many_pixels(name, width, height, limits)
+    if min(width, height) < limits.min_side:
+        raise InvalidImageError(
+            f'"{name}" is only {width}×{height} pixels; posecheck needs at least '
+            f"{limits.min_side} pixels on each side. Use the original photo, not a thumbnail.",
+            code="image_too_small",
+            extra={"name": name, "width": width, "height": height, "min_side": limits.min_side},
+        )
+
+
+def _too_many_pixels(name: str, width: int, height: int, limits: ImageLimits) -> InvalidImageError:
+    return InvalidImageError(
+        f'"{name}" is {width}×{height} pixels ({_megapixels(width * height)} megapixels); '
+        f"the limit is {_megapixels(limits.max_pixels)} megapixels. "
+        "Resize the photo or export a smaller copy, then try again.",
+        code="too_many_pixels",
+        extra={"name": name, "width": width, "height": height, "max_pixels": limits.max_pixels},
+    )
+
+
+def _corrupt(name: str, file_format: str | None, error: BaseException) -> InvalidImageError:
+    reason = " ".join(str(error).split())[:160] or type(error).__name__
+    what = f"a {_DISPLAY_NAMES.get(file_format, file_format)}" if file_format else "an image"
+    return InvalidImageError(
+        f'"{name}" looks like {what} file but could not be decoded ({reason}); it may be '
+        "truncated or damaged. Open it in a photo viewer and save or download it again, "
+        f"or choose another photo ({_FORMATS_TEXT}).",
+        code="corrupt_image",
+        extra={"name": name, "reason": reason},
+    )
+
+
+def _unreadable(name: str, error: OSError) -> InvalidImageError:
+    if isinstance(error, PermissionError):
+        what, hint = "permission denied", "Check the file's permissions, or copy it somewhere"
+    else:
+        what, hint = error.strerror or type(error).__name__, "Check the disk, or copy the file"
+    return InvalidImageError(
+        f'Cannot read "{name}": {what}. {hint} you can read and try again.',
+        code="unreadable",
+        extra={"name": name, "reason": what},
+    )
+
+
+def _not_recognised(data: bytes, name: str) -> InvalidImageError:
+    """Pillow could not open it: a damaged file of a format we read, or another format."""
+    supported = _sniff(data)
+    if supported == "HEIC" and not _ensure_heif_opener():
+        what = "a HEIC photo, but HEIC support (the pillow-heif package) is not installed"
+        return _unsupported(name, what)
+    if supported:
+        return _corrupt(name, supported, UnidentifiedImageError("the header is unreadable"))
+    return _unsupported(name, _describe_unsupported(data))
+
+
+def _unsupported(name: str, what: str | None) -> InvalidImageError:
+    said = (
+        f"is {what}, which posecheck cannot read" if what else "is not an image posecheck can read"
+    )
+    return InvalidImageError(
+        f'"{name}" {said}. {_CHOOSE_ANOTHER}',
+        code="unsupported_format",
+        extra={"name": name, "supported": list(SUPPORTED_FORMATS)},
+    )
+
+
+def _sniff(data: bytes) -> str | None:
+    """The supported format these bytes claim to be (by magic number), if any."""
+    head = data[:32]
+    if head.startswith(b"\xff\xd8\xff"):
+        return "JPEG"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "PNG"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "WebP"
+    if head[:2] == b"BM" and len(head) >= 18 and head[14] in (12, 16, 40, 52, 56, 64, 108, 124):
+        return "BMP"
+    if head[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"):
+        return "TIFF"
+    if head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
+        return "HEIC"
+    return None
+
+
+_HEIF_BRANDS: Final = frozenset(
+    {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs", b"mif1", b"msf1"}
+)
+
+_UNSUPPORTED_MAGIC: Final = (
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"%PDF", "a PDF document"),
+    (b"8BPS", "a Photoshop document"),
+    (b"\x00\x00\x00\x0cJXL ", "a JPEG XL image"),
+    (b"\xff\x0a", "a JPEG XL image"),
+    (b"PK\x03\x04", "a ZIP archive"),
+)
+
+
+def _describe_unsupported(data: bytes) -> str | None:
+    """What these bytes look like, if we can tell: "a GIF image", "a text file", ..."""
+    head = data[:1024]
+    for magic, what in _UNSUPPORTED_MAGIC:
+        if head.startswith(magic):
+            return what
+    if head[4:8] == b"ftyp" and head[8:12] in (b"avif", b"avis"):
+        return "an AVIF image"
+    if head[4:8] == b"ftyp":
+        return "a video or other media file"
+    if b"<svg" in head.lower():
+        return "an SVG drawing"
+    if _looks_like_text(head):
+        return "a text file"
+    return None
+
+
+def _looks_like_text(head: bytes) -> bool:
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if error.start < len(head) - 3:  # not just a character cut off at the end
+            return False
+        text = head[: error.start].decode("utf-8")
+    return all(char.isprintable() or char in "\t\r\n" for char in text)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def _megapixels(pixels: int) -> str:
+    return f"{pixels / 1e6:.0f}" if pixels >= 10_000_000 else f"{pixels / 1e6:.1f}"
