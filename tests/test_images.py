@@ -21,10 +21,10 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from PIL import Image, ImageFile, JpegImagePlugin
+from PIL import Image, ImageFile
 
+import posecheck.images as images_module
 from posecheck.images import (
-    DEFAULT_MAX_SIDE,
     SUPPORTED_FORMATS,
     ImageLimits,
     LoadedImage,
@@ -383,29 +383,41 @@ def big_jpeg(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.mark.parametrize(
+    ("max_side", "flag", "shape"),
+    [
+        # 1/2 scale (2000 px) is the largest reduction >= 0.75 x 1600; then shrunk to 1600
+        (1600, cv2.IMREAD_REDUCED_COLOR_2, (1200, 1600, 3)),
+        # 1/4 scale (1000 px) is >= 0.75 x 1280: used as it is, no resize
+        (1280, cv2.IMREAD_REDUCED_COLOR_4, (750, 1000, 3)),
+    ],
+)
 def test_jpeg_working_copy_uses_dct_scaling(
-    big_jpeg: Path, monkeypatch: pytest.MonkeyPatch
+    big_jpeg: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    max_side: int,
+    flag: int,
+    shape: tuple[int, ...],
 ) -> None:
-    drafts: list[object] = []
-    original_draft = JpegImagePlugin.JpegImageFile.draft
+    calls: list[int] = []
+    original = images_module.cv2.imdecode
 
-    def spy(self: JpegImagePlugin.JpegImageFile, mode: Any, size: Any) -> Any:
-        result = original_draft(self, mode, size)
-        drafts.append((mode, size, result))
-        return result
+    def spy(buffer: Any, flags: int) -> Any:
+        calls.append(flags)
+        return original(buffer, flags)
 
-    monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "draft", spy)
-    loaded = load_image(big_jpeg, max_side=1600)
-    assert loaded.rgb.shape == (1200, 1600, 3)
-    assert (loaded.width, loaded.height, loaded.scale, loaded.format) == (4000, 3000, 0.4, "JPEG")
-    # libjpeg decoded at half size (2000x1500), the smallest scale still >= 1600x1200.
-    assert drafts == [("RGB", (1600, 1200), ("RGB", (0, 0, 2000.0, 1500.0)))]
+    monkeypatch.setattr(images_module.cv2, "imdecode", spy)
+    loaded = load_image(big_jpeg, max_side=max_side)
+    assert loaded.rgb.shape == shape
+    assert (loaded.width, loaded.height, loaded.format) == (4000, 3000, "JPEG")
+    assert loaded.scale == shape[1] / 4000
+    assert calls == [flag | cv2.IMREAD_IGNORE_ORIENTATION]
 
 
 def test_jpeg_working_copy_matches_a_full_decode_resized(big_jpeg: Path) -> None:
-    small = load_image(big_jpeg)  # DEFAULT_MAX_SIDE
+    small = load_image(big_jpeg, max_side=1600)
     full = load_image(big_jpeg, max_side=None)
-    assert small.rgb.shape == (1200, DEFAULT_MAX_SIDE, 3)
+    assert small.rgb.shape == (1200, 1600, 3)
     assert full.rgb.shape == (3000, 4000, 3) and full.scale == 1.0
     reference = cv2.resize(full.rgb, (1600, 1200), interpolation=cv2.INTER_AREA)
     difference = np.abs(small.rgb.astype(int) - reference)
@@ -451,9 +463,15 @@ def test_working_copy_size(
     size: tuple[int, int], max_side: int | None, expected: tuple[int, int], file_format: str
 ) -> None:
     loaded = decode_image(encode(Image.fromarray(noise(*size)), file_format), max_side=max_side)
-    assert (loaded.rgb.shape[1], loaded.rgb.shape[0]) == expected
+    got = (loaded.rgb.shape[1], loaded.rgb.shape[0])
     assert (loaded.width, loaded.height) == size
-    assert loaded.scale == expected[0] / size[0]
+    assert loaded.scale == got[0] / size[0]
+    if file_format == "JPEG" and max_side is not None and max(size) > max_side:
+        # A JPEG shrunk by DCT scaling keeps any long side in [0.75, 1] x max_side, same shape.
+        assert 0.75 * max_side <= max(got) <= max_side
+        assert got[0] / got[1] == pytest.approx(size[0] / size[1], rel=0.03)
+    else:
+        assert got == expected
 
 
 def test_working_copy_is_read_only() -> None:
