@@ -331,7 +331,7 @@ def _complete_jpeg(image: ImageFile.ImageFile, data: bytes) -> bool:
 
 
 #: The DCT-scaled JPEG is used as it is when its long side is at least this share of max_side.
-_MIN_WORKING_FRACTION: Final = 0.75
+_MIN_WORKING_FRACTION: Final = 0.6
 _REDUCED_FLAGS: Final = {
     8: cv2.IMREAD_REDUCED_COLOR_8,
     4: cv2.IMREAD_REDUCED_COLOR_4,
@@ -343,7 +343,7 @@ _REDUCED_FLAGS: Final = {
 def _scaled_jpeg(data: bytes, size: tuple[int, int], max_side: int) -> UInt8Array | None:
     """Decode a JPEG at 1/2, 1/4 or 1/8 scale with libjpeg-turbo's DCT scaling (OpenCV's build).
 
-    The largest reduction whose long side is still >= 0.75 x ``max_side`` is taken, so a 12 MP
+    The largest reduction whose long side is still >= 0.6 x ``max_side`` is taken, so a 12 MP
     photo is decoded at 1/4 scale straight to about 1000 px, with no resize after; only a copy
     still over ``max_side`` is shrunk (bilinear: under 2x there is little to alias). About 3x
     faster than Pillow's ``draft`` path here. None when OpenCV cannot decode it.
