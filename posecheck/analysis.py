@@ -1,4 +1,6 @@
-"""One photo in, one Analysis out: load, estimate the pose, choose the subject, find the view.
+"""One photo in, one Analysis out: the whole one-way flow.
+
+image -> Pose (estimator) -> view and camera roll -> measures -> capture checks -> findings -> plan
 
 This is the path the CLI, the benchmark and the app share. Errors a user can act on
 (``PosecheckError``) become a failed Analysis, never an exception.
@@ -6,12 +8,29 @@ This is the path the CLI, the benchmark and the app share. Errors a user can act
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from posecheck.capture import capture_checks, check_lighting, read_exif_hints
 from posecheck.estimator import PoseEstimator
+from posecheck.exercises import Plan, build_plan
+from posecheck.findings import Assessment, assess, finding_keys
 from posecheck.images import DEFAULT_MAX_SIDE, LoadedImage, decode_image, load_image
-from posecheck.types import Detection, ModelName, NoPersonError, PosecheckError, View
+from posecheck.measures import measure_pose
+from posecheck.roll import estimate_roll
+from posecheck.types import (
+    CameraRoll,
+    CaptureCheck,
+    Detection,
+    Landmark,
+    Measurement,
+    ModelName,
+    NoPersonError,
+    Pose,
+    PosecheckError,
+    View,
+)
 from posecheck.views import ViewEstimate, detect_view, override
 
 
@@ -25,6 +44,11 @@ class Analysis:
     detection: Detection | None = None
     view: ViewEstimate | None = None
     error: PosecheckError | None = None
+    roll: CameraRoll | None = None
+    measurements: Mapping[str, Measurement] = field(default_factory=dict)
+    checks: tuple[CaptureCheck, ...] = ()
+    assessment: Assessment | None = None
+    plan: Plan | None = None
 
     def __post_init__(self) -> None:
         if (self.error is None) == (self.detection is None):
@@ -56,16 +80,22 @@ class Analyzer:
             image = load_image(path, max_side=self.max_side)
         except PosecheckError as error:
             return Analysis(name=name, model=self.model, error=error)
-        return self.analyze_image(image, view)
+        return self.analyze_image(image, view, exif=read_exif_hints(path))
 
     def analyze_bytes(self, data: bytes, name: str, view: View | None = None) -> Analysis:
         try:
             image = decode_image(data, name=name, max_side=self.max_side)
         except PosecheckError as error:
             return Analysis(name=name, model=self.model, error=error)
-        return self.analyze_image(image, view)
+        return self.analyze_image(image, view, exif=read_exif_hints(data))
 
-    def analyze_image(self, image: LoadedImage, view: View | None = None) -> Analysis:
+    def analyze_image(
+        self,
+        image: LoadedImage,
+        view: View | None = None,
+        *,
+        exif: Mapping[str, str] | None = None,
+    ) -> Analysis:
         detection = self.estimator.detect(
             image.rgb, scale=image.scale, image_size=(image.width, image.height)
         )
@@ -75,8 +105,51 @@ class Analyzer:
                 "in good light, facing the camera or side-on, and take it again.",
                 code="no_person",
             )
-            return Analysis(name=image.name, model=self.model, image=image, error=error)
-        estimate = override(view) if view is not None else detect_view(detection.subject)
-        return Analysis(
-            name=image.name, model=self.model, image=image, detection=detection, view=estimate
-        )
+            # Darkness is the usual reason: say so when it is.
+            checks = (check_lighting(image),)
+            return Analysis(
+                name=image.name, model=self.model, image=image, error=error, checks=checks
+            )
+        return interpret(image, detection, view, model=self.model, exif=exif)
+
+
+_ARMS = frozenset(range(Landmark.LEFT_ELBOW, Landmark.RIGHT_THUMB + 1))
+
+
+def _body_box(pose: Pose, scale: float) -> tuple[float, float, float, float]:
+    """The head, trunk and legs in working-copy pixels: the scene's edges are sought outside it.
+
+    Arms are left out: held out to the sides (a T-pose) they would hide most of the background.
+    """
+    points = pose.xy[[lm for lm in Landmark if lm not in _ARMS]] * scale
+    x0, y0 = points.min(axis=0)
+    x1, y1 = points.max(axis=0)
+    return float(x0), float(y0), float(x1), float(y1)
+
+
+def interpret(
+    image: LoadedImage,
+    detection: Detection,
+    view: View | None = None,
+    *,
+    model: str = "",
+    exif: Mapping[str, str] | None = None,
+) -> Analysis:
+    """Everything after the model: view, roll, measures, checks, findings and the plan."""
+    subject = detection.subject
+    estimate = override(view) if view is not None else detect_view(subject)
+    roll = estimate_roll(image.rgb, person_box=_body_box(subject, image.scale))
+    measurements = measure_pose(subject, estimate, roll)
+    assessment = assess(measurements)
+    return Analysis(
+        name=image.name,
+        model=model,
+        image=image,
+        detection=detection,
+        view=estimate,
+        roll=roll,
+        measurements=measurements,
+        checks=capture_checks(image, detection, estimate, roll, exif=exif),
+        assessment=assessment,
+        plan=build_plan(finding_keys(assessment)),
+    )

@@ -48,7 +48,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     analyze.add_argument("--json", action="store_true", help="print one JSON document")
     analyze.add_argument(
-        "--annotate", type=Path, metavar="DIR", help="write each photo with the skeleton drawn"
+        "--annotate",
+        type=Path,
+        metavar="DIR",
+        help="write each photo with the skeleton and the measures drawn",
+    )
+    analyze.add_argument(
+        "--csv", type=Path, metavar="FILE", help="write one row per measure to a CSV file"
+    )
+    analyze.add_argument(
+        "--combine",
+        action="store_true",
+        help="the photos show one person (front, side, back): add one combined report",
     )
 
     models = commands.add_parser("models", help="install or list the pose models")
@@ -76,6 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="re-encode each photo as a JPEG of this many megapixels first (e.g. 12)",
     )
     bench.add_argument("--json", action="store_true", help="print the figures as JSON")
+
+    mirror = commands.add_parser(
+        "mirror", help="mirror consistency of the measures against the model's own noise"
+    )
+    mirror.add_argument("paths", nargs="+", metavar="PATH", help="full-body photos or folders")
+    _add_model_option(mirror)
     return parser
 
 
@@ -98,6 +115,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _analyze(args)
     if args.command == "models":
         return _models(args)
+    if args.command == "mirror":
+        return _mirror(args)
     return _bench(args)
 
 
@@ -124,8 +143,9 @@ def expand_paths(paths: Sequence[str]) -> list[str]:
 
 def _analyze(args: argparse.Namespace) -> int:
     from posecheck.analysis import Analysis, Analyzer
+    from posecheck.combine import combine
     from posecheck.exercises import CLINICIAN_NOTE, DISCLAIMER
-    from posecheck.report import results_document, summary_text
+    from posecheck.report import combined_text, results_csv, results_document, summary_text
 
     paths = expand_paths(args.paths)
     if not paths:
@@ -135,23 +155,29 @@ def _analyze(args: argparse.Namespace) -> int:
     try:
         analyzer = Analyzer.open(args.model)
     except ModelError as error:
+        print(f"posecheck: {error.message}", file=sys.stderr)
         analyses = [Analysis(name=p, model=args.model, error=error) for p in paths]
     else:
         analyses = []
-        for path in paths:
+        for index, path in enumerate(paths, start=1):
+            if not args.json and len(paths) > 1:
+                print(f"[{index}/{len(paths)}]", end=" ", flush=True)
             analysis = analyzer.analyze_path(path, view)
             analyses.append(analysis)
             if not args.json:
-                print(summary_text(analysis), flush=True)
+                print(summary_text(analysis) + "\n", flush=True)
             if args.annotate is not None:
                 _write_annotation(analysis, args.annotate)
         analyzer.estimator.close()
+    combined = combine(analyses) if args.combine else None
+    if args.csv is not None:
+        args.csv.write_text(results_csv(analyses, combined), encoding="utf-8")
     if args.json:
-        print(json.dumps(results_document(analyses), indent=2))
+        print(json.dumps(results_document(analyses, combined), indent=2, ensure_ascii=False))
     else:
-        if analyses and analyses[0].error is not None and isinstance(analyses[0].error, ModelError):
-            print(f"posecheck: {analyses[0].error.message}", file=sys.stderr)
-        print(f"\n{DISCLAIMER}\n{CLINICIAN_NOTE}")
+        if combined is not None:
+            print(combined_text(combined) + "\n")
+        print(f"{DISCLAIMER}\n{CLINICIAN_NOTE}")
     return EXIT_OK if all(a.ok for a in analyses) else EXIT_FAILED
 
 
@@ -159,17 +185,13 @@ def _write_annotation(analysis: object, folder: Path) -> None:
     import cv2
 
     from posecheck.analysis import Analysis
-    from posecheck.draw import draw_pose
+    from posecheck.draw import draw_analysis
 
     assert isinstance(analysis, Analysis)
-    if analysis.image is None or analysis.detection is None:
+    picture = draw_analysis(analysis)
+    if picture is None:
         return
     folder.mkdir(parents=True, exist_ok=True)
-    detection = analysis.detection
-    others = tuple(p for i, p in enumerate(detection.people) if i != detection.subject_index)
-    picture = draw_pose(
-        analysis.image.rgb, detection.subject, scale=analysis.image.scale, others=others
-    )
     target = folder / f"{Path(analysis.name).stem}.pose.jpg"
     counter = 2
     while target.exists():
@@ -240,4 +262,43 @@ def _bench(args: argparse.Namespace) -> int:
         print(f"posecheck bench: {error.message}", file=sys.stderr)
         return EXIT_FAILED
     print(json.dumps(report.to_dict(), indent=2) if args.json else format_report(report))
+    return EXIT_OK
+
+
+def _mirror(args: argparse.Namespace) -> int:
+    from posecheck.analysis import Analyzer
+    from posecheck.consistency import photo_consistency, spread, summarise
+
+    paths = expand_paths(args.paths)
+    analyzer = Analyzer.open(args.model)
+    photos = []
+    for index, path in enumerate(paths, start=1):
+        print(f"[{index}/{len(paths)}] {path}", file=sys.stderr, flush=True)
+        result = photo_consistency(analyzer, path)
+        if result is None:
+            print(f"  skipped: no person found in {path} or its mirror image", file=sys.stderr)
+            continue
+        photos.append(result)
+    analyzer.estimator.close()
+    if not photos:
+        print("posecheck mirror: nobody found in any photo.", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"mirror consistency over {len(photos)} photos, model {args.model}")
+    print("error = |measure of the flipped photo - what the original predicts|; noise = the same")
+    print("measure's change between shifted/scaled copies of one photo (the model's own noise)")
+    print(
+        f"{'measure':24} {'n':>3} {'mirror median':>13} {'p90':>6} {'noise median':>12} {'p90':>6}"
+    )
+    table = summarise(photos)
+    for name, (mirror, noise) in table.items():
+        print(
+            f"{name:24} {mirror.count:3d} {mirror.median:13.2f} {mirror.p90:6.2f}"
+            f" {noise.median:12.2f} {noise.p90:6.2f}"
+        )
+    sided = [e for p in photos for n, e in p.mirror.items() if n.startswith(("left_", "right_"))]
+    overall = spread(sided)
+    print(
+        f"left/right measures (deg): |left of flipped - right of original| "
+        f"median {overall.median:.2f}, p90 {overall.p90:.2f} (n={overall.count})"
+    )
     return EXIT_OK

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
 
 from posecheck.types import SKELETON, Landmark, Measurement, Pose, Status
+
+if TYPE_CHECKING:  # analysis imports nothing from here; the type is only for annotations
+    from posecheck.analysis import Analysis
 
 _VISIBLE = (40, 200, 90)  # RGB
 _HIDDEN = (150, 150, 150)
@@ -87,16 +91,18 @@ def _pt(point: np.ndarray) -> tuple[int, int]:
 
 
 def _label(canvas: np.ndarray, text: str, at: np.ndarray, colour: tuple[int, int, int]) -> None:
-    """Text with a dark outline, readable on light and dark backgrounds."""
+    """Text on a dark box, readable on light and dark backgrounds."""
     size = max(int(canvas.shape[0]), int(canvas.shape[1]))
-    scale = max(0.45, size / 1800)
-    thickness = max(1, round(scale * 1.6))
-    origin = _pt(at)
-    cv2.putText(
-        canvas, text, origin, cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0), thickness + 3, cv2.LINE_AA
+    scale = max(0.4, size / 2400)
+    thickness = max(1, round(scale * 1.5))
+    (width, height), baseline = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, thickness)
+    x = int(min(max(0.0, float(at[0])), canvas.shape[1] - width - 4))
+    y = int(min(max(float(height + 4), float(at[1])), canvas.shape[0] - baseline - 4))
+    cv2.rectangle(
+        canvas, (x - 3, y - height - 4), (x + width + 3, y + baseline + 2), (20, 20, 20), -1
     )
     cv2.putText(
-        canvas, text, origin, cv2.FONT_HERSHEY_SIMPLEX, scale, colour, thickness, cv2.LINE_AA
+        canvas, text, (x, y), cv2.FONT_HERSHEY_SIMPLEX, scale, colour, thickness, cv2.LINE_AA
     )
 
 
@@ -223,3 +229,20 @@ def _draw_one(
         return np.asarray(joint + np.array([12.0, 0.0]))
     _polyline(canvas, points, colour, width)
     return np.asarray(points[0])
+
+
+def draw_analysis(analysis: Analysis) -> np.ndarray | None:
+    """The annotated picture of an analysis: skeleton, other people faint, measures on top.
+
+    None when there is nothing to draw (the photo could not be read or nobody was found).
+    """
+    if analysis.image is None or analysis.detection is None:
+        return None
+    image = analysis.image
+    detection = analysis.detection
+    others = tuple(p for i, p in enumerate(detection.people) if i != detection.subject_index)
+    picture = draw_pose(image.rgb, detection.subject, scale=image.scale, others=others)
+    roll = analysis.roll.degrees if analysis.roll and analysis.roll.degrees is not None else 0.0
+    return draw_measures(
+        picture, detection.subject, analysis.measurements, scale=image.scale, roll_degrees=roll
+    )

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from posecheck.geometry import joint_angle, rotate_points, tilt_from_horizontal
+from posecheck.roll import usable_roll
 from posecheck.types import (
     VISIBILITY_THRESHOLD,
     CameraRoll,
@@ -396,7 +397,7 @@ MEASURES_BY_NAME: Mapping[str, MeasureSpec] = {spec.name: spec for spec in MEASU
 
 def make_frame(pose: Pose, view: View, roll: CameraRoll | None) -> Frame:
     width, height = pose.image_size
-    degrees = roll.degrees if roll is not None and roll.degrees is not None else 0.0
+    degrees = usable_roll(roll) or 0.0
     xy = rotate_points(pose.xy, -degrees, (width / 2, height / 2)) if degrees else pose.xy
     return Frame(pose=pose, xy=xy, view=view)
 
@@ -419,10 +420,11 @@ def _confidence(
     confidence = float(np.mean(pose.visibility[list(landmarks)])) * max(view.confidence, 0.5)
     note = ""
     if spec.vertical:
-        if roll is None or roll.degrees is None:
+        if usable_roll(roll) is None:
             confidence *= 0.7
-            note = "camera roll unknown: measured against the image's horizontal"
+            note = "camera roll not known well enough: measured against the picture's edges"
         else:
+            assert roll is not None
             confidence *= 0.8 + 0.2 * roll.confidence
     return round(min(1.0, confidence), 2), note
 

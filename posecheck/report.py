@@ -1,33 +1,26 @@
-"""Output formats: the JSON document (a stable contract, see README) and the readable summary."""
+"""Output formats: the JSON document (a stable contract, see README), CSV and readable text."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import csv
+import io
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from posecheck.analysis import Analysis
-from posecheck.exercises import CLINICIAN_NOTE, DISCLAIMER
-from posecheck.types import Landmark, Pose
+from posecheck.combine import CombinedReport
+from posecheck.exercises import CLINICIAN_NOTE, DISCLAIMER, Plan, plan_to_dict
+from posecheck.findings import Assessment, assessment_to_dict
+from posecheck.measures import MEASURES_BY_NAME
+from posecheck.types import CameraRoll, CaptureCheck, Landmark, Measurement, Pose, Status
 
 #: Bumped only when a field changes meaning or disappears; new fields may appear at any time.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
-
-#: Landmarks a standing-posture analysis needs to see; used for the readable summary.
-_KEY_POINTS = (
-    Landmark.LEFT_SHOULDER,
-    Landmark.RIGHT_SHOULDER,
-    Landmark.LEFT_HIP,
-    Landmark.RIGHT_HIP,
-    Landmark.LEFT_KNEE,
-    Landmark.RIGHT_KNEE,
-    Landmark.LEFT_ANKLE,
-    Landmark.RIGHT_ANKLE,
-    Landmark.LEFT_HEEL,
-    Landmark.RIGHT_HEEL,
-    Landmark.LEFT_FOOT_INDEX,
-    Landmark.RIGHT_FOOT_INDEX,
-)
+CSV_COLUMNS = (
+    "image", "view", "measure", "value", "unit", "status", "confidence",
+    "normal_low", "normal_high", "known_error", "landmarks", "reason",
+)  # fmt: skip
 
 
 def landmarks_to_list(pose: Pose) -> list[dict[str, Any]]:
@@ -43,6 +36,57 @@ def landmarks_to_list(pose: Pose) -> list[dict[str, Any]]:
         }
         for landmark in Landmark
     ]
+
+
+def measurement_to_dict(measurement: Measurement) -> dict[str, Any]:
+    spec = MEASURES_BY_NAME[measurement.name]
+    return {
+        "value": measurement.value,
+        "unit": measurement.unit,
+        "status": measurement.status.value,
+        "confidence": measurement.confidence,
+        "normal_range": list(measurement.normal_range),
+        "known_error": spec.known_error,
+        "sign": spec.sign,
+        "view": None if measurement.view is None else measurement.view.value,
+        "landmarks": [lm.label for lm in measurement.landmarks],
+        "reason": measurement.reason,
+    }
+
+
+def measures_to_dict(measurements: Mapping[str, Measurement]) -> dict[str, Any]:
+    return {name: measurement_to_dict(m) for name, m in measurements.items()}
+
+
+def roll_to_dict(roll: CameraRoll | None) -> dict[str, Any] | None:
+    if roll is None:
+        return None
+    return {
+        "degrees": roll.degrees,
+        "confidence": roll.confidence,
+        "method": roll.method,
+        "reason": roll.reason,
+    }
+
+
+def checks_to_list(checks: Sequence[CaptureCheck]) -> list[dict[str, Any]]:
+    return [
+        {"name": c.name, "passed": c.passed, "reason": c.reason, "advice": c.advice} for c in checks
+    ]
+
+
+def _judgement(assessment: Assessment | None, plan: Plan | None) -> dict[str, Any]:
+    """The findings, the assessment around them and the exercise plan."""
+    if assessment is None or plan is None:
+        return {"findings": [], "assessment": None, "exercises": [], "plan": None}
+    judged = assessment_to_dict(assessment)
+    planned = plan_to_dict(plan)
+    return {
+        "findings": judged.pop("findings"),
+        "assessment": judged,
+        "exercises": planned.pop("items"),
+        "plan": planned,
+    }
 
 
 def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
@@ -62,32 +106,126 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
         "view": None if view is None else view.view.value,
         "view_confidence": None if view is None else view.confidence,
         "view_oblique": None if view is None else view.oblique,
+        "camera_roll": roll_to_dict(analysis.roll),
+        "capture_checks": checks_to_list(analysis.checks),
         "landmarks": [] if detection is None else landmarks_to_list(detection.subject),
-        "measures": {},
-        "findings": [],
-        "exercises": [],
+        "measures": measures_to_dict(analysis.measurements),
+        **_judgement(analysis.assessment, analysis.plan),
     }
 
 
-def results_document(analyses: Sequence[Analysis]) -> dict[str, Any]:
+def combined_to_dict(report: CombinedReport) -> dict[str, Any]:
+    measures = measures_to_dict(report.measurements)
+    for name, entry in measures.items():
+        entry["source"] = report.sources[name]
     return {
+        "images": [a.name for a in report.analyses if a.ok],
+        "views": [v.value for v in report.views],
+        "measures": measures,
+        **_judgement(report.assessment, report.plan),
+    }
+
+
+def results_document(
+    analyses: Sequence[Analysis], combined: CombinedReport | None = None
+) -> dict[str, Any]:
+    document: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "disclaimer": DISCLAIMER,
         "clinician_note": CLINICIAN_NOTE,
         "results": [analysis_to_dict(a) for a in analyses],
     }
+    if combined is not None:
+        document["combined"] = combined_to_dict(combined)
+    return document
+
+
+def _csv_rows(image: str, measurements: Mapping[str, Measurement]) -> list[dict[str, Any]]:
+    rows = []
+    for name, m in measurements.items():
+        low, high = m.normal_range
+        rows.append(
+            {
+                "image": image,
+                "view": None if m.view is None else m.view.value,
+                "measure": name,
+                "value": m.value,
+                "unit": m.unit,
+                "status": m.status.value,
+                "confidence": m.confidence,
+                "normal_low": low,
+                "normal_high": high,
+                "known_error": MEASURES_BY_NAME[name].known_error,
+                "landmarks": " ".join(lm.label for lm in m.landmarks),
+                "reason": m.reason,
+            }
+        )
+    return rows
+
+
+def results_csv(analyses: Sequence[Analysis], combined: CombinedReport | None = None) -> str:
+    """One row per measure per photo (and per combined measure, image ``combined``)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for analysis in analyses:
+        writer.writerows(_csv_rows(analysis.name, analysis.measurements))
+    if combined is not None:
+        writer.writerows(_csv_rows("combined", combined.measurements))
+    return buffer.getvalue()
+
+
+# --- readable text ------------------------------------------------------------------------------
+
+_STATUS_MARK = {
+    Status.NORMAL: "ok",
+    Status.MILD: "MILD",
+    Status.MARKED: "MARKED",
+    Status.UNKNOWN: "?",
+}
+
+
+def _measure_lines(measurements: Mapping[str, Measurement]) -> list[str]:
+    lines = []
+    for name, m in measurements.items():
+        if m.value is None:
+            lines.append(f"    {name:22} unknown: {m.reason}")
+            continue
+        low, high = m.normal_range
+        lines.append(
+            f"    {name:22} {m.value:8.1f} {m.unit:14} {_STATUS_MARK[m.status]:6} "
+            f"(usual {low:g} to {high:g}; confidence {m.confidence:.2f})"
+        )
+    return lines
+
+
+def _judgement_lines(assessment: Assessment | None, plan: Plan | None) -> list[str]:
+    if assessment is None or plan is None:
+        return []
+    lines = [f"  {assessment.summary}"]
+    for finding in assessment.findings:
+        lines.append(f"  - {finding.title} [{finding.status.value}]: {finding.explanation}")
+    if assessment.chain:
+        lines.append(f"  Pattern: {assessment.chain}")
+    for note in assessment.cannot_judge:
+        lines.append(f"  Cannot judge from a photo: {note}")
+    label = "General foot care" if plan.general else "Suggested exercises"
+    lines.append(f"  {label}:")
+    for item in plan.items:
+        lines.append(f"    * {item.exercise.name}: {item.exercise.dose.describe()}")
+    return lines
 
 
 def summary_text(analysis: Analysis) -> str:
-    """A few readable lines about one analysis."""
+    """Readable lines about one analysis."""
     if analysis.error is not None:
         return (
             f"{analysis.name}: could not analyse ({analysis.error.code}): {analysis.error.message}"
         )
     assert analysis.detection is not None and analysis.view is not None and analysis.image
-    pose = analysis.detection.subject
     people = analysis.detection.people_detected
     view = analysis.view
+    roll = analysis.roll
     lines = [
         f"{analysis.name}: {analysis.image.width}x{analysis.image.height}, model {analysis.model}",
         f"  people found: {people}" + (" (analysing the most prominent one)" if people > 1 else ""),
@@ -96,9 +234,21 @@ def summary_text(analysis: Analysis) -> str:
         + (", set by you" if view.overridden else "")
         + ")",
     ]
-    hidden = [lm.label for lm in _KEY_POINTS if not pose.is_visible(lm)]
-    if hidden:
-        lines.append(f"  not visible: {', '.join(hidden)}")
-    else:
-        lines.append("  shoulders, hips, knees, ankles, heels and toes all visible")
+    if roll is not None:
+        level = "unknown" if roll.degrees is None else f"{roll.degrees:+.1f} deg"
+        lines.append(f"  camera roll: {level} ({roll.reason})")
+    for check in analysis.checks:
+        if check.passed is False:
+            lines.append(f"  retake? {check.name}: {check.reason} {check.advice}")
+    lines.append("  measures:")
+    lines += _measure_lines(analysis.measurements)
+    lines += _judgement_lines(analysis.assessment, analysis.plan)
+    return "\n".join(lines)
+
+
+def combined_text(report: CombinedReport) -> str:
+    views = ", ".join(v.value for v in report.views)
+    lines = [f"Combined report from {len(report.views)} photos ({views}):", "  measures:"]
+    lines += _measure_lines(report.measurements)
+    lines += _judgement_lines(report.assessment, report.plan)
     return "\n".join(lines)

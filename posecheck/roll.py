@@ -637,3 +637,16 @@ def _confidence(
         * by_ambiguity
     )
     return float(min(1.0, max(0.0, value)))
+
+
+#: A roll estimate is acted on (measures corrected, the camera judged level or not) only from this
+#: confidence up: on real photos turned by known angles, estimates at >= 0.3 were within 0.5° of
+#: the truth, lower ones up to 1.2° off (tests/test_roll.py).
+ROLL_MIN_CONFIDENCE = 0.3
+
+
+def usable_roll(roll: CameraRoll | None) -> float | None:
+    """The roll to act on, or None when there is no estimate sure enough."""
+    if roll is None or roll.degrees is None or roll.confidence < ROLL_MIN_CONFIDENCE:
+        return None
+    return roll.degrees

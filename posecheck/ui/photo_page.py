@@ -1,16 +1,28 @@
-"""The photo page: upload a standing photo, see the skeleton and the landmarks.
+"""The photo page: upload standing photos (front, side, back), get one report.
 
-The only UI code; it calls posecheck's public API like any other user.
+UI only: every number comes from posecheck's public API.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+
 import streamlit as st
 
-from posecheck import Analysis, Analyzer, draw_pose
-from posecheck.exercises import CLINICIAN_NOTE, DISCLAIMER
+from posecheck import Analysis, Analyzer, View
+from posecheck.combine import CombinedReport, combine
+from posecheck.draw import draw_analysis
+from posecheck.exercises import CLINICIAN_NOTE, DISCLAIMER, Plan
+from posecheck.findings import Assessment
 from posecheck.images import SUPPORTED_FORMATS
-from posecheck.report import landmarks_to_list
+from posecheck.report import results_csv, results_document
+from posecheck.types import Measurement, Status
+
+_STATUS_ICON = {"normal": "🟢", "mild": "🟠", "marked": "🔴", "unknown": "⚪"}
+_CHECK_ICON = {True: "✅", False: "⚠️", None: "❔"}
+_VIEW_CHOICES = ["auto", *(v.value for v in View)]
 
 
 @st.cache_resource(show_spinner="Loading the pose model…")
@@ -18,20 +30,43 @@ def _analyzer(model: str) -> Analyzer:
     return Analyzer.open(model)
 
 
-def _show_result(analysis: Analysis) -> None:
-    if analysis.error is not None:
-        st.error(
-            f"**Could not analyse {analysis.name}** ({analysis.error.code}): "
-            f"{analysis.error.message}"
+def _analyse(data: bytes, name: str, view: str) -> Analysis:
+    """Analyse once per photo and view choice; kept for the session."""
+    key = (hashlib.sha256(data).hexdigest(), name, view)
+    cache: dict[tuple[str, str, str], Analysis] = st.session_state.setdefault("analyses", {})
+    if key not in cache:
+        chosen = None if view == "auto" else View(view)
+        cache[key] = _analyzer("full").analyze_bytes(data, name, chosen)
+    return cache[key]
+
+
+def _measure_rows(measurements: Mapping[str, Measurement]) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
+    for name, m in measurements.items():
+        low, high = m.normal_range
+        rows.append(
+            {
+                "": _STATUS_ICON[m.status.value],
+                "measure": name,
+                "value": None if m.value is None else round(m.value, 1),
+                "unit": m.unit,
+                "status": m.status.value,
+                "usual range": f"{low:g} to {high:g}",
+                "confidence": m.confidence,
+                "note": m.reason,
+            }
         )
+    return rows
+
+
+def _show_photo(analysis: Analysis) -> None:
+    if analysis.error is not None:
+        error = analysis.error
+        st.error(f"**Could not analyse {analysis.name}** ({error.code}): {error.message}")
         return
-    assert analysis.detection is not None and analysis.image is not None
-    assert analysis.view is not None
-    detection = analysis.detection
-    others = tuple(p for i, p in enumerate(detection.people) if i != detection.subject_index)
-    picture = draw_pose(
-        analysis.image.rgb, detection.subject, scale=analysis.image.scale, others=others
-    )
+    assert analysis.detection is not None and analysis.image is not None and analysis.view
+    picture = draw_analysis(analysis)
+    assert picture is not None  # a successful analysis always has a picture
     left, right = st.columns([3, 2])
     with left:
         st.image(
@@ -40,38 +75,108 @@ def _show_result(analysis: Analysis) -> None:
             width="stretch",
         )
     with right:
-        people = detection.people_detected
-        st.metric("People found", people)
-        if people > 1:
-            st.info(
-                "More than one person was found: the most prominent one is analysed "
-                "(the others are drawn in grey). For the best result, be alone in the photo."
-            )
         view = analysis.view
-        st.metric("View", view.view.value, help=view.reason)
-        st.caption(
-            f"View confidence {view.confidence:.2f}" + (" · oblique" if view.oblique else "")
+        people = analysis.detection.people_detected
+        st.markdown(
+            f"**View:** {view.view.value} (confidence {view.confidence:.2f}"
+            + (", oblique" if view.oblique else "")
+            + (", set by you" if view.overridden else "")
+            + f") · **people found:** {people}"
         )
-        rows = landmarks_to_list(detection.subject)
-        hidden = [r["name"] for r in rows if r["visibility"] < 0.5]
-        if hidden:
-            st.warning("Not visible enough to measure: " + ", ".join(hidden))
-        st.dataframe(rows, hide_index=True, width="stretch", height=420)
+        roll = analysis.roll
+        if roll is not None:
+            level = "unknown" if roll.degrees is None else f"{roll.degrees:+.1f}°"
+            st.caption(f"Camera roll {level}: {roll.reason}")
+        st.markdown("**How the photo was taken**")
+        for check in analysis.checks:
+            advice = f" — {check.advice}" if check.passed is not True and check.advice else ""
+            title = check.name.replace("_", " ")
+            st.markdown(f"{_CHECK_ICON[check.passed]} **{title}**: {check.reason}{advice}")
+    st.dataframe(_measure_rows(analysis.measurements), hide_index=True, width="stretch")
+
+
+def _show_assessment(assessment: Assessment, plan: Plan) -> None:
+    st.subheader("What we saw")
+    st.write(assessment.summary)
+    for finding in assessment.findings:
+        icon = _STATUS_ICON[finding.status.value]
+        with st.expander(
+            f"{icon} {finding.title} ({finding.status.value})",
+            expanded=finding.status is Status.MARKED,
+        ):
+            st.write(finding.explanation)
+            st.caption(f"From: {', '.join(finding.measures)} · confidence {finding.confidence:.2f}")
+    if assessment.chain:
+        st.info(assessment.chain)
+    for note in assessment.cannot_judge:
+        st.caption(f"A photo cannot judge: {note}")
+    st.subheader("General foot care" if plan.general else "Suggested exercises")
+    for item in plan.items:
+        exercise = item.exercise
+        why = (
+            f" — for {', '.join(r.replace('_', ' ') for r in item.reasons)}" if item.reasons else ""
+        )
+        with st.expander(f"{exercise.name}: {exercise.dose.describe()}{why}"):
+            st.write(exercise.summary)
+            st.markdown("\n".join(f"{i}. {step}" for i, step in enumerate(exercise.steps, start=1)))
+            st.markdown("**Take care:** " + " ".join(exercise.cautions))
+            st.caption(f"Evidence: {exercise.evidence}")
+    st.warning(f"{plan.disclaimer} {plan.clinician_note}")
+
+
+def _downloads(analyses: Sequence[Analysis], combined: CombinedReport | None) -> None:
+    document = results_document(analyses, combined)
+    left, right = st.columns(2)
+    left.download_button(
+        "Download the report (JSON)",
+        json.dumps(document, indent=2, ensure_ascii=False),
+        file_name="posecheck-report.json",
+        mime="application/json",
+    )
+    right.download_button(
+        "Download the measures (CSV)",
+        results_csv(analyses, combined),
+        file_name="posecheck-measures.csv",
+        mime="text/csv",
+    )
 
 
 def render() -> None:
     st.title("posecheck")
     st.write(
-        "Upload a standing photo (front, side or back, whole body and both feet in the frame)."
+        "Upload standing photos of one person — front, side and back, whole body and both feet in "
+        "the frame, camera at hip height, 2-3 m away — and get one report."
     )
     st.caption(f"{DISCLAIMER} {CLINICIAN_NOTE}")
-    upload = st.file_uploader(
-        "Standing photo",
-        type=[s.lstrip(".") for s in SUPPORTED_FORMATS],
-        accept_multiple_files=False,
+    uploads = st.file_uploader(
+        "Standing photos",
+        type=list(SUPPORTED_FORMATS),
+        accept_multiple_files=True,
     )
-    if upload is None:
+    if not uploads:
         return
-    with st.spinner("Finding the body…"):
-        analysis = _analyzer("full").analyze_bytes(upload.getvalue(), upload.name)
-    _show_result(analysis)
+    analyses = []
+    tabs = st.tabs([upload.name for upload in uploads])
+    for upload, tab in zip(uploads, tabs, strict=True):
+        with tab:
+            view = st.selectbox(
+                "View", _VIEW_CHOICES, key=f"view-{upload.name}", help="auto = detect it"
+            )
+            with st.spinner(f"Analysing {upload.name}…"):
+                analysis = _analyse(upload.getvalue(), upload.name, view)
+            analyses.append(analysis)
+            _show_photo(analysis)
+    good = [a for a in analyses if a.ok]
+    if not good:
+        return
+    st.divider()
+    combined = combine(good) if len(good) > 1 else None
+    if combined is not None:
+        st.header(f"Your report from {len(good)} photos")
+        st.dataframe(_measure_rows(combined.measurements), hide_index=True, width="stretch")
+        _show_assessment(combined.assessment, combined.plan)
+    else:
+        st.header("Your report")
+        assert good[0].assessment is not None and good[0].plan is not None
+        _show_assessment(good[0].assessment, good[0].plan)
+    _downloads(analyses, combined)
