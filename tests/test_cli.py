@@ -46,8 +46,10 @@ def test_front_photo_gives_33_landmarks(capsys: pytest.CaptureFixture[str]) -> N
     assert isinstance(landmarks, list) and len(landmarks) == 33
     assert landmarks[0]["name"] == "nose" and landmarks[32]["name"] == "right_foot_index"
     assert set(landmarks[0]) == {"name", "x", "y", "z", "visibility", "presence"}
-    for key in ("measures", "findings", "exercises"):
+    for key in ("measures", "findings", "exercises", "capture_checks", "camera_roll", "plan"):
         assert key in result
+    assert isinstance(result["measures"], dict) and "pelvic_tilt" in result["measures"]
+    assert result["exercises"], "there is always a plan"
     assert "not a diagnosis" in str(document["disclaimer"])
 
 
@@ -199,3 +201,15 @@ def test_unreadable_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     status, document = run_json(capsys, str(locked))
     assert status == EXIT_FAILED
     assert only_result(document)["error"]["code"] == "unreadable"  # type: ignore[index]
+
+
+def test_csv_and_combine(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "measures.csv"
+    front, side = photo("front_standing_01.jpg"), photo("side_walking_outdoor_01.jpg")
+    status = main(["analyze", str(front), str(side), "--combine", "--csv", str(target)])
+    out, _ = capsys.readouterr()
+    assert status == EXIT_OK
+    assert "Combined report from 2 photos" in out
+    lines = target.read_text().splitlines()
+    assert lines[0].startswith("image,view,measure,value")
+    assert any(line.startswith("combined,") for line in lines)

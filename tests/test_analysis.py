@@ -1,0 +1,97 @@
+"""The whole photo path on real photos: views, measures, checks, findings, plan, combined report."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from posecheck import Analyzer, View
+from posecheck.combine import combine
+from posecheck.exercises import FOOT_CARE_IDS
+from posecheck.measures import MEASURES, SIDE_ON, SQUARE_ON
+from posecheck.report import CSV_COLUMNS, results_csv, results_document
+from posecheck.types import Status
+from tests.conftest import photo
+
+pytestmark = pytest.mark.slow
+
+SQUARE_ON_NAMES = {s.name for s in MEASURES if s.views <= SQUARE_ON}
+SIDE_NAMES = {s.name for s in MEASURES if s.views <= SIDE_ON}
+
+
+def test_front_photo_gives_front_measures(analyzer: Analyzer) -> None:
+    analysis = analyzer.analyze_path(photo("front_standing_01.jpg"))
+    assert analysis.view is not None and analysis.view.view is View.FRONT
+    names = set(analysis.measurements)
+    assert names <= SQUARE_ON_NAMES and "left_foot_angle" in names
+    assert not names & SIDE_NAMES
+    known = [m for m in analysis.measurements.values() if m.status is not Status.UNKNOWN]
+    assert len(known) == len(names), "a full-body front photo measures everything it can"
+    assert {c.name for c in analysis.checks} >= {"whole_body", "feet_in_frame", "camera_level"}
+    assert analysis.plan is not None and analysis.assessment is not None
+
+
+def test_side_photo_gives_side_measures_and_no_front_ones(analyzer: Analyzer) -> None:
+    analysis = analyzer.analyze_path(photo("side_walking_outdoor_01.jpg"))
+    assert analysis.view is not None and analysis.view.view in SIDE_ON
+    names = set(analysis.measurements)
+    assert names == SIDE_NAMES
+    assert not names & SQUARE_ON_NAMES
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "two_people_feet_cut_off_01.jpg",
+        "back_oblique_feet_cut_off_01.jpg",
+        "elderly_feet_cut_off_three_people_01.jpg",
+    ],
+)
+def test_feet_cut_off_give_unknown_foot_measures(analyzer: Analyzer, name: str) -> None:
+    analysis = analyzer.analyze_path(photo(name))
+    assert analysis.ok
+    feet = [m for n, m in analysis.measurements.items() if "foot" in n or "rearfoot" in n]
+    for measurement in feet:
+        assert measurement.status is Status.UNKNOWN and measurement.value is None
+        assert measurement.reason
+    feet_check = next(c for c in analysis.checks if c.name == "feet_in_frame")
+    assert feet_check.passed is False
+
+
+def test_combined_report_takes_each_measure_from_its_view(analyzer: Analyzer) -> None:
+    names = ["front_standing_01.jpg", "side_walking_outdoor_01.jpg", "back_standing_01.jpg"]
+    analyses = [analyzer.analyze_path(photo(n)) for n in names]
+    report = combine(analyses)
+    assert set(report.views) == {View.FRONT, View.BACK, View.LEFT}
+    assert report.sources["left_foot_angle"].endswith("front_standing_01.jpg")
+    assert report.sources["left_rearfoot_angle"].endswith("back_standing_01.jpg")
+    assert report.sources["forward_head_angle"].endswith("side_walking_outdoor_01.jpg")
+    assert set(report.measurements) == SQUARE_ON_NAMES | SIDE_NAMES
+    document = json.loads(json.dumps(results_document(analyses, report)))
+    combined = document["combined"]
+    assert combined["measures"]["knee_angle_sagittal"]["source"].endswith(
+        "side_walking_outdoor_01.jpg"
+    )
+    assert "not a diagnosis" in document["disclaimer"]
+    rows = list(csv.DictReader(io.StringIO(results_csv(analyses, report))))
+    assert tuple(rows[0]) == CSV_COLUMNS
+    assert sum(r["image"] == "combined" for r in rows) == len(report.measurements)
+
+
+def test_plan_always_has_the_disclaimer(analyzer: Analyzer) -> None:
+    analysis = analyzer.analyze_path(photo("front_standing_arms_out_02.jpg"))
+    assert analysis.plan is not None
+    assert "not a diagnosis" in analysis.plan.disclaimer
+    assert "clinician" in analysis.plan.clinician_note
+    ids = {item.exercise.id for item in analysis.plan.items}
+    assert ids & set(FOOT_CARE_IDS)
+
+
+def test_readme_documents_every_measure() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    missing = [s.name for s in MEASURES if f"`{s.name}`" not in readme]
+    assert missing == []
