@@ -38,7 +38,7 @@ from posecheck.types import (
     Pose,
     View,
 )
-from posecheck.views import SIDE_ON_RATIO, SQUARE_ON_RATIO, ViewEstimate, detect_view
+from posecheck.views import SIDE_ON_RATIO, SQUARE_ON_RATIO, ViewEstimate, detect_view, posture
 
 __all__ = [
     "CHECK_NAMES",
@@ -51,6 +51,7 @@ __all__ = [
     "check_person_size",
     "check_sharpness",
     "check_square_to_camera",
+    "check_standing",
     "check_whole_body",
     "checks_to_list",
     "read_exif_hints",
@@ -58,6 +59,7 @@ __all__ = [
 ]
 
 CHECK_NAMES: Final[tuple[str, ...]] = (
+    "standing",
     "whole_body",
     "feet_in_frame",
     "person_size",
@@ -187,6 +189,7 @@ def capture_checks(
     """
     subject = detection.subject
     return (
+        check_standing(subject),
         check_whole_body(subject, view.view),
         check_feet_in_frame(subject, view.view),
         check_person_size(subject),
@@ -313,6 +316,19 @@ def check_person_size(pose: Pose) -> CaptureCheck:
             "or a photo shrunk by a messaging app."
         )
     return CaptureCheck("person_size", not advice, f"{measured}; {needs}", " ".join(advice))
+
+
+def check_standing(pose: Pose) -> CaptureCheck:
+    """Measures describe standing posture: a seated, crouching or lying person is not measured."""
+    stance = posture(pose)
+    advice = (
+        ""
+        if stance.standing
+        else "Stand up straight and relaxed, weight on both feet, arms by your sides, and retake."
+    )
+    if stance.standing is None:
+        advice = "Step back until your legs and feet are in the frame."
+    return CaptureCheck("standing", stance.standing, stance.reason, advice)
 
 
 def check_camera_level(roll: CameraRoll | None) -> CaptureCheck:

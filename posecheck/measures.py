@@ -26,7 +26,7 @@ from posecheck.types import (
     Status,
     View,
 )
-from posecheck.views import ViewEstimate
+from posecheck.views import ViewEstimate, posture
 
 SQUARE_ON = frozenset({View.FRONT, View.BACK})
 SIDE_ON = frozenset({View.LEFT, View.RIGHT})
@@ -452,10 +452,17 @@ def measure_one(
 def measure_pose(
     pose: Pose, view: ViewEstimate, roll: CameraRoll | None = None
 ) -> dict[str, Measurement]:
-    """Every measure this view can take, keyed by name (the others are left out)."""
+    """Every measure this view can take, keyed by name (the others are left out).
+
+    A person who is not standing (seated, crouching, lying) is not measured: every measure is
+    unknown with the reason, since the conventions describe standing alignment.
+    """
     frame = make_frame(pose, view.view, roll)
-    return {
-        spec.name: measure_one(spec, frame, view, roll)
-        for spec in MEASURES
-        if view.view in spec.views
-    }
+    specs = [spec for spec in MEASURES if view.view in spec.views]
+    stance = posture(pose)
+    if stance.standing is False:
+        why = f"posecheck measures standing posture; {stance.reason}"
+        return {
+            spec.name: _unknown(spec, spec.resolve(view.view), view.view, why) for spec in specs
+        }
+    return {spec.name: measure_one(spec, frame, view, roll) for spec in specs}

@@ -97,3 +97,54 @@ def _side_on(pose: Pose, ratio: float) -> ViewEstimate:
         f"nose points image-{'left' if nose_dx < 0 else 'right'}"
     )
     return ViewEstimate(view, round(confidence, 2), False, reason)
+
+
+#: Hip-knee-ankle angle above which a leg counts as straight enough for standing. Quiet standing
+#: keeps the knees within ~10-20° of straight; sitting bends them ~90°.
+STANDING_KNEE_ANGLE = 140.0
+#: Largest lean of the hip-to-shoulder line from vertical for an upright person.
+UPRIGHT_TRUNK_DEGREES = 45.0
+#: Largest lean of the hip-to-ankle line from vertical for a leg that stands under the hip (a wide
+#: stance puts it about 10° out; legs stretched out on the floor lie near 90°).
+UPRIGHT_LEG_DEGREES = 30.0
+
+
+@dataclass(frozen=True)
+class Posture:
+    """Whether the person stands upright: ``standing`` is None when it cannot be told."""
+
+    standing: bool | None
+    reason: str
+
+
+def posture(pose: Pose) -> Posture:
+    """Standing means an upright trunk and at least one visible leg straight under the hip.
+
+    The measures describe standing alignment only; a seated, crouching or lying person is not
+    measured. With the legs out of the frame it cannot be told (the upper-body measures still run).
+    """
+    from posecheck.geometry import angle_from_vertical, joint_angle
+
+    shoulders = _midpoint(pose, Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER)
+    hips = _midpoint(pose, Landmark.LEFT_HIP, Landmark.RIGHT_HIP)
+    lean = abs(angle_from_vertical(hips, shoulders))
+    if lean > UPRIGHT_TRUNK_DEGREES:
+        return Posture(False, f"the trunk leans {lean:.0f}° from vertical: not standing upright")
+    legs = []
+    for side in ("LEFT", "RIGHT"):
+        hip, knee, ankle = (Landmark[f"{side}_{joint}"] for joint in ("HIP", "KNEE", "ANKLE"))
+        if all(pose.is_visible(lm) for lm in (hip, knee, ankle)):
+            angle = joint_angle(pose.xy[hip], pose.xy[knee], pose.xy[ankle])
+            # under the hip: ankle below knee below hip, the hip-ankle line near vertical
+            below = pose.xy[hip, 1] < pose.xy[knee, 1] < pose.xy[ankle, 1] and (
+                abs(angle_from_vertical(pose.xy[ankle], pose.xy[hip])) <= UPRIGHT_LEG_DEGREES
+            )
+            legs.append((side.lower(), angle, below))
+    if not legs:
+        return Posture(None, "the legs are not in view, so standing cannot be told")
+    if any(angle >= STANDING_KNEE_ANGLE and below for _, angle, below in legs):
+        return Posture(True, "upright trunk, a straight leg under the hip")
+    if all(below for _, _, below in legs):
+        bent = ", ".join(f"{side} knee {180 - angle:.0f}° bent" for side, angle, _ in legs)
+        return Posture(False, f"not standing: {bent}")
+    return Posture(False, "not standing: the legs are not under the hips (sitting or lying?)")

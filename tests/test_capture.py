@@ -569,3 +569,38 @@ def test_real_crowd_fails_one_person(checks_of: Callable[[str], Checks | None]) 
     assert checks is not None
     assert checks["one_person"].passed is False
     assert "people found" in checks["one_person"].reason
+
+
+def test_standing_check_and_posture() -> None:
+    from posecheck.capture import check_standing
+
+    assert check_standing(make_pose()).passed is True
+    seated = {
+        Landmark.LEFT_KNEE: (620, 520), Landmark.RIGHT_KNEE: (520, 520),
+        Landmark.LEFT_ANKLE: (620, 720), Landmark.RIGHT_ANKLE: (520, 720),
+    }  # fmt: skip
+    check = check_standing(make_pose({**FRONT, **seated}))
+    assert check.passed is False and "bent" in check.reason and check.advice
+    legs = (Landmark.LEFT_KNEE, Landmark.RIGHT_KNEE, Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE)
+    assert check_standing(make_pose(hidden=legs)).passed is None
+
+
+@pytest.mark.parametrize(
+    ("name", "standing"),
+    [
+        ("front_standing_01.jpg", True),
+        ("side_walking_outdoor_01.jpg", True),
+        ("sitting_grayscale_two_people_01.jpg", False),
+        ("lying_on_floor_01.jpg", False),
+        ("floor_sitting_legs_extended_01.jpg", False),
+    ],
+)
+def test_standing_on_real_photos(analyzer: Analyzer, name: str, standing: bool) -> None:
+    from posecheck.types import Status
+
+    analysis = analyzer.analyze_path(photo(name))
+    assert analysis.ok
+    check = next(c for c in analysis.checks if c.name == "standing")
+    assert check.passed is standing, check.reason
+    if not standing:
+        assert all(m.status is Status.UNKNOWN for m in analysis.measurements.values())
