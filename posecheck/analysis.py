@@ -9,8 +9,10 @@ This is the path the CLI, the benchmark and the app share. Errors a user can act
 from __future__ import annotations
 
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import TracebackType
 
 from posecheck.capture import capture_checks, check_lighting, read_exif_hints
 from posecheck.estimator import PoseEstimator
@@ -18,7 +20,7 @@ from posecheck.exercises import Plan, build_plan
 from posecheck.findings import Assessment, assess, finding_keys
 from posecheck.images import DEFAULT_MAX_SIDE, LoadedImage, decode_image, load_image
 from posecheck.measures import measure_pose
-from posecheck.roll import estimate_roll
+from posecheck.roll import SceneEdges, roll_from_edges, scene_edges
 from posecheck.types import (
     CameraRoll,
     CaptureCheck,
@@ -60,11 +62,31 @@ class Analysis:
 
 
 class Analyzer:
-    """Runs the photo path with one loaded estimator (reuse it: loading a model takes ~0.2 s)."""
+    """Runs the photo path with one loaded estimator (reuse it: loading a model takes ~0.2 s).
+
+    The scene's straight edges (for the camera roll) are found on a second thread while the pose
+    model runs, which hides their cost. ``close()`` (or ``with``) frees the model and the thread.
+    """
 
     def __init__(self, estimator: PoseEstimator, *, max_side: int | None = DEFAULT_MAX_SIDE):
         self.estimator = estimator
         self.max_side = max_side
+        self._background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="posecheck")
+
+    def close(self) -> None:
+        self._background.shutdown(wait=True)
+        self.estimator.close()
+
+    def __enter__(self) -> Analyzer:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
 
     @classmethod
     def open(cls, model: ModelName | str = ModelName.FULL) -> Analyzer:
@@ -96,6 +118,7 @@ class Analyzer:
         *,
         exif: Mapping[str, str] | None = None,
     ) -> Analysis:
+        edges = self._background.submit(scene_edges, image.rgb)
         detection = self.estimator.detect(
             image.rgb, scale=image.scale, image_size=(image.width, image.height)
         )
@@ -110,7 +133,7 @@ class Analyzer:
             return Analysis(
                 name=image.name, model=self.model, image=image, error=error, checks=checks
             )
-        return interpret(image, detection, view, model=self.model, exif=exif)
+        return interpret(image, detection, view, model=self.model, exif=exif, edges=edges.result())
 
 
 _ARMS = frozenset(range(Landmark.LEFT_ELBOW, Landmark.RIGHT_THUMB + 1))
@@ -134,11 +157,16 @@ def interpret(
     *,
     model: str = "",
     exif: Mapping[str, str] | None = None,
+    edges: SceneEdges | None = None,
 ) -> Analysis:
-    """Everything after the model: view, roll, measures, checks, findings and the plan."""
+    """Everything after the model: view, roll, measures, checks, findings and the plan.
+
+    ``edges`` are the picture's straight edges if already found (else they are found here).
+    """
     subject = detection.subject
     estimate = override(view) if view is not None else detect_view(subject)
-    roll = estimate_roll(image.rgb, person_box=_body_box(subject, image.scale))
+    found = edges if edges is not None else scene_edges(image.rgb)
+    roll = roll_from_edges(found, person_box=_body_box(subject, image.scale))
     measurements = measure_pose(subject, estimate, roll)
     assessment = assess(measurements)
     return Analysis(

@@ -1,10 +1,14 @@
-"""Benchmark: the whole analyze path against the bare MediaPipe ``detect`` call, in one run.
+"""Benchmark: the whole analyze path against the bare MediaPipe model, in one run.
 
-All run on the same images, interleaved, with the same model and settings:
-- bare: ``detect`` on the fully decoded image, already wrapped as ``mp.Image`` (the model alone);
-- bare from file: the least a script must do to run the model on a photo file: decode it in full
-  with OpenCV, convert to RGB, wrap, ``detect`` (no orientation, no checks);
-- whole: from the file on disk, everything ``posecheck analyze`` does.
+Four timings per image, interleaved, with the same landmarker settings and the same model file:
+- ``detect``: ``detect`` on the fully decoded, upright image already wrapped as ``mp.Image``
+  (the model alone, the strictest baseline);
+- ``wrap+detect``: wrapping that decoded array as ``mp.Image``, then ``detect`` (the least a caller
+  holding a decoded photo must do);
+- ``file``: decoding the file in full with OpenCV, RGB, wrap, ``detect`` (the least a script must do
+  with a photo file: no orientation, no checks);
+- ``whole``: from the file on disk, everything ``posecheck analyze`` does (reading, decoding,
+  orientation, resizing, estimation, subject, view, roll, measures, checks, findings, plan).
 Figures only: nothing here passes or fails.
 """
 
@@ -28,24 +32,23 @@ from posecheck.models import model_path
 from posecheck.types import ModelName
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_images"
+BASELINES = ("detect", "wrap_detect", "file")
 
 
 @dataclass(frozen=True)
 class ImageTiming:
+    """Medians in milliseconds for one image."""
+
     name: str
     width: int
     height: int
-    bare_ms: float  # median of the bare detect call
-    bare_file_ms: float  # median of decode + wrap + detect, from the file
-    whole_ms: float  # median of the whole analyze path
+    detect_ms: float
+    wrap_detect_ms: float
+    file_ms: float
+    whole_ms: float
 
-    @property
-    def ratio(self) -> float:
-        return self.whole_ms / self.bare_ms
-
-    @property
-    def ratio_file(self) -> float:
-        return self.whole_ms / self.bare_file_ms
+    def ratio(self, baseline: str = "detect") -> float:
+        return self.whole_ms / float(getattr(self, f"{baseline}_ms"))
 
 
 @dataclass(frozen=True)
@@ -56,39 +59,26 @@ class BenchReport:
     images: tuple[ImageTiming, ...]
     peak_rss_mb: float
 
-    @property
-    def bare_median_ms(self) -> float:
-        return statistics.median(t.bare_ms for t in self.images)
+    def median_ms(self, column: str) -> float:
+        return statistics.median(float(getattr(t, f"{column}_ms")) for t in self.images)
 
-    @property
-    def whole_median_ms(self) -> float:
-        return statistics.median(t.whole_ms for t in self.images)
+    def median_ratio(self, baseline: str = "detect") -> float:
+        return statistics.median(t.ratio(baseline) for t in self.images)
 
-    @property
-    def median_ratio(self) -> float:
-        return statistics.median(t.ratio for t in self.images)
-
-    @property
-    def worst_ratio(self) -> float:
-        return max(t.ratio for t in self.images)
-
-    @property
-    def median_ratio_file(self) -> float:
-        return statistics.median(t.ratio_file for t in self.images)
+    def worst_ratio(self, baseline: str = "detect") -> float:
+        return max(t.ratio(baseline) for t in self.images)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "model": self.model,
             "repeats": self.repeats,
             "model_load_ms": round(self.model_load_ms, 1),
-            "bare_median_ms": round(self.bare_median_ms, 1),
-            "whole_median_ms": round(self.whole_median_ms, 1),
-            "median_ratio": round(self.median_ratio, 3),
-            "worst_ratio": round(self.worst_ratio, 3),
-            "median_ratio_vs_bare_from_file": round(self.median_ratio_file, 3),
+            "median_ms": {c: round(self.median_ms(c), 1) for c in (*BASELINES, "whole")},
+            "median_ratio": {b: round(self.median_ratio(b), 3) for b in BASELINES},
+            "worst_ratio": {b: round(self.worst_ratio(b), 3) for b in BASELINES},
             "peak_rss_mb": round(self.peak_rss_mb, 1),
             "images": [
-                asdict(t) | {"ratio": round(t.ratio, 3), "ratio_file": round(t.ratio_file, 3)}
+                asdict(t) | {"ratio": {b: round(t.ratio(b), 3) for b in BASELINES}}
                 for t in self.images
             ],
         }
@@ -99,10 +89,6 @@ def default_bench_paths() -> list[str]:
         return []
     suffixes = {".jpg", ".jpeg", ".png", ".webp"}
     return [str(p) for p in sorted(SAMPLE_DIR.iterdir()) if p.suffix.lower() in suffixes]
-
-
-def _median_ms(samples: list[float]) -> float:
-    return statistics.median(samples) * 1000.0
 
 
 def _timed(action: Callable[[], object]) -> float:
@@ -122,22 +108,26 @@ def resize_to_megapixels(paths: Sequence[str], megapixels: float, folder: Path) 
         size = (round(image.width * factor), round(image.height * factor))
         resized = cv2.resize(image.rgb, size, interpolation=cv2.INTER_CUBIC)
         target = folder / f"{index:02d}_{Path(path).stem}.jpg"
-        cv2.imwrite(
-            str(target), cv2.cvtColor(resized, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 92]
-        )
+        bgr = cv2.cvtColor(resized, cv2.COLOR_RGB2BGR)
+        cv2.imwrite(str(target), bgr, [cv2.IMWRITE_JPEG_QUALITY, 92])
         out.append(str(target))
     return out
+
+
+def _wrap(rgb: np.ndarray) -> Any:
+    import mediapipe as mp
+
+    return mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
 
 
 def _wrap_file(path: str) -> Any:
     """The least a script does to hand a photo file to the model: full decode, RGB, wrap."""
     import cv2
-    import mediapipe as mp
 
     bgr = cv2.imread(path, cv2.IMREAD_COLOR)
     if bgr is None:
         raise ValueError(f"OpenCV could not read {path}")
-    return mp.Image(image_format=mp.ImageFormat.SRGB, data=cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
+    return _wrap(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
 
 
 def run_bench(
@@ -150,14 +140,11 @@ def run_bench(
     if megapixels is None:
         return _run(paths, ModelName(str(model)), repeats)
     with tempfile.TemporaryDirectory(prefix="posecheck-bench-") as folder:
-        return _run(
-            resize_to_megapixels(paths, megapixels, Path(folder)), ModelName(str(model)), repeats
-        )
+        resized = resize_to_megapixels(paths, megapixels, Path(folder))
+        return _run(resized, ModelName(str(model)), repeats)
 
 
 def _run(paths: Sequence[str], model: ModelName, repeats: int) -> BenchReport:
-    import mediapipe as mp
-
     settings = EstimatorSettings()
     file = model_path(model)
     start = time.perf_counter()
@@ -166,36 +153,35 @@ def _run(paths: Sequence[str], model: ModelName, repeats: int) -> BenchReport:
     bare = create_landmarker(file, "image", settings)
     analyzer = Analyzer(estimator)
     decoded = [load_image(p, max_side=None) for p in paths]
-    wrapped = [
-        mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(d.rgb))
-        for d in decoded
-    ]
-    bare_times: list[list[float]] = [[] for _ in paths]
-    file_times: list[list[float]] = [[] for _ in paths]
-    whole_times: list[list[float]] = [[] for _ in paths]
+    wrapped = [_wrap(d.rgb) for d in decoded]
+    columns = ("detect", "wrap_detect", "file", "whole")
+    samples: dict[str, list[list[float]]] = {c: [[] for _ in paths] for c in columns}
     for run in range(repeats + 1):  # the first round warms up and is not counted
         for index, path in enumerate(paths):
-            bare_s = _timed(lambda: bare.detect(wrapped[index]))  # noqa: B023
-            file_s = _timed(lambda: bare.detect(_wrap_file(path)))  # noqa: B023
-            whole_s = _timed(lambda: analyzer.analyze_path(path))  # noqa: B023
-            if run > 0:
-                bare_times[index].append(bare_s)
-                file_times[index].append(file_s)
-                whole_times[index].append(whole_s)
+            actions: dict[str, Callable[[], object]] = {
+                "detect": lambda: bare.detect(wrapped[index]),  # noqa: B023
+                "wrap_detect": lambda: bare.detect(_wrap(decoded[index].rgb)),  # noqa: B023
+                "file": lambda: bare.detect(_wrap_file(path)),  # noqa: B023
+                "whole": lambda: analyzer.analyze_path(path),  # noqa: B023
+            }
+            for column, action in actions.items():
+                seconds = _timed(action)
+                if run > 0:
+                    samples[column][index].append(seconds)
     bare.close()
-    estimator.close()
+    analyzer.close()
+
+    def median_ms(column: str, index: int) -> float:
+        return statistics.median(samples[column][index]) * 1000.0
+
     timings = tuple(
         ImageTiming(
             name=Path(path).name,
             width=d.width,
             height=d.height,
-            bare_ms=_median_ms(b),
-            bare_file_ms=_median_ms(f),
-            whole_ms=_median_ms(w),
+            **{f"{c}_ms": median_ms(c, i) for c in columns},
         )
-        for path, d, b, f, w in zip(
-            paths, decoded, bare_times, file_times, whole_times, strict=True
-        )
+        for i, (path, d) in enumerate(zip(paths, decoded, strict=True))
     )
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     return BenchReport(model.value, repeats, model_load_ms, timings, peak_mb)
@@ -203,25 +189,25 @@ def _run(paths: Sequence[str], model: ModelName, repeats: int) -> BenchReport:
 
 def format_report(report: BenchReport) -> str:
     lines = [
-        f"posecheck bench: model {report.model}, median of {report.repeats} runs per image "
-        "after one warm-up, all three interleaved",
-        "bare = detect on the decoded image; bare+file = full decode + wrap + detect; "
-        "ratio = whole / bare",
-        f"{'image':40} {'size':>10} {'bare':>6} {'bare+file':>9} {'whole':>6} {'ratio':>6}"
-        f" {'vs file':>7}",
+        f"posecheck bench: model {report.model}, median of {report.repeats} runs per image after "
+        "one warm-up, all four interleaved; times in ms",
+        "detect = the model on the decoded, wrapped image; wrap+detect = wrapping the decoded "
+        "array, then detect; file = full decode + wrap + detect; whole = posecheck analyze",
+        f"{'image':36} {'size':>10} {'detect':>7} {'wrap+det':>8} {'file':>6} {'whole':>6}"
+        f"  whole / detect, wrap+det, file",
     ]
     for t in report.images:
         size = f"{t.width}x{t.height}"
+        ratios = ", ".join(f"{t.ratio(b):.2f}" for b in BASELINES)
         lines.append(
-            f"{t.name[:40]:40} {size:>10} {t.bare_ms:6.1f} {t.bare_file_ms:9.1f} {t.whole_ms:6.1f}"
-            f" {t.ratio:6.2f} {t.ratio_file:7.2f}"
+            f"{t.name[:36]:36} {size:>10} {t.detect_ms:7.1f} {t.wrap_detect_ms:8.1f}"
+            f" {t.file_ms:6.1f} {t.whole_ms:6.1f}  {ratios}"
         )
+    medians = ", ".join(f"{report.median_ratio(b):.2f}" for b in BASELINES)
+    worst = ", ".join(f"{report.worst_ratio(b):.2f}" for b in BASELINES)
     lines += [
-        f"median over images: bare {report.bare_median_ms:.1f} ms, "
-        f"whole {report.whole_median_ms:.1f} ms, "
-        f"ratio {report.median_ratio:.2f} (worst {report.worst_ratio:.2f}); "
-        f"whole / bare+file {report.median_ratio_file:.2f}",
-        f"model load {report.model_load_ms:.0f} ms (once per run, not in the ratio); "
+        f"median ratio whole / (detect, wrap+detect, file): {medians} (worst {worst})",
+        f"model load {report.model_load_ms:.0f} ms (once per run, not in the ratios); "
         f"peak memory {report.peak_rss_mb:.0f} MB (whole process)",
     ]
     return "\n".join(lines)

@@ -431,10 +431,11 @@ def check_lighting(image: LoadedImage, subject: Pose | None = None) -> CaptureCh
             f"could not tell: {where} is only {region.size} px in the working copy",
             "Step closer so that you fill more of the frame.",
         )
-    median, box_bright = (float(v) for v in np.percentile(region, [50, 95]))
-    clipped = float(np.mean(region >= CLIPPED_LUMA))
+    counts = _histogram(region)
+    median, box_bright = _percentile(counts, 50), _percentile(counts, 95)
+    clipped = float(counts[CLIPPED_LUMA:].sum() / counts.sum())
     body = luma[_body_mask(image, subject)] if subject is not None else region[:0]
-    body_bright = float(np.percentile(body, 95)) if body.size >= MIN_REGION_PIXELS else None
+    body_bright = _percentile(_histogram(body), 95) if body.size >= MIN_REGION_PIXELS else None
     # Dark clothes lower the box's median, but in a well-exposed photo some 5 % of the box or of
     # the body (skin, highlights) still reaches the mid-tones.
     bright_end = max(box_bright, body_bright or 0.0)
@@ -775,6 +776,22 @@ def _retake_advice(problems: Sequence[_Problem], what: str) -> str:
 # --- helpers: pixels ----------------------------------------------------------------------------
 
 
+def _histogram(values: UInt8Array) -> npt.NDArray[np.int64]:
+    """Counts of each 8-bit level: percentiles from it cost one pass, not a sort."""
+    return np.bincount(values.ravel(), minlength=256)
+
+
+def _percentile(counts: npt.NDArray[np.int64], q: float) -> float:
+    """The q-th percentile (0-100) of 8-bit values from their histogram, linearly interpolated
+    between neighbouring ranks as ``np.percentile`` does."""
+    total = int(counts.sum())
+    rank = q / 100 * (total - 1)
+    cumulative = np.cumsum(counts)
+    low = int(np.searchsorted(cumulative, math.floor(rank), side="right"))
+    high = int(np.searchsorted(cumulative, math.ceil(rank), side="right"))
+    return low + (high - low) * (rank - math.floor(rank))
+
+
 def _luma(image: LoadedImage) -> UInt8Array:
     return np.asarray(cv2.cvtColor(image.rgb, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
 
@@ -834,7 +851,7 @@ def _backlight(
     surround = luma[outside]
     if body_bright is None or surround.size < MIN_SURROUND_SHARE * luma.size:
         return "backlight not judged (too little of the body or of the background in view)", False
-    surround_median = float(np.median(surround))
+    surround_median = _percentile(_histogram(surround), 50)
     backlit = (
         surround_median >= BACKLIGHT_SURROUND_MIN
         and body_bright < BACKLIGHT_RATIO * surround_median

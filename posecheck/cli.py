@@ -168,7 +168,7 @@ def _analyze(args: argparse.Namespace) -> int:
                 print(summary_text(analysis) + "\n", flush=True)
             if args.annotate is not None:
                 _write_annotation(analysis, args.annotate)
-        analyzer.estimator.close()
+        analyzer.close()
     combined = combine(analyses) if args.combine else None
     if args.csv is not None:
         args.csv.write_text(results_csv(analyses, combined), encoding="utf-8")
@@ -279,7 +279,7 @@ def _mirror(args: argparse.Namespace) -> int:
             print(f"  skipped: no person found in {path} or its mirror image", file=sys.stderr)
             continue
         photos.append(result)
-    analyzer.estimator.close()
+    analyzer.close()
     if not photos:
         print("posecheck mirror: nobody found in any photo.", file=sys.stderr)
         return EXIT_FAILED

@@ -136,6 +136,30 @@ class _Fit:
     score: float  # weighted support (see _support)
 
 
+@dataclass(frozen=True, eq=False)
+class SceneEdges:
+    """Straight line segments found in a picture, before any person is excluded.
+
+    ``segments`` is (N, 4) x0, y0, x1, y1 in the grey working copy's pixels; ``scale`` maps the
+    picture's pixels onto it; ``shape`` is the working copy's (height, width); ``size`` the
+    picture's (width, height). Finding them is most of the cost of a roll estimate, and needs no
+    person box, so it can run while the pose model runs.
+    """
+
+    segments: FloatArray
+    scale: float
+    shape: tuple[int, int]
+    size: tuple[int, int]
+
+
+def scene_edges(rgb: np.ndarray) -> SceneEdges:
+    """The straight edges of a picture ((H, W, 3) uint8 RGB); see ``roll_from_edges``."""
+    _check_inputs(rgb, None, 15.0)
+    grey, scale = _working_grey(rgb)
+    segments = _detect_segments(grey) if min(grey.shape) >= 32 else np.zeros((0, 4))
+    return SceneEdges(segments, scale, (grey.shape[0], grey.shape[1]), (rgb.shape[1], rgb.shape[0]))
+
+
 def estimate_roll(
     rgb: np.ndarray,
     *,
@@ -160,14 +184,27 @@ def estimate_roll(
             ``max_abs_degrees`` is not in (0, 45].
     """
     _check_inputs(rgb, person_box, max_abs_degrees)
-    grey, scale = _working_grey(rgb)
-    long_side = float(max(grey.shape))
-    if min(grey.shape) < 32:
-        return _none(f"the image is too small to find edges in ({rgb.shape[1]}x{rgb.shape[0]} px)")
-    raw = _detect_segments(grey)
-    box = None if person_box is None else tuple(v * scale for v in person_box)
+    return roll_from_edges(scene_edges(rgb), person_box=person_box, max_abs_degrees=max_abs_degrees)
+
+
+def roll_from_edges(
+    edges: SceneEdges,
+    *,
+    person_box: tuple[float, float, float, float] | None = None,
+    max_abs_degrees: float = 15.0,
+) -> CameraRoll:
+    """``estimate_roll`` from edges already found (``scene_edges``); same arguments and result."""
+    width, height = edges.size
+    if min(edges.shape) < 32:
+        return _none(f"the image is too small to find edges in ({width}x{height} px)")
+    long_side = float(max(edges.shape))
+    box = None if person_box is None else tuple(v * edges.scale for v in person_box)
     segments = _vertical_segments(
-        raw, grey.shape, box, math.radians(max_abs_degrees), MIN_LENGTH_FRACTION * long_side
+        edges.segments,
+        edges.shape,
+        box,
+        math.radians(max_abs_degrees),
+        MIN_LENGTH_FRACTION * long_side,
     )
     if len(segments) < MIN_INLIERS:
         return _none(

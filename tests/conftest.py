@@ -31,4 +31,4 @@ def analyzer() -> Iterator[Analyzer]:
     """The full model, loaded once (installed by `make test` before the suite runs)."""
     loaded = Analyzer.open("full")
     yield loaded
-    loaded.estimator.close()
+    loaded.close()

@@ -9,6 +9,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from PIL import ExifTags, Image
 
 from posecheck import Analyzer
@@ -604,3 +606,14 @@ def test_standing_on_real_photos(analyzer: Analyzer, name: str, standing: bool) 
     assert check.passed is standing, check.reason
     if not standing:
         assert all(m.status is Status.UNKNOWN for m in analysis.measurements.values())
+
+
+@given(
+    st.lists(st.integers(0, 255), min_size=1, max_size=400),
+    st.sampled_from([0.0, 5.0, 50.0, 95.0, 100.0]),
+)
+def test_histogram_percentile_equals_numpy(values: list[int], q: float) -> None:
+    from posecheck.capture import _histogram, _percentile
+
+    data = np.array(values, dtype=np.uint8)
+    assert _percentile(_histogram(data), q) == pytest.approx(float(np.percentile(data, q)))
