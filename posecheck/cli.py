@@ -93,6 +93,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     mirror.add_argument("paths", nargs="+", metavar="PATH", help="full-body photos or folders")
     _add_model_option(mirror)
+
+    validate = commands.add_parser(
+        "validate", help="compare posecheck with the truth of rendered bodies"
+    )
+    validate.add_argument("folder", type=Path, help="renders, each with <name>.json truth beside")
+    _add_model_option(validate)
+    validate.add_argument(
+        "--out", type=Path, default=Path("docs"), help="where VALIDATION.md and plots go (docs/)"
+    )
+    validate.add_argument(
+        "--true-view", action="store_true", help="give posecheck each render's true view"
+    )
+    validate.add_argument("--json", action="store_true", help="also print the figures as JSON")
     return parser
 
 
@@ -117,6 +130,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _models(args)
     if args.command == "mirror":
         return _mirror(args)
+    if args.command == "validate":
+        return _validate(args)
     return _bench(args)
 
 
@@ -301,4 +316,37 @@ def _mirror(args: argparse.Namespace) -> int:
         f"left/right measures (deg): |left of flipped - right of original| "
         f"median {overall.median:.2f}, p90 {overall.p90:.2f} (n={overall.count})"
     )
+    return EXIT_OK
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from posecheck.analysis import Analyzer
+    from posecheck.validation import load_truths, markdown, plot_measures, to_dict, validate
+
+    if not args.folder.is_dir():
+        print(f"posecheck validate: {args.folder} is not a folder of renders.", file=sys.stderr)
+        return EXIT_USAGE
+    truths = load_truths(args.folder)
+    if not truths:
+        print(f"posecheck validate: no renders with truth JSON in {args.folder}.", file=sys.stderr)
+        return EXIT_USAGE
+
+    def progress(index: int, total: int, name: str) -> None:
+        print(f"[{index}/{total}] {name}", file=sys.stderr, flush=True)
+
+    with Analyzer.open(args.model) as analyzer:
+        report = validate(truths, analyzer, use_true_view=args.true_view, progress=progress)
+    plots = plot_measures(report, args.out / "validation")
+    command = " ".join(["posecheck", *sys.argv[1:]]) if sys.argv[1:] else "posecheck validate"
+    text = markdown(
+        report,
+        title=f"Validation on {args.folder.name}",
+        command=command,
+        plots={name: f"validation/{file}" for name, file in plots.items()},
+    )
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "VALIDATION.md").write_text(text, encoding="utf-8")
+    print(text)
+    if args.json:
+        print(json.dumps(to_dict(report), indent=2))
     return EXIT_OK
