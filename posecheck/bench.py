@@ -29,9 +29,9 @@ from posecheck.analysis import Analyzer
 from posecheck.estimator import EstimatorSettings, PoseEstimator, create_landmarker
 from posecheck.images import load_image
 from posecheck.models import model_path
+from posecheck.samples import sample_paths
 from posecheck.types import ModelName
 
-SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_images"
 BASELINES = ("detect", "wrap_detect", "file")
 
 
@@ -85,10 +85,7 @@ class BenchReport:
 
 
 def default_bench_paths() -> list[str]:
-    if not SAMPLE_DIR.is_dir():
-        return []
-    suffixes = {".jpg", ".jpeg", ".png", ".webp"}
-    return [str(p) for p in sorted(SAMPLE_DIR.iterdir()) if p.suffix.lower() in suffixes]
+    return [str(p) for p in sample_paths()]
 
 
 def _timed(action: Callable[[], object]) -> float:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import streamlit as st
 
@@ -18,6 +19,7 @@ from posecheck.exercises import CLINICIAN_NOTE, DISCLAIMER, Plan
 from posecheck.findings import Assessment
 from posecheck.images import SUPPORTED_FORMATS
 from posecheck.report import results_csv, results_document
+from posecheck.samples import sample_paths
 from posecheck.types import Measurement, Status
 
 _STATUS_ICON = {"normal": "🟢", "mild": "🟠", "marked": "🔴", "unknown": "⚪"}
@@ -141,6 +143,38 @@ def _downloads(analyses: Sequence[Analysis], combined: CombinedReport | None) ->
     )
 
 
+def _samples() -> dict[str, list[Path]]:
+    """Sample renders shipped in sample_images/, grouped by body (the name before the view)."""
+    groups: dict[str, list[Path]] = {}
+    for path in sample_paths():
+        body = path.stem.rsplit("_", 1)[0]
+        groups.setdefault(body, []).append(path)
+    return groups
+
+
+def _inputs() -> list[tuple[str, bytes]]:
+    """The photos to analyse: the user's uploads, or the sample they chose."""
+    uploads = st.file_uploader(
+        "Standing photos",
+        type=list(SUPPORTED_FORMATS),
+        accept_multiple_files=True,
+    )
+    if uploads:
+        st.session_state.pop("sample", None)
+        return [(upload.name, upload.getvalue()) for upload in uploads]
+    groups = _samples()
+    if groups:
+        st.caption("No photo at hand? Try a sample (rendered bodies with known angles):")
+        columns = st.columns(len(groups))
+        for column, body in zip(columns, groups, strict=True):
+            if column.button(body.replace("_", " "), key=f"sample-{body}"):
+                st.session_state["sample"] = body
+        chosen = st.session_state.get("sample")
+        if chosen in groups:
+            return [(path.name, path.read_bytes()) for path in groups[chosen]]
+    return []
+
+
 def render() -> None:
     st.title("posecheck")
     st.write(
@@ -148,22 +182,16 @@ def render() -> None:
         "the frame, camera at hip height, 2-3 m away — and get one report."
     )
     st.caption(f"{DISCLAIMER} {CLINICIAN_NOTE}")
-    uploads = st.file_uploader(
-        "Standing photos",
-        type=list(SUPPORTED_FORMATS),
-        accept_multiple_files=True,
-    )
-    if not uploads:
+    photos = _inputs()
+    if not photos:
         return
     analyses = []
-    tabs = st.tabs([upload.name for upload in uploads])
-    for upload, tab in zip(uploads, tabs, strict=True):
+    tabs = st.tabs([name for name, _ in photos])
+    for (name, data), tab in zip(photos, tabs, strict=True):
         with tab:
-            view = st.selectbox(
-                "View", _VIEW_CHOICES, key=f"view-{upload.name}", help="auto = detect it"
-            )
-            with st.spinner(f"Analysing {upload.name}…"):
-                analysis = _analyse(upload.getvalue(), upload.name, view)
+            view = st.selectbox("View", _VIEW_CHOICES, key=f"view-{name}", help="auto = detect it")
+            with st.spinner(f"Analysing {name}…"):
+                analysis = _analyse(data, name, view)
             analyses.append(analysis)
             _show_photo(analysis)
     good = [a for a in analyses if a.ok]
