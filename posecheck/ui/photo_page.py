@@ -22,8 +22,18 @@ from posecheck.report import results_csv, results_document
 from posecheck.samples import sample_paths
 from posecheck.types import Measurement, Status
 
-_STATUS_ICON = {"normal": "🟢", "mild": "🟠", "marked": "🔴", "unknown": "⚪"}
-_CHECK_ICON = {True: "✅", False: "⚠️", None: "❔"}
+# Streamlit's own icon font: no dependence on an emoji font in the browser.
+_STATUS_ICON = {
+    "normal": ":green[:material/check_circle:]",
+    "mild": ":orange[:material/error:]",
+    "marked": ":red[:material/report:]",
+    "unknown": ":gray[:material/help:]",
+}
+_CHECK_ICON = {
+    True: ":green[:material/check_circle:]",
+    False: ":orange[:material/warning:]",
+    None: ":gray[:material/help:]",
+}
 _VIEW_CHOICES = ["auto", *(v.value for v in View)]
 
 
@@ -48,7 +58,6 @@ def _measure_rows(measurements: Mapping[str, Measurement]) -> list[dict[str, obj
         low, high = m.normal_range
         rows.append(
             {
-                "": _STATUS_ICON[m.status.value],
                 "measure": name,
                 "value": None if m.value is None else round(m.value, 1),
                 "unit": m.unit,
