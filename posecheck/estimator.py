@@ -6,7 +6,10 @@ is then chosen here (the largest, most complete, most central person).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import os
+import sys
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -59,8 +62,10 @@ class PoseEstimator:
         self.mode: Mode = mode
         self.model_name = model_name
         self.settings = settings or EstimatorSettings()
-        self._landmarker = create_landmarker(model_file, mode, self.settings)
+        with quiet_native_logs():
+            self._landmarker = create_landmarker(model_file, mode, self.settings)
         self._last_timestamp_ms = -1
+        self._warmed_up = False
 
     @classmethod
     def open(
@@ -113,6 +118,13 @@ class PoseEstimator:
         import mediapipe as mp
 
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
+        if not self._warmed_up:  # MediaPipe logs its set-up warnings on the first call
+            self._warmed_up = True
+            with quiet_native_logs():
+                return self._call(image, timestamp_ms)
+        return self._call(image, timestamp_ms)
+
+    def _call(self, image: Any, timestamp_ms: int | None) -> Any:
         if self.mode == "image":
             return self._landmarker.detect(image)
         if timestamp_ms is None:
@@ -135,6 +147,32 @@ class PoseEstimator:
         traceback: TracebackType | None,
     ) -> None:
         self.close()
+
+
+@contextlib.contextmanager
+def quiet_native_logs() -> Iterator[None]:
+    """Silence what MediaPipe's C++ side writes to stderr (TFLite and glog set-up chatter such as
+    "Created TensorFlow Lite XNNPACK delegate") while loading a model and on its first call.
+
+    Python exceptions are unaffected; only the process's file descriptor 2 is pointed at
+    /dev/null for the duration, and restored after. Set POSECHECK_NATIVE_LOGS=1 to keep them.
+    """
+    if os.environ.get("POSECHECK_NATIVE_LOGS") == "1":
+        yield
+        return
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):  # no usable fd 2 (e.g. some embedded runtimes): leave it be
+        yield
+        return
+    try:
+        with Path(os.devnull).open("w", encoding="utf-8") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def _model_name(model: ModelName | str) -> ModelName:

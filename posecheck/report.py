@@ -239,7 +239,7 @@ def summary_text(analysis: Analysis) -> str:
         lines.append(f"  camera roll: {level} ({roll.reason})")
     for check in analysis.checks:
         if check.passed is False:
-            lines.append(f"  retake? {check.name}: {check.reason} {check.advice}")
+            lines.append(f"  retake? {check.name}: {check.reason}. {check.advice}")
     lines.append("  measures:")
     lines += _measure_lines(analysis.measurements)
     lines += _judgement_lines(analysis.assessment, analysis.plan)
