@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
+from posecheck.calibration import Calibration
 from posecheck.capture import capture_checks, check_lighting, read_exif_hints
 from posecheck.estimator import PoseEstimator
 from posecheck.exercises import Plan, build_plan
@@ -68,9 +69,17 @@ class Analyzer:
     model runs, which hides their cost. ``close()`` (or ``with``) frees the model and the thread.
     """
 
-    def __init__(self, estimator: PoseEstimator, *, max_side: int | None = DEFAULT_MAX_SIDE):
+    def __init__(
+        self,
+        estimator: PoseEstimator,
+        *,
+        max_side: int | None = DEFAULT_MAX_SIDE,
+        calibrations: Mapping[str, Calibration] | None = None,
+    ):
         self.estimator = estimator
         self.max_side = max_side
+        #: None = the packaged corrections; {} = raw geometry (for fitting new ones)
+        self.calibrations = calibrations
         self._background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="posecheck")
 
     def close(self) -> None:
@@ -133,7 +142,15 @@ class Analyzer:
             return Analysis(
                 name=image.name, model=self.model, image=image, error=error, checks=checks
             )
-        return interpret(image, detection, view, model=self.model, exif=exif, edges=edges.result())
+        return interpret(
+            image,
+            detection,
+            view,
+            model=self.model,
+            exif=exif,
+            edges=edges.result(),
+            calibrations=self.calibrations,
+        )
 
 
 _ARMS = frozenset(range(Landmark.LEFT_ELBOW, Landmark.RIGHT_THUMB + 1))
@@ -158,6 +175,7 @@ def interpret(
     model: str = "",
     exif: Mapping[str, str] | None = None,
     edges: SceneEdges | None = None,
+    calibrations: Mapping[str, Calibration] | None = None,
 ) -> Analysis:
     """Everything after the model: view, roll, measures, checks, findings and the plan.
 
@@ -167,7 +185,7 @@ def interpret(
     estimate = override(view) if view is not None else detect_view(subject)
     found = edges if edges is not None else scene_edges(image.rgb)
     roll = roll_from_edges(found, person_box=_body_box(subject, image.scale))
-    measurements = measure_pose(subject, estimate, roll)
+    measurements = measure_pose(subject, estimate, roll, calibrations=calibrations)
     assessment = assess(measurements)
     return Analysis(
         name=image.name,

@@ -106,6 +106,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--true-view", action="store_true", help="give posecheck each render's true view"
     )
     validate.add_argument("--json", action="store_true", help="also print the figures as JSON")
+    validate.add_argument(
+        "--raw", action="store_true", help="without the fitted corrections (raw geometry)"
+    )
+
+    calibrate = commands.add_parser(
+        "calibrate", help="fit linear corrections of raw measures on a set of renders"
+    )
+    calibrate.add_argument("folder", type=Path, help="training renders with truth JSON")
+    _add_model_option(calibrate)
+    calibrate.add_argument(
+        "--measures", nargs="+", metavar="NAME", help="measures to correct (default: all that fit)"
+    )
+    calibrate.add_argument(
+        "--out",
+        type=Path,
+        default=Path(__file__).resolve().parent / "data" / "calibration.json",
+        help="where to write the fits (default: the packaged posecheck/data/calibration.json)",
+    )
     return parser
 
 
@@ -132,6 +150,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _mirror(args)
     if args.command == "validate":
         return _validate(args)
+    if args.command == "calibrate":
+        return _calibrate(args)
     return _bench(args)
 
 
@@ -335,6 +355,8 @@ def _validate(args: argparse.Namespace) -> int:
         print(f"[{index}/{total}] {name}", file=sys.stderr, flush=True)
 
     with Analyzer.open(args.model) as analyzer:
+        if args.raw:
+            analyzer.calibrations = {}
         report = validate(truths, analyzer, use_true_view=args.true_view, progress=progress)
     plots = plot_measures(report, args.out / "validation")
     command = " ".join(["posecheck", *sys.argv[1:]]) if sys.argv[1:] else "posecheck validate"
@@ -349,4 +371,37 @@ def _validate(args: argparse.Namespace) -> int:
     print(text)
     if args.json:
         print(json.dumps(to_dict(report), indent=2))
+    return EXIT_OK
+
+
+def _calibrate(args: argparse.Namespace) -> int:
+    from posecheck.analysis import Analyzer
+    from posecheck.calibration import fit, save_calibrations
+    from posecheck.validation import load_truths, validate
+
+    truths = load_truths(args.folder) if args.folder.is_dir() else []
+    if not truths:
+        print(f"posecheck calibrate: no renders with truth JSON in {args.folder}.", file=sys.stderr)
+        return EXIT_USAGE
+    with Analyzer.open(args.model) as analyzer:
+        analyzer.calibrations = {}  # fit on raw geometry
+        report = validate(
+            truths,
+            analyzer,
+            progress=lambda i, n, name: print(f"[{i}/{n}] {name}", file=sys.stderr, flush=True),
+        )
+    wanted = args.measures or [m.name for m in report.measures]
+    fits = {}
+    for name in wanted:
+        calibration = fit(report.stats(name).scored, source=args.folder.name)
+        if calibration is None:
+            print(f"{name:26} skipped (too few renders or a poor fit)")
+            continue
+        print(
+            f"{name:26} raw = {calibration.slope:.3f} x true + {calibration.intercept:.2f} "
+            f"(R² {calibration.r2:.2f}, n={calibration.n})"
+        )
+        fits[name] = calibration
+    save_calibrations(fits, args.out)
+    print(f"wrote {len(fits)} corrections to {args.out}")
     return EXIT_OK

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from posecheck.calibration import Calibration, load_calibrations
 from posecheck.geometry import joint_angle, rotate_points, tilt_from_horizontal
 from posecheck.roll import usable_roll
 from posecheck.types import (
@@ -430,7 +431,11 @@ def _confidence(
 
 
 def measure_one(
-    spec: MeasureSpec, frame: Frame, view: ViewEstimate, roll: CameraRoll | None
+    spec: MeasureSpec,
+    frame: Frame,
+    view: ViewEstimate,
+    roll: CameraRoll | None,
+    calibration: Calibration | None = None,
 ) -> Measurement:
     landmarks = spec.resolve(frame.view)
     hidden = [lm.label for lm in landmarks if not frame.pose.is_visible(lm, VISIBILITY_THRESHOLD)]
@@ -442,6 +447,8 @@ def measure_one(
     value = spec.compute(frame)
     if not math.isfinite(value):
         return _unknown(spec, landmarks, frame.view, "the landmarks coincide: no angle")
+    if calibration is not None:
+        value = calibration.apply(value)
     confidence, note = _confidence(spec, frame.pose, landmarks, view, roll)
     return Measurement(
         spec.name, round(value, 2), spec.unit, confidence, spec.status(value), spec.normal,
@@ -450,13 +457,20 @@ def measure_one(
 
 
 def measure_pose(
-    pose: Pose, view: ViewEstimate, roll: CameraRoll | None = None
+    pose: Pose,
+    view: ViewEstimate,
+    roll: CameraRoll | None = None,
+    *,
+    calibrations: Mapping[str, Calibration] | None = None,
 ) -> dict[str, Measurement]:
     """Every measure this view can take, keyed by name (the others are left out).
 
     A person who is not standing (seated, crouching, lying) is not measured: every measure is
     unknown with the reason, since the conventions describe standing alignment.
+    ``calibrations`` are the corrections fitted on renders (default: the packaged ones; pass
+    ``{}`` for raw geometry).
     """
+    fitted = load_calibrations() if calibrations is None else calibrations
     frame = make_frame(pose, view.view, roll)
     specs = [spec for spec in MEASURES if view.view in spec.views]
     stance = posture(pose)
@@ -465,4 +479,6 @@ def measure_pose(
         return {
             spec.name: _unknown(spec, spec.resolve(view.view), view.view, why) for spec in specs
         }
-    return {spec.name: measure_one(spec, frame, view, roll) for spec in specs}
+    return {
+        spec.name: measure_one(spec, frame, view, roll, fitted.get(spec.name)) for spec in specs
+    }

@@ -1,0 +1,54 @@
+"""Linear corrections: fitting, saving, loading and applying them."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from posecheck.calibration import Calibration, fit, load_calibrations, save_calibrations
+from posecheck.measures import measure_pose
+from posecheck.types import Landmark, View
+from posecheck.views import ViewEstimate
+from tests.poses import FRONT, make_pose
+
+
+def test_fit_recovers_a_line_and_inverts_it() -> None:
+    pairs = [(t, 0.25 * t + 0.5) for t in range(-10, 11, 2)]
+    calibration = fit(pairs, source="train")
+    assert calibration is not None
+    assert (calibration.slope, calibration.intercept, calibration.r2) == pytest.approx(
+        (0.25, 0.5, 1.0)
+    )
+    assert calibration.apply(0.25 * 7 + 0.5) == pytest.approx(7.0)
+
+
+def test_poor_or_flat_fits_are_refused() -> None:
+    assert fit([(1.0, 2.0)] * 20, source="x") is None  # no spread in the truth
+    noisy = [(t, (-1) ** t * 5.0) for t in range(20)]  # raw does not follow the truth
+    assert fit(noisy, source="x") is None
+    assert fit([(t, 0.1 * t) for t in range(20)], source="x") is None  # slope below 0.2
+    assert fit([(t, t) for t in range(5)], source="x") is None  # too few renders
+
+
+def test_save_and_load_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "calibration.json"
+    fits = {"pelvic_tilt": Calibration(0.25, 0.0, 0.9, 40, "train")}
+    save_calibrations(fits, path)
+    assert load_calibrations(path) == fits
+    with pytest.raises(ValueError, match="slope"):
+        Calibration(0.0, 0.0, 1.0, 10, "x")
+
+
+def test_measures_apply_the_correction() -> None:
+    x, y = FRONT[Landmark.LEFT_HIP]
+    rise = 100 * math.tan(math.radians(2.5))  # a raw tilt of 2.5°
+    pose = make_pose({Landmark.LEFT_HIP: (x, y - rise)})
+    view = ViewEstimate(View.FRONT, 0.9, False, "test")
+    raw = measure_pose(pose, view, calibrations={})["pelvic_tilt"].value
+    corrected = measure_pose(
+        pose, view, calibrations={"pelvic_tilt": Calibration(0.25, 0.0, 0.9, 40, "train")}
+    )["pelvic_tilt"].value
+    assert raw == pytest.approx(2.5, abs=0.005)
+    assert corrected == pytest.approx(10.0, abs=0.005)
