@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from posecheck.analysis import Analysis, Analyzer
-from posecheck.measures import MEASURES
+from posecheck.measures import MEASURES, MEASURES_BY_NAME
 from posecheck.types import Landmark, View
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
@@ -103,11 +103,17 @@ class MeasureStats:
 
     @property
     def slope_intercept_r2(self) -> tuple[float, float, float]:
-        """Least-squares fit measured = slope × true + intercept, and its R²."""
+        """Least-squares fit measured = slope × true + intercept, and its R².
+
+        Only where the truth varies by at least the measure's known error: over a narrower range
+        the fit would describe the noise, not the measure.
+        """
         if len(self.scored) < 3:
             return math.nan, math.nan, math.nan
         true, measured = (np.array(v) for v in zip(*self.scored, strict=True))
-        if float(np.ptp(true)) == 0.0:
+        spec = MEASURES_BY_NAME.get(self.name)
+        least = spec.known_error if spec is not None else 0.0
+        if float(np.ptp(true)) <= max(least, 1e-9):
             return math.nan, math.nan, math.nan
         slope, intercept = np.polyfit(true, measured, 1)
         predicted = slope * true + intercept
