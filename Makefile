@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test setup models lint bench clean
+.PHONY: run test setup models lint bench clean synth samples renders validate
 
 run: models
 	$(BIN)/streamlit run app.py
@@ -37,6 +37,31 @@ lint: $(STAMP)
 
 bench: models
 	$(BIN)/posecheck bench
+
+# --- ground truth (optional: torch and the renderer stay out of the app's install) ---------------
+SYNTH := .venv-synth
+
+synth: $(SYNTH)/.installed
+
+$(SYNTH)/.installed: synth/requirements-synth.txt
+	test -x $(SYNTH)/bin/python || $(PYTHON) -m venv $(SYNTH)
+	$(SYNTH)/bin/python -m pip install --quiet torch==2.13.0
+	$(SYNTH)/bin/python -m pip install --quiet -r synth/requirements-synth.txt
+	touch $@
+
+samples: synth
+	$(SYNTH)/bin/python -m synth.render --set samples --out sample_images
+
+renders: synth
+	$(SYNTH)/bin/python -m synth.render --set train --out out/synth/train
+	$(SYNTH)/bin/python -m synth.render --set test --out out/synth/test
+	$(SYNTH)/bin/python -m synth.render --set ci --out tests/data/renders
+
+# Fits the corrections on the training bodies, then reports the error on the unseen ones.
+validate: models
+	$(BIN)/posecheck validate out/synth/test --raw --out out/validation-raw
+	$(BIN)/posecheck calibrate out/synth/train
+	$(BIN)/posecheck validate out/synth/test --out docs
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

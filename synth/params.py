@@ -21,13 +21,16 @@ VIEW_TOLERANCE_DEG = 10.0
 
 @dataclass(frozen=True)
 class Body:
-    """anny's phenotype keywords, each 0-1 (0.5 = average adult).
+    """anny's phenotype keywords, each 0-1, with anny's meanings.
 
-    ``gender``: 0 female, 1 male. ``age``: about 0.2 is a child, 0.5 a young adult, 1 old.
+    ``gender``: 0 male, 1 female (MakeHuman's anchors). ``age``: anchors newborn −1/3, baby 0,
+    child (≈11 y) 1/3, young adult (≈25 y) 2/3, old (≈90 y) 1; about 0.2 is a young child.
+    ``weight``, ``muscle``: 0 min, 0.5 average, 1 max. ``height``: 0 short, 1 tall.
+    ``proportions``: 0 ideal, 1 uncommon.
     """
 
     gender: float = 0.5
-    age: float = 0.5
+    age: float = 0.667
     weight: float = 0.5
     muscle: float = 0.5
     height: float = 0.5
@@ -107,8 +110,8 @@ class Camera:
 class Scene:
     """Background and light.
 
-    ``background``: "room" (painted wall, a door frame, skirting board, tiled floor: straight
-    vertical edges for a roll estimator) or "plain" (one-colour wall and floor).
+    ``background``: "room" (painted wall, a door frame, a tall cupboard, skirting board, tiled
+    floor: straight vertical edges for a roll estimator) or "plain" (one-colour wall and floor).
     """
 
     background: str = "room"
@@ -119,7 +122,10 @@ class Scene:
     #: Distance from the person to the wall behind them (m), along the camera's line of sight.
     wall_distance_m: float = 1.5
     #: Where the door sits along the wall, metres to image-right of the person (negative: left).
-    door_offset_m: float = 1.3
+    door_offset_m: float = 0.85
+    #: A tall cupboard against the wall on the other side of the person from the door.
+    cupboard: RGB = (120, 130, 140)
+    cupboard_offset_m: float = 0.75
     tile_m: float = 0.45
     #: Key light direction, relative to the camera: azimuth (+ from the camera's right) and
     #: elevation above the horizontal.

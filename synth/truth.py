@@ -158,16 +158,14 @@ def side_measures(kp: Points, near: str, stature: float) -> dict[str, float]:
 
     shoulder, ear, hip, ankle = p("shoulder"), p("ear"), p("hip"), p("ankle")
     out: dict[str, float] = {
-        "forward_head_angle": math.degrees(
-            math.atan2(ear[1] - shoulder[1], ear[0] - shoulder[0])
-        ),
+        "forward_head_angle": math.degrees(math.atan2(ear[1] - shoulder[1], ear[0] - shoulder[0])),
         "knee_angle_sagittal": knee_sagittal(
             kp[f"{near}_hip"], kp[f"{near}_knee"], kp[f"{near}_ankle"]
         ),
         "trunk_lean": math.degrees(math.atan2(shoulder[0] - hip[0], shoulder[1] - hip[1])),
     }
     for joint in ("ear", "shoulder", "hip", "knee"):
-        out[f"plumb_{joint}"] = 100.0 * (p(joint)[0] - ankle[0]) / stature
+        out[f"plumb_{joint}"] = float(100.0 * (p(joint)[0] - ankle[0]) / stature)
     return out
 
 
@@ -192,6 +190,9 @@ def measures_for_view(
     else:
         source = {}
     return {
-        name: (round(float(source[name]), digits) if view in views and name in source else None)
+        # "+ 0.0" turns a rounded -0.0 into 0.0.
+        name: (
+            round(float(source[name]), digits) + 0.0 if view in views and name in source else None
+        )
         for name, views in MEASURE_VIEWS.items()
     }
