@@ -150,22 +150,6 @@ def _foreshortening(frame: Frame) -> float:
     return float(np.clip(np.median(values), 0.15, 1.0))
 
 
-def _hip_axis(frame: Frame) -> np.ndarray:
-    """The right-to-left hip direction on the floor: (image-right, toward the camera).
-
-    Sideways from the image; toward-the-camera from MediaPipe's world depth of the hips (rough,
-    but the only cue to how far the pelvis is turned from the camera). Unit length.
-    """
-    world = frame.pose.world
-    if world is None:
-        axis = np.array([frame.left_dir, 0.0])
-    else:
-        lateral = world[Landmark.LEFT_HIP] - world[Landmark.RIGHT_HIP]
-        axis = np.array([lateral[0], -lateral[2]])
-    norm = float(np.linalg.norm(axis))
-    return axis / norm if norm > 0 else np.array([frame.left_dir, 0.0])
-
-
 def _foot_angle(side: str) -> Compute:
     def compute(frame: Frame) -> float:
         heel = frame.p(Landmark[f"{side}_HEEL"])
@@ -173,9 +157,11 @@ def _foot_angle(side: str) -> Compute:
         # The foot on the floor, as (image-right, toward the camera): the floor nearer the camera
         # lies lower in the image, shortened by the camera's angle onto the floor.
         foot = np.array([toe[0] - heel[0], (toe[1] - heel[1]) / _foreshortening(frame)])
-        lateral = _hip_axis(frame)
-        # The way the person faces: the hip axis turned a quarter, toward the camera when the
-        # left hip is on the image's right.
+        # The person faces the camera square-on (oblique photos are not measured): their left is
+        # image-left or image-right, and they face toward the camera or away from it. Taking the
+        # pelvis's turn from MediaPipe's world depth instead was worse on renders (foot angle
+        # error 4.8° against 2.7-3.9°; its depth carries a bias of about 4°).
+        lateral = np.array([frame.left_dir, 0.0])
         facing = np.array([-lateral[1], lateral[0]])
         outward = lateral if side == "LEFT" else -lateral
         return math.degrees(math.atan2(float(foot @ outward), float(foot @ facing)))

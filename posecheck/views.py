@@ -10,6 +10,7 @@ Conventions: ``left`` = the camera sees the person's left side (they face image-
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +21,10 @@ from posecheck.types import Landmark, Pose, View
 #: ratio is about 0.6-0.9; side-on it falls below 0.25. Between the two the view is oblique.
 SQUARE_ON_RATIO = 0.45
 SIDE_ON_RATIO = 0.25
+#: How far the body may be turned from square-on, by MediaPipe's 3D hips and shoulders, before the
+#: photo counts as oblique. On 120 renders square-on bodies read within 11° (the depth carries a
+#: bias of about 4°) and bodies turned 28-60° read 19-55°; 20° separates them but for one.
+OBLIQUE_YAW_DEGREES = 20.0
 
 _FACE = (
     Landmark.NOSE,
@@ -66,6 +71,22 @@ def detect_view(pose: Pose) -> ViewEstimate:
     return _side_on(pose, ratio)
 
 
+def body_yaw(pose: Pose) -> float | None:
+    """How far the body is turned from facing the camera or facing away, in degrees (0-90),
+    from MediaPipe's 3D hip and shoulder lines; None without world landmarks."""
+    if pose.world is None:
+        return None
+    turns = []
+    for left, right in (
+        (Landmark.LEFT_HIP, Landmark.RIGHT_HIP),
+        (Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER),
+    ):
+        lateral = pose.world[left] - pose.world[right]
+        angle = abs(math.degrees(math.atan2(float(lateral[2]), float(lateral[0]))))
+        turns.append(min(angle, 180.0 - angle))  # facing away reads near 180°
+    return float(np.mean(turns))
+
+
 def _square_on(pose: Pose, shoulder_dx: float, ratio: float) -> ViewEstimate:
     face = float(np.mean(pose.visibility[list(_FACE)]))
     # Facing the camera, the person's left shoulder is on the image's right (dx > 0).
@@ -73,13 +94,16 @@ def _square_on(pose: Pose, shoulder_dx: float, ratio: float) -> ViewEstimate:
     face_says_front = face >= 0.5
     view = View.FRONT if order_says_front else View.BACK
     agree = order_says_front == face_says_front
-    oblique = ratio < SQUARE_ON_RATIO
+    yaw = body_yaw(pose)
+    oblique = ratio < SQUARE_ON_RATIO or (yaw is not None and yaw > OBLIQUE_YAW_DEGREES)
     confidence = min(1.0, ratio / SQUARE_ON_RATIO) * (0.9 if agree else 0.5)
     reason = (
         f"shoulders {ratio:.2f} of torso length apart; "
         f"left shoulder on the image's {'right' if order_says_front else 'left'}; "
         f"face visibility {face:.2f}"
     )
+    if yaw is not None:
+        reason += f"; body turned about {yaw:.0f}° from square-on"
     if oblique:
         reason += "; turned part-way to the camera (oblique)"
     return ViewEstimate(view, round(confidence, 2), oblique, reason)

@@ -130,24 +130,25 @@ def test_foot_angle_undoes_the_floor_projection(theta: float, sin_phi: float) ->
     assert value(measures, "right_foot_angle") == pytest.approx(theta, abs=ROUNDING)
 
 
-def test_foot_angle_allows_for_a_turned_pelvis() -> None:
-    """Feet straight along a body turned 20° to its left: each foot reads 0, not ±20."""
-    turn = math.radians(20)
+@pytest.mark.parametrize(("turn", "oblique"), [(5.0, False), (15.0, False), (30.0, True)])
+def test_a_turned_body_is_oblique_and_not_measured(turn: float, oblique: bool) -> None:
+    """Foot angles are taken against the camera's axis, so a body turned past 20° by its 3D hips
+    and shoulders is oblique: nothing square-on is measured."""
+    from posecheck.views import detect_view
+
+    radians = math.radians(turn)
     world = np.zeros((33, 3))
-    world[L.LEFT_HIP] = (0.1 * math.cos(turn), 0, 0.1 * math.sin(turn))  # left hip moves away
-    world[L.RIGHT_HIP] = (-0.1 * math.cos(turn), 0, -0.1 * math.sin(turn))
-    stature = (915 - 100) / 0.93
-    length, sin_phi = 0.15 * stature, 0.4
-    # facing direction turned toward the person's left = image-right, in the floor plane
-    side = length * math.sin(turn)
-    forward = length * math.cos(turn) * sin_phi
-    points = {
-        L.LEFT_FOOT_INDEX: (550 + side, 915 + forward),
-        L.RIGHT_FOOT_INDEX: (450 + side, 915 + forward),
-    }
-    measures = measure(points, View.FRONT, world=world)
-    assert value(measures, "left_foot_angle") == pytest.approx(0.0, abs=ROUNDING)
-    assert value(measures, "right_foot_angle") == pytest.approx(0.0, abs=ROUNDING)
+    for left, right, half in (
+        (L.LEFT_HIP, L.RIGHT_HIP, 0.1),
+        (L.LEFT_SHOULDER, L.RIGHT_SHOULDER, 0.2),
+    ):
+        world[left] = (half * math.cos(radians), 0, half * math.sin(radians))
+        world[right] = (-half * math.cos(radians), 0, -half * math.sin(radians))
+    pose = make_pose(world=world)
+    estimate = detect_view(pose)
+    assert estimate.view is View.FRONT and estimate.oblique is oblique
+    measures = measure_pose(pose, estimate)
+    assert (measures["left_foot_angle"].status is Status.UNKNOWN) is oblique
 
 
 def test_rearfoot_eversion_positive() -> None:
