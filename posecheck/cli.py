@@ -358,6 +358,10 @@ def _validate(args: argparse.Namespace) -> int:
         if args.raw:
             analyzer.calibrations = {}
         report = validate(truths, analyzer, use_true_view=args.true_view, progress=progress)
+        raw = None
+        if not args.raw:  # the same renders without the corrections: before and after
+            analyzer.calibrations = {}
+            raw = validate(truths, analyzer, use_true_view=args.true_view)
     plots = plot_measures(report, args.out / "validation")
     command = " ".join(["posecheck", *sys.argv[1:]]) if sys.argv[1:] else "posecheck validate"
     text = markdown(
@@ -365,6 +369,7 @@ def _validate(args: argparse.Namespace) -> int:
         title=f"Validation on {args.folder.name}",
         command=command,
         plots={name: f"validation/{file}" for name, file in plots.items()},
+        raw=raw,
     )
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "VALIDATION.md").write_text(text, encoding="utf-8")
@@ -376,7 +381,8 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _calibrate(args: argparse.Namespace) -> int:
     from posecheck.analysis import Analyzer
-    from posecheck.calibration import fit, save_calibrations
+    from posecheck.calibration import calibrate_all, save_calibrations
+    from posecheck.measures import SIGNED_LATERAL
     from posecheck.validation import load_truths, validate
 
     truths = load_truths(args.folder) if args.folder.is_dir() else []
@@ -391,17 +397,18 @@ def _calibrate(args: argparse.Namespace) -> int:
             progress=lambda i, n, name: print(f"[{i}/{n}] {name}", file=sys.stderr, flush=True),
         )
     wanted = args.measures or [m.name for m in report.measures]
-    fits = {}
+    scored = {name: report.stats(name).scored for name in wanted}
+    fits = calibrate_all(scored, signed_lateral=SIGNED_LATERAL, source=args.folder.name)
     for name in wanted:
-        calibration = fit(report.stats(name).scored, source=args.folder.name)
+        calibration = fits.get(name)
         if calibration is None:
-            print(f"{name:26} skipped (too few renders or a poor fit)")
+            print(f"{name:26} left raw (a poor fit, or no help on held-out renders)")
             continue
+        kind = "offset" if calibration.r2 is None else f"line, R² {calibration.r2:.2f}"
         print(
             f"{name:26} raw = {calibration.slope:.3f} x true + {calibration.intercept:.2f} "
-            f"(R² {calibration.r2:.2f}, n={calibration.n})"
+            f"({kind}, n={calibration.n})"
         )
-        fits[name] = calibration
     save_calibrations(fits, args.out)
     print(f"wrote {len(fits)} corrections to {args.out}")
     return EXIT_OK

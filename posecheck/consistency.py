@@ -19,12 +19,8 @@ import numpy as np
 
 from posecheck.analysis import Analysis, Analyzer
 from posecheck.images import LoadedImage, load_image
+from posecheck.measures import SIGNED_LATERAL
 from posecheck.types import Measurement
-
-#: Measures whose sign flips with a mirror (signed left/right measures).
-SIGNED_LATERAL = frozenset(
-    {"pelvic_tilt", "shoulder_tilt", "head_tilt", "trunk_shift", "pelvis_shift"}
-)
 
 #: Small changes that should not change any measure: (shift x px, shift y px, scale).
 PERTURBATIONS: tuple[tuple[float, float, float], ...] = (

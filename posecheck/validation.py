@@ -192,9 +192,19 @@ def _share(value: float) -> str:
 
 
 def markdown(
-    report: ValidationReport, *, title: str, command: str, plots: Mapping[str, str]
+    report: ValidationReport,
+    *,
+    title: str,
+    command: str,
+    plots: Mapping[str, str],
+    raw: ValidationReport | None = None,
 ) -> str:
-    """The report as Markdown: one row per measure, then the 2D keypoint errors."""
+    """The report as Markdown: one row per measure, then the 2D keypoint errors.
+
+    With ``raw`` (the same renders measured without the fitted corrections), each row also shows
+    the raw error and bias: before and after.
+    """
+    before = {m.name: m for m in raw.measures} if raw is not None else {}
     lines = [
         f"# {title}",
         "",
@@ -202,16 +212,20 @@ def markdown(
         f"{report.detected_people} ({_share(report.detected_people / max(1, report.renders))}); "
         f"view right in {report.view_correct}.",
         "",
-        "| measure | n | MAE | bias | slope | R² | detected | correctly abstained | plot |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| measure | n | MAE | bias | slope | R² | detected | correctly abstained | "
+        + ("MAE raw | bias raw | " if before else "")
+        + "plot |",
+        "|---|---|---|---|---|---|---|---|" + ("---|---|" if before else "") + "---|",
     ]
     for stats in report.measures:
         slope, _, r2 = stats.slope_intercept_r2
         plot = f"[plot]({plots[stats.name]})" if stats.name in plots else ""
+        old = before.get(stats.name)
+        raw_cells = f"{_fmt(old.mae)} | {_fmt(old.bias)} | " if old is not None else ""
         lines.append(
             f"| `{stats.name}` | {len(stats.scored)} | {_fmt(stats.mae)} | {_fmt(stats.bias)} | "
             f"{_fmt(slope)} | {_fmt(r2)} | {_share(stats.detected)} | {_share(stats.abstained)} | "
-            f"{plot} |"
+            f"{raw_cells}{plot} |"
         )
     if report.keypoint_errors:
         lines += ["", "2D landmark error against the projected truth (pixels):", ""]

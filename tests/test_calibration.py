@@ -52,3 +52,27 @@ def test_measures_apply_the_correction() -> None:
     )["pelvic_tilt"].value
     assert raw == pytest.approx(2.5, abs=0.005)
     assert corrected == pytest.approx(10.0, abs=0.005)
+
+
+def test_cross_check_keeps_a_real_correction_and_drops_a_useless_one() -> None:
+    from posecheck.calibration import cross_checked_fit
+
+    real = [(t, 0.5 * t + 1.0 + 0.1 * (-1) ** t) for t in range(-20, 21)]
+    assert cross_checked_fit(real, source="x") is not None
+    # raw already equals the truth up to noise: a fitted line only adds the noise back
+    already_right = [(t, t + 0.8 * (-1) ** (t // 2)) for t in range(-20, 21)]
+    assert cross_checked_fit(already_right, source="x") is None
+
+
+def test_packaged_corrections_keep_the_mirror_convention() -> None:
+    from posecheck.calibration import paired_name
+    from posecheck.measures import MEASURES_BY_NAME, SIGNED_LATERAL
+
+    fits = load_calibrations()
+    for name, correction in fits.items():
+        assert name in MEASURES_BY_NAME
+        twin = paired_name(name)
+        if twin is not None:
+            assert fits.get(twin) == correction, f"{name} and {twin} must share one correction"
+        if name in SIGNED_LATERAL:
+            assert correction.intercept == 0.0, f"{name} may be scaled, never offset"
