@@ -778,7 +778,9 @@ def _retake_advice(problems: Sequence[_Problem], what: str) -> str:
 
 def _histogram(values: UInt8Array) -> npt.NDArray[np.int64]:
     """Counts of each 8-bit level: percentiles from it cost one pass, not a sort."""
-    return np.bincount(values.ravel(), minlength=256)
+    flat = np.ascontiguousarray(values).reshape(-1, 1)
+    counts = cv2.calcHist([flat], [0], None, [256], [0, 256])
+    return np.asarray(counts.ravel(), dtype=np.int64)
 
 
 def _percentile(counts: npt.NDArray[np.int64], q: float) -> float:

@@ -305,7 +305,7 @@ def _upright_working_copy(
     same either way, and rotating the small copy is cheaper.
     """
     target = _fit(image.size, max_side)
-    if max_side is not None and target != image.size and _complete_jpeg(image, data):
+    if max_side is not None and _complete_jpeg(image, data):
         fast = _scaled_jpeg(data, image.size, max_side)
         if fast is not None:
             orientation = _orientation(image)
