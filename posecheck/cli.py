@@ -10,8 +10,12 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from posecheck.types import ModelError, ModelName, PosecheckError, View
+
+if TYPE_CHECKING:  # imported lazily at run time: `posecheck --help` stays fast
+    from posecheck.analysis import Analysis
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -216,13 +220,11 @@ def _analyze(args: argparse.Namespace) -> int:
     return EXIT_OK if all(a.ok for a in analyses) else EXIT_FAILED
 
 
-def _write_annotation(analysis: object, folder: Path) -> None:
+def _write_annotation(analysis: Analysis, folder: Path) -> None:
     import cv2
 
-    from posecheck.analysis import Analysis
     from posecheck.draw import draw_analysis
 
-    assert isinstance(analysis, Analysis)
     picture = draw_analysis(analysis)
     if picture is None:
         return
