@@ -53,7 +53,7 @@ samples: synth
 	$(SYNTH)/bin/python -m synth.render --set samples --out sample_images
 
 renders: synth
-	$(SYNTH)/bin/python -m synth.render --set train --out out/synth/train
+	$(SYNTH)/bin/python -m synth.render --set train --count 360 --seed 7 --out out/synth/train
 	$(SYNTH)/bin/python -m synth.render --set test --out out/synth/test
 	$(SYNTH)/bin/python -m synth.render --set ci --out tests/data/renders
 

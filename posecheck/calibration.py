@@ -163,10 +163,12 @@ def calibrate_all(
     *,
     signed_lateral: Iterable[str],
     source: str,
+    least_true_range: Mapping[str, float] | None = None,
 ) -> dict[str, Calibration]:
     """Cross-checked corrections for every measure, keeping the mirror convention: a left and a
     right measure share one correction fitted on both sides' renders; a signed left/right
-    measure may only be scaled, not offset."""
+    measure may only be scaled, not offset. A measure whose true values span no more than
+    ``least_true_range`` (its known error) is left alone: there is nothing to fit it to."""
     lateral = set(signed_lateral)
     fits: dict[str, Calibration] = {}
     for name, pairs in scored.items():
@@ -174,6 +176,10 @@ def calibrate_all(
             continue
         twin = paired_name(name)
         pooled = pairs + (list(scored.get(twin, [])) if twin else [])
+        truths = [true for true, _ in pooled]
+        least = (least_true_range or {}).get(name, 0.0)
+        if not truths or max(truths) - min(truths) <= least:
+            continue
         fitters: tuple[Fitter, ...] = (fit_scale,) if name in lateral else (fit, fit_offset)
         correction = cross_checked_fit(pooled, source=source, fitters=fitters)
         if correction is None:

@@ -384,7 +384,7 @@ def _validate(args: argparse.Namespace) -> int:
 def _calibrate(args: argparse.Namespace) -> int:
     from posecheck.analysis import Analyzer
     from posecheck.calibration import calibrate_all, save_calibrations
-    from posecheck.measures import SIGNED_LATERAL
+    from posecheck.measures import MEASURES, SIGNED_LATERAL, UNVALIDATED
     from posecheck.validation import load_truths, validate
 
     truths = load_truths(args.folder) if args.folder.is_dir() else []
@@ -398,9 +398,14 @@ def _calibrate(args: argparse.Namespace) -> int:
             analyzer,
             progress=lambda i, n, name: print(f"[{i}/{n}] {name}", file=sys.stderr, flush=True),
         )
-    wanted = args.measures or [m.name for m in report.measures]
+    wanted = args.measures or [m.name for m in report.measures if m.name not in UNVALIDATED]
     scored = {name: report.stats(name).scored for name in wanted}
-    fits = calibrate_all(scored, signed_lateral=SIGNED_LATERAL, source=args.folder.name)
+    fits = calibrate_all(
+        scored,
+        signed_lateral=SIGNED_LATERAL,
+        source=args.folder.name,
+        least_true_range={spec.name: spec.known_error for spec in MEASURES},
+    )
     for name in wanted:
         calibration = fits.get(name)
         if calibration is None:

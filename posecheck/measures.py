@@ -30,6 +30,9 @@ from posecheck.types import (
 from posecheck.views import ViewEstimate, posture
 
 SQUARE_ON = frozenset({View.FRONT, View.BACK})
+#: Measures the renders cannot give a true value for (the renderer does not pose the heel under
+#: the ankle), so no correction is fitted for them and their error is not validated.
+UNVALIDATED = frozenset({"left_rearfoot_angle", "right_rearfoot_angle"})
 #: Signed left/right measures: a mirror image flips their sign (MEASURES.md).
 SIGNED_LATERAL = frozenset(
     {"pelvic_tilt", "shoulder_tilt", "head_tilt", "trunk_shift", "pelvis_shift"}
