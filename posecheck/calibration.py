@@ -152,10 +152,10 @@ def fit_scale(pairs: Iterable[tuple[float, float]], *, source: str) -> Calibrati
 
 def paired_name(name: str) -> str | None:
     """The other side's name of a left/right measure, or None."""
-    for side, other in (("left_", "right_"), ("right_", "left_")):
-        if name.startswith(side):
-            return other + name.removeprefix(side)
-    return None
+    from posecheck.measures import mirrored_name  # measures imports this module
+
+    twin = mirrored_name(name)
+    return twin if twin != name else None
 
 
 def calibrate_all(

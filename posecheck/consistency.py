@@ -19,7 +19,7 @@ import numpy as np
 
 from posecheck.analysis import Analysis, Analyzer
 from posecheck.images import LoadedImage, load_image
-from posecheck.measures import SIGNED_LATERAL
+from posecheck.measures import SIGNED_LATERAL, mirrored_name
 from posecheck.types import Measurement
 
 #: Small changes that should not change any measure: (shift x px, shift y px, scale).
@@ -30,14 +30,6 @@ PERTURBATIONS: tuple[tuple[float, float, float], ...] = (
     (0.0, 0.0, 0.97),
     (4.0, 4.0, 1.03),
 )
-
-
-def mirrored_name(name: str) -> str:
-    if name.startswith("left_"):
-        return "right_" + name.removeprefix("left_")
-    if name.startswith("right_"):
-        return "left_" + name.removeprefix("right_")
-    return name
 
 
 def _with_rgb(image: LoadedImage, rgb: np.ndarray) -> LoadedImage:

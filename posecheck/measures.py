@@ -30,6 +30,17 @@ from posecheck.types import (
 from posecheck.views import ViewEstimate, posture
 
 SQUARE_ON = frozenset({View.FRONT, View.BACK})
+
+
+def mirrored_name(name: str) -> str:
+    """The measure a mirror image turns this one into: ``left_*`` <-> ``right_*``, others kept."""
+    if name.startswith("left_"):
+        return "right_" + name.removeprefix("left_")
+    if name.startswith("right_"):
+        return "left_" + name.removeprefix("right_")
+    return name
+
+
 #: Measures the renders cannot give a true value for (the renderer does not pose the heel under
 #: the ankle), so no correction is fitted for them and their error is not validated.
 UNVALIDATED = frozenset({"left_rearfoot_angle", "right_rearfoot_angle"})

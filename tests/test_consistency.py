@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from posecheck import Analyzer
-from posecheck.consistency import PhotoConsistency, mirrored_name, photo_consistency
+from posecheck.consistency import PhotoConsistency, photo_consistency
+from posecheck.measures import mirrored_name
 from tests.conftest import photo
 
 pytestmark = pytest.mark.slow

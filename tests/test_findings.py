@@ -24,6 +24,7 @@ from posecheck.findings import (
     assessment_to_dict,
     finding_keys,
 )
+from posecheck.measures import mirrored_name
 from posecheck.types import Landmark, Measurement, Status, View
 
 # The test's own copy of each measure's unit, usual range, known error and marked step (the
@@ -578,14 +579,6 @@ def measurement_sets(draw: st.DrawFn) -> dict[str, Measurement]:
             confidence = draw(st.floats(0.05, 1.0).map(lambda c: round(c, 2)))
             chosen[name] = measure(name, value, confidence=confidence, view=view)
     return chosen
-
-
-def mirrored_name(name: str) -> str:
-    if name.startswith("left_"):
-        return "right_" + name.removeprefix("left_")
-    if name.startswith("right_"):
-        return "left_" + name.removeprefix("right_")
-    return name
 
 
 def mirror(measurements: Mapping[str, Measurement]) -> dict[str, Measurement]:

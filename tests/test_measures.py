@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from posecheck.geometry import rotate_points
-from posecheck.measures import MEASURES, MEASURES_BY_NAME, measure_pose
+from posecheck.measures import MEASURES, MEASURES_BY_NAME, measure_pose, mirrored_name
 from posecheck.types import CameraRoll, Landmark, Measurement, Pose, Status, View
 from posecheck.views import ViewEstimate
 from tests.poses import BACK, FRONT, SIDE_LEFT, SIZE, make_pose, mirror_points
@@ -240,14 +240,6 @@ def test_roll_correction_undoes_a_rolled_camera(tilt: float, roll: float) -> Non
 SIGNED_LATERAL = {"pelvic_tilt", "shoulder_tilt", "head_tilt", "trunk_shift", "pelvis_shift"}
 
 
-def _mirror_name(name: str) -> str:
-    if name.startswith("left_"):
-        return "right_" + name[5:]
-    if name.startswith("right_"):
-        return "left_" + name[6:]
-    return name
-
-
 jitter = st.floats(-15, 15)
 
 
@@ -267,7 +259,7 @@ def test_mirroring_swaps_sides_and_flips_lateral_signs(
     original = measure_pose(make_pose(points, base=base), view(v))
     mirrored = measure_pose(make_pose(mirror_points(points), base=base), view(v))
     for name, m in original.items():
-        twin = mirrored[_mirror_name(name)]
+        twin = mirrored[mirrored_name(name)]
         assert (m.value is None) == (twin.value is None)
         if m.value is None or twin.value is None:
             continue

@@ -11,7 +11,6 @@ Tolerances come from measured errors, written beside each constant below.
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import cv2
 import numpy as np
@@ -22,8 +21,7 @@ from hypothesis import strategies as st
 from posecheck.geometry import rotate_points
 from posecheck.roll import estimate_roll
 from posecheck.types import CameraRoll
-
-PHOTOS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "photos"
+from tests.conftest import photo
 
 Box = tuple[float, float, float, float]
 
@@ -344,13 +342,7 @@ REAL_PHOTOS: dict[str, Box] = {
 
 
 def _photo(name: str) -> np.ndarray:
-    if not PHOTOS.is_dir():
-        pytest.skip(
-            f"real test photos not available: {PHOTOS} is absent (they live beside the repo)"
-        )
-    path = PHOTOS / name
-    if not path.is_file():
-        pytest.skip(f"real test photo {name} is absent from {PHOTOS}")
+    path = photo(name)  # skips with the reason where the shared photos are absent
     bgr = cv2.imread(str(path), cv2.IMREAD_COLOR)
     assert bgr is not None, f"could not read {path}"
     scale = min(1.0, LONG_SIDE / max(bgr.shape[:2]))
