@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
 
 from posecheck.calibration import Calibration
 from posecheck.capture import capture_checks, check_lighting, read_exif_hints
@@ -25,6 +24,7 @@ from posecheck.roll import SceneEdges, roll_from_edges, scene_edges
 from posecheck.types import (
     CameraRoll,
     CaptureCheck,
+    Closing,
     Detection,
     Landmark,
     Measurement,
@@ -62,7 +62,7 @@ class Analysis:
         return self.error is None
 
 
-class Analyzer:
+class Analyzer(Closing):
     """Runs the photo path with one loaded estimator (reuse it: loading a model takes ~0.2 s).
 
     The scene's straight edges (for the camera roll) are found on a second thread while the pose
@@ -85,17 +85,6 @@ class Analyzer:
     def close(self) -> None:
         self._background.shutdown(wait=True)
         self.estimator.close()
-
-    def __enter__(self) -> Analyzer:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     @classmethod
     def open(cls, model: ModelName | str = ModelName.FULL) -> Analyzer:

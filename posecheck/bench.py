@@ -23,10 +23,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from posecheck.analysis import Analyzer
-from posecheck.estimator import EstimatorSettings, PoseEstimator, create_landmarker
+from posecheck.estimator import EstimatorSettings, PoseEstimator, create_landmarker, to_mp_image
 from posecheck.images import load_image
 from posecheck.models import model_path
 from posecheck.samples import sample_paths
@@ -111,12 +109,6 @@ def resize_to_megapixels(paths: Sequence[str], megapixels: float, folder: Path) 
     return out
 
 
-def _wrap(rgb: np.ndarray) -> Any:
-    import mediapipe as mp
-
-    return mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
-
-
 def _wrap_file(path: str) -> Any:
     """Bare MediaPipe's own way to read a photo file into an ``mp.Image``."""
     import mediapipe as mp
@@ -147,14 +139,14 @@ def _run(paths: Sequence[str], model: ModelName, repeats: int) -> BenchReport:
     bare = create_landmarker(file, "image", settings)
     analyzer = Analyzer(estimator)
     decoded = [load_image(p, max_side=None) for p in paths]
-    wrapped = [_wrap(d.rgb) for d in decoded]
+    wrapped = [to_mp_image(d.rgb) for d in decoded]
     columns = ("detect", "wrap_detect", "file", "whole")
     samples: dict[str, list[list[float]]] = {c: [[] for _ in paths] for c in columns}
     for run in range(repeats + 1):  # the first round warms up and is not counted
         for index, path in enumerate(paths):
             actions: dict[str, Callable[[], object]] = {
                 "detect": lambda: bare.detect(wrapped[index]),  # noqa: B023
-                "wrap_detect": lambda: bare.detect(_wrap(decoded[index].rgb)),  # noqa: B023
+                "wrap_detect": lambda: bare.detect(to_mp_image(decoded[index].rgb)),  # noqa: B023
                 "file": lambda: bare.detect(_wrap_file(path)),  # noqa: B023
                 "whole": lambda: analyzer.analyze_path(path),  # noqa: B023
             }

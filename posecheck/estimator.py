@@ -12,7 +12,6 @@ import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 from typing import Any, Literal
 
 import numpy as np
@@ -20,6 +19,7 @@ import numpy as np
 from posecheck.types import (
     NUM_LANDMARKS,
     VISIBILITY_THRESHOLD,
+    Closing,
     Detection,
     FloatArray,
     ModelError,
@@ -44,7 +44,7 @@ class EstimatorSettings:
             raise ValueError(f"max_people: expected 1..10, got {self.max_people}")
 
 
-class PoseEstimator:
+class PoseEstimator(Closing):
     """A loaded MediaPipe PoseLandmarker. Create once, reuse for many images or frames.
 
     ``mode="image"`` treats every call independently (photos); ``mode="video"`` tracks the person
@@ -115,9 +115,7 @@ class PoseEstimator:
         return Detection(people=people, subject_index=choose_subject(people))
 
     def _run(self, rgb: np.ndarray, timestamp_ms: int | None) -> Any:
-        import mediapipe as mp
-
-        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
+        image = to_mp_image(rgb)
         if not self._warmed_up:  # MediaPipe logs its set-up warnings on the first call
             self._warmed_up = True
             with quiet_native_logs():
@@ -136,17 +134,6 @@ class PoseEstimator:
 
     def close(self) -> None:
         self._landmarker.close()
-
-    def __enter__(self) -> PoseEstimator:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 @contextlib.contextmanager
@@ -173,6 +160,13 @@ def quiet_native_logs() -> Iterator[None]:
     finally:
         os.dup2(saved, 2)
         os.close(saved)
+
+
+def to_mp_image(rgb: np.ndarray) -> Any:
+    """An (H, W, 3) uint8 RGB array as MediaPipe's ``mp.Image``."""
+    import mediapipe as mp
+
+    return mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
 
 
 def _model_name(model: ModelName | str) -> ModelName:

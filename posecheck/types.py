@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Self
 
 import numpy as np
 import numpy.typing as npt
@@ -281,6 +283,25 @@ class CaptureCheck:
     passed: bool | None
     reason: str
     advice: str
+
+
+class Closing:
+    """``with`` support for objects that hold a model or a thread: leaving the block calls
+    ``close()``, which subclasses define."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
 
 
 # --- errors ------------------------------------------------------------------------------------
