@@ -36,7 +36,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 bench: models
-	$(BIN)/posecheck bench
+	$(BIN)/python -m posecheck.dev bench
 
 # --- ground truth (optional: torch and the renderer stay out of the app's install) ---------------
 SYNTH := .venv-synth
@@ -50,7 +50,7 @@ $(SYNTH)/.installed: synth/requirements-synth.txt
 	touch $@
 
 samples: synth
-	$(SYNTH)/bin/python -m synth.render --set samples --out sample_images
+	$(SYNTH)/bin/python -m synth.render --set samples --out posecheck/data/samples
 
 renders: synth
 	$(SYNTH)/bin/python -m synth.render --set train --count 360 --seed 7 --out out/synth/train
@@ -59,9 +59,9 @@ renders: synth
 
 # Fits the corrections on the training bodies, then reports the error on the unseen ones.
 validate: models
-	$(BIN)/posecheck validate out/synth/test --raw --out out/validation-raw
-	$(BIN)/posecheck calibrate out/synth/train
-	$(BIN)/posecheck validate out/synth/test --out docs
+	$(BIN)/python -m posecheck.dev validate out/synth/test --raw --out out/validation-raw
+	$(BIN)/python -m posecheck.dev calibrate out/synth/train --out posecheck/data/calibration.json
+	$(BIN)/python -m posecheck.dev validate out/synth/test --out docs
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

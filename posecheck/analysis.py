@@ -3,23 +3,25 @@
 image -> Pose (estimator) -> view and camera roll -> measures -> capture checks -> findings -> plan
 
 This is the path the CLI, the benchmark and the app share. Errors a user can act on
-(``PosecheckError``) become a failed Analysis, never an exception.
+(``PosecheckError``) become an ``AnalysisFailure``, never an exception.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from posecheck.calibration import Calibration
 from posecheck.capture import capture_checks, check_lighting, read_exif_hints
+from posecheck.errors import ErrorCode, NoPersonError, PosecheckError
 from posecheck.estimator import PoseEstimator
 from posecheck.exercises import Plan, build_plan
 from posecheck.findings import Assessment, assess, finding_keys
 from posecheck.images import DEFAULT_MAX_SIDE, LoadedImage, decode_image, load_image
-from posecheck.measures import measure_pose
+from posecheck.measures import Measurement, MeasureName, measure_pose
 from posecheck.roll import SceneEdges, roll_from_edges, scene_edges
 from posecheck.types import (
     CameraRoll,
@@ -27,11 +29,8 @@ from posecheck.types import (
     Closing,
     Detection,
     Landmark,
-    Measurement,
     ModelName,
-    NoPersonError,
     Pose,
-    PosecheckError,
     View,
 )
 from posecheck.views import ViewEstimate, detect_view, override
@@ -39,27 +38,43 @@ from posecheck.views import ViewEstimate, detect_view, override
 
 @dataclass(frozen=True, eq=False)
 class Analysis:
-    """The result for one image. ``error`` is set exactly when the analysis failed."""
+    """A photo that was analysed: the person found, the view, the roll, every measure this view
+    can take (some may be ``unknown``), the capture checks, the findings and the plan."""
 
     name: str
     model: str
-    image: LoadedImage | None = None
-    detection: Detection | None = None
-    view: ViewEstimate | None = None
-    error: PosecheckError | None = None
-    roll: CameraRoll | None = None
-    measurements: Mapping[str, Measurement] = field(default_factory=dict)
-    checks: tuple[CaptureCheck, ...] = ()
-    assessment: Assessment | None = None
-    plan: Plan | None = None
-
-    def __post_init__(self) -> None:
-        if (self.error is None) == (self.detection is None):
-            raise ValueError("Analysis: expected exactly one of detection and error")
+    image: LoadedImage
+    detection: Detection
+    view: ViewEstimate
+    roll: CameraRoll
+    measurements: Mapping[MeasureName, Measurement]
+    checks: tuple[CaptureCheck, ...]
+    assessment: Assessment
+    plan: Plan
 
     @property
-    def ok(self) -> bool:
-        return self.error is None
+    def ok(self) -> Literal[True]:
+        return True
+
+
+@dataclass(frozen=True, eq=False)
+class AnalysisFailure:
+    """A photo that could not be analysed, and why. ``image`` is the photo when it could be read
+    (nobody was found in it); ``checks`` are the capture checks that explain the failure."""
+
+    name: str
+    model: str
+    error: PosecheckError
+    image: LoadedImage | None = None
+    checks: tuple[CaptureCheck, ...] = ()
+
+    @property
+    def ok(self) -> Literal[False]:
+        return False
+
+
+#: What analysing one photo gives: tell the two apart with ``isinstance`` (or ``match``).
+PhotoResult = Analysis | AnalysisFailure
 
 
 class Analyzer(Closing):
@@ -94,19 +109,19 @@ class Analyzer(Closing):
     def model(self) -> str:
         return self.estimator.model_name
 
-    def analyze_path(self, path: str | Path, view: View | None = None) -> Analysis:
+    def analyze_path(self, path: str | Path, view: View | None = None) -> PhotoResult:
         name = str(path)
         try:
             image = load_image(path, max_side=self.max_side)
         except PosecheckError as error:
-            return Analysis(name=name, model=self.model, error=error)
+            return AnalysisFailure(name=name, model=self.model, error=error)
         return self.analyze_image(image, view, exif=read_exif_hints(path))
 
-    def analyze_bytes(self, data: bytes, name: str, view: View | None = None) -> Analysis:
+    def analyze_bytes(self, data: bytes, name: str, view: View | None = None) -> PhotoResult:
         try:
             image = decode_image(data, name=name, max_side=self.max_side)
         except PosecheckError as error:
-            return Analysis(name=name, model=self.model, error=error)
+            return AnalysisFailure(name=name, model=self.model, error=error)
         return self.analyze_image(image, view, exif=read_exif_hints(data))
 
     def analyze_image(
@@ -115,7 +130,7 @@ class Analyzer(Closing):
         view: View | None = None,
         *,
         exif: Mapping[str, str] | None = None,
-    ) -> Analysis:
+    ) -> PhotoResult:
         edges = self._background.submit(scene_edges, image.rgb)
         detection = self.estimator.detect(
             image.rgb, scale=image.scale, image_size=(image.width, image.height)
@@ -124,12 +139,12 @@ class Analyzer(Closing):
             error = NoPersonError(
                 "No person was found in this photo. Stand so that your whole body is in the frame, "
                 "in good light, facing the camera or side-on, and take it again.",
-                code="no_person",
+                code=ErrorCode.NO_PERSON,
             )
             # Darkness is the usual reason: say so when it is.
             checks = (check_lighting(image),)
-            return Analysis(
-                name=image.name, model=self.model, image=image, error=error, checks=checks
+            return AnalysisFailure(
+                name=image.name, model=self.model, error=error, image=image, checks=checks
             )
         return interpret(
             image,

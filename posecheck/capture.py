@@ -333,7 +333,8 @@ def check_standing(pose: Pose) -> CaptureCheck:
 
 def check_camera_level(roll: CameraRoll | None) -> CaptureCheck:
     """Whether the phone was held level, from the roll estimated from the scene's verticals."""
-    if usable_roll(roll) is None:
+    usable = usable_roll(roll)
+    if usable is None:
         detail = f" ({roll.reason})" if roll is not None and roll.reason else ""
         return CaptureCheck(
             "camera_level",
@@ -342,12 +343,11 @@ def check_camera_level(roll: CameraRoll | None) -> CaptureCheck:
             "Include a door frame or a wall corner in the picture, or turn on the camera's grid "
             "or level and hold the phone upright.",
         )
-    assert roll is not None and roll.degrees is not None
-    degrees = roll.degrees
+    degrees = usable.degrees
     measured = (
         f"the picture is tilted {abs(degrees):.1f}° (verticals lean "
         f"{'clockwise' if degrees > 0 else 'counter-clockwise'}; estimate confidence "
-        f"{roll.confidence:.2f}); up to {MAX_ROLL_DEGREES:g}° passes"
+        f"{usable.confidence:.2f}); up to {MAX_ROLL_DEGREES:g}° passes"
     )
     if abs(degrees) <= MAX_ROLL_DEGREES:
         return CaptureCheck("camera_level", True, measured, "")

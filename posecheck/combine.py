@@ -10,17 +10,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from posecheck.analysis import Analysis
+from posecheck.analysis import Analysis, PhotoResult
 from posecheck.exercises import Plan, build_plan
 from posecheck.findings import Assessment, assess, finding_keys
-from posecheck.measures import MEASURES
-from posecheck.types import Measurement, Status, View
+from posecheck.measures import MEASURES, Measurement, MeasureName
+from posecheck.types import Status, View
 
 #: Views that measure each measure, best first. The foot angle needs the toes in view (front); the
 #: rearfoot angle the heels (back); frontal knee angles and tilts read the same from the front or
 #: the back, and the front is taken first because the face and feet help the model there.
 _ORDER = (View.FRONT, View.BACK, View.LEFT, View.RIGHT)
-PREFERRED_VIEWS: Mapping[str, tuple[View, ...]] = {
+PREFERRED_VIEWS: Mapping[MeasureName, tuple[View, ...]] = {
     spec.name: tuple(v for v in _ORDER if v in spec.views) for spec in MEASURES
 }
 
@@ -32,15 +32,15 @@ class CombinedReport:
     ``sources`` maps each measure to the photo it was taken from.
     """
 
-    analyses: tuple[Analysis, ...]
-    measurements: Mapping[str, Measurement]
-    sources: Mapping[str, str]
+    analyses: tuple[PhotoResult, ...]
+    measurements: Mapping[MeasureName, Measurement]
+    sources: Mapping[MeasureName, str]
     assessment: Assessment
     plan: Plan
 
     @property
     def views(self) -> tuple[View, ...]:
-        return tuple(a.view.view for a in self.analyses if a.view is not None)
+        return tuple(a.view.view for a in self.analyses if isinstance(a, Analysis))
 
 
 def _rank(measurement: Measurement, preferred: tuple[View, ...]) -> tuple[int, int, float]:
@@ -49,10 +49,12 @@ def _rank(measurement: Measurement, preferred: tuple[View, ...]) -> tuple[int, i
     return known, view_rank, -measurement.confidence
 
 
-def combine(analyses: Sequence[Analysis]) -> CombinedReport:
+def combine(analyses: Sequence[PhotoResult]) -> CombinedReport:
     """Combine the successful analyses; failed ones are kept in ``analyses`` but add nothing."""
-    best: dict[str, tuple[Measurement, str]] = {}
+    best: dict[MeasureName, tuple[Measurement, str]] = {}
     for analysis in analyses:
+        if not isinstance(analysis, Analysis):
+            continue
         for name, measurement in analysis.measurements.items():
             preferred = PREFERRED_VIEWS[name]
             current = best.get(name)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
 
-from posecheck.types import SKELETON, Landmark, Measurement, Pose, Status
+from posecheck.measures import MEASURES_BY_NAME, DrawKind, Measurement, MeasureName
+from posecheck.roll import usable_roll
+from posecheck.types import SKELETON, Landmark, Pose, Status, View
 
 if TYPE_CHECKING:  # analysis imports nothing from here; the type is only for annotations
     from posecheck.analysis import Analysis
@@ -125,16 +127,18 @@ def _polyline(
 def draw_measures(
     rgb: np.ndarray,
     pose: Pose,
-    measurements: Mapping[str, Measurement],
+    measurements: Mapping[MeasureName, Measurement],
     *,
     scale: float = 1.0,
     roll_degrees: float = 0.0,
 ) -> np.ndarray:
-    """A copy of ``rgb`` with, for each known measure, the lines and the angle behind it.
+    """A copy of ``rgb`` with, for each known measure, the lines and the value behind it.
 
-    Lines are coloured by status (green normal, amber mild, red marked); the white reference lines
-    are the true horizontal and vertical (turned by the camera roll). Small pictures are enlarged to
-    ``MIN_PICTURE_SIDE`` first, so the returned picture may be larger than ``rgb``.
+    What is drawn comes from the measure's row (``MeasureSpec.drawing``). Lines are coloured by
+    status (green normal, amber mild, red marked); the white reference lines are the true
+    horizontal and vertical, turned by ``roll_degrees`` (pass the roll the measures used, 0 when
+    they used none). Small pictures are enlarged to ``MIN_PICTURE_SIDE`` first, so the returned
+    picture may be larger than ``rgb``.
     """
     enlarge = max(1.0, MIN_PICTURE_SIDE / max(int(rgb.shape[0]), int(rgb.shape[1])))
     if enlarge > 1.0:
@@ -143,27 +147,21 @@ def draw_measures(
     else:
         canvas = np.ascontiguousarray(rgb.copy())
     factor = scale * enlarge
-    width = _line_width(canvas)
-    theta = np.radians(roll_degrees)
-    horizontal = np.array([np.cos(theta), np.sin(theta)])
-    up = np.array([np.sin(theta), -np.cos(theta)])
+    pen = _Pen(canvas, _line_width(canvas), roll_degrees)
     placed: list[np.ndarray] = []
     for name, measurement in measurements.items():
         if measurement.value is None:
             continue
-        points = [pose.xy[lm] * factor for lm in measurement.landmarks]
+        spec = MEASURES_BY_NAME[name]
+        drawing = spec.drawing
+        points = [pose.xy[lm] * factor for lm in drawing.resolve(measurement.view or View.FRONT)]
         colour = _STATUS_COLOURS[measurement.status]
-        anchor = _draw_one(canvas, name, points, colour, width, horizontal, up)
-        text = f"{name} {measurement.value:+.1f}{_unit_suffix(measurement.unit)}"
+        anchor = _DRAWERS[drawing.kind](pen, points, colour)
+        text = f"{spec.label} {measurement.value:+.1f}{measurement.unit.ascii_suffix}"
         anchor = _free_spot(anchor, placed, step=max(14.0, canvas.shape[0] / 45))
         placed.append(anchor)
         _label(canvas, text, anchor, colour)
     return canvas
-
-
-def _unit_suffix(unit: str) -> str:
-    # OpenCV's built-in fonts have no degree sign.
-    return {"deg": " deg", "% hip width": "%", "% body height": "%"}.get(unit, "")
 
 
 def _free_spot(anchor: np.ndarray, placed: list[np.ndarray], step: float) -> np.ndarray:
@@ -174,75 +172,109 @@ def _free_spot(anchor: np.ndarray, placed: list[np.ndarray], step: float) -> np.
     return spot
 
 
-def _draw_one(
-    canvas: np.ndarray,
-    name: str,
-    points: list[np.ndarray],
-    colour: tuple[int, int, int],
-    width: int,
-    horizontal: np.ndarray,
-    up: np.ndarray,
-) -> np.ndarray:
-    """Draw one measure's lines; return where its label goes."""
-    if name.endswith("foot_angle"):
-        side = 0 if name.startswith("left") else 1
-        heel, toe = points[side], points[2 + side]
-        _polyline(canvas, [heel, toe], colour, width)
-        return np.asarray(toe + np.array([8.0, 0.0]))
-    if name.endswith(("knee_angle_frontal", "rearfoot_angle")) or name == "knee_angle_sagittal":
-        _polyline(canvas, points[:3], colour, width)
-        _reference_line(
-            canvas,
-            points[0],
-            points[2] - points[0],
-            float(np.linalg.norm(points[2] - points[0])),
-            width,
-        )
-        return np.asarray(points[1] + np.array([10.0, 0.0]))
-    if name in {"pelvic_tilt", "shoulder_tilt", "head_tilt"}:
-        a, b = points[0], points[1]
-        _polyline(canvas, [a, b], colour, width)
-        left = a if a[0] < b[0] else b
-        _reference_line(canvas, left, horizontal, abs(float(a[0] - b[0])) * 1.2, width)
-        return np.asarray(np.maximum(a, b) + np.array([12.0, 0.0]))
-    if name in {"trunk_shift", "pelvis_shift"}:
-        upper = (points[0] + points[1]) / 2
-        lower = (points[2] + points[3]) / 2
-        _polyline(canvas, [lower, upper], colour, width)
-        _reference_line(canvas, lower, up, float(np.linalg.norm(upper - lower)), width)
-        return np.asarray(upper + np.array([12.0, 0.0]))
-    if name == "stance_width":
-        _polyline(canvas, [points[0], points[1]], colour, width)
-        return np.asarray((points[0] + points[1]) / 2 + np.array([0.0, 30.0]))
-    if name in {"forward_head_angle", "trunk_lean"}:
-        base, top = points[0], points[1]
-        _polyline(canvas, [base, top], colour, width)
-        # forward head: the horizontal on the side the ear lies; trunk lean: the vertical
-        toward = 1.0 if top[0] >= base[0] else -1.0
-        reference = horizontal * toward if name == "forward_head_angle" else up
-        _reference_line(canvas, base, reference, float(np.linalg.norm(top - base)), width)
-        return np.asarray(top + np.array([12.0, 0.0]))
-    if name.startswith("plumb_"):
-        joint, ankle = points[0], points[1]
-        _reference_line(canvas, ankle, up, float(ankle[1] - points[3][1]) * 1.05, width)
-        cv2.circle(canvas, _pt(joint), width + 3, colour, -1, cv2.LINE_AA)
-        return np.asarray(joint + np.array([12.0, 0.0]))
-    _polyline(canvas, points, colour, width)
-    return np.asarray(points[0])
+class _Pen:
+    """The canvas, the line width and the true horizontal and vertical (turned by the roll)."""
+
+    def __init__(self, canvas: np.ndarray, width: int, roll_degrees: float) -> None:
+        self.canvas = canvas
+        self.width = width
+        theta = np.radians(roll_degrees)
+        self.horizontal = np.array([np.cos(theta), np.sin(theta)])
+        self.up = np.array([np.sin(theta), -np.cos(theta)])
+
+    def lines(self, points: list[np.ndarray], colour: tuple[int, int, int]) -> None:
+        _polyline(self.canvas, points, colour, self.width)
+
+    def reference(self, start: np.ndarray, direction: np.ndarray, length: float) -> None:
+        _reference_line(self.canvas, start, direction, length, self.width)
 
 
-def draw_analysis(analysis: Analysis) -> np.ndarray | None:
+_Points = list[np.ndarray]
+
+
+def _segment(pen: _Pen, points: _Points, colour: tuple[int, int, int]) -> np.ndarray:
+    pen.lines(points, colour)
+    return np.asarray(points[1] + np.array([8.0, 0.0]))
+
+
+def _distance(pen: _Pen, points: _Points, colour: tuple[int, int, int]) -> np.ndarray:
+    pen.lines(points, colour)
+    return np.asarray((points[0] + points[1]) / 2 + np.array([0.0, 30.0]))
+
+
+def _joint_angle(pen: _Pen, points: _Points, colour: tuple[int, int, int]) -> np.ndarray:
+    start, joint, end = points
+    pen.lines(points, colour)
+    pen.reference(start, end - start, float(np.linalg.norm(end - start)))
+    return np.asarray(joint + np.array([10.0, 0.0]))
+
+
+def _level(pen: _Pen, points: _Points, colour: tuple[int, int, int]) -> np.ndarray:
+    a, b = points
+    pen.lines(points, colour)
+    left = a if a[0] < b[0] else b
+    pen.reference(left, pen.horizontal, abs(float(a[0] - b[0])) * 1.2)
+    return np.asarray(np.maximum(a, b) + np.array([12.0, 0.0]))
+
+
+def _shift(pen: _Pen, points: _Points, colour: tuple[int, int, int]) -> np.ndarray:
+    upper = (points[0] + points[1]) / 2
+    lower = (points[2] + points[3]) / 2
+    pen.lines([lower, upper], colour)
+    pen.reference(lower, pen.up, float(np.linalg.norm(upper - lower)))
+    return np.asarray(upper + np.array([12.0, 0.0]))
+
+
+def _against_horizontal(pen: _Pen, points: _Points, colour: tuple[int, int, int]) -> np.ndarray:
+    base, top = points
+    pen.lines(points, colour)
+    toward = 1.0 if top[0] >= base[0] else -1.0  # the horizontal on the side the top lies
+    pen.reference(base, pen.horizontal * toward, float(np.linalg.norm(top - base)))
+    return np.asarray(top + np.array([12.0, 0.0]))
+
+
+def _against_vertical(pen: _Pen, points: _Points, colour: tuple[int, int, int]) -> np.ndarray:
+    base, top = points
+    pen.lines(points, colour)
+    pen.reference(base, pen.up, float(np.linalg.norm(top - base)))
+    return np.asarray(top + np.array([12.0, 0.0]))
+
+
+def _plumb(pen: _Pen, points: _Points, colour: tuple[int, int, int]) -> np.ndarray:
+    joint, ankle, ear = points
+    pen.reference(ankle, pen.up, float(ankle[1] - ear[1]) * 1.05)
+    cv2.circle(pen.canvas, _pt(joint), pen.width + 3, colour, -1, cv2.LINE_AA)
+    return np.asarray(joint + np.array([12.0, 0.0]))
+
+
+#: One drawer per kind of drawing; each draws and returns where the label goes.
+_DRAWERS: Mapping[DrawKind, Callable[[_Pen, _Points, tuple[int, int, int]], np.ndarray]] = {
+    DrawKind.SEGMENT: _segment,
+    DrawKind.DISTANCE: _distance,
+    DrawKind.JOINT_ANGLE: _joint_angle,
+    DrawKind.LEVEL: _level,
+    DrawKind.SHIFT: _shift,
+    DrawKind.AGAINST_HORIZONTAL: _against_horizontal,
+    DrawKind.AGAINST_VERTICAL: _against_vertical,
+    DrawKind.PLUMB: _plumb,
+}
+
+
+def draw_analysis(analysis: Analysis) -> np.ndarray:
     """The annotated picture of an analysis: skeleton, other people faint, measures on top.
 
-    None when there is nothing to draw (the photo could not be read or nobody was found).
+    The reference lines turn by the camera roll only when the measures used it (a roll estimate
+    too unsure to correct the measures is not drawn either).
     """
-    if analysis.image is None or analysis.detection is None:
-        return None
     image = analysis.image
     detection = analysis.detection
     others = tuple(p for i, p in enumerate(detection.people) if i != detection.subject_index)
     picture = draw_pose(image.rgb, detection.subject, scale=image.scale, others=others)
-    roll = analysis.roll.degrees if analysis.roll and analysis.roll.degrees is not None else 0.0
+    usable = usable_roll(analysis.roll)
     return draw_measures(
-        picture, detection.subject, analysis.measurements, scale=image.scale, roll_degrees=roll
+        picture,
+        detection.subject,
+        analysis.measurements,
+        scale=image.scale,
+        roll_degrees=usable.degrees if usable is not None else 0.0,
     )

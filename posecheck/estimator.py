@@ -16,13 +16,13 @@ from typing import Any, Literal
 
 import numpy as np
 
+from posecheck.errors import ErrorCode, ModelError
 from posecheck.types import (
     NUM_LANDMARKS,
     VISIBILITY_THRESHOLD,
     Closing,
     Detection,
     FloatArray,
-    ModelError,
     ModelName,
     Pose,
 )
@@ -175,7 +175,7 @@ def _model_name(model: ModelName | str) -> ModelName:
     except ValueError as exc:
         names = ", ".join(m.value for m in ModelName)
         raise ModelError(
-            f"Unknown model {model!r}: choose one of {names}.", code="unknown_model"
+            f"Unknown model {model!r}: choose one of {names}.", code=ErrorCode.UNKNOWN_MODEL
         ) from exc
 
 
@@ -198,7 +198,7 @@ def create_landmarker(model_file: Path, mode: Mode, settings: EstimatorSettings)
         raise ModelError(
             f"Could not load the pose model {model_file}: {exc}. "
             "Reinstall it with `posecheck models install`.",
-            code="model_load_failed",
+            code=ErrorCode.MODEL_LOAD_FAILED,
         ) from exc
 
 
@@ -218,7 +218,7 @@ def _to_pose(
         raise ModelError(
             f"The pose model returned {len(landmarks)} landmarks instead of {NUM_LANDMARKS}: "
             "the model file is not a BlazePose landmarker.",
-            code="model_load_failed",
+            code=ErrorCode.MODEL_LOAD_FAILED,
         )
     raw = np.array(
         [(p.x, p.y, p.z, _or_zero(p.visibility), _or_zero(p.presence)) for p in landmarks],

@@ -16,7 +16,7 @@ name           short display name
 summary        one plain sentence
 steps          short imperative steps, at least one
 dose           the dose object below
-targets        finding keys (:data:`FINDING_KEYS`) it helps, most direct first; may be empty
+targets        finding keys (``findings.FindingKey``) it helps, most direct first; may be empty
                (general foot care)
 category       ``foot`` | ``ankle`` | ``knee`` | ``hip`` | ``trunk`` | ``neck_shoulders``
 cautions       at least one, in plain words
@@ -67,12 +67,14 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from posecheck.errors import DataFileError, ErrorCode
+from posecheck.findings import FindingKey
+
 __all__ = [
     "CATEGORIES",
     "CLINICIAN_NOTE",
     "CORE_FOOT_CARE_IDS",
     "DISCLAIMER",
-    "FINDING_KEYS",
     "FOOT_CARE_IDS",
     "FREQUENCIES",
     "Dose",
@@ -83,29 +85,6 @@ __all__ = [
     "load_catalogue",
     "plan_to_dict",
 ]
-
-#: The finding keys (the contract with the findings module).
-FINDING_KEYS: frozenset[str] = frozenset(
-    {
-        "feet_turned_out",
-        "feet_turned_in",
-        "foot_angle_asymmetry",
-        "knee_valgus",
-        "knee_varus",
-        "knee_hyperextension",
-        "pelvic_tilt",
-        "shoulder_tilt",
-        "head_tilt",
-        "trunk_shift",
-        "pelvis_shift",
-        "forward_head",
-        "trunk_lean",
-        "rearfoot_eversion",
-        "rearfoot_inversion",
-        "narrow_stance",
-        "wide_stance",
-    }
-)
 
 CATEGORIES: frozenset[str] = frozenset({"foot", "ankle", "knee", "hip", "trunk", "neck_shoulders"})
 
@@ -149,6 +128,7 @@ CLINICIAN_NOTE = (
     "or bladder or bowel changes."
 )
 
+_KNOWN_KEYS: frozenset[str] = frozenset(key.value for key in FindingKey)
 _ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
 _CATALOGUE_RESOURCE = "data/exercises.json"
 _SCHEMA_VERSION = 1
@@ -256,7 +236,7 @@ class Exercise:
     summary: str
     steps: tuple[str, ...]
     dose: Dose
-    targets: tuple[str, ...]
+    targets: tuple[FindingKey, ...]
     category: str
     cautions: tuple[str, ...]
     evidence: str
@@ -276,12 +256,13 @@ class Exercise:
                 raise ValueError(
                     f"Exercise.{name}: expected at least one non-empty item, got {items}"
                 )
-        unknown = [key for key in self.targets if key not in FINDING_KEYS]
+        unknown = [key for key in self.targets if key not in _KNOWN_KEYS]
         if unknown:
             raise ValueError(
                 f"Exercise.targets: unknown finding key(s) {unknown}; "
-                f"known keys are {sorted(FINDING_KEYS)}"
+                f"known keys are {sorted(_KNOWN_KEYS)}"
             )
+        object.__setattr__(self, "targets", tuple(FindingKey(key) for key in self.targets))
         if len(set(self.targets)) != len(self.targets):
             raise ValueError(f"Exercise.targets: expected no repeats, got {list(self.targets)}")
         if self.category not in CATEGORIES:
@@ -300,7 +281,7 @@ class PlanItem:
     """An exercise in a plan and the finding keys that put it there (empty: general foot care)."""
 
     exercise: Exercise
-    reasons: tuple[str, ...]
+    reasons: tuple[FindingKey, ...]
 
 
 @dataclass(frozen=True)
@@ -335,21 +316,29 @@ def _check_count(name: str, value: int) -> None:
 def load_catalogue(path: Path | None = None) -> tuple[Exercise, ...]:
     """The validated exercise catalogue: the packaged one, or the JSON file at ``path``.
 
-    Raises ``ValueError`` naming the entry and field for unknown or missing fields, wrong types,
-    duplicate ids and unknown target keys. Results are cached per path; the file is read on the
+    Raises :class:`DataFileError` (``bad_data_file``), from its cause, naming the entry and
+    field for unknown or missing fields, wrong types, duplicate ids and unknown target keys, or
+    saying why the file cannot be read. Results are cached per path; the file is read on the
     first call, never at import.
     """
-    if path is None:
-        source = f"posecheck/{_CATALOGUE_RESOURCE}"
-        text = resources.files("posecheck").joinpath(_CATALOGUE_RESOURCE).read_text("utf-8")
-    else:
-        source = str(path)
-        text = path.read_text(encoding="utf-8")
+    source = f"posecheck/{_CATALOGUE_RESOURCE}" if path is None else str(path)
     try:
-        document: object = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ValueError(f"{source}: not valid JSON: {error}") from error
-    return _parse_document(document, source)
+        if path is None:
+            text = resources.files("posecheck").joinpath(_CATALOGUE_RESOURCE).read_text("utf-8")
+        else:
+            text = path.read_text(encoding="utf-8")
+        try:
+            document: object = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise ValueError(f"{source}: not valid JSON: {error}") from error
+        return _parse_document(document, source)
+    except (OSError, ValueError, TypeError) as error:
+        message = str(error) if str(error).startswith(source) else f"{source}: {error}"
+        raise DataFileError(
+            f"The exercise catalogue is unusable: {message}",
+            code=ErrorCode.BAD_DATA_FILE,
+            extra={"path": source},
+        ) from error
 
 
 def _parse_document(document: object, source: str) -> tuple[Exercise, ...]:
@@ -399,7 +388,7 @@ def _parse_entry(entry: object) -> Exercise:
         summary=_as_str(fields["summary"], "summary"),
         steps=_as_str_tuple(fields["steps"], "steps"),
         dose=_parse_dose(fields["dose"]),
-        targets=_as_str_tuple(fields["targets"], "targets"),
+        targets=_as_targets(fields["targets"]),
         category=_as_str(fields["category"], "category"),
         cautions=_as_str_tuple(fields["cautions"], "cautions"),
         evidence=_as_str(fields["evidence"], "evidence"),
@@ -454,6 +443,17 @@ def _as_str_tuple(value: object, name: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise ValueError(f"{name}: expected a list of strings, got {value!r}")
     return tuple(value)
+
+
+def _as_targets(value: object) -> tuple[FindingKey, ...]:
+    items = _as_str_tuple(value, "targets")
+    unknown = [key for key in items if key not in _KNOWN_KEYS]
+    if unknown:
+        raise ValueError(
+            f"Exercise.targets: unknown finding key(s) {unknown}; "
+            f"known keys are {sorted(_KNOWN_KEYS)}"
+        )
+    return tuple(FindingKey(key) for key in items)
 
 
 def _as_bool(value: object, name: str) -> bool:
@@ -538,17 +538,17 @@ def _index(exercises: Sequence[Exercise]) -> dict[str, Exercise]:
     return by_id
 
 
-def _check_findings(findings: Sequence[str]) -> tuple[str, ...]:
+def _check_findings(findings: Sequence[str]) -> tuple[FindingKey, ...]:
     if isinstance(findings, str):
         raise ValueError(
             f"findings: expected a sequence of finding keys, got the string {findings!r}"
         )
-    unknown = [key for key in findings if key not in FINDING_KEYS]
+    unknown = [key for key in findings if key not in _KNOWN_KEYS]
     if unknown:
         raise ValueError(
-            f"findings: unknown finding key(s) {unknown}; known keys are {sorted(FINDING_KEYS)}"
+            f"findings: unknown finding key(s) {unknown}; known keys are {sorted(_KNOWN_KEYS)}"
         )
-    return tuple(dict.fromkeys(findings))
+    return tuple(dict.fromkeys(FindingKey(key) for key in findings))
 
 
 def _general_ids(max_items: int) -> tuple[str, ...]:
@@ -557,7 +557,7 @@ def _general_ids(max_items: int) -> tuple[str, ...]:
     return tuple(i for i in FOOT_CARE_IDS if i in keep)
 
 
-def _ranked_for(finding: str, exercises: Sequence[Exercise]) -> list[str]:
+def _ranked_for(finding: FindingKey, exercises: Sequence[Exercise]) -> list[str]:
     """Ids of the exercises that target ``finding``, best first."""
     candidates = [
         (exercise.targets.index(finding), position, exercise.id)
@@ -568,8 +568,8 @@ def _ranked_for(finding: str, exercises: Sequence[Exercise]) -> list[str]:
 
 
 def _round_robin(
-    findings: Sequence[str],
-    ranked: Mapping[str, Sequence[str]],
+    findings: Sequence[FindingKey],
+    ranked: Mapping[FindingKey, Sequence[str]],
     *,
     reserved: Sequence[str],
     budget: int,

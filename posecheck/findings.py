@@ -50,8 +50,8 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any
 
-from posecheck.exercises import FINDING_KEYS
-from posecheck.types import Measurement, Status, View
+from posecheck.measures import MEASURES_BY_NAME, Measurement, MeasureName
+from posecheck.types import Side, Status, Unit, View
 
 __all__ = [
     "ASYMMETRY_MARKED_DEG",
@@ -59,6 +59,7 @@ __all__ = [
     "CANNOT_JUDGE",
     "Assessment",
     "Finding",
+    "FindingKey",
     "assess",
     "assessment_to_dict",
     "finding_keys",
@@ -69,7 +70,6 @@ ASYMMETRY_MILD_DEG = 10.0
 #: ... and beyond this it is marked.
 ASYMMETRY_MARKED_DEG = 15.0
 
-SIDES: frozenset[str | None] = frozenset({"left", "right", "both", None})
 FOUND: frozenset[Status] = frozenset({Status.MILD, Status.MARKED})
 
 # Supporting agreement shares landmarks with the main measure (the ear, the shoulder, the ankle),
@@ -78,6 +78,33 @@ _SUPPORT_WEIGHT = 0.5
 
 
 # --- types ---------------------------------------------------------------------------------------
+
+
+class FindingKey(enum.StrEnum):
+    """Every finding posecheck can make (the exercise catalogue's ``targets`` use these)."""
+
+    FEET_TURNED_OUT = "feet_turned_out"
+    FEET_TURNED_IN = "feet_turned_in"
+    FOOT_ANGLE_ASYMMETRY = "foot_angle_asymmetry"
+    KNEE_VALGUS = "knee_valgus"
+    KNEE_VARUS = "knee_varus"
+    KNEE_HYPEREXTENSION = "knee_hyperextension"
+    PELVIC_TILT = "pelvic_tilt"
+    SHOULDER_TILT = "shoulder_tilt"
+    HEAD_TILT = "head_tilt"
+    TRUNK_SHIFT = "trunk_shift"
+    PELVIS_SHIFT = "pelvis_shift"
+    FORWARD_HEAD = "forward_head"
+    TRUNK_LEAN = "trunk_lean"
+    REARFOOT_EVERSION = "rearfoot_eversion"
+    REARFOOT_INVERSION = "rearfoot_inversion"
+    NARROW_STANCE = "narrow_stance"
+    WIDE_STANCE = "wide_stance"
+
+
+_KEYS = frozenset(key.value for key in FindingKey)
+_SIDES = frozenset(side.value for side in Side)
+_MEASURE_NAMES = frozenset(name.value for name in MeasureName)
 
 
 @dataclass(frozen=True)
@@ -89,23 +116,27 @@ class Finding:
     ``confidence`` (0-1) comes from their confidences.
     """
 
-    key: str
+    key: FindingKey
     status: Status
-    side: str | None
-    measures: tuple[str, ...]
+    side: Side | None
+    measures: tuple[MeasureName, ...]
     title: str
     explanation: str
     confidence: float
 
     def __post_init__(self) -> None:
-        if self.key not in FINDING_KEYS:
-            raise ValueError(
-                f"Finding.key: expected one of {sorted(FINDING_KEYS)}, got {self.key!r}"
-            )
+        if self.key not in _KEYS:
+            raise ValueError(f"Finding.key: expected one of {sorted(_KEYS)}, got {self.key!r}")
+        if self.side is not None and self.side not in _SIDES:
+            raise ValueError(f"Finding.side: expected left, right, both or None, got {self.side!r}")
+        unknown = [m for m in self.measures if m not in _MEASURE_NAMES]
+        if unknown:
+            raise ValueError(f"Finding.measures: unknown measure name(s) {unknown}")
+        object.__setattr__(self, "key", FindingKey(self.key))
+        object.__setattr__(self, "side", None if self.side is None else Side(self.side))
+        object.__setattr__(self, "measures", tuple(MeasureName(m) for m in self.measures))
         if self.status not in FOUND:
             raise ValueError(f"Finding.status: expected mild or marked, got {self.status!r}")
-        if self.side not in SIDES:
-            raise ValueError(f"Finding.side: expected left, right, both or None, got {self.side!r}")
         if not self.measures:
             raise ValueError("Finding.measures: expected at least one measure name, got none")
         if not 0.0 <= self.confidence <= 1.0:
@@ -157,37 +188,35 @@ class Words:
     seen_both: str = ""
 
 
-#: ``Rule.side`` value meaning "the side the camera saw" (side views).
-FROM_VIEW = "from_view"
-
-
 @dataclass(frozen=True)
 class Rule:
     """A measure beyond its usual range in one direction -> a finding key, with its words.
 
-    ``side``: "left", "right", None, or :data:`FROM_VIEW`. ``magnitude``: show the value without
-    its sign (the words carry the direction). ``straighter``: other words for a value on the far
+    ``side``: the body side, or None; ``from_view``: the side is the one the camera saw (side
+    views). ``magnitude``: show the value without its sign (the words carry the direction).
+    ``straighter``: other words for a value on the far
     side of zero from the direction (a foot below the usual toe-out that still points out).
     """
 
-    measure: str
+    measure: MeasureName
     beyond: Beyond
-    key: str
-    side: str | None
+    key: FindingKey
+    side: Side | None
     level: Level
     words: Words
     magnitude: bool = True
     in_chain: bool = True
     straighter: Words | None = None
+    from_view: bool = False
 
 
 @dataclass(frozen=True)
 class Support:
     """A measure that, beyond its range in ``beyond``, agrees with the finding of ``supports``."""
 
-    measure: str
+    measure: MeasureName
     beyond: Beyond
-    supports: tuple[str, Beyond]
+    supports: tuple[MeasureName, Beyond]
     seen: str
 
 
@@ -203,19 +232,23 @@ ABOVE, BELOW = Beyond.ABOVE, Beyond.BELOW
 
 
 def _both_sides(
-    stem: str, beyond: Beyond, key: str, level: Level, words: Words, **extra: Any
+    stem: str, beyond: Beyond, key: FindingKey, level: Level, words: Words, **extra: Any
 ) -> tuple[Rule, ...]:
+    """The rule for ``left_<stem>`` and ``right_<stem>`` (each must be a :class:`MeasureName`)."""
     return tuple(
-        Rule(f"{s}_{stem}", beyond, key, s, level, words, **extra) for s in ("left", "right")
+        Rule(MeasureName(f"{side.value}_{stem}"), beyond, key, side, level, words, **extra)
+        for side in (Side.LEFT, Side.RIGHT)
     )
 
 
-def _lateral(measure: str, level: Level, title: str, seen: str) -> tuple[Rule, ...]:
+def _lateral(
+    measure: MeasureName, key: FindingKey, level: Level, title: str, seen: str
+) -> tuple[Rule, ...]:
     """A signed left/right measure (+ is the person's left): above -> left, below -> right."""
     words = Words(title, seen)
     return (
-        Rule(measure, ABOVE, measure, "left", level, words),
-        Rule(measure, BELOW, measure, "right", level, words),
+        Rule(measure, ABOVE, key, Side.LEFT, level, words),
+        Rule(measure, BELOW, key, Side.RIGHT, level, words),
     )
 
 
@@ -224,11 +257,11 @@ def _lateral(measure: str, level: Level, title: str, seen: str) -> tuple[Rule, .
 _HIP_KNEE_ANKLE = "the line from your {side_}hip through the knee to the ankle bends {amount}"
 
 RULES: tuple[Rule, ...] = (
-    *_both_sides("foot_angle", ABOVE, "feet_turned_out", Level.FEET, Words(
+    *_both_sides("foot_angle", ABOVE, FindingKey.FEET_TURNED_OUT, Level.FEET, Words(
         "{side_}foot turns out", "your {side_}foot points {amount} outward",
         "feet turn out", "your feet point {amount} outward",
     )),
-    *_both_sides("foot_angle", BELOW, "feet_turned_in", Level.FEET, Words(
+    *_both_sides("foot_angle", BELOW, FindingKey.FEET_TURNED_IN, Level.FEET, Words(
         "{side_}foot turns in", "your {side_}foot points {amount} inward",
         "feet turn in", "your feet point {amount} inward",
     ), straighter=Words(
@@ -237,7 +270,7 @@ RULES: tuple[Rule, ...] = (
         "feet point straighter than usual",
         "your feet point {amount} outward, straighter ahead than usual",
     )),
-    *_both_sides("rearfoot_angle", ABOVE, "rearfoot_eversion", Level.FEET, Words(
+    *_both_sides("rearfoot_angle", ABOVE, FindingKey.REARFOOT_EVERSION, Level.FEET, Words(
         "{side_}heel tilts outward",
         "seen from behind, your {side_}heel tilts {amount} outward against the shin, as when "
         "the ankle rolls in",
@@ -245,7 +278,7 @@ RULES: tuple[Rule, ...] = (
         "seen from behind, your heels tilt {amount} outward against the shins, as when the "
         "ankles roll in",
     )),
-    *_both_sides("rearfoot_angle", BELOW, "rearfoot_inversion", Level.FEET, Words(
+    *_both_sides("rearfoot_angle", BELOW, FindingKey.REARFOOT_INVERSION, Level.FEET, Words(
         "{side_}heel tilts inward",
         "seen from behind, your {side_}heel tilts {amount} inward against the shin, putting "
         "weight toward the outer edge of the foot",
@@ -253,48 +286,54 @@ RULES: tuple[Rule, ...] = (
         "seen from behind, your heels tilt {amount} inward against the shins, putting weight "
         "toward the outer edges of the feet",
     )),
-    Rule("stance_width", BELOW, "narrow_stance", None, Level.FEET, Words(
+    Rule(MeasureName.STANCE_WIDTH, BELOW, FindingKey.NARROW_STANCE, None, Level.FEET, Words(
         "feet stand close together", "your ankles are {amount} hip widths apart",
     ), magnitude=False, in_chain=False),
-    Rule("stance_width", ABOVE, "wide_stance", None, Level.FEET, Words(
+    Rule(MeasureName.STANCE_WIDTH, ABOVE, FindingKey.WIDE_STANCE, None, Level.FEET, Words(
         "feet stand wide apart", "your ankles are {amount} hip widths apart",
     ), magnitude=False, in_chain=False),
-    *_both_sides("knee_angle_frontal", ABOVE, "knee_valgus", Level.KNEES, Words(
+    *_both_sides("knee_angle_frontal", ABOVE, FindingKey.KNEE_VALGUS, Level.KNEES, Words(
         "{side_}knee falls inward", _HIP_KNEE_ANKLE + " with the knee in toward the other knee",
         "knees fall inward",
         "the lines from your hips through the knees to the ankles bend {amount} with the knees "
         "in toward each other",
     )),
-    *_both_sides("knee_angle_frontal", BELOW, "knee_varus", Level.KNEES, Words(
+    *_both_sides("knee_angle_frontal", BELOW, FindingKey.KNEE_VARUS, Level.KNEES, Words(
         "{side_}knee bows outward",
         _HIP_KNEE_ANKLE + " with the knee out, away from the other knee",
         "knees bow outward",
         "the lines from your hips through the knees to the ankles bend {amount} with the knees "
         "out, away from each other",
     )),
-    Rule("knee_angle_sagittal", ABOVE, "knee_hyperextension", FROM_VIEW, Level.KNEES, Words(
+    Rule(MeasureName.KNEE_ANGLE_SAGITTAL, ABOVE, FindingKey.KNEE_HYPEREXTENSION, None,
+         Level.KNEES, Words(
         "{side_}knee bends back past straight",
         "seen from the side, your {side_}knee straightens {amount} past a straight line",
-    )),
-    *_lateral("pelvic_tilt", Level.PELVIS, "{side_}hip sits higher",
+    ), from_view=True),
+    *_lateral(MeasureName.PELVIC_TILT, FindingKey.PELVIC_TILT, Level.PELVIS,
+              "{side_}hip sits higher",
               "the line through your hip joints tilts {amount}, {side} side higher"),
-    *_lateral("pelvis_shift", Level.PELVIS, "hips shift to the {side}",
+    *_lateral(MeasureName.PELVIS_SHIFT, FindingKey.PELVIS_SHIFT, Level.PELVIS,
+              "hips shift to the {side}",
               "your hips sit {amount} to the {side} of the point between your ankles"),
-    *_lateral("trunk_shift", Level.TRUNK, "upper body shifts to the {side}",
+    *_lateral(MeasureName.TRUNK_SHIFT, FindingKey.TRUNK_SHIFT, Level.TRUNK,
+              "upper body shifts to the {side}",
               "your shoulders sit {amount} to the {side} of your hips"),
-    Rule("trunk_lean", ABOVE, "trunk_lean", None, Level.TRUNK, Words(
+    Rule(MeasureName.TRUNK_LEAN, ABOVE, FindingKey.TRUNK_LEAN, None, Level.TRUNK, Words(
         "upper body leans forward",
         "seen from the side, the line from your hip to your shoulder leans {amount} forward",
     )),
-    Rule("trunk_lean", BELOW, "trunk_lean", None, Level.TRUNK, Words(
+    Rule(MeasureName.TRUNK_LEAN, BELOW, FindingKey.TRUNK_LEAN, None, Level.TRUNK, Words(
         "upper body leans back",
         "seen from the side, the line from your hip to your shoulder leans {amount} back",
     )),
-    *_lateral("shoulder_tilt", Level.SHOULDERS, "{side_}shoulder sits higher",
+    *_lateral(MeasureName.SHOULDER_TILT, FindingKey.SHOULDER_TILT, Level.SHOULDERS,
+              "{side_}shoulder sits higher",
               "the line through your shoulders tilts {amount}, {side} side higher"),
-    *_lateral("head_tilt", Level.HEAD, "head tilts toward the {side} shoulder",
+    *_lateral(MeasureName.HEAD_TILT, FindingKey.HEAD_TILT, Level.HEAD,
+              "head tilts toward the {side} shoulder",
               "the line through your eyes tilts {amount}, toward your {side} shoulder"),
-    Rule("forward_head_angle", BELOW, "forward_head", None, Level.HEAD, Words(
+    Rule(MeasureName.FORWARD_HEAD_ANGLE, BELOW, FindingKey.FORWARD_HEAD, None, Level.HEAD, Words(
         "head sits forward",
         "seen from the side, the line from your shoulder to your ear rises {amount} from "
         "horizontal, and a smaller angle means the head sits further forward",
@@ -302,76 +341,19 @@ RULES: tuple[Rule, ...] = (
 )  # fmt: skip
 
 SUPPORTS: tuple[Support, ...] = (
-    Support("plumb_ear", ABOVE, ("forward_head_angle", BELOW),
+    Support(MeasureName.PLUMB_EAR, ABOVE, (MeasureName.FORWARD_HEAD_ANGLE, BELOW),
             "your ear sits {amount} in front of the line up from the ankle"),
-    Support("plumb_knee", BELOW, ("knee_angle_sagittal", ABOVE),
+    Support(MeasureName.PLUMB_KNEE, BELOW, (MeasureName.KNEE_ANGLE_SAGITTAL, ABOVE),
             "your knee sits {amount} behind the line up from the ankle"),
-    Support("plumb_shoulder", ABOVE, ("trunk_lean", ABOVE),
+    Support(MeasureName.PLUMB_SHOULDER, ABOVE, (MeasureName.TRUNK_LEAN, ABOVE),
             "your shoulder sits {amount} in front of the line up from the ankle"),
-    Support("plumb_shoulder", BELOW, ("trunk_lean", BELOW),
+    Support(MeasureName.PLUMB_SHOULDER, BELOW, (MeasureName.TRUNK_LEAN, BELOW),
             "your shoulder sits {amount} behind the line up from the ankle"),
 )  # fmt: skip
 
-#: Plain names of the measures (for the summary's "could not judge" and "also beyond" notes).
-MEASURE_LABELS: Mapping[str, str] = MappingProxyType(
-    {
-        "left_foot_angle": "the left foot angle",
-        "right_foot_angle": "the right foot angle",
-        "left_knee_angle_frontal": "the left knee angle from the front",
-        "right_knee_angle_frontal": "the right knee angle from the front",
-        "pelvic_tilt": "the hip level",
-        "shoulder_tilt": "the shoulder level",
-        "head_tilt": "the head tilt",
-        "trunk_shift": "the upper body's sideways position",
-        "pelvis_shift": "the hips' sideways position",
-        "stance_width": "the stance width",
-        "left_rearfoot_angle": "the left heel angle",
-        "right_rearfoot_angle": "the right heel angle",
-        "forward_head_angle": "the head's forward position",
-        "knee_angle_sagittal": "the knee angle from the side",
-        "trunk_lean": "the upper body's lean",
-        "plumb_ear": "the ear's position over the ankle",
-        "plumb_shoulder": "the shoulder's position over the ankle",
-        "plumb_hip": "the hip's position over the ankle",
-        "plumb_knee": "the knee's position over the ankle",
-    }
-)
-
-#: The known error of each measure family, in words (from MEASURES.md), keyed by name stem.
-_ERRORS: Mapping[str, str] = MappingProxyType(
-    {
-        "foot_angle": "on test bodies a photo's foot angle was off by about 4-6°",
-        "knee_angle_frontal": (
-            "this kind of knee angle differs from 3D motion capture by 2-4°, and a slightly bent "
-            "or turned leg also changes it"
-        ),
-        "pelvic_tilt": (
-            "the model's hip points are joint centres, not the top of the pelvis, so the size of "
-            "the tilt is uncertain"
-        ),
-        "shoulder_tilt": (
-            "on test bodies the shoulder points showed only 40-70% of the true tilt, so the size "
-            "is uncertain"
-        ),
-        "head_tilt": "it uses the line through the eyes, which a slight head turn also moves",
-        "trunk_shift": "shoulder and hip points can each be off by several percent of hip width",
-        "pelvis_shift": "the hip and ankle points can each be off by several percent of hip width",
-        "stance_width": "the ankle and hip points can each be off by several percent of hip width",
-        "rearfoot_angle": (
-            "the heel point is among the model's least precise, a large error on the short heel, "
-            "so this is a rough reading"
-        ),
-        "forward_head_angle": (
-            "the shoulder point stands in for the base of the neck, so the number is a proxy, not "
-            "the clinical angle, and is better for following change than as a single reading"
-        ),
-        "knee_angle_sagittal": "the hip, knee and ankle points can each be off by several pixels",
-        "trunk_lean": "the hip and shoulder points can each be off by several pixels",
-        "foot_angle_asymmetry": (
-            "each foot angle can be off by about 4-6°, so a difference between two is less "
-            "certain still"
-        ),
-    }
+#: The known error of a foot angle difference, in words (each measure's own is in its row).
+_ASYMMETRY_ERROR = (
+    "each foot angle can be off by about 4-6°, so a difference between two is less certain still"
 )
 
 _HURTS_FEET = "your feet or ankles hurt, a physiotherapist, podiatrist or doctor"
@@ -380,95 +362,95 @@ _HURTS_BACK = "your back or hips hurt, a physiotherapist or doctor"
 _HURTS_NECK = "your neck or shoulders hurt, a physiotherapist or doctor"
 
 #: What each finding may and may not mean.
-MEANINGS: Mapping[str, Meaning] = MappingProxyType(
+MEANINGS: Mapping[FindingKey, Meaning] = MappingProxyType(
     {
-        "feet_turned_out": Meaning(
+        FindingKey.FEET_TURNED_OUT: Meaning(
             "Some toe-out is usual and the amount varies a lot between people; more of it can come "
             "from the shape and twist of the hip and shin bones, which exercises do not change, "
             "or from habit or tight calves, and a photo cannot tell these apart.",
             _HURTS_FEET,
         ),
-        "feet_turned_in": Meaning(
+        FindingKey.FEET_TURNED_IN: Meaning(
             "Feet pointing in or straight ahead can come from the twist of the thigh or shin bones "
             "(common and often harmless, especially in children) or from habit, and a photo "
             "cannot tell which.",
             _HURTS_FEET,
         ),
-        "foot_angle_asymmetry": Meaning(
+        FindingKey.FOOT_ANGLE_ASYMMETRY: Meaning(
             "A difference between the feet can come from how you happened to stand, a slight turn "
             "of the body, or a difference in bone shape between the legs; stand naturally and "
             "retake the photo to see whether it repeats.",
             _HURTS_FEET,
         ),
-        "rearfoot_eversion": Meaning(
+        FindingKey.REARFOOT_EVERSION: Meaning(
             "Some outward heel tilt is usual and often painless; this reading says nothing about "
             "the height of your arch, which the photo cannot see.",
             _HURTS_FEET,
         ),
-        "rearfoot_inversion": Meaning(
+        FindingKey.REARFOOT_INVERSION: Meaning(
             "A heel tilting inward can be how the foot is built or how you stood; it matters more "
             "with ankle pain or ankles that often give way.",
             _HURTS_FEET,
         ),
-        "narrow_stance": Meaning(
+        FindingKey.NARROW_STANCE: Meaning(
             "This is usually just how you stood for the photo, but it changes the knee and hip "
             "readings; stand with your feet about hip-width apart and retake to compare.",
             _HURTS_FEET,
         ),
-        "wide_stance": Meaning(
+        FindingKey.WIDE_STANCE: Meaning(
             "This is usually just how you stood for the photo, but it changes the knee and hip "
             "readings; stand with your feet about hip-width apart and retake to compare.",
             _HURTS_FEET,
         ),
-        "knee_valgus": Meaning(
+        FindingKey.KNEE_VALGUS: Meaning(
             "Knees that angle inward when standing are common, a normal stage in young children, "
             "and often reflect bone shape or feet rolling in; on their own they are not a problem, "
             "and matter more if the knee also drops inward in squats or landing, or with pain.",
             _HURTS_KNEES,
         ),
-        "knee_varus": Meaning(
+        FindingKey.KNEE_VARUS: Meaning(
             "Knees that bow outward are common, a normal stage in toddlers, and often reflect bone "
             "shape, which exercises do not change; on their own they are not a problem.",
             _HURTS_KNEES,
         ),
-        "knee_hyperextension": Meaning(
+        FindingKey.KNEE_HYPEREXTENSION: Meaning(
             "Standing with the knee locked back is common, especially in flexible people, and is "
             "often a habit; it is not a sign of injury by itself.",
             _HURTS_KNEES,
         ),
-        "pelvic_tilt": Meaning(
+        FindingKey.PELVIC_TILT: Meaning(
             "One hip sitting higher can come from more weight on one leg, a difference in leg "
             "length, or the hip points the model uses; stand evenly on both feet and retake to "
             "see whether it repeats.",
             _HURTS_BACK,
         ),
-        "pelvis_shift": Meaning(
+        FindingKey.PELVIS_SHIFT: Meaning(
             "Hips sitting to one side usually mean more weight on one leg, often just for the "
             "moment of the photo; stand evenly on both feet and retake to see whether it repeats.",
             _HURTS_BACK,
         ),
-        "trunk_shift": Meaning(
+        FindingKey.TRUNK_SHIFT: Meaning(
             "A sideways shift of the upper body can come from leaning toward one leg, habit, or "
             "easing a sore back; the photo cannot see the spine, so it says nothing about its "
             "shape.",
             _HURTS_BACK,
         ),
-        "trunk_lean": Meaning(
+        FindingKey.TRUNK_LEAN: Meaning(
             "A lean is often just how you stood at the moment of the photo; stand relaxed, looking "
             "ahead, and retake to see whether it repeats.",
             _HURTS_BACK,
         ),
-        "shoulder_tilt": Meaning(
+        FindingKey.SHOULDER_TILT: Meaning(
             "Slightly uneven shoulders are very common, often follow handedness or carrying "
             "habits, and usually mean nothing on their own.",
             _HURTS_NECK,
         ),
-        "head_tilt": Meaning(
+        FindingKey.HEAD_TILT: Meaning(
             "A tilted head is often just how it was held for the photo, or habit; look straight "
             "at the camera and retake to see whether it repeats.",
             _HURTS_NECK,
         ),
-        "forward_head": Meaning(
+        FindingKey.FORWARD_HEAD: Meaning(
             "A forward head is very common with desk and phone work and is a habit of posture, "
             "not a sign of damage; its link with neck pain is debated.",
             _HURTS_NECK,
@@ -518,36 +500,42 @@ CANNOT_JUDGE: Mapping[str, str] = MappingProxyType(
 )
 
 _FOOT_MEASURES = frozenset(
-    {"left_foot_angle", "right_foot_angle", "left_rearfoot_angle", "right_rearfoot_angle"}
-)
-#: Topic -> finding keys that make it relevant.
-_CANNOT_JUDGE_FOR: Mapping[str, frozenset[str]] = MappingProxyType(
     {
-        "arches": frozenset(
-            {"feet_turned_out", "feet_turned_in", "foot_angle_asymmetry", "rearfoot_eversion",
-             "rearfoot_inversion"}
+        MeasureName.LEFT_FOOT_ANGLE,
+        MeasureName.RIGHT_FOOT_ANGLE,
+        MeasureName.LEFT_REARFOOT_ANGLE,
+        MeasureName.RIGHT_REARFOOT_ANGLE,
+    }
+)
+_FOOT_ANGLE_KEYS = frozenset({FindingKey.FEET_TURNED_OUT, FindingKey.FEET_TURNED_IN})
+#: Topic -> finding keys that make it relevant.
+_CANNOT_JUDGE_FOR: Mapping[str, frozenset[FindingKey]] = MappingProxyType(
+    {
+        "arches": _FOOT_ANGLE_KEYS | {
+            FindingKey.FOOT_ANGLE_ASYMMETRY, FindingKey.REARFOOT_EVERSION,
+            FindingKey.REARFOOT_INVERSION,
+        },
+        "foot_posture_index": frozenset(
+            {FindingKey.REARFOOT_EVERSION, FindingKey.REARFOOT_INVERSION}
         ),
-        "foot_posture_index": frozenset({"rearfoot_eversion", "rearfoot_inversion"}),
-        "tibial_torsion": frozenset({"feet_turned_out", "feet_turned_in", "foot_angle_asymmetry"}),
-        "q_angle": frozenset({"knee_valgus", "knee_varus"}),
-        "scoliosis": frozenset({"shoulder_tilt", "trunk_shift"}),
-        "spinal_curves": frozenset({"forward_head", "trunk_lean"}),
-        "anterior_pelvic_tilt": frozenset({"pelvic_tilt", "trunk_lean"}),
+        "tibial_torsion": _FOOT_ANGLE_KEYS | {FindingKey.FOOT_ANGLE_ASYMMETRY},
+        "q_angle": frozenset({FindingKey.KNEE_VALGUS, FindingKey.KNEE_VARUS}),
+        "scoliosis": frozenset({FindingKey.SHOULDER_TILT, FindingKey.TRUNK_SHIFT}),
+        "spinal_curves": frozenset({FindingKey.FORWARD_HEAD, FindingKey.TRUNK_LEAN}),
+        "anterior_pelvic_tilt": frozenset({FindingKey.PELVIC_TILT, FindingKey.TRUNK_LEAN}),
     }
 )  # fmt: skip
 
 #: The side a side view sees (``View.LEFT``: the camera sees the person's left side).
-_VIEW_SIDES: Mapping[View, str] = MappingProxyType({View.LEFT: "left", View.RIGHT: "right"})
-
-_UNITS: Mapping[str, str] = MappingProxyType(
-    {"deg": "°", "% hip width": "% of hip width", "% body height": "% of body height", "ratio": ""}
-)
+_VIEW_SIDES: Mapping[View, Side] = MappingProxyType({View.LEFT: Side.LEFT, View.RIGHT: Side.RIGHT})
 
 
 # --- the API -------------------------------------------------------------------------------------
 
 
-def assess(measurements: Mapping[str, Measurement], *, asked: Iterable[str] = ()) -> Assessment:
+def assess(
+    measurements: Mapping[MeasureName, Measurement], *, asked: Iterable[str] = ()
+) -> Assessment:
     """Findings, chain, what cannot be judged, and a summary for one set of measurements.
 
     ``measurements`` is keyed by measure name (as ``measures.measure_pose`` returns them);
@@ -580,7 +568,7 @@ def assess(measurements: Mapping[str, Measurement], *, asked: Iterable[str] = ()
     )
 
 
-def finding_keys(assessment: Assessment) -> list[str]:
+def finding_keys(assessment: Assessment) -> list[FindingKey]:
     """The finding keys, most important first, each once (the input of ``build_plan``)."""
     return list(dict.fromkeys(finding.key for finding in assessment.findings))
 
@@ -615,7 +603,7 @@ class _Seen:
 
     rule: Rule
     measurement: Measurement
-    side: str | None
+    side: Side | None
     straighter: bool
 
 
@@ -639,7 +627,7 @@ def _beyond(measurement: Measurement) -> Beyond | None:
     return ABOVE if measurement.value >= (low + high) / 2 else BELOW
 
 
-def _matches(measurements: Mapping[str, Measurement]) -> list[_Seen]:
+def _matches(measurements: Mapping[MeasureName, Measurement]) -> list[_Seen]:
     seen: list[_Seen] = []
     for rule in RULES:
         measurement = measurements.get(rule.measure)
@@ -647,7 +635,7 @@ def _matches(measurements: Mapping[str, Measurement]) -> list[_Seen]:
             continue
         assert measurement.value is not None
         side = rule.side
-        if side == FROM_VIEW:
+        if rule.from_view:
             side = _VIEW_SIDES.get(measurement.view) if measurement.view else None
         value = measurement.value
         straighter = rule.straighter is not None and (
@@ -657,28 +645,27 @@ def _matches(measurements: Mapping[str, Measurement]) -> list[_Seen]:
     return seen
 
 
-def _collect(measurements: Mapping[str, Measurement]) -> list[_Ranked]:
+def _collect(measurements: Mapping[MeasureName, Measurement]) -> list[_Ranked]:
     """Rule matches grouped into findings (left and right together when they agree)."""
-    groups: dict[tuple[str, str, bool], list[_Seen]] = {}
+    groups: dict[tuple[FindingKey, str, bool], list[_Seen]] = {}
     for match in _matches(measurements):
         stem = match.rule.measure.removeprefix("left_").removeprefix("right_")
         groups.setdefault((match.rule.key, stem, match.straighter), []).append(match)
     ranked = [_finding(group, measurements) for group in groups.values()]
     asymmetry = _asymmetry(measurements)
     if asymmetry is not None:
-        foot_angles = {"feet_turned_out", "feet_turned_in"}
-        if any(item.finding.key in foot_angles for item in ranked):
+        if any(item.finding.key in _FOOT_ANGLE_KEYS for item in ranked):
             asymmetry = replace(asymmetry, clause=None)  # the chain names the foot angles already
         ranked.append(asymmetry)
     return ranked
 
 
-def _finding(group: Sequence[_Seen], measurements: Mapping[str, Measurement]) -> _Ranked:
+def _finding(group: Sequence[_Seen], measurements: Mapping[MeasureName, Measurement]) -> _Ranked:
     first = group[0]
     rule = first.rule
     words = rule.straighter if first.straighter and rule.straighter else rule.words
     both = len(group) > 1
-    side = "both" if both else first.side
+    side = Side.BOTH if both else first.side
     primary = [match.measurement for match in group]
     confidence = min(m.confidence for m in primary)
     if both:
@@ -699,14 +686,19 @@ def _finding(group: Sequence[_Seen], measurements: Mapping[str, Measurement]) ->
         parts.append(f"{_fill(support.seen, side, amount)} (usual range: {_range(measurement)})")
     behind = [*primary, *(measurement for _, measurement in supports)]
     confidence = round(min(confidence, 1.0), 2)
-    stem = rule.measure.removeprefix("left_").removeprefix("right_")
     finding = Finding(
         key=rule.key,
         status=_worst(m.status for m in behind),
         side=side,
         measures=tuple(m.name for m in behind),
         title=_capitalise(title),
-        explanation=_explain("; ".join(parts), stem, rule.key, confidence, behind),
+        explanation=_explain(
+            "; ".join(parts),
+            MEASURES_BY_NAME[rule.measure].error_words,
+            rule.key,
+            confidence,
+            behind,
+        ),
         confidence=confidence,
     )
     clause = f"your {title}" if rule.in_chain else None
@@ -714,7 +706,7 @@ def _finding(group: Sequence[_Seen], measurements: Mapping[str, Measurement]) ->
 
 
 def _supporting(
-    rule: Rule, measurements: Mapping[str, Measurement]
+    rule: Rule, measurements: Mapping[MeasureName, Measurement]
 ) -> list[tuple[Support, Measurement]]:
     found = []
     for support in SUPPORTS:
@@ -728,16 +720,16 @@ def _supporting(
     return found
 
 
-def _asymmetry(measurements: Mapping[str, Measurement]) -> _Ranked | None:
-    left = measurements.get("left_foot_angle")
-    right = measurements.get("right_foot_angle")
+def _asymmetry(measurements: Mapping[MeasureName, Measurement]) -> _Ranked | None:
+    left = measurements.get(MeasureName.LEFT_FOOT_ANGLE)
+    right = measurements.get(MeasureName.RIGHT_FOOT_ANGLE)
     if left is None or right is None or left.value is None or right.value is None:
         return None
     difference = left.value - right.value
     if abs(difference) <= ASYMMETRY_MILD_DEG:
         return None
     status = Status.MARKED if abs(difference) > ASYMMETRY_MARKED_DEG else Status.MILD
-    side, other = ("left", "right") if difference > 0 else ("right", "left")
+    side, other = (Side.LEFT, Side.RIGHT) if difference > 0 else (Side.RIGHT, Side.LEFT)
     title = f"{side} foot points more outward than the {other}"
     seen = (
         f"your left foot points {_foot_direction(left.value)} and your right "
@@ -746,13 +738,13 @@ def _asymmetry(measurements: Mapping[str, Measurement]) -> _Ranked | None:
     )
     confidence = round(min(left.confidence, right.confidence), 2)
     finding = Finding(
-        key="foot_angle_asymmetry",
+        key=FindingKey.FOOT_ANGLE_ASYMMETRY,
         status=status,
         side=side,
         measures=(left.name, right.name),
         title=_capitalise(title),
-        explanation=_explain(seen, "foot_angle_asymmetry", "foot_angle_asymmetry", confidence,
-                             (left, right)),
+        explanation=_explain(seen, _ASYMMETRY_ERROR, FindingKey.FOOT_ANGLE_ASYMMETRY,
+                             confidence, (left, right)),
         confidence=confidence,
     )  # fmt: skip
     return _Ranked(finding, Level.FEET, len(RULES), f"your {title}")
@@ -760,7 +752,7 @@ def _asymmetry(measurements: Mapping[str, Measurement]) -> _Ranked | None:
 
 def _importance(item: _Ranked) -> tuple[int, float, int, int, int]:
     finding = item.finding
-    side_order = ("left", "right", "both", None).index(finding.side)
+    side_order = (Side.LEFT, Side.RIGHT, Side.BOTH, None).index(finding.side)
     return (
         0 if finding.status is Status.MARKED else 1,
         -round(finding.confidence, 1),
@@ -778,13 +770,17 @@ def _worst(statuses: Iterable[Status]) -> Status:
 
 
 def _explain(
-    seen: str, stem: str, key: str, confidence: float, measurements: Sequence[Measurement]
+    seen: str,
+    error_words: str,
+    key: FindingKey,
+    confidence: float,
+    measurements: Sequence[Measurement],
 ) -> str:
     """2-4 sentences: what was seen; how sure; what it may (not) mean; whom to see if it hurts."""
     caveats = list(dict.fromkeys(m.reason.strip().rstrip(".") for m in measurements if m.reason))
     note = f"; note: {'; '.join(caveats)}" if caveats else ""
     sure = (
-        f"It is an estimate from a single photo by a landmark model: {_ERRORS[stem]}; "
+        f"It is an estimate from a single photo by a landmark model: {error_words}; "
         f"confidence {confidence:.2f} ({_sureness(confidence)}){note}."
     )
     meaning = MEANINGS[key]
@@ -800,8 +796,8 @@ def _sureness(confidence: float) -> str:
     return "low: a clearer photo may change it"
 
 
-def _fill(template: str, side: str | None, amount: str) -> str:
-    one_side = side if side in ("left", "right") else ""
+def _fill(template: str, side: Side | None, amount: str) -> str:
+    one_side = side.value if side in (Side.LEFT, Side.RIGHT) and side is not None else ""
     return template.format(
         side=one_side, side_=f"{one_side} " if one_side else "", amount=amount
     ).strip()
@@ -820,13 +816,13 @@ def _number(value: float, decimals: int = 1) -> str:
     return "0" if text == "-0" else text
 
 
-def _quantity(value: float, unit: str) -> str:
-    if unit == "ratio":
+def _quantity(value: float, unit: Unit) -> str:
+    if unit is Unit.RATIO:
         return _number(value, 2)
-    return f"{_number(value)}{_UNITS.get(unit, ' ' + unit)}"
+    return f"{_number(value)}{unit.symbol}"
 
 
-def _amount(value: float | None, unit: str, magnitude: bool) -> str:
+def _amount(value: float | None, unit: Unit, magnitude: bool) -> str:
     assert value is not None
     return _quantity(abs(value) if magnitude else value, unit)
 
@@ -835,8 +831,8 @@ def _range(measurement: Measurement) -> str:
     low, high = measurement.normal_range
     if low == -high and high > 0:
         return f"within {_quantity(high, measurement.unit)} either way"
-    suffix = _UNITS.get(measurement.unit, " " + measurement.unit)
-    digits = 2 if measurement.unit == "ratio" else 1
+    suffix = measurement.unit.symbol
+    digits = 2 if measurement.unit is Unit.RATIO else 1
     return f"{_number(low, digits)} to {_number(high, digits)}{suffix}"
 
 
@@ -867,7 +863,9 @@ def _chain(ranked: Sequence[_Ranked]) -> str | None:
 
 
 def _cannot_judge(
-    findings: Sequence[Finding], measurements: Mapping[str, Measurement], asked: Sequence[str]
+    findings: Sequence[Finding],
+    measurements: Mapping[MeasureName, Measurement],
+    asked: Sequence[str],
 ) -> tuple[str, ...]:
     keys = {finding.key for finding in findings}
     relevant = set(asked)
@@ -878,7 +876,9 @@ def _cannot_judge(
 
 
 def _summary(
-    findings: Sequence[Finding], measurements: Mapping[str, Measurement], used: set[str]
+    findings: Sequence[Finding],
+    measurements: Mapping[MeasureName, Measurement],
+    used: set[MeasureName],
 ) -> str:
     known = [m for m in measurements.values() if m.status is not Status.UNKNOWN]
     if findings:
@@ -909,5 +909,5 @@ def _summary(
     return " ".join(parts)
 
 
-def _label(name: str) -> str:
-    return MEASURE_LABELS.get(name, name.replace("_", " "))
+def _label(name: MeasureName) -> str:
+    return f"the {MEASURES_BY_NAME[name].label}"

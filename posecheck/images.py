@@ -33,7 +33,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
 
-from posecheck.types import InvalidImageError
+from posecheck.errors import ErrorCode, InvalidImageError
 
 __all__ = [
     "DEFAULT_MAX_SIDE",
@@ -183,7 +183,7 @@ def load_image(
     except (FileNotFoundError, NotADirectoryError) as error:
         raise InvalidImageError(
             f'Cannot find "{name}". Check the path and the file name, then try again.',
-            code="not_found",
+            code=ErrorCode.NOT_FOUND,
             extra={"name": name},
         ) from error
     except OSError as error:
@@ -191,13 +191,13 @@ def load_image(
     if stat.S_ISDIR(info.st_mode):
         raise InvalidImageError(
             f'"{name}" is a folder, not a file. Choose a photo inside it ({_FORMATS_TEXT}).',
-            code="not_a_file",
+            code=ErrorCode.NOT_A_FILE,
             extra={"name": name},
         )
     if not stat.S_ISREG(info.st_mode):
         raise InvalidImageError(
             f'"{name}" is not a regular file (a device, pipe or socket). {_CHOOSE_ANOTHER}',
-            code="not_a_file",
+            code=ErrorCode.NOT_A_FILE,
             extra={"name": name},
         )
     _check_byte_count(info.st_size, name, limits)
@@ -254,7 +254,7 @@ def _decode(data: bytes, name: str, max_side: int | None, limits: ImageLimits) -
             raise InvalidImageError(
                 f'Ran out of memory decoding "{name}" ({stored_width}×{stored_height} pixels). '
                 "Try a smaller copy of the photo.",
-                code="too_many_pixels",
+                code=ErrorCode.TOO_MANY_PIXELS,
                 extra={"name": name, "width": stored_width, "height": stored_height},
             ) from error
         except _DECODE_ERRORS as error:
@@ -287,7 +287,7 @@ def _open(data: bytes, name: str, limits: ImageLimits) -> ImageFile.ImageFile:
         raise InvalidImageError(
             f'"{name}" has too many pixels to open safely (the limit is {_megapixels(limit)} '
             "megapixels). Resize the photo or export a smaller copy, then try again.",
-            code="too_many_pixels",
+            code=ErrorCode.TOO_MANY_PIXELS,
             extra={"name": name, "max_pixels": limit},
         ) from error
     except UnidentifiedImageError as error:
@@ -477,14 +477,14 @@ def _check_byte_count(size: int, name: str, limits: ImageLimits) -> None:
     if size == 0:
         raise InvalidImageError(
             f'"{name}" is empty (0 bytes). {_CHOOSE_ANOTHER}',
-            code="empty_file",
+            code=ErrorCode.EMPTY_FILE,
             extra={"name": name},
         )
     if size > limits.max_file_bytes:
         raise InvalidImageError(
             f'"{name}" is {_megabytes(size)}; the limit is {_megabytes(limits.max_file_bytes)}. '
             "Export a smaller copy (a 12-megapixel JPEG is plenty) and try again.",
-            code="file_too_large",
+            code=ErrorCode.FILE_TOO_LARGE,
             extra={"name": name, "bytes": size, "max_file_bytes": limits.max_file_bytes},
         )
 
@@ -496,7 +496,7 @@ def _check_dimensions(width: int, height: int, name: str, limits: ImageLimits) -
         raise InvalidImageError(
             f'"{name}" is only {width}×{height} pixels; posecheck needs at least '
             f"{limits.min_side} pixels on each side. Use the original photo, not a thumbnail.",
-            code="image_too_small",
+            code=ErrorCode.IMAGE_TOO_SMALL,
             extra={"name": name, "width": width, "height": height, "min_side": limits.min_side},
         )
 
@@ -506,7 +506,7 @@ def _too_many_pixels(name: str, width: int, height: int, limits: ImageLimits) ->
         f'"{name}" is {width}×{height} pixels ({_megapixels(width * height)} megapixels); '
         f"the limit is {_megapixels(limits.max_pixels)} megapixels. "
         "Resize the photo or export a smaller copy, then try again.",
-        code="too_many_pixels",
+        code=ErrorCode.TOO_MANY_PIXELS,
         extra={"name": name, "width": width, "height": height, "max_pixels": limits.max_pixels},
     )
 
@@ -518,7 +518,7 @@ def _corrupt(name: str, file_format: str | None, error: BaseException) -> Invali
         f'"{name}" looks like {what} file but could not be decoded ({reason}); it may be '
         "truncated or damaged. Open it in a photo viewer and save or download it again, "
         f"or choose another photo ({_FORMATS_TEXT}).",
-        code="corrupt_image",
+        code=ErrorCode.CORRUPT_IMAGE,
         extra={"name": name, "reason": reason},
     )
 
@@ -530,7 +530,7 @@ def _unreadable(name: str, error: OSError) -> InvalidImageError:
         what, hint = error.strerror or type(error).__name__, "Check the disk, or copy the file"
     return InvalidImageError(
         f'Cannot read "{name}": {what}. {hint} you can read and try again.',
-        code="unreadable",
+        code=ErrorCode.UNREADABLE,
         extra={"name": name, "reason": what},
     )
 
@@ -552,7 +552,7 @@ def _unsupported(name: str, what: str | None) -> InvalidImageError:
     )
     return InvalidImageError(
         f'"{name}" {said}. {_CHOOSE_ANOTHER}',
-        code="unsupported_format",
+        code=ErrorCode.UNSUPPORTED_FORMAT,
         extra={"name": name, "supported": list(SUPPORTED_FORMATS)},
     )
 

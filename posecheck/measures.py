@@ -1,5 +1,7 @@
-"""Pose -> Measurements. The conventions live in one table (``MEASURES``); each measure's
-arithmetic is one small function.
+"""Pose -> Measurements. This module owns the measure vocabulary (:class:`MeasureName`) and its
+conventions, one row per measure in ``MEASURES`` holding everything about it (label, unit, views,
+landmarks, sign, usual range, known error, how it is drawn, how its error is worded, whether it is
+validated); each measure's arithmetic is one small function.
 
 Names and signs follow MEASURES.md (a contract). Landmarks are the person's anatomical ones;
 "near" means the side facing the camera in a side view. Measures taken against the horizontal or
@@ -9,6 +11,7 @@ vertical are corrected for the camera's roll first. A measure whose landmarks ar
 
 from __future__ import annotations
 
+import enum
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -22,32 +25,85 @@ from posecheck.types import (
     VISIBILITY_THRESHOLD,
     CameraRoll,
     Landmark,
-    Measurement,
     Pose,
+    Side,
     Status,
+    Unit,
     View,
 )
 from posecheck.views import ViewEstimate, posture
 
+
+class MeasureName(enum.StrEnum):
+    """Every measure posecheck takes; the values are the JSON contract's names."""
+
+    LEFT_FOOT_ANGLE = "left_foot_angle"
+    RIGHT_FOOT_ANGLE = "right_foot_angle"
+    LEFT_KNEE_ANGLE_FRONTAL = "left_knee_angle_frontal"
+    RIGHT_KNEE_ANGLE_FRONTAL = "right_knee_angle_frontal"
+    PELVIC_TILT = "pelvic_tilt"
+    SHOULDER_TILT = "shoulder_tilt"
+    HEAD_TILT = "head_tilt"
+    TRUNK_SHIFT = "trunk_shift"
+    PELVIS_SHIFT = "pelvis_shift"
+    STANCE_WIDTH = "stance_width"
+    LEFT_REARFOOT_ANGLE = "left_rearfoot_angle"
+    RIGHT_REARFOOT_ANGLE = "right_rearfoot_angle"
+    FORWARD_HEAD_ANGLE = "forward_head_angle"
+    KNEE_ANGLE_SAGITTAL = "knee_angle_sagittal"
+    TRUNK_LEAN = "trunk_lean"
+    PLUMB_EAR = "plumb_ear"
+    PLUMB_SHOULDER = "plumb_shoulder"
+    PLUMB_HIP = "plumb_hip"
+    PLUMB_KNEE = "plumb_knee"
+
+    def mirrored(self) -> MeasureName:
+        """The measure a mirror image turns this one into: ``left_*`` <-> ``right_*``."""
+        for this, other in (("left_", "right_"), ("right_", "left_")):
+            if self.value.startswith(this):
+                return MeasureName(other + self.value.removeprefix(this))
+        return self
+
+
+def mirrored_name(name: str) -> MeasureName:
+    """:meth:`MeasureName.mirrored` of a name given as a string (raises on an unknown name)."""
+    return MeasureName(name).mirrored()
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One measure of one pose.
+
+    ``value`` is None exactly when ``status`` is UNKNOWN; ``reason`` then says why (which landmarks
+    were not visible, wrong view, ...). Otherwise ``reason`` may carry a caveat. ``normal_range`` is
+    the (low, high) range used for the status, in ``unit``. ``landmarks`` are the points it used.
+    A name or unit given as a string is checked against the vocabulary and stored as its member.
+    """
+
+    name: MeasureName
+    value: float | None
+    unit: Unit
+    confidence: float
+    status: Status
+    normal_range: tuple[float, float]
+    landmarks: tuple[Landmark, ...]
+    view: View | None
+    reason: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", MeasureName(self.name))
+        object.__setattr__(self, "unit", Unit(self.unit))
+        if (self.value is None) != (self.status is Status.UNKNOWN):
+            raise ValueError(
+                f"Measurement {self.name}: value must be None exactly when status is unknown, "
+                f"got value={self.value} status={self.status}"
+            )
+        if not 0.0 <= self.confidence <= 1.0:
+            raise ValueError(f"Measurement {self.name}: confidence {self.confidence} not in 0..1")
+
+
 SQUARE_ON = frozenset({View.FRONT, View.BACK})
 
-
-def mirrored_name(name: str) -> str:
-    """The measure a mirror image turns this one into: ``left_*`` <-> ``right_*``, others kept."""
-    if name.startswith("left_"):
-        return "right_" + name.removeprefix("left_")
-    if name.startswith("right_"):
-        return "left_" + name.removeprefix("right_")
-    return name
-
-
-#: Measures the renders cannot give a true value for (the renderer does not pose the heel under
-#: the ankle), so no correction is fitted for them and their error is not validated.
-UNVALIDATED = frozenset({"left_rearfoot_angle", "right_rearfoot_angle"})
-#: Signed left/right measures: a mirror image flips their sign (MEASURES.md).
-SIGNED_LATERAL = frozenset(
-    {"pelvic_tilt", "shoulder_tilt", "head_tilt", "trunk_shift", "pelvis_shift"}
-)
 SIDE_ON = frozenset({View.LEFT, View.RIGHT})
 
 #: Foot length as a share of stature (anthropometric average, about 0.15).
@@ -101,18 +157,80 @@ class Frame:
 Compute = Callable[[Frame], float]
 
 
-@dataclass(frozen=True)
-class MeasureSpec:
-    """One measure's conventions, as data.
+def _resolve(names: tuple[str, ...], view: View) -> tuple[Landmark, ...]:
+    near = "left" if view is View.LEFT else "right"
+    return tuple(Landmark[name.format(near=near).upper()] for name in names)
 
-    ``landmarks`` may use ``{near}`` (the camera side in side views). The status is ``normal``
-    within ``normal`` widened by ``known_error`` on both sides; ``mild`` up to ``marked_step``
-    beyond that; ``marked`` further out. ``vertical`` is True when the measure is taken against the
-    true horizontal or vertical (so the camera roll matters).
+
+class DrawKind(enum.Enum):
+    """How a measure is drawn on the photo (``Drawing.landmarks`` in the order given)."""
+
+    #: a line from the first point to the second; label at the second (a foot: heel -> toe)
+    SEGMENT = "segment"
+    #: a line between two points; label below its middle (stance width)
+    DISTANCE = "distance"
+    #: the bent line a-b-c and the straight reference a-c; label at b (knee, heel)
+    JOINT_ANGLE = "joint_angle"
+    #: the line a-b and the true horizontal through the left end (a level: hips, shoulders, eyes)
+    LEVEL = "level"
+    #: midpoint of (c, d) up to midpoint of (a, b) and the true vertical (a sideways shift)
+    SHIFT = "shift"
+    #: the line base -> top and the true horizontal toward the top (forward head)
+    AGAINST_HORIZONTAL = "against_horizontal"
+    #: the line base -> top and the true vertical (trunk lean)
+    AGAINST_VERTICAL = "against_vertical"
+    #: a dot on the joint and the true vertical up from the ankle to the ear's height
+    PLUMB = "plumb"
+
+
+#: How many landmarks each kind of drawing takes.
+DRAW_POINTS: Mapping[DrawKind, int] = {
+    DrawKind.SEGMENT: 2,
+    DrawKind.DISTANCE: 2,
+    DrawKind.JOINT_ANGLE: 3,
+    DrawKind.LEVEL: 2,
+    DrawKind.SHIFT: 4,
+    DrawKind.AGAINST_HORIZONTAL: 2,
+    DrawKind.AGAINST_VERTICAL: 2,
+    DrawKind.PLUMB: 3,
+}
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """Which landmarks make which lines on the photo; names may use ``{near}``."""
+
+    kind: DrawKind
+    landmarks: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if len(self.landmarks) != DRAW_POINTS[self.kind]:
+            raise ValueError(
+                f"Drawing {self.kind.value}: expected {DRAW_POINTS[self.kind]} landmarks, "
+                f"got {self.landmarks}"
+            )
+
+    def resolve(self, view: View) -> tuple[Landmark, ...]:
+        return _resolve(self.landmarks, view)
+
+
+@dataclass(frozen=True, kw_only=True)
+class MeasureSpec:
+    """Everything about one measure, as data.
+
+    ``label`` names it for people ("left foot angle"); ``error_words`` says its known error in
+    plain words. ``landmarks`` (may use ``{near}``, the camera side in side views) are the points
+    that must be visible. The status is ``normal`` within ``normal`` widened by ``known_error`` on
+    both sides; ``mild`` up to ``marked_step`` beyond that; ``marked`` further out. ``vertical``
+    is True when the measure is taken against the true horizontal or vertical (so the camera roll
+    matters). ``validated``: its error was measured against rendered truth. ``signed_lateral``:
+    + is the person's left, so a mirror image flips its sign. ``side``: the body side of a
+    left/right pair, else None.
     """
 
-    name: str
-    unit: str
+    name: MeasureName
+    label: str
+    unit: Unit
     views: frozenset[View]
     landmarks: tuple[str, ...]
     sign: str
@@ -121,11 +239,15 @@ class MeasureSpec:
     marked_step: float
     vertical: bool
     reference: str
+    error_words: str
     compute: Compute
+    drawing: Drawing
+    validated: bool = True
+    signed_lateral: bool = False
+    side: Side | None = None
 
     def resolve(self, view: View) -> tuple[Landmark, ...]:
-        near = "left" if view is View.LEFT else "right"
-        return tuple(Landmark[name.format(near=near).upper()] for name in self.landmarks)
+        return _resolve(self.landmarks, view)
 
     def status(self, value: float) -> Status:
         low, high = self.normal
@@ -168,10 +290,10 @@ def _foreshortening(frame: Frame) -> float:
     return float(np.clip(np.median(values), 0.15, 1.0))
 
 
-def _foot_angle(side: str) -> Compute:
+def _foot_angle(side: Side) -> Compute:
     def compute(frame: Frame) -> float:
-        heel = frame.p(Landmark[f"{side}_HEEL"])
-        toe = frame.p(Landmark[f"{side}_FOOT_INDEX"])
+        heel = frame.p(Landmark[f"{side.name}_HEEL"])
+        toe = frame.p(Landmark[f"{side.name}_FOOT_INDEX"])
         # The foot on the floor, as (image-right, toward the camera): the floor nearer the camera
         # lies lower in the image, shortened by the camera's angle onto the floor.
         foot = np.array([toe[0] - heel[0], (toe[1] - heel[1]) / _foreshortening(frame)])
@@ -181,7 +303,7 @@ def _foot_angle(side: str) -> Compute:
         # error 4.8° against 2.7-3.9°; its depth carries a bias of about 4°).
         lateral = np.array([frame.left_dir, 0.0])
         facing = np.array([-lateral[1], lateral[0]])
-        outward = lateral if side == "LEFT" else -lateral
+        outward = lateral if side is Side.LEFT else -lateral
         return math.degrees(math.atan2(float(foot @ outward), float(foot @ facing)))
 
     return compute
@@ -196,26 +318,26 @@ def _offset_from_line(point: np.ndarray, start: np.ndarray, end: np.ndarray) -> 
     return float(-cross / (np.linalg.norm(direction) or 1.0))
 
 
-def _knee_frontal(side: str) -> Compute:
+def _knee_frontal(side: Side) -> Compute:
     def compute(frame: Frame) -> float:
-        hip = frame.p(Landmark[f"{side}_HIP"])
-        knee = frame.p(Landmark[f"{side}_KNEE"])
-        ankle = frame.p(Landmark[f"{side}_ANKLE"])
+        hip = frame.p(Landmark[f"{side.name}_HIP"])
+        knee = frame.p(Landmark[f"{side.name}_KNEE"])
+        ankle = frame.p(Landmark[f"{side.name}_ANKLE"])
         bend = 180.0 - joint_angle(hip, knee, ankle)
-        medial_dir = -frame.left_dir if side == "LEFT" else frame.left_dir
+        medial_dir = -frame.left_dir if side is Side.LEFT else frame.left_dir
         medial = _offset_from_line(knee, hip, ankle) * medial_dir
         return bend if medial >= 0 else -bend
 
     return compute
 
 
-def _rearfoot(side: str) -> Compute:
+def _rearfoot(side: Side) -> Compute:
     def compute(frame: Frame) -> float:
-        knee = frame.p(Landmark[f"{side}_KNEE"])
-        ankle = frame.p(Landmark[f"{side}_ANKLE"])
-        heel = frame.p(Landmark[f"{side}_HEEL"])
+        knee = frame.p(Landmark[f"{side.name}_KNEE"])
+        ankle = frame.p(Landmark[f"{side.name}_ANKLE"])
+        heel = frame.p(Landmark[f"{side.name}_HEEL"])
         bend = 180.0 - joint_angle(knee, ankle, heel)
-        lateral_dir = frame.left_dir if side == "LEFT" else -frame.left_dir
+        lateral_dir = frame.left_dir if side is Side.LEFT else -frame.left_dir
         lateral = _offset_from_line(heel, knee, ankle) * lateral_dir
         return bend if lateral >= 0 else -bend
 
@@ -292,99 +414,171 @@ _FOOT = (
     "left_hip", "right_hip", "left_ear", "right_ear",
 )  # fmt: skip
 _FOOT_REF = "foot progression angle: adults typically 5-13° (mean ~7°); children 4-16: mean 4.2°"
-_SIDES = (("left", "LEFT"), ("right", "RIGHT"))
 _SHOULDERS = (Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER)
 _HIPS = (Landmark.LEFT_HIP, Landmark.RIGHT_HIP)
 _ANKLES = (Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE)
+_SIDE_POINTS = "the {what} points can each be off by several percent of hip width"
 
 
-def _per_side(make: Callable[[str, str], MeasureSpec]) -> tuple[MeasureSpec, ...]:
-    return tuple(make(lower, upper) for lower, upper in _SIDES)
+def _per_side(make: Callable[[Side, str], MeasureSpec]) -> tuple[MeasureSpec, ...]:
+    """A left and a right row; ``make`` gets the side and its lower-case name."""
+    return tuple(make(side, side.value) for side in (Side.LEFT, Side.RIGHT))
 
 
 MEASURES: tuple[MeasureSpec, ...] = (
-    *_per_side(
-        lambda s, side: MeasureSpec(
-            f"{s}_foot_angle", "deg", frozenset({View.FRONT}),
-            _FOOT,
-            "+ toe-out", (0.0, 15.0), 5.0, 10.0, True, _FOOT_REF, _foot_angle(side),
-        )
-    ),
-    *_per_side(
-        lambda s, side: MeasureSpec(
-            f"{s}_knee_angle_frontal", "deg", SQUARE_ON,
-            (f"{s}_hip", f"{s}_knee", f"{s}_ankle", "left_hip", "right_hip"),
-            "+ valgus (knee toward the midline), − varus", (-5.0, 5.0), 5.0, 5.0, False,
-            "frontal plane projection angle: SEM 2-4° vs 3D capture; app MDC ~5-10°",
-            _knee_frontal(side),
-        )
-    ),
+    *_per_side(lambda side, s: MeasureSpec(
+        name=MeasureName(f"{s}_foot_angle"), label=f"{s} foot angle", unit=Unit.DEG,
+        views=frozenset({View.FRONT}), landmarks=_FOOT, sign="+ toe-out",
+        normal=(0.0, 15.0), known_error=5.0, marked_step=10.0, vertical=True,
+        reference=_FOOT_REF,
+        error_words="on test bodies a photo's foot angle was off by about 4-6°",
+        compute=_foot_angle(side),
+        drawing=Drawing(DrawKind.SEGMENT, (f"{s}_heel", f"{s}_foot_index")), side=side,
+    )),
+    *_per_side(lambda side, s: MeasureSpec(
+        name=MeasureName(f"{s}_knee_angle_frontal"), label=f"{s} knee angle from the front",
+        unit=Unit.DEG, views=SQUARE_ON,
+        landmarks=(f"{s}_hip", f"{s}_knee", f"{s}_ankle", "left_hip", "right_hip"),
+        sign="+ valgus (knee toward the midline), − varus", normal=(-5.0, 5.0),
+        known_error=5.0, marked_step=5.0, vertical=False,
+        reference="frontal plane projection angle: SEM 2-4° vs 3D capture; app MDC ~5-10°",
+        error_words=(
+            "this kind of knee angle differs from 3D motion capture by 2-4°, and a slightly bent "
+            "or turned leg also changes it"
+        ),
+        compute=_knee_frontal(side),
+        drawing=Drawing(DrawKind.JOINT_ANGLE, (f"{s}_hip", f"{s}_knee", f"{s}_ankle")),
+        side=side,
+    )),
     MeasureSpec(
-        "pelvic_tilt", "deg", SQUARE_ON, ("left_hip", "right_hip"), "+ person's left hip higher",
+        name=MeasureName.PELVIC_TILT, label="hip level", unit=Unit.DEG, views=SQUARE_ON,
+        landmarks=("left_hip", "right_hip"), sign="+ person's left hip higher",
         # known error from renders: MediaPipe's hip points barely follow a true tilt (VALIDATION)
-        (-2.0, 2.0), 4.5, 3.0, True, "hip joint centres, a proxy for the iliac crests",
-        _tilt(Landmark.LEFT_HIP, Landmark.RIGHT_HIP),
+        normal=(-2.0, 2.0), known_error=4.5, marked_step=3.0, vertical=True,
+        reference="hip joint centres, a proxy for the iliac crests",
+        error_words=(
+            "the model's hip points are joint centres, not the top of the pelvis, so the size of "
+            "the tilt is uncertain"
+        ),
+        compute=_tilt(Landmark.LEFT_HIP, Landmark.RIGHT_HIP),
+        drawing=Drawing(DrawKind.LEVEL, ("left_hip", "right_hip")), signed_lateral=True,
     ),
     MeasureSpec(
-        "shoulder_tilt", "deg", SQUARE_ON, ("left_shoulder", "right_shoulder"),
-        "+ left shoulder higher", (-2.0, 2.0), 2.0, 3.0, True, "acromion-level line",
-        _tilt(Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER),
+        name=MeasureName.SHOULDER_TILT, label="shoulder level", unit=Unit.DEG, views=SQUARE_ON,
+        landmarks=("left_shoulder", "right_shoulder"), sign="+ left shoulder higher",
+        normal=(-2.0, 2.0), known_error=2.0, marked_step=3.0, vertical=True,
+        reference="acromion-level line",
+        error_words=(
+            "on test bodies the shoulder points showed only 40-70% of the true tilt, so the size "
+            "is uncertain"
+        ),
+        compute=_tilt(Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER),
+        drawing=Drawing(DrawKind.LEVEL, ("left_shoulder", "right_shoulder")), signed_lateral=True,
     ),
     MeasureSpec(
-        "head_tilt", "deg", frozenset({View.FRONT}), ("left_eye", "right_eye"),
-        "+ head tilted toward the left shoulder", (-3.0, 3.0), 3.0, 4.0, True,
-        "line through the eyes", _head_tilt,
+        name=MeasureName.HEAD_TILT, label="head tilt", unit=Unit.DEG,
+        views=frozenset({View.FRONT}), landmarks=("left_eye", "right_eye"),
+        sign="+ head tilted toward the left shoulder", normal=(-3.0, 3.0), known_error=3.0,
+        marked_step=4.0, vertical=True, reference="line through the eyes",
+        error_words="it uses the line through the eyes, which a slight head turn also moves",
+        compute=_head_tilt, drawing=Drawing(DrawKind.LEVEL, ("left_eye", "right_eye")),
+        signed_lateral=True,
     ),
     MeasureSpec(
-        "trunk_shift", "% hip width", SQUARE_ON,
-        ("left_shoulder", "right_shoulder", "left_hip", "right_hip"),
-        "+ toward the person's left", (-10.0, 10.0), 5.0, 10.0, True,
-        "shoulder midpoint over hip midpoint",
-        _shift(_SHOULDERS, _HIPS),
+        name=MeasureName.TRUNK_SHIFT, label="upper body's sideways position",
+        unit=Unit.PCT_HIP_WIDTH, views=SQUARE_ON,
+        landmarks=("left_shoulder", "right_shoulder", "left_hip", "right_hip"),
+        sign="+ toward the person's left", normal=(-10.0, 10.0), known_error=5.0,
+        marked_step=10.0, vertical=True, reference="shoulder midpoint over hip midpoint",
+        error_words=_SIDE_POINTS.format(what="shoulder and hip"),
+        compute=_shift(_SHOULDERS, _HIPS),
+        drawing=Drawing(
+            DrawKind.SHIFT, ("left_shoulder", "right_shoulder", "left_hip", "right_hip")
+        ),
+        signed_lateral=True,
     ),
     MeasureSpec(
-        "pelvis_shift", "% hip width", SQUARE_ON,
-        ("left_hip", "right_hip", "left_ankle", "right_ankle"),
-        "+ toward the person's left", (-10.0, 10.0), 7.0, 10.0, True,
-        "hip midpoint over ankle midpoint",
-        _shift(_HIPS, _ANKLES),
+        name=MeasureName.PELVIS_SHIFT, label="hips' sideways position",
+        unit=Unit.PCT_HIP_WIDTH, views=SQUARE_ON,
+        landmarks=("left_hip", "right_hip", "left_ankle", "right_ankle"),
+        sign="+ toward the person's left", normal=(-10.0, 10.0), known_error=7.0,
+        marked_step=10.0, vertical=True, reference="hip midpoint over ankle midpoint",
+        error_words=_SIDE_POINTS.format(what="hip and ankle"),
+        compute=_shift(_HIPS, _ANKLES),
+        drawing=Drawing(DrawKind.SHIFT, ("left_hip", "right_hip", "left_ankle", "right_ankle")),
+        signed_lateral=True,
     ),
     MeasureSpec(
-        "stance_width", "ratio", SQUARE_ON,
-        ("left_ankle", "right_ankle", "left_hip", "right_hip"), "ankle distance / hip width",
-        (0.5, 1.8), 0.15, 0.5, False, "quiet standing, feet about hip-width apart", _stance_width,
+        name=MeasureName.STANCE_WIDTH, label="stance width", unit=Unit.RATIO, views=SQUARE_ON,
+        landmarks=("left_ankle", "right_ankle", "left_hip", "right_hip"),
+        sign="ankle distance / hip width", normal=(0.5, 1.8), known_error=0.15,
+        marked_step=0.5, vertical=False, reference="quiet standing, feet about hip-width apart",
+        error_words=_SIDE_POINTS.format(what="ankle and hip"),
+        compute=_stance_width,
+        drawing=Drawing(DrawKind.DISTANCE, ("left_ankle", "right_ankle")),
     ),
-    *_per_side(
-        lambda s, side: MeasureSpec(
-            f"{s}_rearfoot_angle", "deg", frozenset({View.BACK}),
-            (f"{s}_knee", f"{s}_ankle", f"{s}_heel", "left_hip", "right_hip"),
-            "+ eversion (heel tilted outward)", (-2.0, 8.0), 9.0, 4.0, False,
-            "resting calcaneal stance: 0-3° everted neutral; healthy mean 6.1 ± 2.7°",
-            _rearfoot(side),
-        )
+    *_per_side(lambda side, s: MeasureSpec(
+        name=MeasureName(f"{s}_rearfoot_angle"), label=f"{s} heel angle", unit=Unit.DEG,
+        views=frozenset({View.BACK}),
+        landmarks=(f"{s}_knee", f"{s}_ankle", f"{s}_heel", "left_hip", "right_hip"),
+        sign="+ eversion (heel tilted outward)", normal=(-2.0, 8.0), known_error=9.0,
+        marked_step=4.0, vertical=False,
+        reference="resting calcaneal stance: 0-3° everted neutral; healthy mean 6.1 ± 2.7°",
+        error_words=(
+            "the heel point is among the model's least precise, a large error on the short heel, "
+            "so this is a rough reading"
+        ),
+        compute=_rearfoot(side),
+        drawing=Drawing(DrawKind.JOINT_ANGLE, (f"{s}_knee", f"{s}_ankle", f"{s}_heel")),
+        # the renderer does not pose the heel under the ankle: no rendered truth to check it by
+        validated=False, side=side,
+    )),
+    MeasureSpec(
+        name=MeasureName.FORWARD_HEAD_ANGLE, label="head's forward position", unit=Unit.DEG,
+        views=SIDE_ON, landmarks=("{near}_shoulder", "{near}_ear"),
+        sign="smaller = head further forward", normal=(48.0, 90.0), known_error=5.0,
+        marked_step=7.0, vertical=True,
+        reference=(
+            "craniovertebral angle 55 ± 7° in healthy adults; the shoulder is not C7 (offset)"
+        ),
+        error_words=(
+            "the shoulder point stands in for the base of the neck, so the number is a proxy, not "
+            "the clinical angle, and is better for following change than as a single reading"
+        ),
+        compute=_forward_head,
+        drawing=Drawing(DrawKind.AGAINST_HORIZONTAL, ("{near}_shoulder", "{near}_ear")),
     ),
     MeasureSpec(
-        "forward_head_angle", "deg", SIDE_ON, ("{near}_shoulder", "{near}_ear"),
-        "smaller = head further forward", (48.0, 90.0), 5.0, 7.0, True,
-        "craniovertebral angle 55 ± 7° in healthy adults; the shoulder is not C7 (offset)",
-        _forward_head,
+        name=MeasureName.KNEE_ANGLE_SAGITTAL, label="knee angle from the side", unit=Unit.DEG,
+        views=SIDE_ON, landmarks=("{near}_hip", "{near}_knee", "{near}_ankle"),
+        sign="+ hyperextension, − flexion", normal=(-5.0, 5.0), known_error=5.0,
+        marked_step=5.0, vertical=False,
+        reference="hyperextension beyond ~5° is the usual clinical convention",
+        error_words="the hip, knee and ankle points can each be off by several pixels",
+        compute=_knee_sagittal,
+        drawing=Drawing(DrawKind.JOINT_ANGLE, ("{near}_hip", "{near}_knee", "{near}_ankle")),
     ),
     MeasureSpec(
-        "knee_angle_sagittal", "deg", SIDE_ON, ("{near}_hip", "{near}_knee", "{near}_ankle"),
-        "+ hyperextension, − flexion", (-5.0, 5.0), 5.0, 5.0, False,
-        "hyperextension beyond ~5° is the usual clinical convention", _knee_sagittal,
-    ),
-    MeasureSpec(
-        "trunk_lean", "deg", SIDE_ON, ("{near}_hip", "{near}_shoulder"), "+ forward",
-        (-5.0, 5.0), 3.0, 5.0, True, "hip-to-shoulder line against vertical", _trunk_lean,
+        name=MeasureName.TRUNK_LEAN, label="upper body's lean", unit=Unit.DEG, views=SIDE_ON,
+        landmarks=("{near}_hip", "{near}_shoulder"), sign="+ forward", normal=(-5.0, 5.0),
+        known_error=3.0, marked_step=5.0, vertical=True,
+        reference="hip-to-shoulder line against vertical",
+        error_words="the hip and shoulder points can each be off by several pixels",
+        compute=_trunk_lean,
+        drawing=Drawing(DrawKind.AGAINST_VERTICAL, ("{near}_hip", "{near}_shoulder")),
     ),
     *(
         MeasureSpec(
-            f"plumb_{joint}", "% body height", SIDE_ON,
-            (f"{{near}}_{joint}", "{near}_ankle", "{near}_heel", "{near}_ear"),
-            "+ in front of the line", normal, 1.5, 3.0, True,
-            "plumb line through the ankle; ideal alignment a little in front of it (provisional)",
-            _plumb(joint),
+            name=MeasureName(f"plumb_{joint}"), label=f"{joint}'s position over the ankle",
+            unit=Unit.PCT_BODY_HEIGHT, views=SIDE_ON,
+            landmarks=(f"{{near}}_{joint}", "{near}_ankle", "{near}_heel", "{near}_ear"),
+            sign="+ in front of the line", normal=normal, known_error=1.5, marked_step=3.0,
+            vertical=True,
+            reference="plumb line through the ankle; ideal alignment a little in front of it "
+            "(provisional)",
+            error_words=f"the {joint} and ankle points can each be off by several pixels",
+            compute=_plumb(joint),
+            drawing=Drawing(DrawKind.PLUMB, (f"{{near}}_{joint}", "{near}_ankle", "{near}_ear")),
         )
         for joint, normal in (
             ("ear", (-1.0, 6.0)),
@@ -395,7 +589,11 @@ MEASURES: tuple[MeasureSpec, ...] = (
     ),
 )  # fmt: skip
 
-MEASURES_BY_NAME: Mapping[str, MeasureSpec] = {spec.name: spec for spec in MEASURES}
+MEASURES_BY_NAME: Mapping[MeasureName, MeasureSpec] = {spec.name: spec for spec in MEASURES}
+#: Measures whose error was not validated against rendered truth (kept from findings' tiers).
+UNVALIDATED: frozenset[MeasureName] = frozenset(s.name for s in MEASURES if not s.validated)
+#: Signed left/right measures: a mirror image flips their sign (MEASURES.md).
+SIGNED_LATERAL: frozenset[MeasureName] = frozenset(s.name for s in MEASURES if s.signed_lateral)
 
 
 # --- applying the table --------------------------------------------------------------------------
@@ -403,7 +601,8 @@ MEASURES_BY_NAME: Mapping[str, MeasureSpec] = {spec.name: spec for spec in MEASU
 
 def make_frame(pose: Pose, view: View, roll: CameraRoll | None) -> Frame:
     width, height = pose.image_size
-    degrees = usable_roll(roll) or 0.0
+    usable = usable_roll(roll)
+    degrees = usable.degrees if usable is not None else 0.0
     xy = rotate_points(pose.xy, -degrees, (width / 2, height / 2)) if degrees else pose.xy
     return Frame(pose=pose, xy=xy, view=view)
 
@@ -426,12 +625,12 @@ def _confidence(
     confidence = float(np.mean(pose.visibility[list(landmarks)])) * max(view.confidence, 0.5)
     note = ""
     if spec.vertical:
-        if usable_roll(roll) is None:
+        usable = usable_roll(roll)
+        if usable is None:
             confidence *= 0.7
             note = "camera roll not known well enough: measured against the picture's edges"
         else:
-            assert roll is not None
-            confidence *= 0.8 + 0.2 * roll.confidence
+            confidence *= 0.8 + 0.2 * usable.confidence
     return round(min(1.0, confidence), 2), note
 
 
@@ -467,7 +666,7 @@ def measure_pose(
     roll: CameraRoll | None = None,
     *,
     calibrations: Mapping[str, Calibration] | None = None,
-) -> dict[str, Measurement]:
+) -> dict[MeasureName, Measurement]:
     """Every measure this view can take, keyed by name (the others are left out).
 
     A person who is not standing (seated, crouching, lying) is not measured: every measure is

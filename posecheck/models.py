@@ -36,8 +36,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Final
 
+from posecheck.errors import ErrorCode, ModelError
 from posecheck.tflite_metadata import ImageModelMetadata, TensorInfo, add_image_metadata
-from posecheck.types import ModelError, ModelName
+from posecheck.types import ModelName
 
 __all__ = [
     "BUILT_SHA256",
@@ -97,7 +98,7 @@ BUILT_SHA256: Final[Mapping[ModelName, str]] = MappingProxyType(
 )
 
 #: The code of the internal error a source raises when it was not tried at all.
-_SKIPPED: Final = "source_skipped"
+_SKIPPED: Final = ErrorCode.SOURCE_SKIPPED
 _NPM_SOURCE_LABEL: Final = f"npm:{NPM_PACKAGE} (metadata added by posecheck)"
 _DOWNLOAD_TIMEOUT_S: Final = 10.0
 _MAX_DOWNLOAD_BYTES: Final = 200 * 1024 * 1024
@@ -153,7 +154,7 @@ def _parse_name(name: ModelName | str) -> ModelName:
     except ValueError as exc:
         choices = ", ".join(m.value for m in ModelName)
         raise ModelError(
-            f"Unknown pose model {name!r}: choose one of {choices}.", code="unknown_model"
+            f"Unknown pose model {name!r}: choose one of {choices}.", code=ErrorCode.UNKNOWN_MODEL
         ) from exc
 
 
@@ -273,14 +274,14 @@ def verify(path: Path, expected_sha256: str | None = None) -> None:
         ModelError: code ``model_corrupt``, saying what is wrong.
     """
     if not path.is_file():
-        raise ModelError(f"Pose model {path} does not exist.", code="model_corrupt")
+        raise ModelError(f"Pose model {path} does not exist.", code=ErrorCode.MODEL_CORRUPT)
     if expected_sha256 is not None:
         actual = _sha256_file(path)
         if actual != expected_sha256.lower():
             raise ModelError(
                 f"Pose model {path} is corrupt or truncated: SHA-256 {actual}, expected "
                 f"{expected_sha256}. Delete it and run `posecheck models install`.",
-                code="model_corrupt",
+                code=ErrorCode.MODEL_CORRUPT,
             )
     try:
         with zipfile.ZipFile(path) as archive:
@@ -288,7 +289,7 @@ def verify(path: Path, expected_sha256: str | None = None) -> None:
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise ModelError(
             f"Pose model {path} is not a valid .task bundle (a zip archive): {exc}.",
-            code="model_corrupt",
+            code=ErrorCode.MODEL_CORRUPT,
         ) from exc
 
 
@@ -299,19 +300,19 @@ def _check_archive(path: Path, archive: zipfile.ZipFile) -> None:
         raise ModelError(
             f"Pose model {path} lacks {', '.join(missing)} (it holds "
             f"{sorted(members) or 'nothing'}); a pose landmarker .task bundle needs both.",
-            code="model_corrupt",
+            code=ErrorCode.MODEL_CORRUPT,
         )
     compressed = [n for n, info in members.items() if info.compress_type != zipfile.ZIP_STORED]
     if compressed:
         raise ModelError(
             f"Pose model {path} has compressed members ({', '.join(compressed)}); MediaPipe "
             "needs a stored (uncompressed) zip.",
-            code="model_corrupt",
+            code=ErrorCode.MODEL_CORRUPT,
         )
     damaged = archive.testzip()
     if damaged is not None:
         raise ModelError(
-            f"Pose model {path}: member {damaged} fails its CRC.", code="model_corrupt"
+            f"Pose model {path}: member {damaged} fails its CRC.", code=ErrorCode.MODEL_CORRUPT
         )
     for name in (DETECTOR_MEMBER, LANDMARKS_MEMBER):
         _check_member(path, name, archive.read(name))
@@ -324,13 +325,13 @@ def _check_member(path: Path, name: str, data: bytes) -> None:
         summary = read_image_metadata(data)
     except ValueError as exc:
         raise ModelError(
-            f"Pose model {path}: {name} is unusable: {exc}.", code="model_corrupt"
+            f"Pose model {path}: {name} is unusable: {exc}.", code=ErrorCode.MODEL_CORRUPT
         ) from exc
     if summary is None:
         raise ModelError(
             f"Pose model {path}: {name} has no TFLite metadata (input normalisation), so MediaPipe "
             "cannot run it.",
-            code="model_corrupt",
+            code=ErrorCode.MODEL_CORRUPT,
         )
 
 
@@ -353,7 +354,7 @@ def _check_loads(path: Path) -> None:
             landmarker.detect(blank)
     except (RuntimeError, ValueError, OSError) as exc:
         raise ModelError(
-            f"Pose model {path} does not load in MediaPipe: {exc}", code="model_load_failed"
+            f"Pose model {path} does not load in MediaPipe: {exc}", code=ErrorCode.MODEL_LOAD_FAILED
         ) from exc
 
 
@@ -503,7 +504,9 @@ def _install_from_sources(
                 _report(progress, f"{label} failed: {reason}")
             tried.append(f"{label}: {reason}")
             failure = error
-    raise ModelError(_unavailable_message(model, tried), code="model_unavailable") from failure
+    raise ModelError(
+        _unavailable_message(model, tried), code=ErrorCode.MODEL_UNAVAILABLE
+    ) from failure
 
 
 def _unavailable_message(model: ModelName, tried: Sequence[str]) -> str:
@@ -735,7 +738,9 @@ def build_bundle(detector: bytes, landmarks: bytes, model: ModelName) -> bytes:
             (LANDMARKS_MEMBER, add_image_metadata(landmarks, landmarks_metadata(model))),
         )
     except ValueError as exc:
-        raise ModelError(f"cannot add TFLite metadata: {exc}", code="model_corrupt") from exc
+        raise ModelError(
+            f"cannot add TFLite metadata: {exc}", code=ErrorCode.MODEL_CORRUPT
+        ) from exc
     return _stored_zip(members)
 
 

@@ -7,12 +7,12 @@ import io
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from posecheck.analysis import Analysis
+from posecheck.analysis import Analysis, AnalysisFailure, PhotoResult
 from posecheck.combine import CombinedReport
 from posecheck.exercises import CLINICIAN_NOTE, DISCLAIMER, Plan, plan_to_dict
 from posecheck.findings import Assessment, assessment_to_dict
-from posecheck.measures import MEASURES_BY_NAME
-from posecheck.types import CameraRoll, CaptureCheck, Landmark, Measurement, Pose, Status
+from posecheck.measures import MEASURES_BY_NAME, Measurement, MeasureName
+from posecheck.types import CameraRoll, CaptureCheck, Landmark, Pose, Status
 
 #: Bumped only when a field changes meaning or disappears; new fields may appear at any time.
 SCHEMA_VERSION = 2
@@ -54,7 +54,7 @@ def measurement_to_dict(measurement: Measurement) -> dict[str, Any]:
     }
 
 
-def measures_to_dict(measurements: Mapping[str, Measurement]) -> dict[str, Any]:
+def measures_to_dict(measurements: Mapping[MeasureName, Measurement]) -> dict[str, Any]:
     return {name: measurement_to_dict(m) for name, m in measurements.items()}
 
 
@@ -89,35 +89,51 @@ def _judgement(assessment: Assessment | None, plan: Plan | None) -> dict[str, An
     }
 
 
-def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
-    """One entry of ``results`` in the JSON document."""
-    image = analysis.image
-    detection = analysis.detection
-    view = analysis.view
-    error = analysis.error
+def analysis_to_dict(result: PhotoResult) -> dict[str, Any]:
+    """One entry of ``results`` in the JSON document (a failure has the same fields, empty)."""
+    if isinstance(result, AnalysisFailure):
+        image = result.image
+        return {
+            "image": result.name,
+            "ok": False,
+            "error": {"code": result.error.code.value, "message": result.error.message},
+            "width": None if image is None else image.width,
+            "height": None if image is None else image.height,
+            "model": result.model,
+            "people_detected": 0,
+            "view": None,
+            "view_confidence": None,
+            "view_oblique": None,
+            "camera_roll": None,
+            "capture_checks": checks_to_list(result.checks),
+            "landmarks": [],
+            "measures": {},
+            **_judgement(None, None),
+        }
+    view = result.view
     return {
-        "image": analysis.name,
-        "ok": analysis.ok,
-        "error": None if error is None else {"code": error.code, "message": error.message},
-        "width": None if image is None else image.width,
-        "height": None if image is None else image.height,
-        "model": analysis.model,
-        "people_detected": 0 if detection is None else detection.people_detected,
-        "view": None if view is None else view.view.value,
-        "view_confidence": None if view is None else view.confidence,
-        "view_oblique": None if view is None else view.oblique,
-        "camera_roll": roll_to_dict(analysis.roll),
-        "capture_checks": checks_to_list(analysis.checks),
-        "landmarks": [] if detection is None else landmarks_to_list(detection.subject),
-        "measures": measures_to_dict(analysis.measurements),
-        **_judgement(analysis.assessment, analysis.plan),
+        "image": result.name,
+        "ok": True,
+        "error": None,
+        "width": result.image.width,
+        "height": result.image.height,
+        "model": result.model,
+        "people_detected": result.detection.people_detected,
+        "view": view.view.value,
+        "view_confidence": view.confidence,
+        "view_oblique": view.oblique,
+        "camera_roll": roll_to_dict(result.roll),
+        "capture_checks": checks_to_list(result.checks),
+        "landmarks": landmarks_to_list(result.detection.subject),
+        "measures": measures_to_dict(result.measurements),
+        **_judgement(result.assessment, result.plan),
     }
 
 
 def combined_to_dict(report: CombinedReport) -> dict[str, Any]:
     measures = measures_to_dict(report.measurements)
     for name, entry in measures.items():
-        entry["source"] = report.sources[name]
+        entry["source"] = report.sources[MeasureName(name)]
     return {
         "images": [a.name for a in report.analyses if a.ok],
         "views": [v.value for v in report.views],
@@ -127,7 +143,7 @@ def combined_to_dict(report: CombinedReport) -> dict[str, Any]:
 
 
 def results_document(
-    analyses: Sequence[Analysis], combined: CombinedReport | None = None
+    analyses: Sequence[PhotoResult], combined: CombinedReport | None = None
 ) -> dict[str, Any]:
     document: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
@@ -140,7 +156,7 @@ def results_document(
     return document
 
 
-def _csv_rows(image: str, measurements: Mapping[str, Measurement]) -> list[dict[str, Any]]:
+def _csv_rows(image: str, measurements: Mapping[MeasureName, Measurement]) -> list[dict[str, Any]]:
     rows = []
     for name, m in measurements.items():
         low, high = m.normal_range
@@ -163,13 +179,14 @@ def _csv_rows(image: str, measurements: Mapping[str, Measurement]) -> list[dict[
     return rows
 
 
-def results_csv(analyses: Sequence[Analysis], combined: CombinedReport | None = None) -> str:
+def results_csv(analyses: Sequence[PhotoResult], combined: CombinedReport | None = None) -> str:
     """One row per measure per photo (and per combined measure, image ``combined``)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for analysis in analyses:
-        writer.writerows(_csv_rows(analysis.name, analysis.measurements))
+        if isinstance(analysis, Analysis):
+            writer.writerows(_csv_rows(analysis.name, analysis.measurements))
     if combined is not None:
         writer.writerows(_csv_rows("combined", combined.measurements))
     return buffer.getvalue()
@@ -185,7 +202,7 @@ _STATUS_MARK = {
 }
 
 
-def _measure_lines(measurements: Mapping[str, Measurement]) -> list[str]:
+def _measure_lines(measurements: Mapping[MeasureName, Measurement]) -> list[str]:
     lines = []
     for name, m in measurements.items():
         if m.value is None:
@@ -216,13 +233,12 @@ def _judgement_lines(assessment: Assessment | None, plan: Plan | None) -> list[s
     return lines
 
 
-def summary_text(analysis: Analysis) -> str:
+def summary_text(analysis: PhotoResult) -> str:
     """Readable lines about one analysis."""
-    if analysis.error is not None:
+    if isinstance(analysis, AnalysisFailure):
         return (
             f"{analysis.name}: could not analyse ({analysis.error.code}): {analysis.error.message}"
         )
-    assert analysis.detection is not None and analysis.view is not None and analysis.image
     people = analysis.detection.people_detected
     view = analysis.view
     roll = analysis.roll
@@ -234,9 +250,8 @@ def summary_text(analysis: Analysis) -> str:
         + (", set by you" if view.overridden else "")
         + ")",
     ]
-    if roll is not None:
-        level = "unknown" if roll.degrees is None else f"{roll.degrees:+.1f} deg"
-        lines.append(f"  camera roll: {level} ({roll.reason})")
+    level = "unknown" if roll.degrees is None else f"{roll.degrees:+.1f} deg"
+    lines.append(f"  camera roll: {level} ({roll.reason})")
     for check in analysis.checks:
         if check.passed is False:
             lines.append(f"  retake? {check.name}: {check.reason}. {check.advice}")

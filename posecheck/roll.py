@@ -682,8 +682,16 @@ def _confidence(
 ROLL_MIN_CONFIDENCE = 0.3
 
 
-def usable_roll(roll: CameraRoll | None) -> float | None:
+@dataclass(frozen=True)
+class UsableRoll:
+    """A roll estimate sure enough to act on: ``degrees`` as in :class:`CameraRoll`."""
+
+    degrees: float
+    confidence: float
+
+
+def usable_roll(roll: CameraRoll | None) -> UsableRoll | None:
     """The roll to act on, or None when there is no estimate sure enough."""
     if roll is None or roll.degrees is None or roll.confidence < ROLL_MIN_CONFIDENCE:
         return None
-    return roll.degrees
+    return UsableRoll(roll.degrees, roll.confidence)

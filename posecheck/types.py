@@ -1,4 +1,6 @@
-"""Core types: landmarks by name, views, the Pose, and the error hierarchy.
+"""Core types: landmarks by name, sides, views, units, statuses, the Pose and its readings.
+
+The error tree lives in ``posecheck.errors``.
 
 Nothing here runs on import beyond defining classes.
 """
@@ -6,7 +8,7 @@ Nothing here runs on import beyond defining classes.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Self
 
@@ -121,6 +123,46 @@ class View(enum.StrEnum):
     RIGHT = "right"
 
 
+class Side(enum.StrEnum):
+    """The person's anatomical side. ``BOTH`` is for a finding seen on both sides."""
+
+    LEFT = "left"
+    RIGHT = "right"
+    BOTH = "both"
+
+    def mirrored(self) -> Side:
+        """The other side (``BOTH`` stays ``BOTH``)."""
+        return {Side.LEFT: Side.RIGHT, Side.RIGHT: Side.LEFT}.get(self, self)
+
+
+class Unit(enum.StrEnum):
+    """The units measures are reported in (the values are the JSON contract's unit strings)."""
+
+    DEG = "deg"
+    PCT_HIP_WIDTH = "% hip width"
+    PCT_BODY_HEIGHT = "% body height"
+    RATIO = "ratio"
+
+    @property
+    def symbol(self) -> str:
+        """Written after a number for people: "°", "% of hip width", "" for a ratio."""
+        return _UNIT_SYMBOLS[self]
+
+    @property
+    def ascii_suffix(self) -> str:
+        """Written after a number where only ASCII can be drawn (OpenCV's fonts have no °)."""
+        return _UNIT_ASCII[self]
+
+
+_UNIT_SYMBOLS = {
+    Unit.DEG: "°",
+    Unit.PCT_HIP_WIDTH: "% of hip width",
+    Unit.PCT_BODY_HEIGHT: "% of body height",
+    Unit.RATIO: "",
+}
+_UNIT_ASCII = {Unit.DEG: " deg", Unit.PCT_HIP_WIDTH: "%", Unit.PCT_BODY_HEIGHT: "%", Unit.RATIO: ""}
+
+
 class ModelName(enum.StrEnum):
     """The three BlazePose GHUM landmark models, fastest first."""
 
@@ -228,35 +270,6 @@ class Status(enum.StrEnum):
 
 
 @dataclass(frozen=True)
-class Measurement:
-    """One measure of one pose.
-
-    ``value`` is None exactly when ``status`` is UNKNOWN; ``reason`` then says why (which landmarks
-    were not visible, wrong view, ...). Otherwise ``reason`` may carry a caveat. ``normal_range`` is
-    the (low, high) range used for the status, in ``unit``. ``landmarks`` are the points it used.
-    """
-
-    name: str
-    value: float | None
-    unit: str
-    confidence: float
-    status: Status
-    normal_range: tuple[float, float]
-    landmarks: tuple[Landmark, ...]
-    view: View | None
-    reason: str = ""
-
-    def __post_init__(self) -> None:
-        if (self.value is None) != (self.status is Status.UNKNOWN):
-            raise ValueError(
-                f"Measurement {self.name}: value must be None exactly when status is unknown, "
-                f"got value={self.value} status={self.status}"
-            )
-        if not 0.0 <= self.confidence <= 1.0:
-            raise ValueError(f"Measurement {self.name}: confidence {self.confidence} not in 0..1")
-
-
-@dataclass(frozen=True)
 class CameraRoll:
     """How far the camera was rolled, estimated from the scene.
 
@@ -302,41 +315,3 @@ class Closing:
         traceback: TracebackType | None,
     ) -> None:
         self.close()
-
-
-# --- errors ------------------------------------------------------------------------------------
-
-
-@dataclass
-class PosecheckError(Exception):
-    """Base of every error posecheck raises on purpose.
-
-    ``code`` is a short stable identifier (used in the JSON output), ``message`` says what happened
-    and what to do.
-    """
-
-    message: str
-    code: str = "error"
-    extra: dict[str, object] = field(default_factory=dict)
-
-    def __str__(self) -> str:
-        return self.message
-
-
-class InvalidImageError(PosecheckError):
-    """The file is missing, empty, too large, corrupt or not an image we can read.
-
-    Codes: ``not_found``, ``not_a_file``, ``empty_file``, ``file_too_large``, ``too_many_pixels``,
-    ``image_too_small``, ``unsupported_format``, ``corrupt_image``, ``unreadable``.
-    """
-
-
-class NoPersonError(PosecheckError):
-    """The image was read but nobody was found in it (code ``no_person``)."""
-
-
-class ModelError(PosecheckError):
-    """A pose model file is missing, corrupt or cannot be built or loaded.
-
-    Codes: ``model_unavailable``, ``model_corrupt``, ``model_load_failed``, ``unknown_model``.
-    """

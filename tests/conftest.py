@@ -1,7 +1,16 @@
-"""Shared fixtures: the real photos in ../shared/data and one loaded model per test session."""
+"""Shared fixtures: the real photos in ../shared/data and one loaded model per test session.
+
+The shared data (real third-party photos and their annotations) is not in the repository. It is
+looked for in ``<repo>/../shared/data``, or in the folder named by the environment variable
+``POSECHECK_TEST_DATA`` (an empty or missing folder there simulates a machine without it). This
+module is the only place that knows where the data lives: tests get paths from ``photo()`` and
+``annotation_file()``, which skip the test with the reason when a file is absent, so a test must ask
+for them inside its body (or a fixture), never while the module is collected or parametrised.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,21 +18,35 @@ import pytest
 
 from posecheck import Analyzer
 
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+#: Environment variable naming the shared data folder instead of ``<repo>/../shared/data``.
+DATA_ENV = "POSECHECK_TEST_DATA"
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = Path(os.environ.get(DATA_ENV) or REPO.parent / "shared" / "data").resolve()
 PHOTOS = SHARED_DATA / "photos"
 ANNOTATIONS = PHOTOS / "annotations"
+VIDEOS = SHARED_DATA / "videos"
+
+_WHERE = f"the shared test data lives in ../shared/data beside the repo, or where ${DATA_ENV} says"
+
+
+def _shared_file(folder: Path, name: str, what: str) -> Path:
+    """Path of a file in a shared folder; skips the test with the reason when it is absent."""
+    if not folder.is_dir():
+        pytest.skip(f"{what} not available: {folder} is absent ({_WHERE})")
+    path = folder / name
+    if not path.is_file():
+        pytest.skip(f"{what} {name} is absent from {folder} ({_WHERE})")
+    return path
 
 
 def photo(name: str) -> Path:
-    """Path of a shared test photo; skips the test with the reason when the folder is absent."""
-    if not PHOTOS.is_dir():
-        pytest.skip(
-            f"real test photos not available: {PHOTOS} is absent (they live beside the repo)"
-        )
-    path = PHOTOS / name
-    if not path.is_file():
-        pytest.skip(f"real test photo {name} is absent from {PHOTOS}")
-    return path
+    """Path of a shared test photo; skips the test with the reason when it is absent."""
+    return _shared_file(PHOTOS, name, "real test photo")
+
+
+def annotation_file(name: str) -> Path:
+    """Path of a shared annotation file; skips the test with the reason when it is absent."""
+    return _shared_file(ANNOTATIONS, name, "photo annotation file")
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from posecheck import Analyzer
-from posecheck.validation import ValidationReport, load_truths, validate
+from posecheck.dev.validation import ValidationReport, load_truths, validate
 
 pytestmark = pytest.mark.slow
 

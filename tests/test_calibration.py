@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from posecheck.calibration import Calibration, fit, load_calibrations, save_calibrations
+from posecheck.calibration import Calibration, load_calibrations
+from posecheck.dev.fitting import fit, save_calibrations
 from posecheck.measures import measure_pose
 from posecheck.types import Landmark, View
 from posecheck.views import ViewEstimate
@@ -55,7 +56,7 @@ def test_measures_apply_the_correction() -> None:
 
 
 def test_cross_check_keeps_a_real_correction_and_drops_a_useless_one() -> None:
-    from posecheck.calibration import cross_checked_fit
+    from posecheck.dev.fitting import cross_checked_fit
 
     real = [(t, 0.5 * t + 1.0 + 0.1 * (-1) ** t) for t in range(-20, 21)]
     assert cross_checked_fit(real, source="x") is not None
@@ -65,7 +66,7 @@ def test_cross_check_keeps_a_real_correction_and_drops_a_useless_one() -> None:
 
 
 def test_packaged_corrections_keep_the_mirror_convention() -> None:
-    from posecheck.calibration import paired_name
+    from posecheck.dev.fitting import paired_name
     from posecheck.measures import MEASURES_BY_NAME, SIGNED_LATERAL
 
     fits = load_calibrations()

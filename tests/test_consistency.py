@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from posecheck import Analyzer
-from posecheck.consistency import PhotoConsistency, photo_consistency
+from posecheck.dev.consistency import PhotoConsistency, photo_consistency
 from posecheck.measures import mirrored_name
 from tests.conftest import photo
 

@@ -13,11 +13,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from posecheck.errors import DataFileError
 from posecheck.exercises import (
     CLINICIAN_NOTE,
     CORE_FOOT_CARE_IDS,
     DISCLAIMER,
-    FINDING_KEYS,
     FOOT_CARE_IDS,
     Dose,
     Exercise,
@@ -25,6 +25,7 @@ from posecheck.exercises import (
     load_catalogue,
     plan_to_dict,
 )
+from posecheck.findings import FindingKey
 
 REQUIRED_IDS = (
     *FOOT_CARE_IDS,
@@ -42,6 +43,8 @@ REQUIRED_IDS = (
     "hip_flexor_stretch",
     "hamstring_curl_or_soft_knee_stance",
 )
+
+FINDING_KEYS = frozenset(FindingKey)
 
 
 def by_id() -> dict[str, Exercise]:
@@ -194,9 +197,11 @@ def test_malformed_catalogue_is_rejected(tmp_path: Path, mutate: Mutation, messa
     mutate(document)
     path = tmp_path / "exercises.json"
     path.write_text(json.dumps(document), encoding="utf-8")
-    with pytest.raises(ValueError, match=message) as raised:
+    with pytest.raises(DataFileError, match=message) as raised:
         load_catalogue(path)
     assert str(path) in str(raised.value)
+    assert raised.value.code == "bad_data_file"
+    assert isinstance(raised.value.__cause__, ValueError)  # raised from its cause
 
 
 def test_catalogue_file_round_trips(tmp_path: Path) -> None:
@@ -205,10 +210,10 @@ def test_catalogue_file_round_trips(tmp_path: Path) -> None:
     assert load_catalogue(path) == load_catalogue()
 
 
-def test_invalid_json_is_a_value_error(tmp_path: Path) -> None:
+def test_invalid_json_is_a_data_file_error(tmp_path: Path) -> None:
     path = tmp_path / "exercises.json"
     path.write_text("{not json", encoding="utf-8")
-    with pytest.raises(ValueError, match="not valid JSON"):
+    with pytest.raises(DataFileError, match="not valid JSON"):
         load_catalogue(path)
 
 

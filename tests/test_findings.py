@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from posecheck.exercises import FINDING_KEYS, build_plan
+from posecheck.exercises import build_plan
 from posecheck.findings import (
     ASYMMETRY_MARKED_DEG,
     ASYMMETRY_MILD_DEG,
@@ -20,12 +20,13 @@ from posecheck.findings import (
     RULES,
     Assessment,
     Finding,
+    FindingKey,
     assess,
     assessment_to_dict,
     finding_keys,
 )
-from posecheck.measures import mirrored_name
-from posecheck.types import Landmark, Measurement, Status, View
+from posecheck.measures import Measurement, mirrored_name
+from posecheck.types import Landmark, Status, View
 
 # The test's own copy of each measure's unit, usual range, known error and marked step (the
 # measures module's numbers at the time of writing; the findings never see the last two).
@@ -92,6 +93,8 @@ BANNED = (
     "arthritis",
     "bad posture",
 )
+
+FINDING_KEYS = frozenset(FindingKey)
 
 
 def status_of(name: str, value: float) -> Status:

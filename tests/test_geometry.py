@@ -59,9 +59,26 @@ def test_signed_turn_direction() -> None:
 
 
 def test_rotation_is_clockwise_on_screen() -> None:
-    # +90° takes image-right (1, 0) to image-down (0, 1)
-    rotated = rotate_points([[1.0, 0.0]], 90.0, (0.0, 0.0))
-    assert rotated[0] == pytest.approx([0.0, 1.0], abs=1e-12)
+    """+ turns clockwise on screen (x right, y down), - counter-clockwise: worked by hand."""
+    # About the origin: +90° takes image-right (1, 0) to image-down (0, 1), -90° to image-up.
+    origin = (0.0, 0.0)
+    assert rotate_points([[1.0, 0.0]], 90.0, origin)[0] == pytest.approx([0.0, 1.0], abs=1e-12)
+    assert rotate_points([[1.0, 0.0]], -90.0, origin)[0] == pytest.approx([0.0, -1.0], abs=1e-12)
+    # Image-down (0, 1) turns clockwise on screen to image-left (-1, 0), and back to image-right.
+    assert rotate_points([[0.0, 1.0]], 90.0, origin)[0] == pytest.approx([-1.0, 0.0], abs=1e-12)
+    assert rotate_points([[0.0, 1.0]], -90.0, origin)[0] == pytest.approx([1.0, 0.0], abs=1e-12)
+    # About another centre, by 30°: (110, 50) is 10 px right of (100, 50); clockwise on screen it
+    # goes down to (100 + 10 cos 30°, 50 + 10 sin 30°), counter-clockwise up by the same.
+    centre = (100.0, 50.0)
+    dx, dy = 10 * math.cos(math.radians(30)), 10 * math.sin(math.radians(30))
+    assert rotate_points([[110.0, 50.0]], 30.0, centre)[0] == pytest.approx(
+        [100 + dx, 50 + dy], abs=1e-9
+    )
+    assert rotate_points([[110.0, 50.0]], -30.0, centre)[0] == pytest.approx(
+        [100 + dx, 50 - dy], abs=1e-9
+    )
+    # The centre stays put.
+    assert rotate_points([centre], 30.0, centre)[0] == pytest.approx(centre, abs=1e-12)
 
 
 @given(point, point, point, point, st.floats(0.05, 50))
@@ -74,13 +91,9 @@ def test_joint_angle_invariant_to_translation_and_scale(
 ) -> None:
     assume(_apart(a, b) and _apart(c, b))
     before = joint_angle(a, b, c)
+    assume(not math.isnan(before))
     moved = [(np.asarray(p) + np.asarray(shift)) * scale for p in (a, b, c)]
     after = joint_angle(*moved)
-    if (
-        math.isnan(before)
-        or min(np.linalg.norm(np.subtract(a, b)), np.linalg.norm(np.subtract(c, b))) < 1e-3
-    ):
-        return
     assert after == pytest.approx(before, abs=1e-6)
 
 
@@ -88,15 +101,18 @@ def test_joint_angle_invariant_to_translation_and_scale(
 def test_rotation_shifts_tilt_by_the_angle(
     p: tuple[float, float], q: tuple[float, float], degrees: float, centre: tuple[float, float]
 ) -> None:
-    """A rotation and its inverse restore the points and their tilt."""
-    if abs(p[0] - q[0]) < 1.0:
-        return
-    points = np.array([p, q])
-    back = rotate_points(rotate_points(points, degrees, centre), -degrees, centre)
+    """Turning clockwise on screen (+) lowers a line's image-right end: its tilt (right end
+    first) drops by the angle; and the inverse rotation restores the points and their tilt."""
+    assume(abs(p[0] - q[0]) >= 1.0)
+    right, left = (p, q) if p[0] > q[0] else (q, p)
+    tilt = tilt_from_horizontal(right, left)  # + when the right-hand end is higher
+    assume(abs(tilt - degrees) < 85.0)  # the right-hand end stays on the right after the turn
+    points = np.array([right, left])
+    turned = rotate_points(points, degrees, centre)
+    assert tilt_from_horizontal(turned[0], turned[1]) == pytest.approx(tilt - degrees, abs=1e-6)
+    back = rotate_points(turned, -degrees, centre)
     assert back == pytest.approx(points, abs=1e-6)
-    assert tilt_from_horizontal(back[0], back[1]) == pytest.approx(
-        tilt_from_horizontal(p, q), abs=1e-6
-    )
+    assert tilt_from_horizontal(back[0], back[1]) == pytest.approx(tilt, abs=1e-6)
 
 
 @given(point, point, point)

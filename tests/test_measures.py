@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from posecheck.geometry import rotate_points
-from posecheck.measures import MEASURES, MEASURES_BY_NAME, measure_pose, mirrored_name
-from posecheck.types import CameraRoll, Landmark, Measurement, Pose, Status, View
+from posecheck.measures import MEASURES, MEASURES_BY_NAME, Measurement, measure_pose, mirrored_name
+from posecheck.types import CameraRoll, Landmark, Pose, Status, View
 from posecheck.views import ViewEstimate
 from tests.poses import BACK, FRONT, SIDE_LEFT, SIZE, make_pose, mirror_points
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from posecheck import models
+from posecheck.errors import ModelError
 from posecheck.models import (
     BUILT_SHA256,
     DETECTOR_MEMBER,
@@ -33,11 +34,11 @@ from posecheck.models import (
     task_filename,
     verify,
 )
-from posecheck.types import ModelError, ModelName
+from posecheck.types import ModelName
+from tests.conftest import annotation_file, photo
 
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-PHOTO = SHARED_DATA / "photos" / "front_standing_01.jpg"
-H36M_ANNOTATIONS = SHARED_DATA / "photos" / "annotations" / "h36m_coco_subset.json"
+PHOTO_NAME = "front_standing_01.jpg"  # a shared photo, found through conftest's photo()
+H36M_ANNOTATION_FILE = "h36m_coco_subset.json"
 PHOTO_ORIGINAL_NAME = "S7_Greeting.55011271_000396.jpg"  # its name in the annotation file
 
 #: Where ``posecheck models install`` keeps the npm files, read before any test changes the env.
@@ -151,8 +152,7 @@ def test_manifest_records_the_model(built_cache: Path) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("name", [ModelName.LITE, ModelName.FULL])
 def test_built_bundle_finds_the_person_in_a_photo(name: ModelName, built_cache: Path) -> None:
-    if not PHOTO.is_file():
-        pytest.skip(f"real test photo {PHOTO} is absent (../shared/data lives beside the repo)")
+    path = photo(PHOTO_NAME)  # skips with the reason where the shared photos are absent
     import mediapipe as mp
     from mediapipe.tasks.python import vision
     from mediapipe.tasks.python.core.base_options import BaseOptions
@@ -162,7 +162,7 @@ def test_built_bundle_finds_the_person_in_a_photo(name: ModelName, built_cache: 
         running_mode=vision.RunningMode.IMAGE,
         num_poses=4,
     )
-    image = mp.Image.create_from_file(str(PHOTO))
+    image = mp.Image.create_from_file(str(path))
     with vision.PoseLandmarker.create_from_options(options) as landmarker:
         result = landmarker.detect(image)
     assert len(result.pose_landmarks) >= 1
@@ -193,10 +193,9 @@ def _assert_near_annotation(person: list[object], width: int, height: int) -> No
     Measured on this photo with all three models: 2-9 px at shoulders and elbows, 36-61 px
     (at most 16 % of the 390 px box) at hips, knees and ankles, where Human3.6M's joint centres
     sit away from MediaPipe's landmarks. A model fed wrongly normalised input lands far off.
+    Skips the test (after the caller's checks have passed) when the annotation file is absent.
     """
-    if not H36M_ANNOTATIONS.is_file():
-        return
-    document = json.loads(H36M_ANNOTATIONS.read_text(encoding="utf-8"))
+    document = json.loads(annotation_file(H36M_ANNOTATION_FILE).read_text(encoding="utf-8"))
     image_id = next(i["id"] for i in document["images"] if i["file_name"] == PHOTO_ORIGINAL_NAME)
     annotation = next(a for a in document["annotations"] if a["image_id"] == image_id)
     names = document["categories"][0]["keypoints"]

@@ -63,8 +63,9 @@ def test_analyze_and_bench_open_no_connection(tmp_path: Path) -> None:
         f"""
         import sys
         from posecheck.cli import main
+        from posecheck.dev.cli import main as dev_main
         assert main(["analyze", {str(image)!r}, "--json"]) == 0
-        assert main(["bench", {str(image)!r}, "--repeats", "1", "--model", "lite"]) == 0
+        assert dev_main(["bench", {str(image)!r}, "--repeats", "1", "--model", "lite"]) == 0
         """,
         tmp_path,
     )

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from posecheck import Analyzer
-from posecheck.validation import (
+from posecheck.dev.validation import (
     MeasureStats,
     Pair,
     load_truths,

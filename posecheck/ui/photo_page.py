@@ -12,15 +12,27 @@ from pathlib import Path
 
 import streamlit as st
 
-from posecheck import Analysis, Analyzer, View
-from posecheck.combine import CombinedReport, combine
-from posecheck.draw import draw_analysis
-from posecheck.exercises import CLINICIAN_NOTE, DISCLAIMER, Plan
-from posecheck.findings import Assessment
-from posecheck.images import SUPPORTED_FORMATS
-from posecheck.report import results_csv, results_document
-from posecheck.samples import sample_paths
-from posecheck.types import Measurement, Status
+from posecheck import (
+    CLINICIAN_NOTE,
+    DISCLAIMER,
+    SUPPORTED_FORMATS,
+    Analysis,
+    AnalysisFailure,
+    Analyzer,
+    Assessment,
+    CombinedReport,
+    Measurement,
+    MeasureName,
+    PhotoResult,
+    Plan,
+    Status,
+    View,
+    combine,
+    draw_analysis,
+    results_csv,
+    results_document,
+    sample_paths,
+)
 
 # Streamlit's own icon font: no dependence on an emoji font in the browser.
 _STATUS_ICON = {
@@ -42,17 +54,17 @@ def _analyzer(model: str) -> Analyzer:
     return Analyzer.open(model)
 
 
-def _analyse(data: bytes, name: str, view: str) -> Analysis:
+def _analyse(data: bytes, name: str, view: str) -> PhotoResult:
     """Analyse once per photo and view choice; kept for the session."""
     key = (hashlib.sha256(data).hexdigest(), name, view)
-    cache: dict[tuple[str, str, str], Analysis] = st.session_state.setdefault("analyses", {})
+    cache: dict[tuple[str, str, str], PhotoResult] = st.session_state.setdefault("analyses", {})
     if key not in cache:
         chosen = None if view == "auto" else View(view)
         cache[key] = _analyzer("full").analyze_bytes(data, name, chosen)
     return cache[key]
 
 
-def _measure_rows(measurements: Mapping[str, Measurement]) -> list[dict[str, object]]:
+def _measure_rows(measurements: Mapping[MeasureName, Measurement]) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     for name, m in measurements.items():
         low, high = m.normal_range
@@ -70,14 +82,12 @@ def _measure_rows(measurements: Mapping[str, Measurement]) -> list[dict[str, obj
     return rows
 
 
-def _show_photo(analysis: Analysis) -> None:
-    if analysis.error is not None:
+def _show_photo(analysis: PhotoResult) -> None:
+    if isinstance(analysis, AnalysisFailure):
         error = analysis.error
         st.error(f"**Could not analyse {analysis.name}** ({error.code}): {error.message}")
         return
-    assert analysis.detection is not None and analysis.image is not None and analysis.view
     picture = draw_analysis(analysis)
-    assert picture is not None  # a successful analysis always has a picture
     left, right = st.columns([3, 2])
     with left:
         st.image(
@@ -95,9 +105,8 @@ def _show_photo(analysis: Analysis) -> None:
             + f") · **people found:** {people}"
         )
         roll = analysis.roll
-        if roll is not None:
-            level = "unknown" if roll.degrees is None else f"{roll.degrees:+.1f}°"
-            st.caption(f"Camera roll {level}: {roll.reason}")
+        level = "unknown" if roll.degrees is None else f"{roll.degrees:+.1f}°"
+        st.caption(f"Camera roll {level}: {roll.reason}")
         st.markdown("**How the photo was taken**")
         for check in analysis.checks:
             advice = f" — {check.advice}" if check.passed is not True and check.advice else ""
@@ -135,7 +144,7 @@ def _show_assessment(assessment: Assessment, plan: Plan) -> None:
     st.warning(f"{plan.disclaimer} {plan.clinician_note}")
 
 
-def _downloads(analyses: Sequence[Analysis], combined: CombinedReport | None) -> None:
+def _downloads(analyses: Sequence[PhotoResult], combined: CombinedReport | None) -> None:
     document = results_document(analyses, combined)
     left, right = st.columns(2)
     left.download_button(
@@ -153,7 +162,7 @@ def _downloads(analyses: Sequence[Analysis], combined: CombinedReport | None) ->
 
 
 def _samples() -> dict[str, list[Path]]:
-    """Sample renders shipped in sample_images/, grouped by body (the name before the view)."""
+    """Sample renders shipped with posecheck, grouped by body (the name before the view)."""
     groups: dict[str, list[Path]] = {}
     for path in sample_paths():
         body = path.stem.rsplit("_", 1)[0]
@@ -203,7 +212,7 @@ def render() -> None:
                 analysis = _analyse(data, name, view)
             analyses.append(analysis)
             _show_photo(analysis)
-    good = [a for a in analyses if a.ok]
+    good = [a for a in analyses if isinstance(a, Analysis)]
     if not good:
         return
     st.divider()
@@ -214,6 +223,5 @@ def render() -> None:
         _show_assessment(combined.assessment, combined.plan)
     else:
         st.header("Your report")
-        assert good[0].assessment is not None and good[0].plan is not None
         _show_assessment(good[0].assessment, good[0].plan)
     _downloads(analyses, combined)

@@ -19,8 +19,7 @@ import numpy as np
 
 from posecheck.analysis import Analysis, Analyzer
 from posecheck.images import LoadedImage, load_image
-from posecheck.measures import SIGNED_LATERAL, mirrored_name
-from posecheck.types import Measurement
+from posecheck.measures import SIGNED_LATERAL, Measurement, MeasureName, mirrored_name
 
 #: Small changes that should not change any measure: (shift x px, shift y px, scale).
 PERTURBATIONS: tuple[tuple[float, float, float], ...] = (
@@ -56,11 +55,11 @@ def perturbed(image: LoadedImage, dx: float, dy: float, scale: float) -> LoadedI
     return _with_rgb(image, moved)
 
 
-def _known(measurements: Mapping[str, Measurement]) -> dict[str, float]:
+def _known(measurements: Mapping[MeasureName, Measurement]) -> dict[MeasureName, float]:
     return {n: m.value for n, m in measurements.items() if m.value is not None}
 
 
-def mirror_errors(original: Analysis, mirror: Analysis) -> dict[str, float]:
+def mirror_errors(original: Analysis, mirror: Analysis) -> dict[MeasureName, float]:
     """|mirror's measure − what the original predicts for it|, per measure of the original."""
     before = _known(original.measurements)
     after = _known(mirror.measurements)
@@ -74,9 +73,9 @@ def mirror_errors(original: Analysis, mirror: Analysis) -> dict[str, float]:
     return errors
 
 
-def noise_errors(analyses: Sequence[Analysis]) -> dict[str, list[float]]:
+def noise_errors(analyses: Sequence[Analysis]) -> dict[MeasureName, list[float]]:
     """|difference| of each measure between every pair of analyses of the same photo."""
-    errors: dict[str, list[float]] = {}
+    errors: dict[MeasureName, list[float]] = {}
     for a, b in combinations(analyses, 2):
         first, second = _known(a.measurements), _known(b.measurements)
         for name in first.keys() & second.keys():
@@ -87,8 +86,8 @@ def noise_errors(analyses: Sequence[Analysis]) -> dict[str, list[float]]:
 @dataclass(frozen=True)
 class PhotoConsistency:
     name: str
-    mirror: Mapping[str, float]
-    noise: Mapping[str, Sequence[float]]
+    mirror: Mapping[MeasureName, float]
+    noise: Mapping[MeasureName, Sequence[float]]
 
 
 def photo_consistency(analyzer: Analyzer, path: str) -> PhotoConsistency | None:
@@ -96,13 +95,13 @@ def photo_consistency(analyzer: Analyzer, path: str) -> PhotoConsistency | None:
     image = load_image(path, max_side=analyzer.max_side)
     original = analyzer.analyze_image(image)
     mirror = analyzer.analyze_image(flipped(image))
-    if not (original.ok and mirror.ok):
+    if not (isinstance(original, Analysis) and isinstance(mirror, Analysis)):
         return None
     runs = [analyzer.analyze_image(perturbed(image, *p)) for p in PERTURBATIONS]
     return PhotoConsistency(
         name=path,
         mirror=mirror_errors(original, mirror),
-        noise=noise_errors([r for r in runs if r.ok]),
+        noise=noise_errors([r for r in runs if isinstance(r, Analysis)]),
     )
 
 

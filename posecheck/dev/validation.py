@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from posecheck.analysis import Analysis, Analyzer
-from posecheck.measures import MEASURES, MEASURES_BY_NAME
+from posecheck.analysis import Analysis, Analyzer, PhotoResult
+from posecheck.measures import MEASURES, MeasureName, MeasureSpec
 from posecheck.types import Landmark, View
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
@@ -48,6 +48,9 @@ def load_truths(folder: Path) -> list[Truth]:
         measures = {k: (None if v is None else float(v)) for k, v in data["measures"].items()}
         truths.append(Truth(image, str(data.get("view", "")), measures, keypoints))
     return truths
+
+
+_SPECS: Mapping[str, MeasureSpec] = {spec.name.value: spec for spec in MEASURES}
 
 
 @dataclass(frozen=True)
@@ -111,7 +114,7 @@ class MeasureStats:
         if len(self.scored) < 3:
             return math.nan, math.nan, math.nan
         true, measured = (np.array(v) for v in zip(*self.scored, strict=True))
-        spec = MEASURES_BY_NAME.get(self.name)
+        spec = _SPECS.get(self.name)
         least = spec.known_error if spec is not None else 0.0
         if float(np.ptp(true)) <= max(least, 1e-9):
             return math.nan, math.nan, math.nan
@@ -134,8 +137,8 @@ class ValidationReport:
         return next(m for m in self.measures if m.name == name)
 
 
-def _view_matches(analysis: Analysis, truth: Truth) -> bool:
-    if analysis.view is None:
+def _view_matches(analysis: PhotoResult, truth: Truth) -> bool:
+    if not isinstance(analysis, Analysis):
         return False
     if truth.view == "oblique":
         return analysis.view.oblique
@@ -164,11 +167,12 @@ def validate(
         analysis = analyzer.analyze_path(truth.image, view)
         detected += analysis.ok
         view_correct += _view_matches(analysis, truth)
+        measurements = analysis.measurements if isinstance(analysis, Analysis) else {}
         for name in pairs:
-            measurement = analysis.measurements.get(name)
+            measurement = measurements.get(MeasureName(name))
             measured = None if measurement is None else measurement.value
             pairs[name].append(Pair(truth.image.name, measured, truth.measures.get(name)))
-        if analysis.detection is not None:
+        if isinstance(analysis, Analysis):
             pose = analysis.detection.subject
             for label, (x, y) in truth.keypoints.items():
                 landmark = Landmark[label.upper()]

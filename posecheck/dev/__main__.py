@@ -1,0 +1,7 @@
+"""``python -m posecheck.dev``."""
+
+import sys
+
+from posecheck.dev.cli import main
+
+sys.exit(main())

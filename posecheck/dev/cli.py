@@ -1,0 +1,234 @@
+"""``python -m posecheck.dev``: the developers' tools (bench, mirror, validate, calibrate).
+
+They need the ``dev`` extra (matplotlib for the validation plots) and are not part of the user
+package: the wheel leaves ``posecheck.dev`` out, and nothing in posecheck imports it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from posecheck.cli import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    add_model_option,
+    expand_paths,
+    parse,
+)
+from posecheck.errors import PosecheckError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m posecheck.dev", description="posecheck's developer tools."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    bench = commands.add_parser("bench", help="time the whole analyze path against the bare model")
+    bench.add_argument("paths", nargs="*", metavar="PATH", help="photos (default: the samples)")
+    add_model_option(bench)
+    bench.add_argument("--repeats", type=int, default=7, help="timed runs per image (default 7)")
+    bench.add_argument(
+        "--megapixels",
+        type=float,
+        help="re-encode each photo as a JPEG of this many megapixels first (e.g. 12)",
+    )
+    bench.add_argument("--json", action="store_true", help="print the figures as JSON")
+
+    mirror = commands.add_parser(
+        "mirror", help="mirror consistency of the measures against the model's own noise"
+    )
+    mirror.add_argument("paths", nargs="+", metavar="PATH", help="full-body photos or folders")
+    add_model_option(mirror)
+
+    validate = commands.add_parser(
+        "validate", help="compare posecheck with the truth of rendered bodies"
+    )
+    validate.add_argument("folder", type=Path, help="renders, each with <name>.json truth beside")
+    add_model_option(validate)
+    validate.add_argument(
+        "--out", type=Path, default=Path("docs"), help="where VALIDATION.md and plots go (docs/)"
+    )
+    validate.add_argument(
+        "--true-view", action="store_true", help="give posecheck each render's true view"
+    )
+    validate.add_argument("--json", action="store_true", help="also print the figures as JSON")
+    validate.add_argument(
+        "--raw", action="store_true", help="without the fitted corrections (raw geometry)"
+    )
+
+    calibrate = commands.add_parser(
+        "calibrate", help="fit linear corrections of raw measures on a set of renders"
+    )
+    calibrate.add_argument("folder", type=Path, help="training renders with truth JSON")
+    add_model_option(calibrate)
+    calibrate.add_argument(
+        "--measures", nargs="+", metavar="NAME", help="measures to correct (default: all that fit)"
+    )
+    calibrate.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        help="where to write the fits (in a clone: posecheck/data/calibration.json)",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse(build_parser(), argv)
+    if isinstance(args, int):
+        return args
+    if args.command == "mirror":
+        return _mirror(args)
+    if args.command == "validate":
+        return _validate(args)
+    if args.command == "calibrate":
+        return _calibrate(args)
+    return _bench(args)
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from posecheck.dev.bench import default_bench_paths, format_report, run_bench
+
+    paths = expand_paths(args.paths) if args.paths else default_bench_paths()
+    if not paths:
+        print("posecheck.dev bench: no photos given and no sample photos.", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        report = run_bench(
+            paths, model=args.model, repeats=args.repeats, megapixels=args.megapixels
+        )
+    except PosecheckError as error:
+        print(f"posecheck.dev bench: {error.message}", file=sys.stderr)
+        return EXIT_FAILED
+    print(json.dumps(report.to_dict(), indent=2) if args.json else format_report(report))
+    return EXIT_OK
+
+
+def _mirror(args: argparse.Namespace) -> int:
+    from posecheck.analysis import Analyzer
+    from posecheck.dev.consistency import photo_consistency, spread, summarise
+
+    paths = expand_paths(args.paths)
+    analyzer = Analyzer.open(args.model)
+    photos = []
+    for index, path in enumerate(paths, start=1):
+        print(f"[{index}/{len(paths)}] {path}", file=sys.stderr, flush=True)
+        result = photo_consistency(analyzer, path)
+        if result is None:
+            print(f"  skipped: no person found in {path} or its mirror image", file=sys.stderr)
+            continue
+        photos.append(result)
+    analyzer.close()
+    if not photos:
+        print("posecheck.dev mirror: nobody found in any photo.", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"mirror consistency over {len(photos)} photos, model {args.model}")
+    print("error = |measure of the flipped photo - what the original predicts|; noise = the same")
+    print("measure's change between shifted/scaled copies of one photo (the model's own noise)")
+    print(
+        f"{'measure':24} {'n':>3} {'mirror median':>13} {'p90':>6} {'noise median':>12} {'p90':>6}"
+    )
+    table = summarise(photos)
+    for name, (mirror, noise) in table.items():
+        print(
+            f"{name:24} {mirror.count:3d} {mirror.median:13.2f} {mirror.p90:6.2f}"
+            f" {noise.median:12.2f} {noise.p90:6.2f}"
+        )
+    sided = [e for p in photos for n, e in p.mirror.items() if n.startswith(("left_", "right_"))]
+    overall = spread(sided)
+    print(
+        f"left/right measures (deg): |left of flipped - right of original| "
+        f"median {overall.median:.2f}, p90 {overall.p90:.2f} (n={overall.count})"
+    )
+    return EXIT_OK
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from posecheck.analysis import Analyzer
+    from posecheck.dev.validation import load_truths, markdown, plot_measures, to_dict, validate
+
+    if not args.folder.is_dir():
+        print(f"posecheck.dev validate: {args.folder} is not a folder of renders.", file=sys.stderr)
+        return EXIT_USAGE
+    truths = load_truths(args.folder)
+    if not truths:
+        print(
+            f"posecheck.dev validate: no renders with truth JSON in {args.folder}.", file=sys.stderr
+        )
+        return EXIT_USAGE
+
+    def progress(index: int, total: int, name: str) -> None:
+        print(f"[{index}/{total}] {name}", file=sys.stderr, flush=True)
+
+    with Analyzer.open(args.model) as analyzer:
+        if args.raw:
+            analyzer.calibrations = {}
+        report = validate(truths, analyzer, use_true_view=args.true_view, progress=progress)
+        raw = None
+        if not args.raw:  # the same renders without the corrections: before and after
+            analyzer.calibrations = {}
+            raw = validate(truths, analyzer, use_true_view=args.true_view)
+    plots = plot_measures(report, args.out / "validation")
+    command = " ".join(["python -m posecheck.dev", *sys.argv[1:]])
+    text = markdown(
+        report,
+        title=f"Validation on {args.folder.name}",
+        command=command,
+        plots={name: f"validation/{file}" for name, file in plots.items()},
+        raw=raw,
+    )
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "VALIDATION.md").write_text(text, encoding="utf-8")
+    print(text)
+    if args.json:
+        print(json.dumps(to_dict(report), indent=2))
+    return EXIT_OK
+
+
+def _calibrate(args: argparse.Namespace) -> int:
+    from posecheck.analysis import Analyzer
+    from posecheck.dev.fitting import calibrate_all, save_calibrations
+    from posecheck.dev.validation import load_truths, validate
+    from posecheck.measures import MEASURES, SIGNED_LATERAL, UNVALIDATED
+
+    truths = load_truths(args.folder) if args.folder.is_dir() else []
+    if not truths:
+        print(
+            f"posecheck.dev calibrate: no renders with truth JSON in {args.folder}.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    with Analyzer.open(args.model) as analyzer:
+        analyzer.calibrations = {}  # fit on raw geometry
+        report = validate(
+            truths,
+            analyzer,
+            progress=lambda i, n, name: print(f"[{i}/{n}] {name}", file=sys.stderr, flush=True),
+        )
+    wanted = args.measures or [m.name for m in report.measures if m.name not in UNVALIDATED]
+    scored = {name: report.stats(name).scored for name in wanted}
+    fits = calibrate_all(
+        scored,
+        signed_lateral=SIGNED_LATERAL,
+        source=args.folder.name,
+        least_true_range={spec.name: spec.known_error for spec in MEASURES},
+    )
+    for name in wanted:
+        calibration = fits.get(name)
+        if calibration is None:
+            print(f"{name:26} left raw (a poor fit, or no help on held-out renders)")
+            continue
+        kind = "offset" if calibration.r2 is None else f"line, R² {calibration.r2:.2f}"
+        print(
+            f"{name:26} raw = {calibration.slope:.3f} x true + {calibration.intercept:.2f} "
+            f"({kind}, n={calibration.n})"
+        )
+    save_calibrations(fits, args.out)
+    print(f"wrote {len(fits)} corrections to {args.out}")
+    return EXIT_OK

@@ -1,0 +1,149 @@
+"""Fitting the corrections in ``posecheck/data/calibration.json`` on renders (developer tool)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict
+from pathlib import Path
+
+from posecheck.calibration import MIN_R2, MIN_SLOPE, Calibration
+from posecheck.measures import mirrored_name
+
+
+def fit(pairs: Iterable[tuple[float, float]], *, source: str) -> Calibration | None:
+    """A fit of (true, raw) pairs, or None when it is not good enough to correct with."""
+    data = list(pairs)
+    if len(data) < 8:
+        return None
+    true = [t for t, _ in data]
+    raw = [r for _, r in data]
+    mean_t = sum(true) / len(true)
+    mean_r = sum(raw) / len(raw)
+    spread = sum((t - mean_t) ** 2 for t in true)
+    if spread == 0:
+        return None
+    slope = sum((t - mean_t) * (r - mean_r) for t, r in data) / spread
+    intercept = mean_r - slope * mean_t
+    total = sum((r - mean_r) ** 2 for r in raw)
+    residual = sum((r - (slope * t + intercept)) ** 2 for t, r in data)
+    r2 = 1 - residual / total if total > 0 else 0.0
+    if r2 < MIN_R2 or abs(slope) < MIN_SLOPE:
+        return None
+    return Calibration(round(slope, 4), round(intercept, 4), round(r2, 4), len(data), source)
+
+
+def _mae(pairs: list[tuple[float, float]], correction: Calibration | None) -> float:
+    if correction is None:
+        return sum(abs(raw - true) for true, raw in pairs) / len(pairs)
+    return sum(abs(correction.apply(raw) - true) for true, raw in pairs) / len(pairs)
+
+
+def fit_offset(pairs: Iterable[tuple[float, float]], *, source: str) -> Calibration | None:
+    """A constant offset only (slope 1): raw = true + mean(raw − true). Steadier than a line
+    when the raw measure tracks changes but sits off, like the forward head proxy."""
+    data = list(pairs)
+    if len(data) < 8:
+        return None
+    offset = sum(raw - true for true, raw in data) / len(data)
+    return Calibration(1.0, round(offset, 4), None, len(data), source)
+
+
+Fitter = Callable[..., Calibration | None]
+
+
+def cross_checked_fit(
+    pairs: Iterable[tuple[float, float]],
+    *,
+    source: str,
+    fitters: tuple[Fitter, ...] | None = None,
+) -> Calibration | None:
+    """The correction (a line, or an offset alone) that helps renders it was not fitted on.
+
+    The training pairs are split in two (alternately); a correction fitted on each half must lower
+    the mean absolute error on the other half, both ways, or it is dropped. Of the kinds that
+    pass, the one with the lower held-out error is fitted on all pairs; if none passes, the measure
+    stays uncorrected. This decides on the training set alone, so the test set stays unseen.
+    """
+    data = list(pairs)
+    halves = (data[0::2], data[1::2])
+    best: tuple[float, Fitter] | None = None
+    for fitter in fitters or (fit, fit_offset):
+        held_out_errors = []
+        for fitted_on, held_out in (halves, halves[::-1]):
+            correction = fitter(fitted_on, source=source)
+            if correction is None or _mae(held_out, correction) >= _mae(held_out, None):
+                break
+            held_out_errors.append(_mae(held_out, correction))
+        else:
+            error = sum(held_out_errors) / len(held_out_errors)
+            if best is None or error < best[0]:
+                best = (error, fitter)
+    return None if best is None else best[1](data, source=source)
+
+
+def fit_scale(pairs: Iterable[tuple[float, float]], *, source: str) -> Calibration | None:
+    """A line through the origin (raw = slope × true): for signed left/right measures, whose
+    mirror image must flip their sign, so no offset is allowed."""
+    data = list(pairs)
+    if len(data) < 8:
+        return None
+    square = sum(t * t for t, _ in data)
+    if square == 0:
+        return None
+    slope = sum(t * r for t, r in data) / square
+    mean_r = sum(r for _, r in data) / len(data)
+    total = sum((r - mean_r) ** 2 for _, r in data)
+    residual = sum((r - slope * t) ** 2 for t, r in data)
+    r2 = 1 - residual / total if total > 0 else 0.0
+    # A scale that does not explain the raw values would only shrink them toward zero.
+    if abs(slope) < MIN_SLOPE or r2 < MIN_R2:
+        return None
+    return Calibration(round(slope, 4), 0.0, round(r2, 4), len(data), source)
+
+
+def paired_name(name: str) -> str | None:
+    """The other side's name of a left/right measure, or None."""
+    twin = mirrored_name(name)
+    return twin if twin != name else None
+
+
+def calibrate_all(
+    scored: Mapping[str, list[tuple[float, float]]],
+    *,
+    signed_lateral: Iterable[str],
+    source: str,
+    least_true_range: Mapping[str, float] | None = None,
+) -> dict[str, Calibration]:
+    """Cross-checked corrections for every measure, keeping the mirror convention: a left and a
+    right measure share one correction fitted on both sides' renders; a signed left/right
+    measure may only be scaled, not offset. A measure whose true values span no more than
+    ``least_true_range`` (its known error) is left alone: there is nothing to fit it to."""
+    lateral = set(signed_lateral)
+    fits: dict[str, Calibration] = {}
+    for name, pairs in scored.items():
+        if name in fits:
+            continue
+        twin = paired_name(name)
+        pooled = pairs + (list(scored.get(twin, [])) if twin else [])
+        truths = [true for true, _ in pooled]
+        least = (least_true_range or {}).get(name, 0.0)
+        if not truths or max(truths) - min(truths) <= least:
+            continue
+        fitters: tuple[Fitter, ...] = (fit_scale,) if name in lateral else (fit, fit_offset)
+        correction = cross_checked_fit(pooled, source=source, fitters=fitters)
+        if correction is None:
+            continue
+        fits[name] = correction
+        if twin is not None and twin in scored:
+            fits[twin] = correction
+    return fits
+
+
+def save_calibrations(calibrations: Mapping[str, Calibration], path: Path) -> None:
+    document = {
+        "about": "raw = slope * true + intercept, fitted by `posecheck calibrate` on renders; "
+        "posecheck reports (raw - intercept) / slope",
+        "measures": {name: asdict(c) for name, c in sorted(calibrations.items())},
+    }
+    path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")

@@ -1,0 +1,123 @@
+"""Drawing: each measure is drawn from its row, and reference lines turn only by a roll the
+measures used."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from posecheck.analysis import Analysis
+from posecheck.draw import MIN_PICTURE_SIDE, draw_analysis, draw_measures, draw_pose
+from posecheck.exercises import build_plan
+from posecheck.findings import assess, finding_keys
+from posecheck.images import LoadedImage
+from posecheck.measures import MEASURES_BY_NAME, Measurement, MeasureName, measure_pose
+from posecheck.types import CameraRoll, Detection, Landmark, Pose, Status, View
+from posecheck.views import ViewEstimate
+from tests.poses import FRONT, make_pose
+
+L = Landmark
+BLACK = np.zeros((1000, 1000, 3), dtype=np.uint8)
+MARKED_RED = (230, 40, 40)
+
+
+def _measurement(name: MeasureName, value: float, status: Status, view: View) -> Measurement:
+    spec = MEASURES_BY_NAME[name]
+    return Measurement(
+        name, value, spec.unit, 0.9, status, spec.normal, spec.resolve(view), view, ""
+    )
+
+
+def _is(colour: tuple[int, int, int], pixel: np.ndarray, tolerance: int = 40) -> bool:
+    return bool(np.all(np.abs(pixel.astype(int) - np.array(colour)) <= tolerance))
+
+
+def test_right_rearfoot_is_drawn_on_the_right_leg() -> None:
+    """It used to be drawn from the right ankle to the left hip (a name-suffix match)."""
+    # seen from behind, the person's right leg is on the image's right; heel off the shin's line
+    pose = make_pose({L.RIGHT_HEEL: (480, 915)})
+    name = MeasureName.RIGHT_REARFOOT_ANGLE
+    canvas = draw_measures(BLACK, pose, {name: _measurement(name, 12.0, Status.MARKED, View.BACK)})
+    knee, ankle, hip = pose.xy[L.RIGHT_KNEE], pose.xy[L.RIGHT_ANKLE], pose.xy[L.LEFT_HIP]
+    on_shin = np.round((knee + ankle) / 2).astype(int)
+    to_hip = np.round((ankle + hip) / 2).astype(int)
+    assert _is(MARKED_RED, canvas[on_shin[1], on_shin[0]])
+    assert not canvas[to_hip[1], to_hip[0]].any(), "nothing drawn toward the other hip"
+
+
+@pytest.mark.parametrize("spec", list(MEASURES_BY_NAME.values()), ids=lambda s: s.name.value)
+def test_every_measure_draws_its_label_and_lines(spec: object) -> None:
+    from posecheck.measures import MeasureSpec
+
+    assert isinstance(spec, MeasureSpec)
+    view = sorted(spec.views)[0]
+    pose = make_pose()
+    measurement = _measurement(spec.name, 1.0, Status.NORMAL, view)
+    canvas = draw_measures(BLACK, pose, {spec.name: measurement})
+    assert canvas.shape == BLACK.shape and canvas.any()
+    assert not BLACK.any(), "the input is not drawn on"
+
+
+def test_unknown_measures_are_not_drawn() -> None:
+    name = MeasureName.HEAD_TILT
+    spec = MEASURES_BY_NAME[name]
+    unknown = Measurement(
+        name, None, spec.unit, 0.0, Status.UNKNOWN, spec.normal, (), View.FRONT, "hidden"
+    )
+    assert not draw_measures(BLACK, make_pose(), {name: unknown}).any()
+
+
+def test_small_pictures_are_enlarged_for_legible_labels() -> None:
+    small = np.zeros((200, 100, 3), dtype=np.uint8)
+    name = MeasureName.SHOULDER_TILT
+    pose = make_pose()
+    canvas = draw_measures(
+        small, pose, {name: _measurement(name, 1.0, Status.NORMAL, View.FRONT)}, scale=0.2
+    )
+    assert max(canvas.shape[:2]) == MIN_PICTURE_SIDE
+
+
+def _analysis(pose: Pose, roll: CameraRoll) -> Analysis:
+    """An analysis with only the shoulder level measured, so one reference line is drawn."""
+    image = LoadedImage(BLACK.copy(), 1000, 1000, 1.0, "PNG", "test.png")
+    view = ViewEstimate(View.FRONT, 0.9, False, "test")
+    measured = measure_pose(pose, view, roll, calibrations={})
+    shoulder = {MeasureName.SHOULDER_TILT: measured[MeasureName.SHOULDER_TILT]}
+    assessment = assess(shoulder)
+    return Analysis(
+        name="test.png", model="test", image=image, detection=Detection((pose,), 0), view=view,
+        roll=roll, measurements=shoulder, checks=(), assessment=assessment,
+        plan=build_plan(finding_keys(assessment)),
+    )  # fmt: skip
+
+
+#: Shoulders tilted so that their own line is not horizontal: the reference line starts at the
+#: lower (right) shoulder, (420, 220), and runs along the true horizontal.
+TILTED = make_pose({L.LEFT_SHOULDER: (580, 180), L.RIGHT_SHOULDER: (420, 220)})
+ON_HORIZONTAL = (220, 460)  # row, column: on the reference line only when it is not turned
+
+
+def test_a_roll_too_unsure_to_use_does_not_turn_the_reference_lines() -> None:
+    weak = CameraRoll(10.0, 0.1, "vertical edges", "a weak estimate")
+    picture = draw_analysis(_analysis(TILTED, weak))
+    assert _is((255, 255, 255), picture[ON_HORIZONTAL], tolerance=60)
+
+
+def test_a_roll_the_measures_used_turns_the_reference_lines() -> None:
+    sure = CameraRoll(10.0, 0.9, "vertical edges", "a clear estimate")
+    picture = draw_analysis(_analysis(TILTED, sure))
+    assert not _is((255, 255, 255), picture[ON_HORIZONTAL], tolerance=60)
+    # 10° clockwise on screen: 40 px to the right of its start the line is 7 px lower
+    turned = (220 + round(40 * np.tan(np.radians(10.0))), 460)
+    assert _is((255, 255, 255), picture[turned], tolerance=60)
+
+
+def test_the_skeleton_colours_sides_and_hidden_points() -> None:
+    pose = make_pose(hidden=(L.LEFT_ANKLE,))
+    canvas = draw_pose(BLACK, pose)
+    x, y = (int(v) for v in FRONT[L.RIGHT_KNEE])
+    assert _is((0, 150, 255), canvas[y, x])  # the person's right: blue
+    x, y = (int(v) for v in FRONT[L.LEFT_KNEE])
+    assert _is((255, 140, 0), canvas[y, x])  # left: orange
+    x, y = (int(v) for v in FRONT[L.LEFT_ANKLE])
+    assert _is((150, 150, 150), canvas[y, x])  # hidden: grey
