@@ -1,0 +1,256 @@
+"""Exercise signals from one pose: one number (or point) per frame, for the trackers to follow.
+
+Each function reads one :class:`~posecheck.types.Pose` and returns None when a landmark it needs is
+not visible (or the geometry is degenerate), never a guess. The signals are ratios of lengths or
+angles, so they do not depend on the image's size or the person's distance from the camera.
+Coordinates are the image's: x to the right, y down. ``side`` is the person's anatomical side
+(``Side.LEFT`` or ``Side.RIGHT``). Each docstring gives the unit, the sign and the camera view the
+signal needs; which view the camera has is for the caller to check (``posecheck.views``, and
+:func:`foot_to_shank_ratio` for the foot).
+
+These are signals for counting and timing exercises, not posture measures: the photo report's
+measures live in ``posecheck.measures`` and are not re-implemented here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from posecheck.geometry import joint_angle
+from posecheck.types import VISIBILITY_THRESHOLD, Landmark, Pose, Side
+
+Point = tuple[float, float]
+
+#: The foot counts as seen from the side while its heel-toe line is within 60° of horizontal
+#: (|dx| at least half the foot's length); beyond that the fore-aft direction is not readable.
+_MIN_SIDE_ON_COSINE = 0.5
+
+
+@dataclass(frozen=True)
+class _Leg:
+    """One side's landmarks, from the shoulder down."""
+
+    shoulder: Landmark
+    hip: Landmark
+    knee: Landmark
+    ankle: Landmark
+    heel: Landmark
+    foot_index: Landmark
+
+
+def _leg(side: Side) -> _Leg:
+    side = Side(side)
+    if side is Side.LEFT:
+        return _Leg(
+            Landmark.LEFT_SHOULDER,
+            Landmark.LEFT_HIP,
+            Landmark.LEFT_KNEE,
+            Landmark.LEFT_ANKLE,
+            Landmark.LEFT_HEEL,
+            Landmark.LEFT_FOOT_INDEX,
+        )
+    if side is Side.RIGHT:
+        return _Leg(
+            Landmark.RIGHT_SHOULDER,
+            Landmark.RIGHT_HIP,
+            Landmark.RIGHT_KNEE,
+            Landmark.RIGHT_ANKLE,
+            Landmark.RIGHT_HEEL,
+            Landmark.RIGHT_FOOT_INDEX,
+        )
+    raise ValueError(f"side: expected Side.LEFT or Side.RIGHT, got {side}")
+
+
+def _points(pose: Pose, landmarks: Sequence[Landmark], min_visibility: float) -> list[Point] | None:
+    """The landmarks' (x, y), or None when any of them is not visible."""
+    if not all(pose.is_visible(landmark, min_visibility) for landmark in landmarks):
+        return None
+    return [(float(pose.xy[landmark][0]), float(pose.xy[landmark][1])) for landmark in landmarks]
+
+
+def _distance(a: Point, b: Point) -> float:
+    return math.hypot(b[0] - a[0], b[1] - a[1])
+
+
+def _finite(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+def heel_height(
+    pose: Pose, side: Side, *, min_visibility: float = VISIBILITY_THRESHOLD
+) -> float | None:
+    """How far the heel is above the toe tip, in foot lengths (heel raises, toe walking).
+
+    ``(toe_y - heel_y) / |heel - toe|``: the sine of the heel-toe line's angle to the image
+    horizontal. + heel higher than the toe tip. Standing flat it reads near 0 (BlazePose's heel
+    point sits a little above the floor, so usually slightly +); up on the toes it reads about
+    0.3-0.6. Needs a **side-on** view with the camera level: in a front view the foot is
+    foreshortened and the ratio means nothing (check :func:`foot_to_shank_ratio`), and a rolled
+    camera adds its roll to the angle. Landmarks: heel, foot index.
+    """
+    leg = _leg(side)
+    points = _points(pose, (leg.heel, leg.foot_index), min_visibility)
+    if points is None:
+        return None
+    heel, toe = points
+    length = _distance(heel, toe)
+    if length == 0.0:
+        return None
+    return (toe[1] - heel[1]) / length
+
+
+def knee_extension(
+    pose: Pose, side: Side, *, min_visibility: float = VISIBILITY_THRESHOLD
+) -> float | None:
+    """The knee's hip-knee-ankle angle in degrees, 180 = straight (towel stretch, calf stretch).
+
+    Unsigned, 0-180: smaller is more bent; it cannot tell hyperextension from flexion (the
+    photo report's ``knee_angle_sagittal`` does that for standing). Needs a **side-on** view: a
+    knee bending toward the camera looks straight from the front. Landmarks: hip, knee, ankle.
+    """
+    leg = _leg(side)
+    points = _points(pose, (leg.hip, leg.knee, leg.ankle), min_visibility)
+    if points is None:
+        return None
+    hip, knee, ankle = points
+    return _finite(joint_angle(hip, knee, ankle))
+
+
+def leg_raise_angle(
+    pose: Pose, side: Side, *, min_visibility: float = VISIBILITY_THRESHOLD
+) -> float | None:
+    """How far the leg is raised from the line of the trunk, in degrees (towel leg stretch).
+
+    ``180 - angle(shoulder, hip, ankle)``: 0 with the leg in line with the trunk (standing, or
+    lying flat), 90 with the leg at right angles to it (lying on the back with the leg
+    vertical). Unsigned, 0-180: it does not tell a leg raised in front from one taken behind.
+    The leg is the hip-ankle line, as in the straight-leg-raise test, so a bent knee lowers it
+    (check :func:`knee_extension`). Independent of the body's orientation in the image (lying
+    or standing). Needs a **side-on** view. Landmarks: shoulder, hip, ankle of that side.
+    """
+    leg = _leg(side)
+    points = _points(pose, (leg.shoulder, leg.hip, leg.ankle), min_visibility)
+    if points is None:
+        return None
+    shoulder, hip, ankle = points
+    angle = _finite(joint_angle(shoulder, hip, ankle))
+    return None if angle is None else 180.0 - angle
+
+
+def foot_tip_offset(
+    pose: Pose, side: Side, *, min_visibility: float = VISIBILITY_THRESHOLD
+) -> Point | None:
+    """Where the foot tip is relative to the ankle, in shank lengths (ankle circles).
+
+    ``(foot_index - ankle) / |knee - ankle|`` as ``(x, y)``, image axes (x right, y down). The
+    shank is the scale because it stays still and unforeshortened while the foot circles. In an
+    ankle circle this point circles about the foot tip's resting position, not about the ankle:
+    feed it to a ``CircleCounter`` with an adaptive centre (``centre_window_ms``). Needs a
+    **front** view (the foot pointing at the camera, the circle facing it); side-on the circle is
+    seen edge-on. Clockwise on screen is the person's anticlockwise when they face the camera.
+    Landmarks: knee, ankle, foot index.
+    """
+    leg = _leg(side)
+    points = _points(pose, (leg.knee, leg.ankle, leg.foot_index), min_visibility)
+    if points is None:
+        return None
+    knee, ankle, toe = points
+    shank = _distance(knee, ankle)
+    if shank == 0.0:
+        return None
+    return ((toe[0] - ankle[0]) / shank, (toe[1] - ankle[1]) / shank)
+
+
+def foot_fore_aft(
+    pose: Pose, side: Side, *, min_visibility: float = VISIBILITY_THRESHOLD
+) -> float | None:
+    """How far the middle of the foot is in front of the knee along the floor, in foot lengths
+    (rolling the foot over a tennis ball).
+
+    ``(mid_x - knee_x) / foot_length``, counted + in the direction the toes point (heel to foot
+    index along the image x axis), with mid the point halfway between heel and foot index. Seated,
+    the knee stays nearly still while the foot rolls, so the signal's swing is the roll's travel;
+    only its changes matter. Needs a **side-on** view with a level camera; None when the foot's
+    heel-toe line is more than 60° from horizontal (the foot seen end-on, as from the front).
+    Landmarks: knee, heel, foot index.
+    """
+    leg = _leg(side)
+    points = _points(pose, (leg.knee, leg.heel, leg.foot_index), min_visibility)
+    if points is None:
+        return None
+    knee, heel, toe = points
+    length = _distance(heel, toe)
+    run = toe[0] - heel[0]
+    if length == 0.0 or abs(run) < _MIN_SIDE_ON_COSINE * length:
+        return None
+    forward = 1.0 if run > 0 else -1.0
+    middle_x = (heel[0] + toe[0]) / 2.0
+    return forward * (middle_x - knee[0]) / length
+
+
+def foot_position(
+    pose: Pose, side: Side, *, min_visibility: float = VISIBILITY_THRESHOLD
+) -> Point | None:
+    """Where the foot is relative to the knee, in shank lengths, for checking that the foot keeps
+    still (toe pressing, toe pencil grip: the toes cannot be seen, the foot's stillness can).
+
+    ``(mean(ankle, heel, foot_index) - knee) / |knee - ankle|`` as ``(x, y)``, image axes (x
+    right, y down). The knee is the reference because it stays put in these exercises (seated or
+    standing) and keeps the noise of the scale small; the signal moves when the foot slides,
+    turns or lifts against the leg. Collect it over a second or so and take
+    :func:`point_spread`. Any view. Landmarks: knee, ankle, heel, foot index.
+    """
+    leg = _leg(side)
+    points = _points(pose, (leg.knee, leg.ankle, leg.heel, leg.foot_index), min_visibility)
+    if points is None:
+        return None
+    knee, ankle, heel, toe = points
+    shank = _distance(knee, ankle)
+    if shank == 0.0:
+        return None
+    foot = (ankle, heel, toe)
+    return (
+        (sum(p[0] for p in foot) / 3.0 - knee[0]) / shank,
+        (sum(p[1] for p in foot) / 3.0 - knee[1]) / shank,
+    )
+
+
+def point_spread(points: Sequence[Point]) -> float | None:
+    """The root-mean-square distance of points from their mean, in the points' unit; None for no
+    points. Over :func:`foot_position` of the last second or so it tells a still foot from a
+    moving one: each pixel of landmark jitter adds about 0.005 shank lengths on a 200 px shank
+    (the lite model in video mode jittered by 0.002-0.004 shank lengths from frame to frame on a
+    real clip of a person standing still)."""
+    if not points:
+        return None
+    count = len(points)
+    mean_x = sum(p[0] for p in points) / count
+    mean_y = sum(p[1] for p in points) / count
+    squares = sum((p[0] - mean_x) ** 2 + (p[1] - mean_y) ** 2 for p in points)
+    return math.sqrt(squares / count)
+
+
+def foot_to_shank_ratio(
+    pose: Pose, side: Side, *, min_visibility: float = VISIBILITY_THRESHOLD
+) -> float | None:
+    """The foot's length in the image over the shank's, a check of how the foot is seen (ratio).
+
+    ``|heel - foot_index| / |knee - ankle|``. A foot seen from the side is about 0.55-0.7 of the
+    shank (the body's proportions give 0.62); a foot pointing at the camera is foreshortened to
+    about 0.1-0.35, more from a high camera. The foot signals for side-on views
+    (:func:`heel_height`, :func:`foot_fore_aft`) need the first. A foot turned out in a front
+    view can read as long as a side-on one (0.68 on a real front-view clip), so use this with
+    the body's view (``posecheck.views``), not instead of it. Any view. Landmarks: knee, ankle,
+    heel, foot index.
+    """
+    leg = _leg(side)
+    points = _points(pose, (leg.knee, leg.ankle, leg.heel, leg.foot_index), min_visibility)
+    if points is None:
+        return None
+    knee, ankle, heel, toe = points
+    shank = _distance(knee, ankle)
+    if shank == 0.0:
+        return None
+    return _distance(heel, toe) / shank
