@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -31,6 +31,7 @@ from posecheck.types import (
     Landmark,
     ModelName,
     Pose,
+    Status,
     View,
 )
 from posecheck.views import ViewEstimate, detect_view, override
@@ -39,7 +40,11 @@ from posecheck.views import ViewEstimate, detect_view, override
 @dataclass(frozen=True, eq=False)
 class Analysis:
     """A photo that was analysed: the person found, the view, the roll, every measure this view
-    can take (some may be ``unknown``), the capture checks, the findings and the plan."""
+    can take (some may be ``unknown``), the capture checks, the findings and the plan.
+
+    ``plan`` is None exactly when the photo could not be judged (see ``judged``): a photo that is
+    not a relaxed standing posture photo gets no numbers, no findings and no plan.
+    """
 
     name: str
     model: str
@@ -50,11 +55,22 @@ class Analysis:
     measurements: Mapping[MeasureName, Measurement]
     checks: tuple[CaptureCheck, ...]
     assessment: Assessment
-    plan: Plan
+    plan: Plan | None
 
     @property
     def ok(self) -> Literal[True]:
         return True
+
+    @property
+    def judged(self) -> bool:
+        """False when the photo is not a usable posture photo: every measure is then unknown,
+        there are no findings and no plan, and ``retake`` says why and what to change."""
+        return self.plan is not None
+
+    @property
+    def retake(self) -> tuple[CaptureCheck, ...]:
+        """The failed checks that keep this photo from being judged (empty when judged)."""
+        return () if self.judged else tuple(c for c in self.checks if _blocks(c))
 
 
 @dataclass(frozen=True, eq=False)
@@ -190,6 +206,21 @@ def interpret(
     found = edges if edges is not None else scene_edges(image.rgb)
     roll = roll_from_edges(found, person_box=_body_box(subject, image.scale))
     measurements = measure_pose(subject, estimate, roll, calibrations=calibrations)
+    checks = capture_checks(image, detection, estimate, roll, exif=exif)
+    blocking = [check for check in checks if _blocks(check)]
+    if blocking:
+        return Analysis(
+            name=image.name,
+            model=model,
+            image=image,
+            detection=detection,
+            view=estimate,
+            roll=roll,
+            measurements=_withheld(measurements, blocking),
+            checks=checks,
+            assessment=_not_judged(blocking),
+            plan=None,
+        )
     assessment = assess(measurements)
     return Analysis(
         name=image.name,
@@ -199,7 +230,49 @@ def interpret(
         view=estimate,
         roll=roll,
         measurements=measurements,
-        checks=capture_checks(image, detection, estimate, roll, exif=exif),
+        checks=checks,
         assessment=assessment,
         plan=build_plan(finding_keys(assessment)),
     )
+
+
+#: Capture checks without which a photo is not a posture photo: when one fails, nothing is judged
+#: (a failed check never sits beside a number that depends on it). The person's size and the
+#: camera's roll only change how sure the numbers are, and stay advice.
+GATE_CHECKS: frozenset[str] = frozenset(
+    {
+        "standing",
+        "relaxed_stance",
+        "whole_body",
+        "feet_in_frame",
+        "square_to_camera",
+        "one_person",
+        "lighting",
+        "sharpness",
+        "not_mirrored",
+    }
+)
+
+
+def _blocks(check: CaptureCheck) -> bool:
+    return check.name in GATE_CHECKS and check.passed is False
+
+
+def _withheld(
+    measurements: Mapping[MeasureName, Measurement], blocking: list[CaptureCheck]
+) -> dict[MeasureName, Measurement]:
+    why = "not judged: " + "; ".join(check.reason for check in blocking)
+    return {
+        name: replace(m, value=None, status=Status.UNKNOWN, confidence=0.0, reason=why)
+        for name, m in measurements.items()
+    }
+
+
+def _not_judged(blocking: list[CaptureCheck]) -> Assessment:
+    reasons = "; ".join(check.reason for check in blocking)
+    advice = " ".join(dict.fromkeys(check.advice for check in blocking if check.advice))
+    summary = (
+        f"This photo cannot be judged as a standing posture photo ({reasons}), so nothing was "
+        f"measured and no exercises are suggested. {advice}"
+    ).strip()
+    return Assessment(findings=(), chain=None, cannot_judge=(), summary=summary)

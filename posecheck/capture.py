@@ -38,7 +38,14 @@ from posecheck.types import (
     Pose,
     View,
 )
-from posecheck.views import SIDE_ON_RATIO, SQUARE_ON_RATIO, ViewEstimate, detect_view, posture
+from posecheck.views import (
+    SIDE_ON_RATIO,
+    SQUARE_ON_RATIO,
+    ViewEstimate,
+    detect_view,
+    posture,
+    relaxed_stance,
+)
 
 __all__ = [
     "CHECK_NAMES",
@@ -49,6 +56,7 @@ __all__ = [
     "check_not_mirrored",
     "check_one_person",
     "check_person_size",
+    "check_relaxed_stance",
     "check_sharpness",
     "check_square_to_camera",
     "check_standing",
@@ -60,6 +68,7 @@ __all__ = [
 
 CHECK_NAMES: Final[tuple[str, ...]] = (
     "standing",
+    "relaxed_stance",
     "whole_body",
     "feet_in_frame",
     "person_size",
@@ -190,6 +199,7 @@ def capture_checks(
     subject = detection.subject
     return (
         check_standing(subject),
+        check_relaxed_stance(subject, view.view),
         check_whole_body(subject, view.view),
         check_feet_in_frame(subject, view.view),
         check_person_size(subject),
@@ -329,6 +339,18 @@ def check_standing(pose: Pose) -> CaptureCheck:
     if stance.standing is None:
         advice = "Step back until your legs and feet are in the frame."
     return CaptureCheck("standing", stance.standing, stance.reason, advice)
+
+
+def check_relaxed_stance(pose: Pose, view: View) -> CaptureCheck:
+    """The measures describe a relaxed standing stance, not a step, kick, jump or dance."""
+    stance = relaxed_stance(pose, view)
+    advice = {
+        True: "",
+        False: "Stand still and relaxed on both feet, about hip-width apart, knees straight but "
+        "not locked, arms by your sides, looking ahead, and retake.",
+        None: "Step back until your legs and both feet are in the frame.",
+    }[stance.standing]
+    return CaptureCheck("relaxed_stance", stance.standing, stance.reason, advice)
 
 
 def check_camera_level(roll: CameraRoll | None) -> CaptureCheck:

@@ -50,10 +50,11 @@ def _rank(measurement: Measurement, preferred: tuple[View, ...]) -> tuple[int, i
 
 
 def combine(analyses: Sequence[PhotoResult]) -> CombinedReport:
-    """Combine the successful analyses; failed ones are kept in ``analyses`` but add nothing."""
+    """Combine the judged analyses; failed or unjudged ones are kept in ``analyses`` but add
+    nothing."""
     best: dict[MeasureName, tuple[Measurement, str]] = {}
     for analysis in analyses:
-        if not isinstance(analysis, Analysis):
+        if not isinstance(analysis, Analysis) or not analysis.judged:
             continue
         for name, measurement in analysis.measurements.items():
             preferred = PREFERRED_VIEWS[name]

@@ -80,6 +80,7 @@ def _draw_bones(canvas: np.ndarray, pose: Pose, scale: float, width: int, *, fai
 
 _STATUS_COLOURS: dict[Status, tuple[int, int, int]] = {
     Status.NORMAL: (40, 200, 90),
+    Status.POSSIBLE: (120, 190, 230),
     Status.MILD: (255, 180, 0),
     Status.MARKED: (230, 40, 40),
 }

@@ -6,7 +6,9 @@
     ├── InvalidImageError          the file is missing, empty, too large, corrupt or not an image
     ├── NoPersonError              the image was read but nobody was found in it
     ├── ModelError                 a pose model is missing, corrupt or cannot be built or loaded
-    └── DataFileError              a packaged data file (exercise catalogue, corrections) is bad
+    ├── DataFileError              a packaged data file (exercise catalogue, corrections) is bad
+    └── VideoError                 a video file cannot be read (missing, too long, corrupt, not a
+                                   video), or no camera opens
 
 Each error carries a :class:`ErrorCode` (a stable identifier, listed once here and in the README's
 table), a message that says what happened and what to do, and ``extra`` facts for programs.
@@ -38,6 +40,12 @@ class ErrorCode(enum.StrEnum):
     MODEL_LOAD_FAILED = "model_load_failed"
     UNKNOWN_MODEL = "unknown_model"
     BAD_DATA_FILE = "bad_data_file"
+    NOT_A_VIDEO = "not_a_video"
+    CORRUPT_VIDEO = "corrupt_video"
+    VIDEO_TOO_LARGE = "video_too_large"
+    VIDEO_TOO_LONG = "video_too_long"
+    VIDEO_FRAME_SIZE = "video_frame_size"
+    NO_CAMERA = "no_camera"
     #: internal to model installation: a source was not tried (never reported as a result)
     SOURCE_SKIPPED = "source_skipped"
     ERROR = "error"
@@ -61,6 +69,12 @@ ERROR_CODES: Mapping[ErrorCode, str] = MappingProxyType(
         ErrorCode.MODEL_LOAD_FAILED: "MediaPipe could not load the model",
         ErrorCode.UNKNOWN_MODEL: "no model of that name (lite, full, heavy)",
         ErrorCode.BAD_DATA_FILE: "a packaged data file (catalogue, corrections) is malformed",
+        ErrorCode.NOT_A_VIDEO: "not a video posecheck reads (a photo goes to `analyze`)",
+        ErrorCode.CORRUPT_VIDEO: "a video whose frames cannot be decoded (truncated or damaged)",
+        ErrorCode.VIDEO_TOO_LARGE: "a video file over 2 GB",
+        ErrorCode.VIDEO_TOO_LONG: "a video over 30 minutes",
+        ErrorCode.VIDEO_FRAME_SIZE: "video frames over 40 megapixels or under 32 px on a side",
+        ErrorCode.NO_CAMERA: "no camera could be opened (`posecheck live`)",
         ErrorCode.SOURCE_SKIPPED: "internal: a model source was not tried",
         ErrorCode.ERROR: "any other deliberate error",
     }
@@ -122,3 +136,12 @@ class ModelError(PosecheckError):
 class DataFileError(PosecheckError):
     """A packaged data file (the exercise catalogue, the fitted corrections) is malformed
     (code ``bad_data_file``)."""
+
+
+class VideoError(PosecheckError):
+    """A video file cannot be read, or no camera opens.
+
+    Codes: ``not_found``, ``not_a_file``, ``empty_file``, ``unreadable``, ``not_a_video``,
+    ``corrupt_video``, ``video_too_large``, ``video_too_long``, ``video_frame_size``,
+    ``no_camera``.
+    """

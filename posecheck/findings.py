@@ -45,6 +45,7 @@ both; above :data:`ASYMMETRY_MARKED_DEG` (15°, one more error-of-a-difference) 
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import MappingProxyType
@@ -491,6 +492,16 @@ CANNOT_JUDGE: Mapping[str, str] = MappingProxyType(
             "The curves of the spine (a rounded upper back, a deep hollow in the lower back): the "
             "landmarks have no points on the spine, so a photo like this cannot judge them."
         ),
+        "hip_level": (
+            "Whether one hip sits higher (pelvic obliquity): the model's hip points are joint "
+            "centres that barely follow a real tilt on test bodies, so the hip level is shown but "
+            "never judged; a clinician can compare the pelvic crests by hand."
+        ),
+        "heel_angle": (
+            "The heel's tilt seen from behind: the heel point is among the model's least precise "
+            "and this reading has not been checked against a true value, so it is shown but never "
+            "judged."
+        ),
         "anterior_pelvic_tilt": (
             "Forward or backward tilt of the pelvis (anterior or posterior pelvic tilt): there are "
             "no landmarks on the front or back of the pelvis, so posecheck does not judge it; the "
@@ -616,7 +627,11 @@ class _Ranked:
 
 
 def _beyond(measurement: Measurement) -> Beyond | None:
+    """Which side a clearly-outside measure lies; None for any other, and for an experimental
+    measure (shown, never the basis of a finding)."""
     if measurement.status not in FOUND or measurement.value is None:
+        return None
+    if not MEASURES_BY_NAME[measurement.name].for_findings:
         return None
     low, high = measurement.normal_range
     if measurement.value > high:
@@ -726,15 +741,18 @@ def _asymmetry(measurements: Mapping[MeasureName, Measurement]) -> _Ranked | Non
     if left is None or right is None or left.value is None or right.value is None:
         return None
     difference = left.value - right.value
-    if abs(difference) <= ASYMMETRY_MILD_DEG:
+    # the error of a difference of two readings; at least the documented threshold
+    mild = max(ASYMMETRY_MILD_DEG, math.hypot(left.error, right.error))
+    if abs(difference) <= mild:
         return None
-    status = Status.MARKED if abs(difference) > ASYMMETRY_MARKED_DEG else Status.MILD
+    marked = mild + (ASYMMETRY_MARKED_DEG - ASYMMETRY_MILD_DEG)
+    status = Status.MARKED if abs(difference) > marked else Status.MILD
     side, other = (Side.LEFT, Side.RIGHT) if difference > 0 else (Side.RIGHT, Side.LEFT)
     title = f"{side} foot points more outward than the {other}"
     seen = (
         f"your left foot points {_foot_direction(left.value)} and your right "
         f"{_foot_direction(right.value)}, a difference of {_number(abs(difference))}° "
-        f"(up to {_number(ASYMMETRY_MILD_DEG)}° is within the error of two readings)"
+        f"(up to {_number(mild)}° is within the error of two readings)"
     )
     confidence = round(min(left.confidence, right.confidence), 2)
     finding = Finding(
@@ -872,6 +890,10 @@ def _cannot_judge(
     relevant.update(topic for topic, by in _CANNOT_JUDGE_FOR.items() if keys & by)
     if _FOOT_MEASURES & measurements.keys():
         relevant.add("arches")
+    if MeasureName.PELVIC_TILT in measurements:
+        relevant.add("hip_level")
+    if {MeasureName.LEFT_REARFOOT_ANGLE, MeasureName.RIGHT_REARFOOT_ANGLE} & measurements.keys():
+        relevant.add("heel_angle")
     return tuple(text for topic, text in CANNOT_JUDGE.items() if topic in relevant)
 
 
@@ -891,10 +913,30 @@ def _summary(
             "single photo, not a diagnosis."
         ]
     elif known:
-        parts = ["No alignment beyond the normal range was measured."]
+        parts = ["No alignment clearly beyond the usual range was measured."]
     else:
         parts = ["No measure could be taken, so no alignment was judged."]
-    unused = [m for m in known if m.status in FOUND and m.name not in used]
+    possible = [_label(m.name) for m in known if m.status is Status.POSSIBLE]
+    if possible:
+        parts.append(
+            f"Just outside the usual range, but within the measurement error (worth a recheck, "
+            f"not a finding): {_join(possible)}."
+        )
+    experimental = [
+        _label(m.name)
+        for m in known
+        if m.status in FOUND and not MEASURES_BY_NAME[m.name].for_findings
+    ]
+    if experimental:
+        parts.append(
+            f"Outside the usual range, but measured too roughly from a photo to judge (shown, "
+            f"not a finding): {_join(experimental)}."
+        )
+    unused = [
+        m
+        for m in known
+        if m.status in FOUND and m.name not in used and MEASURES_BY_NAME[m.name].for_findings
+    ]
     if unused:
         labels = [_label(m.name) for m in unused]
         parts.append(f"Also beyond the usual range, with no finding for it yet: {_join(labels)}.")

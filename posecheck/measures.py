@@ -31,7 +31,7 @@ from posecheck.types import (
     Unit,
     View,
 )
-from posecheck.views import ViewEstimate, posture
+from posecheck.views import ViewEstimate, posture, relaxed_stance
 
 
 class MeasureName(enum.StrEnum):
@@ -77,7 +77,9 @@ class Measurement:
     ``value`` is None exactly when ``status`` is UNKNOWN; ``reason`` then says why (which landmarks
     were not visible, wrong view, ...). Otherwise ``reason`` may carry a caveat. ``normal_range`` is
     the (low, high) range used for the status, in ``unit``. ``landmarks`` are the points it used.
-    A name or unit given as a string is checked against the vocabulary and stored as its member.
+    ``error`` is this reading's uncertainty (±, in ``unit``): the measure's known error, widened
+    when the evidence is weaker (camera roll not known). A name or unit given as a string is checked
+    against the vocabulary and stored as its member.
     """
 
     name: MeasureName
@@ -89,6 +91,7 @@ class Measurement:
     landmarks: tuple[Landmark, ...]
     view: View | None
     reason: str = ""
+    error: float = 0.0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", MeasureName(self.name))
@@ -223,7 +226,8 @@ class MeasureSpec:
     that must be visible. The status is ``normal`` within ``normal`` widened by ``known_error`` on
     both sides; ``mild`` up to ``marked_step`` beyond that; ``marked`` further out. ``vertical``
     is True when the measure is taken against the true horizontal or vertical (so the camera roll
-    matters). ``validated``: its error was measured against rendered truth. ``signed_lateral``:
+    matters). ``validated``: its error was measured against rendered truth. ``for_findings``:
+    False for an experimental measure, shown but never the basis of a finding. ``signed_lateral``:
     + is the person's left, so a mirror image flips its sign. ``side``: the body side of a
     left/right pair, else None.
     """
@@ -243,17 +247,24 @@ class MeasureSpec:
     compute: Compute
     drawing: Drawing
     validated: bool = True
+    for_findings: bool = True
     signed_lateral: bool = False
     side: Side | None = None
 
     def resolve(self, view: View) -> tuple[Landmark, ...]:
         return _resolve(self.landmarks, view)
 
-    def status(self, value: float) -> Status:
+    def status(self, value: float, error: float | None = None) -> Status:
+        """Three-way: inside the usual range; outside by no more than ``error`` (default: the
+        known error), "possible"; clearly outside, ``mild`` up to ``marked_step`` beyond the
+        error, ``marked`` further out."""
         low, high = self.normal
-        beyond = max(low - self.known_error - value, value - high - self.known_error, 0.0)
-        if beyond == 0.0:
+        outside = max(low - value, value - high, 0.0)
+        if outside == 0.0:
             return Status.NORMAL
+        beyond = outside - (self.known_error if error is None else error)
+        if beyond <= 0.0:
+            return Status.POSSIBLE
         return Status.MILD if beyond <= self.marked_step else Status.MARKED
 
 
@@ -462,6 +473,8 @@ MEASURES: tuple[MeasureSpec, ...] = (
         ),
         compute=_tilt(Landmark.LEFT_HIP, Landmark.RIGHT_HIP),
         drawing=Drawing(DrawKind.LEVEL, ("left_hip", "right_hip")), signed_lateral=True,
+        # on renders the hip points barely follow a true tilt (slope about 0): shown, not judged
+        for_findings=False,
     ),
     MeasureSpec(
         name=MeasureName.SHOULDER_TILT, label="shoulder level", unit=Unit.DEG, views=SQUARE_ON,
@@ -531,7 +544,7 @@ MEASURES: tuple[MeasureSpec, ...] = (
         compute=_rearfoot(side),
         drawing=Drawing(DrawKind.JOINT_ANGLE, (f"{s}_knee", f"{s}_ankle", f"{s}_heel")),
         # the renderer does not pose the heel under the ankle: no rendered truth to check it by
-        validated=False, side=side,
+        validated=False, for_findings=False, side=side,
     )),
     MeasureSpec(
         name=MeasureName.FORWARD_HEAD_ANGLE, label="head's forward position", unit=Unit.DEG,
@@ -611,8 +624,32 @@ def _unknown(
     spec: MeasureSpec, landmarks: tuple[Landmark, ...], view: View, why: str
 ) -> Measurement:
     return Measurement(
-        spec.name, None, spec.unit, 0.0, Status.UNKNOWN, spec.normal, landmarks, view, why
-    )
+        spec.name, None, spec.unit, 0.0, Status.UNKNOWN, spec.normal, landmarks, view, why,
+        spec.known_error,
+    )  # fmt: skip
+
+
+#: How far a hand-held phone is plausibly rolled when nothing in the photo says (degrees): a
+#: measure taken against the horizontal or vertical then carries this much more doubt.
+PLAUSIBLE_ROLL_DEGREES = 3.0
+
+
+def _rotated(frame: Frame, degrees: float) -> Frame:
+    width, height = frame.pose.image_size
+    xy = rotate_points(frame.xy, degrees, (width / 2, height / 2))
+    return Frame(pose=frame.pose, xy=xy, view=frame.view)
+
+
+def _roll_doubt(
+    spec: MeasureSpec, frame: Frame, raw: float, calibration: Calibration | None
+) -> float:
+    """How much the reading would change had the camera been rolled by the plausible roll."""
+    slope = abs(calibration.slope) if calibration is not None else 1.0
+    changes = [
+        abs(spec.compute(_rotated(frame, turn)) - raw) / slope
+        for turn in (-PLAUSIBLE_ROLL_DEGREES, PLAUSIBLE_ROLL_DEGREES)
+    ]
+    return max((c for c in changes if math.isfinite(c)), default=0.0)
 
 
 def _confidence(
@@ -648,15 +685,17 @@ def measure_one(
     if view.oblique and frame.view in SQUARE_ON:
         why = "the person is turned part-way to the camera (oblique): stand square-on and retake"
         return _unknown(spec, landmarks, frame.view, why)
-    value = spec.compute(frame)
-    if not math.isfinite(value):
+    raw = spec.compute(frame)
+    if not math.isfinite(raw):
         return _unknown(spec, landmarks, frame.view, "the landmarks coincide: no angle")
-    if calibration is not None:
-        value = calibration.apply(value)
+    value = calibration.apply(raw) if calibration is not None else raw
     confidence, note = _confidence(spec, frame.pose, landmarks, view, roll)
+    error = spec.known_error
+    if spec.vertical and usable_roll(roll) is None:
+        error += _roll_doubt(spec, frame, raw, calibration)
     return Measurement(
-        spec.name, round(value, 2), spec.unit, confidence, spec.status(value), spec.normal,
-        landmarks, frame.view, note,
+        spec.name, round(value, 2), spec.unit, confidence, spec.status(value, error), spec.normal,
+        landmarks, frame.view, note, round(error, 2),
     )  # fmt: skip
 
 
@@ -669,8 +708,9 @@ def measure_pose(
 ) -> dict[MeasureName, Measurement]:
     """Every measure this view can take, keyed by name (the others are left out).
 
-    A person who is not standing (seated, crouching, lying) is not measured: every measure is
-    unknown with the reason, since the conventions describe standing alignment.
+    A person who is not standing in a relaxed stance (seated, crouching, lying, mid-step, kicking,
+    dancing) is not measured: every measure is unknown with the reason, since the conventions
+    describe relaxed standing alignment.
     ``calibrations`` are the corrections fitted on renders (default: the packaged ones; pass
     ``{}`` for raw geometry).
     """
@@ -678,8 +718,10 @@ def measure_pose(
     frame = make_frame(pose, view.view, roll)
     specs = [spec for spec in MEASURES if view.view in spec.views]
     stance = posture(pose)
+    if stance.standing is not False:
+        stance = relaxed_stance(pose, view.view)
     if stance.standing is False:
-        why = f"posecheck measures standing posture; {stance.reason}"
+        why = f"posecheck measures a relaxed standing posture; {stance.reason}"
         return {
             spec.name: _unknown(spec, spec.resolve(view.view), view.view, why) for spec in specs
         }

@@ -15,7 +15,9 @@ from posecheck.measures import MEASURES_BY_NAME, Measurement, MeasureName
 from posecheck.types import CameraRoll, CaptureCheck, Landmark, Pose, Status
 
 #: Bumped only when a field changes meaning or disappears; new fields may appear at any time.
-SCHEMA_VERSION = 2
+#: 3: "normal" means inside the printed usual range; "possible" is new (outside by no more than
+#: the reading's error); each measure has its "error" band, "label" and "for_findings".
+SCHEMA_VERSION = 3
 
 CSV_COLUMNS = (
     "image", "view", "measure", "value", "unit", "status", "confidence",
@@ -47,6 +49,9 @@ def measurement_to_dict(measurement: Measurement) -> dict[str, Any]:
         "confidence": measurement.confidence,
         "normal_range": list(measurement.normal_range),
         "known_error": spec.known_error,
+        "error": measurement.error,
+        "label": spec.label,
+        "for_findings": spec.for_findings,
         "sign": spec.sign,
         "view": None if measurement.view is None else measurement.view.value,
         "landmarks": [lm.label for lm in measurement.landmarks],
@@ -76,15 +81,14 @@ def checks_to_list(checks: Sequence[CaptureCheck]) -> list[dict[str, Any]]:
 
 
 def _judgement(assessment: Assessment | None, plan: Plan | None) -> dict[str, Any]:
-    """The findings, the assessment around them and the exercise plan."""
-    if assessment is None or plan is None:
-        return {"findings": [], "assessment": None, "exercises": [], "plan": None}
-    judged = assessment_to_dict(assessment)
-    planned = plan_to_dict(plan)
+    """The findings, the assessment around them and the exercise plan (none for a photo that
+    could not be judged: its assessment's summary says why)."""
+    judged = assessment_to_dict(assessment) if assessment is not None else None
+    planned = plan_to_dict(plan) if plan is not None else None
     return {
-        "findings": judged.pop("findings"),
+        "findings": judged.pop("findings") if judged is not None else [],
         "assessment": judged,
-        "exercises": planned.pop("items"),
+        "exercises": planned.pop("items") if planned is not None else [],
         "plan": planned,
     }
 
@@ -107,6 +111,8 @@ def analysis_to_dict(result: PhotoResult) -> dict[str, Any]:
             "camera_roll": None,
             "capture_checks": checks_to_list(result.checks),
             "landmarks": [],
+            "judged": False,
+            "retake": [],
             "measures": {},
             **_judgement(None, None),
         }
@@ -125,6 +131,8 @@ def analysis_to_dict(result: PhotoResult) -> dict[str, Any]:
         "camera_roll": roll_to_dict(result.roll),
         "capture_checks": checks_to_list(result.checks),
         "landmarks": landmarks_to_list(result.detection.subject),
+        "judged": result.judged,
+        "retake": checks_to_list(result.retake),
         "measures": measures_to_dict(result.measurements),
         **_judgement(result.assessment, result.plan),
     }
@@ -196,6 +204,7 @@ def results_csv(analyses: Sequence[PhotoResult], combined: CombinedReport | None
 
 _STATUS_MARK = {
     Status.NORMAL: "ok",
+    Status.POSSIBLE: "recheck",
     Status.MILD: "MILD",
     Status.MARKED: "MARKED",
     Status.UNKNOWN: "?",
@@ -217,9 +226,11 @@ def _measure_lines(measurements: Mapping[MeasureName, Measurement]) -> list[str]
 
 
 def _judgement_lines(assessment: Assessment | None, plan: Plan | None) -> list[str]:
-    if assessment is None or plan is None:
+    if assessment is None:
         return []
     lines = [f"  {assessment.summary}"]
+    if plan is None:  # not judged: the summary says why and how to retake
+        return lines
     for finding in assessment.findings:
         lines.append(f"  - {finding.title} [{finding.status.value}]: {finding.explanation}")
     if assessment.chain:

@@ -261,12 +261,23 @@ class Detection:
 
 
 class Status(enum.StrEnum):
-    """How a measure compares with its normal range, beyond its known error."""
+    """How a reading compares with its usual range, given its measurement error.
+
+    ``NORMAL``: inside the usual range. ``POSSIBLE``: outside it, but by no more than the reading's
+    error, so it may be inside ("possible: recheck"). ``MILD`` / ``MARKED``: clearly outside (by
+    more than the error), a little or a lot. ``UNKNOWN``: no reading. Only ``MILD`` and ``MARKED``
+    make findings.
+    """
 
     NORMAL = "normal"
+    POSSIBLE = "possible"
     MILD = "mild"
     MARKED = "marked"
     UNKNOWN = "unknown"
+
+    @property
+    def clearly_outside(self) -> bool:
+        return self in (Status.MILD, Status.MARKED)
 
 
 @dataclass(frozen=True)

@@ -172,3 +172,83 @@ def posture(pose: Pose) -> Posture:
         bent = ", ".join(f"{side} knee {180 - angle:.0f}° bent" for side, angle, _ in legs)
         return Posture(False, f"not standing: {bent}")
     return Posture(False, "not standing: the legs are not under the hips (sitting or lying?)")
+
+
+#: A relaxed standing stance, the only one the measures describe. Thresholds from the 8 sample
+#: and 12 CI renders of standing bodies and the 25 real photos in ../shared/data: each knee within
+#: this many degrees of straight (renders reach 17°, a walking stride 25-60°) ...
+RELAXED_KNEE_BEND = 25.0
+#: ... in a side view the knee may look a little more bent (flexed standing reaches 24°) ...
+RELAXED_KNEE_BEND_SIDE = 30.0
+#: ... both heels at one height, within this share of the leg's length (a step toward the camera
+#: puts them 0.4 apart; a high camera and a slightly staggered stance up to 0.15) ...
+RELAXED_HEEL_RISE = 0.2
+#: ... each leg within this many degrees of vertical (renders reach 11°, a lunge or a kick more) ...
+RELAXED_LEG_DEGREES = 20.0
+#: ... the trunk within this many degrees of upright (square-on renders reach 7°) ...
+RELAXED_TRUNK_DEGREES = 12.0
+RELAXED_TRUNK_DEGREES_SIDE = 15.0
+#: ... the ankles no more than this many hip widths apart (renders reach 2.24; skis 3.2) ...
+RELAXED_STANCE_WIDTH = 2.6
+#: ... and, seen side-on, one foot no further ahead of the other than this share of the leg's
+#: length (standing renders 0.03 at most; a walking stride 0.7-0.8).
+RELAXED_STRIDE = 0.25
+
+_LEG = ("HIP", "KNEE", "ANKLE")
+
+
+def relaxed_stance(pose: Pose, view: View) -> Posture:
+    """Whether the person stands in a relaxed standing stance: both feet on the floor, weight on
+    both legs, knees near straight, trunk upright, not mid-step, kick, jump or dance.
+
+    ``standing`` is None when it cannot be told (legs or feet out of view); the reason names the
+    first thing that is off, with its number.
+    """
+    from posecheck.geometry import angle_from_vertical, joint_angle
+
+    needed = [Landmark[f"{side}_{part}"] for side in ("LEFT", "RIGHT") for part in _LEG]
+    needed += [Landmark.LEFT_HEEL, Landmark.RIGHT_HEEL]
+    if not all(pose.is_visible(lm) for lm in needed):
+        return Posture(None, "the legs and feet are not all in view, so the stance cannot be told")
+    side_on = view in (View.LEFT, View.RIGHT)
+    bends, lengths, leans = [], [], []
+    for side in ("LEFT", "RIGHT"):
+        hip, knee, ankle = (pose.xy[Landmark[f"{side}_{part}"]] for part in _LEG)
+        bends.append(180.0 - joint_angle(hip, knee, ankle))
+        lengths.append(float(np.linalg.norm(hip - knee) + np.linalg.norm(knee - ankle)))
+        leans.append(abs(angle_from_vertical(ankle, hip)))
+    leg = float(np.mean(lengths)) or 1.0
+    heel_rise = abs(pose.xy[Landmark.LEFT_HEEL, 1] - pose.xy[Landmark.RIGHT_HEEL, 1]) / leg
+    trunk = abs(
+        angle_from_vertical(
+            _midpoint(pose, Landmark.LEFT_HIP, Landmark.RIGHT_HIP),
+            _midpoint(pose, Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER),
+        )
+    )
+    knee_limit = RELAXED_KNEE_BEND_SIDE if side_on else RELAXED_KNEE_BEND
+    trunk_limit = RELAXED_TRUNK_DEGREES_SIDE if side_on else RELAXED_TRUNK_DEGREES
+    problems = []
+    if max(bends) > knee_limit:
+        problems.append(f"a knee is bent {max(bends):.0f}° (more than {knee_limit:.0f}°)")
+    if heel_rise > RELAXED_HEEL_RISE:
+        problems.append(
+            f"the heels are at different heights ({heel_rise:.2f} of a leg's length): one foot is "
+            "lifted or stepping"
+        )
+    if max(leans) > RELAXED_LEG_DEGREES:
+        problems.append(f"a leg leans {max(leans):.0f}° from vertical")
+    if trunk > trunk_limit:
+        problems.append(f"the trunk leans {trunk:.0f}° from upright")
+    if side_on:
+        stride = abs(pose.xy[Landmark.LEFT_ANKLE, 0] - pose.xy[Landmark.RIGHT_ANKLE, 0]) / leg
+        if stride > RELAXED_STRIDE:
+            problems.append(f"one foot is {stride:.2f} of a leg's length ahead of the other")
+    else:
+        hips = float(np.linalg.norm(pose.xy[Landmark.LEFT_HIP] - pose.xy[Landmark.RIGHT_HIP]))
+        ankles = float(np.linalg.norm(pose.xy[Landmark.LEFT_ANKLE] - pose.xy[Landmark.RIGHT_ANKLE]))
+        width = ankles / (hips or 1.0)
+        if width > RELAXED_STANCE_WIDTH:
+            problems.append(f"the feet are {width:.1f} hip widths apart")
+    if problems:
+        return Posture(False, "not a relaxed standing stance: " + "; ".join(problems))
+    return Posture(True, "a relaxed standing stance: feet level, knees near straight, upright")

@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 
 from posecheck import Analyzer, View
+from posecheck.analysis import Analysis
 from posecheck.combine import combine
 from posecheck.exercises import FOOT_CARE_IDS
 from posecheck.measures import MEASURES, SIDE_ON, SQUARE_ON
 from posecheck.report import CSV_COLUMNS, results_csv, results_document
+from posecheck.samples import sample_paths
 from posecheck.types import Status
 from tests.conftest import photo
 
@@ -63,18 +65,26 @@ def test_feet_cut_off_give_unknown_foot_measures(analyzer: Analyzer, name: str) 
 
 
 def test_combined_report_takes_each_measure_from_its_view(analyzer: Analyzer) -> None:
-    names = ["front_standing_01.jpg", "side_walking_outdoor_01.jpg", "back_standing_01.jpg"]
-    analyses = [analyzer.analyze_path(photo(n)) for n in names]
-    report = combine(analyses)
-    assert set(report.views) == {View.FRONT, View.BACK, View.LEFT}
-    assert report.sources["left_foot_angle"].endswith("front_standing_01.jpg")
-    assert report.sources["left_rearfoot_angle"].endswith("back_standing_01.jpg")
-    assert report.sources["forward_head_angle"].endswith("side_walking_outdoor_01.jpg")
+    """The shipped renders of one man, front, right side and back; a walking photo among them
+    is not judged and adds nothing."""
+    samples = {p.stem: p for p in sample_paths()}
+    names = ["man_misaligned_front", "man_misaligned_right", "man_misaligned_back"]
+    analyses = [analyzer.analyze_path(samples[n]) for n in names]
+    walking = analyzer.analyze_path(photo("side_walking_outdoor_01.jpg"))
+    assert isinstance(walking, Analysis) and not walking.judged
+    report = combine([*analyses, walking])
+    assert set(report.views) >= {View.FRONT, View.BACK, View.RIGHT}
+    assert report.sources["left_foot_angle"].endswith("man_misaligned_front.jpg")
+    assert report.sources["left_rearfoot_angle"].endswith("man_misaligned_back.jpg")
+    assert report.sources["forward_head_angle"].endswith("man_misaligned_right.jpg")
     assert set(report.measurements) == SQUARE_ON_NAMES | SIDE_NAMES
+    assert not any(
+        source.endswith("side_walking_outdoor_01.jpg") for source in report.sources.values()
+    )
     document = json.loads(json.dumps(results_document(analyses, report)))
     combined = document["combined"]
     assert combined["measures"]["knee_angle_sagittal"]["source"].endswith(
-        "side_walking_outdoor_01.jpg"
+        "man_misaligned_right.jpg"
     )
     assert "not a diagnosis" in document["disclaimer"]
     rows = list(csv.DictReader(io.StringIO(results_csv(analyses, report))))

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from posecheck.samples import sample_paths
 from tests.conftest import photo
 
 pytestmark = pytest.mark.slow
@@ -55,9 +56,10 @@ def test_bad_file_gets_a_clear_error() -> None:
 
 def test_several_photos_give_one_combined_report() -> None:
     app = started()
+    samples = {p.stem: p for p in sample_paths()}  # shipped renders of one man: no ../shared
     files = [
-        ("front.jpg", photo("front_standing_01.jpg").read_bytes(), "image/jpeg"),
-        ("side.jpg", photo("side_walking_outdoor_01.jpg").read_bytes(), "image/jpeg"),
+        ("front.jpg", samples["man_misaligned_front"].read_bytes(), "image/jpeg"),
+        ("side.jpg", samples["man_misaligned_right"].read_bytes(), "image/jpeg"),
     ]
     app.get("file_uploader")[0].set_value(files)  # type: ignore[attr-defined]
     app.run()

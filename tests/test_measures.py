@@ -209,11 +209,21 @@ def test_oblique_view_is_not_measured_square_on() -> None:
     assert all("oblique" in m.reason for m in measures.values())
 
 
-def test_status_applies_the_known_error() -> None:
+def test_status_is_three_way_with_the_known_error() -> None:
     spec = MEASURES_BY_NAME["shoulder_tilt"]  # normal ±2, known error 2, marked beyond 3 more
-    assert spec.status(3.9) is Status.NORMAL
-    assert spec.status(-4.5) is Status.MILD
+    assert spec.status(2.0) is Status.NORMAL  # inside the printed range
+    assert spec.status(2.1) is Status.POSSIBLE  # never "normal" outside the printed range
+    assert spec.status(-3.9) is Status.POSSIBLE  # outside, but within the error: recheck
+    assert spec.status(-4.5) is Status.MILD  # clearly outside
     assert spec.status(7.5) is Status.MARKED
+    assert spec.status(4.5, error=3.0) is Status.POSSIBLE  # a wider error band holds it back
+
+
+@given(st.floats(-30, 30))
+def test_normal_only_inside_the_printed_range(value: float) -> None:
+    for spec in MEASURES:
+        low, high = spec.normal
+        assert (spec.status(value) is Status.NORMAL) == (low <= value <= high)
 
 
 def test_every_measure_documents_its_convention() -> None:

@@ -19,7 +19,7 @@ import numpy as np
 
 from posecheck.analysis import Analysis, Analyzer
 from posecheck.images import LoadedImage, load_image
-from posecheck.measures import SIGNED_LATERAL, Measurement, MeasureName, mirrored_name
+from posecheck.measures import SIGNED_LATERAL, Measurement, MeasureName, measure_pose, mirrored_name
 
 #: Small changes that should not change any measure: (shift x px, shift y px, scale).
 PERTURBATIONS: tuple[tuple[float, float, float], ...] = (
@@ -59,10 +59,18 @@ def _known(measurements: Mapping[MeasureName, Measurement]) -> dict[MeasureName,
     return {n: m.value for n, m in measurements.items() if m.value is not None}
 
 
+def _geometry(analysis: Analysis) -> Mapping[MeasureName, Measurement]:
+    """The measures of the subject as geometry, also where the photo was not judged (another
+    person in the frame, say): mirror consistency is a property of the measures themselves."""
+    if analysis.judged:
+        return analysis.measurements
+    return measure_pose(analysis.detection.subject, analysis.view, analysis.roll)
+
+
 def mirror_errors(original: Analysis, mirror: Analysis) -> dict[MeasureName, float]:
     """|mirror's measure − what the original predicts for it|, per measure of the original."""
-    before = _known(original.measurements)
-    after = _known(mirror.measurements)
+    before = _known(_geometry(original))
+    after = _known(_geometry(mirror))
     errors = {}
     for name, value in before.items():
         twin = after.get(mirrored_name(name))
@@ -77,7 +85,7 @@ def noise_errors(analyses: Sequence[Analysis]) -> dict[MeasureName, list[float]]
     """|difference| of each measure between every pair of analyses of the same photo."""
     errors: dict[MeasureName, list[float]] = {}
     for a, b in combinations(analyses, 2):
-        first, second = _known(a.measurements), _known(b.measurements)
+        first, second = _known(_geometry(a)), _known(_geometry(b))
         for name in first.keys() & second.keys():
             errors.setdefault(name, []).append(abs(first[name] - second[name]))
     return errors

@@ -15,6 +15,7 @@ import streamlit as st
 from posecheck import (
     CLINICIAN_NOTE,
     DISCLAIMER,
+    MEASURES_BY_NAME,
     SUPPORTED_FORMATS,
     Analysis,
     AnalysisFailure,
@@ -37,9 +38,17 @@ from posecheck import (
 # Streamlit's own icon font: no dependence on an emoji font in the browser.
 _STATUS_ICON = {
     "normal": ":green[:material/check_circle:]",
+    "possible": ":blue[:material/radio_button_unchecked:]",
     "mild": ":orange[:material/error:]",
     "marked": ":red[:material/report:]",
     "unknown": ":gray[:material/help:]",
+}
+_STATUS_WORDS = {
+    Status.NORMAL: "within the usual range",
+    Status.POSSIBLE: "possible: recheck (outside, but within the error)",
+    Status.MILD: "outside the usual range",
+    Status.MARKED: "well outside the usual range",
+    Status.UNKNOWN: "unknown",
 }
 _CHECK_ICON = {
     True: ":green[:material/check_circle:]",
@@ -70,10 +79,11 @@ def _measure_rows(measurements: Mapping[MeasureName, Measurement]) -> list[dict[
         low, high = m.normal_range
         rows.append(
             {
-                "measure": name,
+                "measure": MEASURES_BY_NAME[name].label,
                 "value": None if m.value is None else round(m.value, 1),
+                "± error": m.error,
                 "unit": m.unit,
-                "status": m.status.value,
+                "status": _STATUS_WORDS[m.status],
                 "usual range": f"{low:g} to {high:g}",
                 "confidence": m.confidence,
                 "note": m.reason,
@@ -112,6 +122,9 @@ def _show_photo(analysis: PhotoResult) -> None:
             advice = f" — {check.advice}" if check.passed is not True and check.advice else ""
             title = check.name.replace("_", " ")
             st.markdown(f"{_CHECK_ICON[check.passed]} **{title}**: {check.reason}{advice}")
+    if not analysis.judged:
+        st.warning(f"**Please retake this photo.** {analysis.assessment.summary}")
+        return
     st.dataframe(_measure_rows(analysis.measurements), hide_index=True, width="stretch")
 
 
@@ -212,7 +225,7 @@ def render() -> None:
                 analysis = _analyse(data, name, view)
             analyses.append(analysis)
             _show_photo(analysis)
-    good = [a for a in analyses if isinstance(a, Analysis)]
+    good = [a for a in analyses if isinstance(a, Analysis) and a.judged]
     if not good:
         return
     st.divider()
@@ -221,7 +234,7 @@ def render() -> None:
         st.header(f"Your report from {len(good)} photos")
         st.dataframe(_measure_rows(combined.measurements), hide_index=True, width="stretch")
         _show_assessment(combined.assessment, combined.plan)
-    else:
+    elif good[0].plan is not None:
         st.header("Your report")
         _show_assessment(good[0].assessment, good[0].plan)
     _downloads(analyses, combined)
