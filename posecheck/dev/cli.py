@@ -21,6 +21,7 @@ from posecheck.cli import (
     parse,
 )
 from posecheck.errors import PosecheckError
+from posecheck.types import View
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,6 +46,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     mirror.add_argument("paths", nargs="+", metavar="PATH", help="full-body photos or folders")
     add_model_option(mirror)
+
+    still = commands.add_parser(
+        "repeatability",
+        help="SEM and minimal detectable change on clips of a person standing still",
+    )
+    still.add_argument("clips", nargs="+", type=Path, metavar="CLIP", help="video files")
+    add_model_option(still)
+    still.add_argument(
+        "--view", choices=[v.value for v in View], help="the view (default: detect per frame)"
+    )
+    still.add_argument("--every", type=int, default=1, help="use every N-th frame (default 1)")
 
     validate = commands.add_parser(
         "validate", help="compare posecheck with the truth of rendered bodies"
@@ -85,6 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args
     if args.command == "mirror":
         return _mirror(args)
+    if args.command == "repeatability":
+        return _repeatability(args)
     if args.command == "validate":
         return _validate(args)
     if args.command == "calibrate":
@@ -231,4 +245,22 @@ def _calibrate(args: argparse.Namespace) -> int:
         )
     save_calibrations(fits, args.out)
     print(f"wrote {len(fits)} corrections to {args.out}")
+    return EXIT_OK
+
+
+def _repeatability(args: argparse.Namespace) -> int:
+    from posecheck.analysis import Analyzer
+    from posecheck.dev.repeatability import frames_of, markdown, repeatability
+
+    view = View(args.view) if args.view else None
+    tables = {}
+    with Analyzer.open(args.model) as analyzer:
+        for clip in args.clips:
+            frames = list(frames_of(clip, every=args.every))
+            if not frames:
+                print(f"repeatability: no frames read from {clip}.", file=sys.stderr)
+                return EXIT_FAILED
+            print(f"{clip.name}: {len(frames)} frames", file=sys.stderr, flush=True)
+            tables[clip.name] = repeatability(analyzer, frames, view)
+    print(markdown(tables))
     return EXIT_OK
