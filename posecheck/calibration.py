@@ -37,6 +37,8 @@ class Calibration:
     r2: float | None  # of the line fitted; None for an offset alone
     n: int
     source: str
+    #: the spread (SD) of the true value about the corrected one on the renders fitted, if known
+    sd: float | None = None
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.slope) and abs(self.slope) >= MIN_SLOPE):

@@ -87,6 +87,22 @@ def body_yaw(pose: Pose) -> float | None:
     return float(np.mean(turns))
 
 
+def signed_body_yaw(pose: Pose) -> float | None:
+    """The hip and shoulder lines' mean turn about the vertical in MediaPipe's 3D landmarks,
+    signed, in degrees, as the model reports it (biased and scaled: ``measures`` turns it into
+    the body's turn with a line fitted on renders); None without world landmarks."""
+    if pose.world is None:
+        return None
+    turns = []
+    for left, right in (
+        (Landmark.LEFT_HIP, Landmark.RIGHT_HIP),
+        (Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER),
+    ):
+        lateral = pose.world[left] - pose.world[right]
+        turns.append(math.degrees(math.atan2(float(lateral[2]), float(lateral[0]))))
+    return float(np.mean(turns))
+
+
 def _square_on(pose: Pose, shoulder_dx: float, ratio: float) -> ViewEstimate:
     face = float(np.mean(pose.visibility[list(_FACE)]))
     # Facing the camera, the person's left shoulder is on the image's right (dx > 0).

@@ -2,6 +2,9 @@
 
 - ``samples``: the shipped sample photos (front, side and back of a few bodies, fixed).
 - ``ci``: a dozen small renders across measures and views (fixed draws), for quick checks.
+- ``hard_train`` / ``hard_test``: the same bodies split, photographed as phones are really held
+  (turned up to ±15°, rolled up to ±8°, half with no vertical edges, 0.5-1.6 m high, 2-4.5 m
+  away, wide lenses); ``hard_test`` is the frozen test set of ``docs/VALIDATION.md``.
 - ``train`` / ``test``: random bodies, postures and cameras for fitting and for reporting
   errors. The two never share a body archetype, and draw their cameras, scenes and postures from
   separate random streams (and different lenses), so a fit on ``train`` is judged on unseen
@@ -252,6 +255,52 @@ def ci_set(seed: int) -> list[RenderParams]:
     ]
 
 
+# --- the hard sets: how phones are really held -------------------------------------------------
+
+
+def _hard_yaw(rng: np.random.Generator) -> float:
+    """A square-on or side view, with the person turned up to 15° from it either way."""
+    base = (0.0, 0.0, 180.0, 90.0, 270.0)[int(rng.integers(5))]
+    return round((base + float(rng.uniform(-15, 15))) % 360.0, 2)
+
+
+def _hard_camera(rng: np.random.Generator) -> Camera:
+    """Phone cameras: 0.5-1.6 m high, 2-4.5 m away, rolled up to ±8°, wide lenses."""
+    height = float(rng.uniform(0.5, 1.6))
+    distance = float(rng.uniform(2.0, 4.5))
+    pitch: float | None = None
+    if rng.random() < 0.6:
+        pitch = math.degrees(math.atan2(height - 0.85, distance)) + float(rng.uniform(-8, 8))
+        pitch = round(pitch, 2)
+    return Camera(
+        yaw_deg=_hard_yaw(rng), height_m=round(height, 3), distance_m=round(distance, 3),
+        pitch_deg=pitch, roll_deg=round(float(rng.uniform(-8, 8)), 2),
+        vfov_deg=round(float(rng.uniform(50, 72)), 2),
+    )  # fmt: skip
+
+
+def hard_set(
+    prefix: str, archetypes: tuple[tuple[float, ...], ...], count: int, seed: int
+) -> list[RenderParams]:
+    """Random bodies and postures (several deviations at once) photographed the way phones are:
+    turned a little, rolled, high or low, near or far, wide lenses, and half the scenes plain
+    walls or outdoors-like backdrops with no vertical edges to find the roll by."""
+    rng = np.random.default_rng([seed, sum(map(ord, prefix)), 8])
+    out = []
+    for i in range(count):
+        body = _body(rng, archetypes[i % len(archetypes)])
+        scene = _scene(rng)
+        scene = replace(scene, background="plain" if rng.random() < 0.5 else "room")
+        out.append(
+            RenderParams(
+                name=f"{prefix}_{i:04d}", body=body, appearance=_appearance(rng, body),
+                posture=_posture(rng, body), camera=_hard_camera(rng), scene=scene,
+                width=720, height=1280, seed=int(rng.integers(2**31)),
+            )
+        )  # fmt: skip
+    return out
+
+
 SETS: dict[str, Callable[[int, int | None], list[RenderParams]]] = {
     "samples": lambda seed, count: samples_set(),
     "ci": lambda seed, count: ci_set(seed),
@@ -260,6 +309,10 @@ SETS: dict[str, Callable[[int, int | None], list[RenderParams]]] = {
     ),
     "test": lambda seed, count: random_set(
         "test", TEST_ARCHETYPES, count or 120, seed + 1_000_003, (40.0, 60.0)
+    ),
+    "hard_train": lambda seed, count: hard_set("hard_train", TRAIN_ARCHETYPES, count or 160, seed),
+    "hard_test": lambda seed, count: hard_set(
+        "hard_test", TEST_ARCHETYPES, count or 160, seed + 2_000_003
     ),
 }
 

@@ -58,6 +58,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     still.add_argument("--every", type=int, default=1, help="use every N-th frame (default 1)")
 
+    screening = commands.add_parser(
+        "screening", help="findings' sensitivity and specificity on renders (what users are told)"
+    )
+    screening.add_argument("folder", type=Path, help="renders, each with <name>.json truth beside")
+    add_model_option(screening)
+    screening.add_argument("--out", type=Path, help="also write the markdown to this file")
+
+    turn = commands.add_parser(
+        "fit-turn", help="fit the body's turn from MediaPipe's 3D yaw on renders (front views)"
+    )
+    turn.add_argument("folder", type=Path, help="training renders with truth JSON")
+    add_model_option(turn)
+    turn.add_argument("--out", type=Path, required=True, help="the corrections file to update")
+
     validate = commands.add_parser(
         "validate", help="compare posecheck with the truth of rendered bodies"
     )
@@ -99,6 +113,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _mirror(args)
     if args.command == "repeatability":
         return _repeatability(args)
+    if args.command == "screening":
+        return _screening(args)
+    if args.command == "fit-turn":
+        return _fit_turn(args)
     if args.command == "validate":
         return _validate(args)
     if args.command == "calibrate":
@@ -263,4 +281,58 @@ def _repeatability(args: argparse.Namespace) -> int:
             print(f"{clip.name}: {len(frames)} frames", file=sys.stderr, flush=True)
             tables[clip.name] = repeatability(analyzer, frames, view)
     print(markdown(tables))
+    return EXIT_OK
+
+
+def _screening(args: argparse.Namespace) -> int:
+    from posecheck.analysis import Analyzer
+    from posecheck.dev.screening import markdown, read_set
+
+    with Analyzer.open(args.model) as analyzer:
+        readings = read_set(
+            analyzer,
+            args.folder,
+            progress=lambda i, n, name: print(f"[{i}/{n}] {name}", file=sys.stderr, flush=True),
+        )
+    if not readings:
+        print(f"screening: no renders with truth JSON in {args.folder}.", file=sys.stderr)
+        return EXIT_USAGE
+    command = " ".join(["python -m posecheck.dev", *sys.argv[1:]])
+    text = markdown(readings, title=f"Screening accuracy on {args.folder.name}", command=command)
+    if args.out is not None:
+        args.out.write_text(text, encoding="utf-8")
+    print(text)
+    return EXIT_OK
+
+
+def _fit_turn(args: argparse.Namespace) -> int:
+    from posecheck.analysis import Analysis, Analyzer
+    from posecheck.dev.fitting import add_to_calibration_file, fit_turn
+    from posecheck.dev.screening import base_and_turn
+    from posecheck.measures import BODY_TURN
+    from posecheck.views import signed_body_yaw
+
+    pairs = []
+    images = sorted(p for p in args.folder.glob("*.jpg") if p.with_suffix(".json").is_file())
+    with Analyzer.open(args.model) as analyzer:
+        for index, image in enumerate(images, start=1):
+            print(f"[{index}/{len(images)}] {image.name}", file=sys.stderr, flush=True)
+            truth = json.loads(image.with_suffix(".json").read_text(encoding="utf-8"))
+            view, turn = base_and_turn(float(truth["camera"]["yaw_deg"]))
+            if view != "front":
+                continue
+            result = analyzer.analyze_path(image, View.FRONT)
+            if isinstance(result, Analysis):
+                raw = signed_body_yaw(result.detection.subject)
+                if raw is not None:
+                    pairs.append((turn, raw))
+    line = fit_turn(pairs, source=args.folder.name)
+    if line is None:
+        print(f"fit-turn: no usable line from {len(pairs)} front renders.", file=sys.stderr)
+        return EXIT_FAILED
+    add_to_calibration_file(BODY_TURN, line, args.out)
+    print(
+        f"raw 3D yaw = {line.slope:.3f} x turn + {line.intercept:.2f} (R² {line.r2}, n={line.n}); "
+        f"turn SD after correction {line.sd:.2f}°; written to {args.out}"
+    )
     return EXIT_OK

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from posecheck.calibration import MIN_R2, MIN_SLOPE, Calibration
@@ -146,4 +147,25 @@ def save_calibrations(calibrations: Mapping[str, Calibration], path: Path) -> No
         "posecheck reports (raw - intercept) / slope",
         "measures": {name: asdict(c) for name, c in sorted(calibrations.items())},
     }
+    path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+
+
+def fit_turn(pairs: Iterable[tuple[float, float]], *, source: str) -> Calibration | None:
+    """The line from the body's true turn to MediaPipe's raw 3D yaw (``views.signed_body_yaw``),
+    with the SD of the true turn about the corrected one (the turn's uncertainty)."""
+    data = list(pairs)
+    line = fit(data, source=source)
+    if line is None:
+        return None
+    residuals = [true - line.apply(raw) for true, raw in data]
+    mean = sum(residuals) / len(residuals)
+    sd = math.sqrt(sum((r - mean) ** 2 for r in residuals) / max(1, len(residuals) - 1))
+    return replace(line, sd=round(sd, 3))
+
+
+def add_to_calibration_file(name: str, calibration: Calibration, path: Path) -> None:
+    """Add or replace one entry of a corrections file, keeping the others."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["measures"][name] = asdict(calibration)
+    document["measures"] = dict(sorted(document["measures"].items()))
     path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")

@@ -1,0 +1,315 @@
+"""Screening accuracy on a set of renders: what a user would be told, against the truth.
+
+For every render the photo path runs as a user would run it (view detected, roll estimated, the
+posture-photo gate, findings), and each reading is compared with the render's true value (the
+truth JSON's ``all_measures``, so a body turned 10-15° from the camera still has a true foot
+angle). Reported:
+
+- per measure, the mean absolute error where a value was given, and how often one was given,
+  split by how far the body was turned, whether the roll was known, the camera's height, the view;
+- per finding, sensitivity and specificity: a truth *positive* lies beyond the usual range (in the
+  finding's direction) by more than the measure's known error; a truth *negative* lies inside the
+  usual range; a finding *reported* is a finding of that key made from that measure. A photo the
+  gate did not judge reports nothing (it counts against sensitivity, never against specificity);
+- whether the uncertainty means something: the rank correlation of each reading's error band
+  (and of its confidence) with its actual error.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from posecheck.analysis import Analysis, Analyzer
+from posecheck.findings import ASYMMETRY_MILD_DEG, RULES, Beyond, FindingKey
+from posecheck.measures import MEASURES, MEASURES_BY_NAME, MeasureName
+from posecheck.roll import usable_roll
+from posecheck.types import Status, View
+
+_BASES = {0.0: "front", 90.0: "left", 180.0: "back", 270.0: "right"}
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One measure of one render: the truth, what was reported, and the conditions."""
+
+    render: str
+    measure: MeasureName
+    true: float
+    value: float | None
+    status: Status
+    error_band: float
+    confidence: float
+    turn: float
+    roll: float
+    roll_known: bool
+    height: float
+    view: str
+    background: str
+    judged: bool
+    findings: frozenset[tuple[FindingKey, MeasureName]]
+
+
+def base_and_turn(yaw: float) -> tuple[str, float]:
+    """The nearest named view of a render's camera yaw, and how far off it the camera stands
+    (+: round toward the person's left side)."""
+    base = min(_BASES, key=lambda b: abs((yaw - b + 180.0) % 360.0 - 180.0))
+    return _BASES[base], (yaw - base + 180.0) % 360.0 - 180.0
+
+
+def read_render(analyzer: Analyzer, image: Path) -> list[Reading]:
+    """Every measure of one render that has a true value for its (nearest) view."""
+    truth = json.loads(image.with_suffix(".json").read_text(encoding="utf-8"))
+    camera = truth["camera"]
+    view, turn = base_and_turn(float(camera["yaw_deg"]))
+    source = {"front": "square_on", "back": "square_on"}.get(view, f"{view}_side")
+    trues: Mapping[str, float] = truth["all_measures"][source]
+    result = analyzer.analyze_path(image)
+    if not isinstance(result, Analysis):
+        return []
+    found = frozenset((f.key, m) for f in result.assessment.findings for m in f.measures)
+    roll_known = usable_roll(result.roll) is not None
+    background = str(truth.get("params", {}).get("scene", {}).get("background", "?"))
+    readings = []
+    for spec in MEASURES:
+        if spec.name.value not in trues or View(view) not in spec.views:
+            continue
+        measurement = result.measurements.get(spec.name)
+        readings.append(
+            Reading(
+                render=image.name, measure=spec.name, true=float(trues[spec.name.value]),
+                value=None if measurement is None else measurement.value,
+                status=Status.UNKNOWN if measurement is None else measurement.status,
+                error_band=spec.known_error if measurement is None else measurement.error,
+                confidence=0.0 if measurement is None else measurement.confidence,
+                turn=turn, roll=float(camera["roll_deg"]), roll_known=roll_known,
+                height=float(camera["height_m"]), view=view, background=background,
+                judged=result.judged, findings=found,
+            )
+        )  # fmt: skip
+    return readings
+
+
+def read_set(
+    analyzer: Analyzer, folder: Path, progress: Callable[[int, int, str], None] | None = None
+) -> list[Reading]:
+    images = sorted(p for p in folder.glob("*.jpg") if p.with_suffix(".json").is_file())
+    readings: list[Reading] = []
+    for index, image in enumerate(images, start=1):
+        if progress is not None:
+            progress(index, len(images), image.name)
+        readings += read_render(analyzer, image)
+    return readings
+
+
+# --- figures -------------------------------------------------------------------------------------
+
+
+def _mae(readings: Iterable[Reading]) -> tuple[float, int, int]:
+    """(MAE where reported, reported count, all count)."""
+    rows = list(readings)
+    errors = [abs(r.value - r.true) for r in rows if r.value is not None]
+    return (float(np.mean(errors)) if errors else math.nan), len(errors), len(rows)
+
+
+SPLITS: Mapping[str, Callable[[Reading], str]] = {
+    "turn": lambda r: "0-5°" if abs(r.turn) < 5 else ("5-10°" if abs(r.turn) < 10 else "10-15°"),
+    "roll": lambda r: "roll known" if r.roll_known else "roll unknown",
+    "camera height": lambda r: (
+        "0.5-0.9 m" if r.height < 0.9 else ("0.9-1.25 m" if r.height < 1.25 else "1.25-1.6 m")
+    ),
+    "view": lambda r: r.view,
+}
+
+
+def error_table(readings: Sequence[Reading]) -> list[str]:
+    lines = [
+        "| measure | MAE (reported / all) | " + " | ".join(SPLITS) + " |",
+        "|---|---|" + "---|" * len(SPLITS),
+    ]
+    for spec in MEASURES:
+        rows = [r for r in readings if r.measure is spec.name]
+        if not rows:
+            continue
+        mae, reported, total = _mae(rows)
+        cells = []
+        for split in SPLITS.values():
+            groups: dict[str, list[Reading]] = {}
+            for r in rows:
+                groups.setdefault(split(r), []).append(r)
+            cells.append(
+                ", ".join(
+                    f"{key} {_mae(group)[0]:.1f} ({_mae(group)[1]}/{len(group)})"
+                    for key, group in sorted(groups.items())
+                )
+            )
+        lines.append(
+            f"| `{spec.name}` | {mae:.2f} ({reported}/{total}) | " + " | ".join(cells) + " |"
+        )
+    return lines
+
+
+@dataclass(frozen=True)
+class Confusion:
+    positives: int
+    found: int
+    negatives: int
+    false_alarms: int
+
+    @property
+    def sensitivity(self) -> float:
+        return self.found / self.positives if self.positives else math.nan
+
+    @property
+    def specificity(self) -> float:
+        return 1.0 - self.false_alarms / self.negatives if self.negatives else math.nan
+
+
+def _truth_side(reading: Reading) -> Beyond | str | None:
+    """ABOVE/BELOW when truly beyond the range by more than the known error, "inside" when
+    inside the range, None in between."""
+    spec = MEASURES_BY_NAME[reading.measure]
+    low, high = spec.normal
+    if low <= reading.true <= high:
+        return "inside"
+    if reading.true > high + spec.known_error:
+        return Beyond.ABOVE
+    if reading.true < low - spec.known_error:
+        return Beyond.BELOW
+    return None
+
+
+def finding_confusion(readings: Sequence[Reading]) -> dict[FindingKey, Confusion]:
+    counts: dict[FindingKey, list[int]] = {}
+    for rule in RULES:
+        tally = counts.setdefault(rule.key, [0, 0, 0, 0])
+        for r in readings:
+            if r.measure is not rule.measure:
+                continue
+            truth = _truth_side(r)
+            reported = (rule.key, rule.measure) in r.findings
+            if truth is rule.beyond:
+                tally[0] += 1
+                tally[1] += reported
+            elif truth == "inside":
+                tally[2] += 1
+                tally[3] += reported
+    _asymmetry(readings, counts)
+    return {key: Confusion(*tally) for key, tally in counts.items()}
+
+
+def _asymmetry(readings: Sequence[Reading], counts: dict[FindingKey, list[int]]) -> None:
+    """Truth positive: the feet differ by more than the threshold plus a foot's known error."""
+    feet: dict[str, dict[MeasureName, Reading]] = {}
+    for r in readings:
+        if r.measure in (MeasureName.LEFT_FOOT_ANGLE, MeasureName.RIGHT_FOOT_ANGLE):
+            feet.setdefault(r.render, {})[r.measure] = r
+    tally = counts.setdefault(FindingKey.FOOT_ANGLE_ASYMMETRY, [0, 0, 0, 0])
+    margin = MEASURES_BY_NAME[MeasureName.LEFT_FOOT_ANGLE].known_error
+    for pair in feet.values():
+        if len(pair) != 2:
+            continue
+        left, right = pair[MeasureName.LEFT_FOOT_ANGLE], pair[MeasureName.RIGHT_FOOT_ANGLE]
+        difference = abs(left.true - right.true)
+        reported = any(key is FindingKey.FOOT_ANGLE_ASYMMETRY for key, _ in left.findings)
+        if difference > ASYMMETRY_MILD_DEG + margin:
+            tally[0] += 1
+            tally[1] += reported
+        elif difference <= ASYMMETRY_MILD_DEG:
+            tally[2] += 1
+            tally[3] += reported
+
+
+def confusion_table(readings: Sequence[Reading]) -> list[str]:
+    lines = [
+        "| finding | truly beyond (n) | found | sensitivity | truly inside (n) | false findings "
+        "| specificity |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for key, c in finding_confusion(readings).items():
+        lines.append(
+            f"| `{key}` | {c.positives} | {c.found} | {_pct(c.sensitivity)} | {c.negatives} | "
+            f"{c.false_alarms} | {_pct(c.specificity)} |"
+        )
+    return lines
+
+
+def _pct(value: float) -> str:
+    return "-" if math.isnan(value) else f"{100 * value:.0f} %"
+
+
+def _rank_correlation(a: Sequence[float], b: Sequence[float]) -> float:
+    if len(a) < 5:
+        return math.nan
+    ranks_a = np.argsort(np.argsort(a))
+    ranks_b = np.argsort(np.argsort(b))
+    return float(np.corrcoef(ranks_a, ranks_b)[0, 1])
+
+
+def uncertainty_lines(readings: Sequence[Reading]) -> list[str]:
+    lines = [
+        "| measure | n | error band vs actual error | confidence vs actual error |",
+        "|---|---|---|---|",
+    ]
+    for spec in MEASURES:
+        rows = [r for r in readings if r.measure is spec.name and r.value is not None]
+        if len(rows) < 5:
+            continue
+        errors = [abs(r.value - r.true) for r in rows if r.value is not None]
+        band = _rank_correlation([r.error_band for r in rows], errors)
+        conf = _rank_correlation([r.confidence for r in rows], errors)
+        lines.append(f"| `{spec.name}` | {len(rows)} | {band:+.2f} | {conf:+.2f} |")
+    return lines
+
+
+def summary_lines(readings: Sequence[Reading]) -> list[str]:
+    renders = {r.render: r for r in readings}
+    judged = sum(r.judged for r in renders.values())
+    false_photo = 0
+    for render, first in renders.items():
+        rows = [r for r in readings if r.render == render]
+        negatives = {(k, m) for k, m in first.findings if _truth_of(rows, m) == "inside"}
+        false_photo += bool(negatives)
+    return [
+        f"- renders: {len(renders)}; judged as posture photos: {judged}",
+        f"- renders with at least one finding from a measure truly inside its usual range: "
+        f"{false_photo} of {len(renders)}",
+    ]
+
+
+def _truth_of(rows: Sequence[Reading], measure: MeasureName) -> Beyond | str | None:
+    for r in rows:
+        if r.measure is measure:
+            return _truth_side(r)
+    return None
+
+
+def markdown(readings: Sequence[Reading], *, title: str, command: str) -> str:
+    return "\n".join(
+        [
+            f"## {title}",
+            "",
+            f"Made by `{command}`.",
+            "",
+            *summary_lines(readings),
+            "",
+            "### Findings: sensitivity and specificity",
+            "",
+            *confusion_table(readings),
+            "",
+            "### Measures: mean absolute error (reported / all), split by the conditions",
+            "",
+            *error_table(readings),
+            "",
+            "### Does the uncertainty track the error? (rank correlation; + is right for the band,"
+            " − for the confidence)",
+            "",
+            *uncertainty_lines(readings),
+            "",
+        ]
+    )
