@@ -275,3 +275,66 @@ def test_mirroring_swaps_sides_and_flips_lateral_signs(
             continue
         expected = -m.value if name in SIGNED_LATERAL else m.value
         assert twin.value == pytest.approx(expected, abs=0.011), name
+
+
+# --- the body's turn and an unknown roll ---------------------------------------------------------
+
+
+def _with_world(yaw_degrees: float) -> np.ndarray:
+    """World landmarks whose hip and shoulder lines are turned by ``yaw_degrees`` (raw 3D yaw)."""
+    world = np.zeros((len(L), 3))
+    theta = math.radians(yaw_degrees)
+    lines = ((L.LEFT_HIP, L.RIGHT_HIP, 0.1, 0.0), (L.LEFT_SHOULDER, L.RIGHT_SHOULDER, 0.18, -0.5))
+    for left, right, half, height in lines:
+        world[left] = (half * math.cos(theta), height, half * math.sin(theta))
+        world[right] = (-half * math.cos(theta), height, -half * math.sin(theta))
+    return world
+
+
+def _turn_line(slope: float = -0.75, intercept: float = 4.0, sd: float = 2.5) -> dict[str, object]:
+    from posecheck.calibration import Calibration
+
+    return {"body_turn": Calibration(slope, intercept, 0.9, 100, "test", sd)}
+
+
+@pytest.mark.parametrize("turn", [-10.0, 0.0, 6.0])
+def test_foot_angles_are_taken_against_the_bodys_own_forward(turn: float) -> None:
+    raw_yaw = -0.75 * turn + 4.0  # what the fitted line says MediaPipe reports at this turn
+    pose = make_pose(_turned_out_feet(12.0, 0.4), world=_with_world(raw_yaw))
+    level = CameraRoll(0.0, 0.9, "test", "test")  # a known roll: only the turn widens the band
+    measured = measure_pose(pose, view(View.FRONT), level, calibrations=_turn_line())  # type: ignore[arg-type]
+    # the feet point 12° out against the camera; turned, against the body they point
+    # 12 + turn (left) and 12 - turn (right)
+    assert value(measured, "left_foot_angle") == pytest.approx(12.0 + turn, abs=0.05)
+    assert value(measured, "right_foot_angle") == pytest.approx(12.0 - turn, abs=0.05)
+    # the turn's uncertainty widens the feet's error band, and only theirs
+    assert measured["left_foot_angle"].error == pytest.approx(math.hypot(5.0, 2.5), abs=0.01)
+    assert measured["left_knee_angle_frontal"].error == 5.0
+
+
+def test_without_a_turn_estimate_the_feet_carry_the_plausible_turn() -> None:
+    pose = make_pose(_turned_out_feet(12.0, 0.4))  # no world landmarks, no fitted line
+    level = CameraRoll(0.0, 0.9, "test", "test")
+    measured = measure_pose(pose, view(View.FRONT), level, calibrations={})
+    assert measured["left_foot_angle"].error == pytest.approx(math.hypot(5.0, 8.0), abs=0.01)
+
+
+def test_a_body_turned_too_far_leaves_the_feet_unknown() -> None:
+    pose = make_pose(_turned_out_feet(12.0, 0.4), world=_with_world(-0.75 * 18.0 + 4.0))
+    measured = measure_pose(pose, view(View.FRONT), calibrations=_turn_line())  # type: ignore[arg-type]
+    foot = measured["left_foot_angle"]
+    assert foot.value is None and "turned about 18°" in foot.reason
+
+
+def test_with_the_roll_unknown_a_roll_dependent_reading_makes_no_finding() -> None:
+    rise = 160 * math.tan(math.radians(8.0))  # over the 160 px between the shoulders
+    points = {L.LEFT_SHOULDER: (580, 200 - rise), L.RIGHT_SHOULDER: (420, 200)}
+    pose = make_pose(points)
+    unknown = measure_pose(pose, view(View.FRONT), None, calibrations={})["shoulder_tilt"]
+    assert unknown.value == pytest.approx(8.0, abs=0.05)
+    assert unknown.status is Status.POSSIBLE and "roll is not known" in unknown.reason
+    assert unknown.error > 2.0  # widened by the plausible roll
+    known = measure_pose(
+        pose, view(View.FRONT), CameraRoll(0.0, 0.9, "test", "test"), calibrations={}
+    )["shoulder_tilt"]
+    assert known.status.clearly_outside and known.error == 2.0
