@@ -3,9 +3,10 @@
 The shared data (real third-party photos and their annotations) is not in the repository. It is
 looked for in ``<repo>/../shared/data``, or in the folder named by the environment variable
 ``POSECHECK_TEST_DATA`` (an empty or missing folder there simulates a machine without it). This
-module is the only place that knows where the data lives: tests get paths from ``photo()`` and
-``annotation_file()``, which skip the test with the reason when a file is absent, so a test must ask
-for them inside its body (or a fixture), never while the module is collected or parametrised.
+module is the only place that knows where the data lives: tests get paths from ``photo()``,
+``video()`` and ``annotation_file()``, which skip the test with the reason when a file is absent,
+so a test must ask for them inside its body (or a fixture), never while the module is collected or
+parametrised.
 """
 
 from __future__ import annotations
@@ -42,6 +43,11 @@ def _shared_file(folder: Path, name: str, what: str) -> Path:
 def photo(name: str) -> Path:
     """Path of a shared test photo; skips the test with the reason when it is absent."""
     return _shared_file(PHOTOS, name, "real test photo")
+
+
+def video(name: str) -> Path:
+    """Path of a shared test video; skips the test with the reason when it is absent."""
+    return _shared_file(VIDEOS, name, "real test video")
 
 
 def annotation_file(name: str) -> Path:

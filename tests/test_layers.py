@@ -20,7 +20,7 @@ PACKAGE = ROOT / "posecheck"
 #: own layer or below; a module not listed here fails the test until it is given a layer.
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"types", "errors", "geometry"}),
-    frozenset({"images", "models", "tflite_metadata", "estimator", "samples"}),
+    frozenset({"images", "video", "models", "tflite_metadata", "estimator", "samples"}),
     frozenset({"views", "roll", "calibration"}),
     frozenset({"measures"}),
     frozenset({"capture"}),
@@ -28,7 +28,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"exercises"}),
     frozenset({"analysis"}),
     frozenset({"combine", "live"}),
-    frozenset({"report", "draw"}),
+    frozenset({"report", "draw", "draw_live"}),
     frozenset({"cli"}),
     frozenset({"ui"}),
     frozenset({"dev"}),

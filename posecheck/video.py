@@ -1,0 +1,415 @@
+"""Video files and cameras -> a stream of ``(t_ms, rgb)`` frames, with limits.
+
+:func:`open_video` checks a file before decoding anything (it exists, is a regular file, is not
+empty or too large, looks like a video rather than a photo or text), then opens it with OpenCV's
+FFmpeg backend and checks the frame size and duration from the header. Iterating the
+:class:`VideoReader` decodes one frame at a time (memory stays bounded whatever the clip's
+length) and yields ``(t_ms, rgb)``: the frame's presentation time in milliseconds (from the
+container, or from the frame rate where the container gives none) and an RGB uint8 working copy
+no larger than ``max_side`` on its long side.
+
+:func:`open_camera` does the same for a webcam (``t_ms`` from a clock, starting at 0).
+
+Every failure raises :class:`~posecheck.errors.VideoError` with a stable code and a message that
+says what to do. Nothing here runs on import.
+"""
+
+from __future__ import annotations
+
+import stat
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from posecheck.errors import ErrorCode, VideoError
+from posecheck.estimator import quiet_native_logs
+from posecheck.types import Closing
+
+__all__ = [
+    "DEFAULT_CAMERA_SIDE",
+    "DEFAULT_VIDEO_SIDE",
+    "CameraSource",
+    "VideoInfo",
+    "VideoLimits",
+    "VideoReader",
+    "fit_frame",
+    "open_camera",
+    "open_video",
+]
+
+UInt8Array = npt.NDArray[np.uint8]
+
+#: Long side of the working copy of a video file's frames: the pose model looks at a 256x256
+#: crop, so more only costs decoding, resizing and drawing.
+DEFAULT_VIDEO_SIDE: Final = 960
+#: Long side of a camera's working frames (a webcam's 640x480 passes unchanged).
+DEFAULT_CAMERA_SIDE: Final = 640
+
+_VIDEO_FORMATS_TEXT: Final = "MP4, MOV, M4V, AVI, MKV, WebM, MPEG or Y4M"
+
+
+@dataclass(frozen=True)
+class VideoLimits:
+    """What :func:`open_video` agrees to read, checked before decoding.
+
+    Attributes:
+        max_file_bytes: largest file, bytes.
+        max_seconds: longest clip, by the header's frame count and rate (and enforced while
+            reading, in case the header is wrong).
+        max_pixels: largest frame, width x height.
+        min_side: smallest frame width or height, pixels.
+    """
+
+    max_file_bytes: int = 2 * 1024**3
+    max_seconds: float = 30 * 60.0
+    max_pixels: int = 40_000_000
+    min_side: int = 32
+
+    def __post_init__(self) -> None:
+        for name in ("max_file_bytes", "max_pixels", "min_side"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"VideoLimits.{name}: expected a positive int, got {value!r}")
+        if not self.max_seconds > 0:
+            raise ValueError(f"VideoLimits.max_seconds: expected > 0, got {self.max_seconds!r}")
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """What the file's header says, and the working size frames are delivered at.
+
+    Attributes:
+        name: the path as given, for messages.
+        width, height: the frames' size in the file, pixels (after the container's rotation).
+        fps: frames per second from the header (0 when it gives none).
+        frame_count: frames the header announces (an estimate for some containers; 0 when
+            unknown).
+        duration_ms: ``frame_count / fps`` in milliseconds (0 when unknown).
+        working_size: (width, height) of the RGB frames the reader yields.
+    """
+
+    name: str
+    width: int
+    height: int
+    fps: float
+    frame_count: int
+    duration_ms: float
+    working_size: tuple[int, int]
+
+    @property
+    def scale(self) -> float:
+        """Working pixels per original pixel, in (0, 1]."""
+        return self.working_size[0] / self.width
+
+
+def fit_frame(size: tuple[int, int], max_side: int | None) -> tuple[int, int]:
+    """(width, height) scaled down to at most ``max_side`` on the long side (never enlarged)."""
+    width, height = size
+    if max_side is None or max(width, height) <= max_side:
+        return width, height
+    factor = max_side / max(width, height)
+    return max(1, round(width * factor)), max(1, round(height * factor))
+
+
+def _to_working_rgb(bgr: np.ndarray, working_size: tuple[int, int]) -> UInt8Array:
+    if (bgr.shape[1], bgr.shape[0]) != working_size:
+        bgr = cv2.resize(bgr, working_size, interpolation=cv2.INTER_AREA)
+    return np.asarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), dtype=np.uint8)
+
+
+class VideoReader(Closing):
+    """An opened video file: ``info``, and iteration over ``(t_ms, rgb)`` frames, decoded one at a
+    time. Iterate once; ``close()`` (or ``with``) releases the decoder."""
+
+    def __init__(self, capture: Any, info: VideoInfo, limits: VideoLimits) -> None:
+        self._capture = capture
+        self.info = info
+        self.limits = limits
+        self.frames_read = 0
+
+    def __iter__(self) -> Iterator[tuple[float, UInt8Array]]:
+        gap_ms = 1000.0 / self.info.fps if self.info.fps > 0 else 1000.0 / 30.0
+        last_ms: float | None = None
+        max_ms = self.limits.max_seconds * 1000.0
+        while True:
+            ok, bgr = self._capture.read()
+            if not ok or bgr is None:
+                break
+            t_ms = float(self._capture.get(cv2.CAP_PROP_POS_MSEC))
+            if last_ms is not None and not t_ms > last_ms:
+                t_ms = last_ms + gap_ms  # no usable presentation time: go by the frame rate
+            if t_ms > max_ms:
+                raise _too_long(self.info.name, t_ms / 1000.0, self.limits)
+            last_ms = t_ms
+            self.frames_read += 1
+            yield t_ms, _to_working_rgb(bgr, self.info.working_size)
+        if self.frames_read == 0:
+            raise VideoError(
+                f'"{self.info.name}" has no frames that can be decoded; it may be truncated or '
+                f"damaged. Export or download it again ({_VIDEO_FORMATS_TEXT}).",
+                code=ErrorCode.CORRUPT_VIDEO,
+                extra={"name": self.info.name},
+            )
+
+    def close(self) -> None:
+        self._capture.release()
+
+
+def open_video(
+    path: str | Path,
+    *,
+    max_side: int | None = DEFAULT_VIDEO_SIDE,
+    limits: VideoLimits = VideoLimits(),
+) -> VideoReader:
+    """Open the video file at ``path`` for reading frame by frame (see the module docstring).
+
+    Raises:
+        VideoError: ``not_found``, ``not_a_file``, ``empty_file``, ``unreadable``,
+            ``not_a_video``, ``corrupt_video``, ``video_too_large``, ``video_too_long`` or
+            ``video_frame_size``.
+    """
+    if max_side is not None and (isinstance(max_side, bool) or max_side < 1):
+        raise ValueError(f"max_side: expected a positive int or None, got {max_side!r}")
+    path = Path(path)
+    name = str(path)
+    head = _check_file(path, name, limits)
+    photo = _photo_format(head)
+    if photo is not None:
+        raise VideoError(
+            f'"{name}" is a {photo} photo, not a video. Analyse photos with `posecheck analyze`; '
+            f"for `posecheck video` choose a clip ({_VIDEO_FORMATS_TEXT}).",
+            code=ErrorCode.NOT_A_VIDEO,
+            extra={"name": name, "format": photo},
+        )
+    with quiet_native_logs():  # FFmpeg reports a damaged header on stderr too; we raise instead
+        capture = cv2.VideoCapture(name, cv2.CAP_FFMPEG)
+    if not capture.isOpened():
+        capture.release()
+        raise _unopened(name, head)
+    try:
+        info = _info(capture, name, max_side, limits)
+    except VideoError:
+        capture.release()
+        raise
+    return VideoReader(capture, info, limits)
+
+
+def _check_file(path: Path, name: str, limits: VideoLimits) -> bytes:
+    """The file's first bytes, after checking it exists, is a regular file and its size."""
+    try:
+        info = path.stat()
+    except (FileNotFoundError, NotADirectoryError) as error:
+        raise VideoError(
+            f'Cannot find "{name}". Check the path and the file name, then try again.',
+            code=ErrorCode.NOT_FOUND,
+            extra={"name": name},
+        ) from error
+    except OSError as error:
+        raise _unreadable(name, error) from error
+    if not stat.S_ISREG(info.st_mode):
+        what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+        raise VideoError(
+            f'"{name}" is {what}, not a video file. Choose a clip ({_VIDEO_FORMATS_TEXT}).',
+            code=ErrorCode.NOT_A_FILE,
+            extra={"name": name},
+        )
+    if info.st_size == 0:
+        raise VideoError(
+            f'"{name}" is empty (0 bytes). Choose a clip ({_VIDEO_FORMATS_TEXT}).',
+            code=ErrorCode.EMPTY_FILE,
+            extra={"name": name},
+        )
+    if info.st_size > limits.max_file_bytes:
+        raise VideoError(
+            f'"{name}" is {info.st_size / 1024**3:.1f} GB; the limit is '
+            f"{limits.max_file_bytes / 1024**3:.1f} GB. Trim the clip or export it smaller.",
+            code=ErrorCode.VIDEO_TOO_LARGE,
+            extra={"name": name, "bytes": info.st_size, "max_file_bytes": limits.max_file_bytes},
+        )
+    try:
+        with path.open("rb") as file:
+            return file.read(512)
+    except OSError as error:
+        raise _unreadable(name, error) from error
+
+
+def _info(capture: Any, name: str, max_side: int | None, limits: VideoLimits) -> VideoInfo:
+    width = int(capture.get(cv2.CAP_PROP_FRAME_WIDTH))
+    height = int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT))
+    fps = float(capture.get(cv2.CAP_PROP_FPS) or 0.0)
+    fps = fps if np.isfinite(fps) and 0 < fps < 1000 else 0.0
+    frame_count = max(0, int(capture.get(cv2.CAP_PROP_FRAME_COUNT) or 0))
+    if width < 1 or height < 1:
+        raise VideoError(
+            f'"{name}" has no readable video stream (no frame size in its header); it may be '
+            f"audio only, truncated or damaged. Choose a clip ({_VIDEO_FORMATS_TEXT}).",
+            code=ErrorCode.CORRUPT_VIDEO,
+            extra={"name": name},
+        )
+    if width * height > limits.max_pixels or min(width, height) < limits.min_side:
+        raise VideoError(
+            f'"{name}" has {width}×{height} frames; posecheck reads frames of at least '
+            f"{limits.min_side} px a side and at most {limits.max_pixels / 1e6:.0f} megapixels. "
+            "Export the clip at a common size (720p or 1080p).",
+            code=ErrorCode.VIDEO_FRAME_SIZE,
+            extra={"name": name, "width": width, "height": height},
+        )
+    duration_ms = frame_count / fps * 1000.0 if fps > 0 else 0.0
+    if duration_ms > limits.max_seconds * 1000.0:
+        raise _too_long(name, duration_ms / 1000.0, limits)
+    return VideoInfo(
+        name=name,
+        width=width,
+        height=height,
+        fps=fps,
+        frame_count=frame_count,
+        duration_ms=duration_ms,
+        working_size=fit_frame((width, height), max_side),
+    )
+
+
+def _too_long(name: str, seconds: float, limits: VideoLimits) -> VideoError:
+    return VideoError(
+        f'"{name}" runs {_duration(seconds)}; the limit is {_duration(limits.max_seconds)}. '
+        "Trim it to the part with the exercise.",
+        code=ErrorCode.VIDEO_TOO_LONG,
+        extra={"name": name, "seconds": round(seconds, 1), "max_seconds": limits.max_seconds},
+    )
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds:.1f} s" if seconds < 120 else f"{seconds / 60:.1f} minutes"
+
+
+def _unreadable(name: str, error: OSError) -> VideoError:
+    what = "permission denied" if isinstance(error, PermissionError) else error.strerror
+    return VideoError(
+        f'Cannot read "{name}": {what or type(error).__name__}. Check the file and its '
+        "permissions, or copy it somewhere you can read, and try again.",
+        code=ErrorCode.UNREADABLE,
+        extra={"name": name},
+    )
+
+
+def _unopened(name: str, head: bytes) -> VideoError:
+    container = _video_container(head)
+    if container is not None:
+        return VideoError(
+            f'"{name}" looks like {container} video but could not be opened; it may be truncated '
+            "or damaged. Export or download it again.",
+            code=ErrorCode.CORRUPT_VIDEO,
+            extra={"name": name, "format": container},
+        )
+    what = "text" if _looks_like_text(head) else "not a video posecheck can read"
+    return VideoError(
+        f'"{name}" is {what}. Choose a clip ({_VIDEO_FORMATS_TEXT}).',
+        code=ErrorCode.NOT_A_VIDEO,
+        extra={"name": name},
+    )
+
+
+#: Magic bytes of photo formats, which FFmpeg would open as a one-frame "video".
+_PHOTO_MAGIC: Final = (
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"GIF8", "GIF"),
+    (b"BM", "BMP"),
+    (b"II*\x00", "TIFF"),
+    (b"MM\x00*", "TIFF"),
+)
+
+
+def _photo_format(head: bytes) -> str | None:
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "WebP"
+    if head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"mif1", b"msf1", b"avif"):
+        return "HEIC"
+    for magic, name in _PHOTO_MAGIC:
+        if head.startswith(magic):
+            return name
+    return None
+
+
+def _video_container(head: bytes) -> str | None:
+    """The container a file's first bytes announce, or None."""
+    if head[4:8] in (b"ftyp", b"moov", b"mdat", b"free", b"wide"):
+        return "an MP4/MOV"
+    if head[:4] == b"RIFF" and head[8:12] == b"AVI ":
+        return "an AVI"
+    if head.startswith(b"\x1a\x45\xdf\xa3"):
+        return "a Matroska/WebM"
+    transport_stream = len(head) > 188 and head[0] == head[188] == 0x47
+    if head.startswith((b"\x00\x00\x01\xba", b"\x00\x00\x01\xb3")) or transport_stream:
+        return "an MPEG"
+    if head.startswith(b"YUV4MPEG2"):
+        return "a Y4M"
+    if head.startswith((b"OggS", b"FLV")):
+        return "an Ogg/FLV"
+    return None
+
+
+def _looks_like_text(head: bytes) -> bool:
+    """No control bytes at the start: binary formats have some within their first 64 bytes."""
+    return all(byte >= 9 for byte in head[:64])
+
+
+# --- cameras -------------------------------------------------------------------------------------
+
+
+class CameraSource(Closing):
+    """A webcam as a stream of ``(t_ms, rgb)`` frames, ``t_ms`` from ``clock`` (seconds) since
+    the first frame. Iteration ends when the camera stops delivering frames."""
+
+    def __init__(
+        self, capture: Any, index: int, max_side: int | None, clock: Callable[[], float]
+    ) -> None:
+        self._capture = capture
+        self.index = index
+        self._max_side = max_side
+        self._clock = clock
+
+    def __iter__(self) -> Iterator[tuple[float, UInt8Array]]:
+        start: float | None = None
+        while True:
+            ok, bgr = self._capture.read()
+            if not ok or bgr is None:
+                return
+            now = self._clock()
+            start = now if start is None else start
+            size = fit_frame((bgr.shape[1], bgr.shape[0]), self._max_side)
+            yield (now - start) * 1000.0, _to_working_rgb(bgr, size)
+
+    def close(self) -> None:
+        self._capture.release()
+
+
+def open_camera(
+    index: int = 0,
+    *,
+    max_side: int | None = DEFAULT_CAMERA_SIDE,
+    clock: Callable[[], float] = time.monotonic,
+) -> CameraSource:
+    """Open camera number ``index`` (0 is the first) and check that it delivers a frame.
+
+    Raises:
+        VideoError: ``no_camera`` when it cannot be opened or sends nothing.
+    """
+    with quiet_native_logs():  # OpenCV's backends log every device they fail to open
+        capture = cv2.VideoCapture(index)
+        opened = capture.isOpened() and capture.grab()
+    if not opened:
+        capture.release()
+        raise VideoError(
+            f"Camera {index} could not be opened: no camera there, another program is using it, "
+            "or this user may not use it. Connect a camera, close other video apps, try another "
+            "number with --camera, or analyse a recorded clip with `posecheck video FILE`.",
+            code=ErrorCode.NO_CAMERA,
+            extra={"camera": index},
+        )
+    return CameraSource(capture, index, max_side, clock)
