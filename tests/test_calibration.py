@@ -67,13 +67,25 @@ def test_cross_check_keeps_a_real_correction_and_drops_a_useless_one() -> None:
 
 def test_packaged_corrections_keep_the_mirror_convention() -> None:
     from posecheck.dev.fitting import paired_name
-    from posecheck.measures import MEASURES_BY_NAME, SIGNED_LATERAL
+    from posecheck.measures import BODY_TURN, FOOT_TURN, MEASURES_BY_NAME, SIGNED_LATERAL
 
     fits = load_calibrations()
     for name, correction in fits.items():
+        if name in (BODY_TURN, FOOT_TURN):  # the body's turn: not a measure, checked below
+            continue
         assert name in MEASURES_BY_NAME
         twin = paired_name(name)
         if twin is not None:
             assert fits.get(twin) == correction, f"{name} and {twin} must share one correction"
         if name in SIGNED_LATERAL:
             assert correction.intercept == 0.0, f"{name} may be scaled, never offset"
+
+
+def test_the_body_turn_line_is_packaged_with_its_uncertainty() -> None:
+    from posecheck.measures import BODY_TURN, FOOT_TURN
+
+    fits = load_calibrations()
+    line, share = fits[BODY_TURN], fits[FOOT_TURN]
+    # MediaPipe's 3D yaw runs against the turn (its sign convention) and under-reads it
+    assert -1.0 < line.slope < -0.5 and line.sd is not None and 0 < line.sd < 6
+    assert 0.2 <= share.slope <= 1.0 and share.intercept == 0.0

@@ -667,3 +667,18 @@ def test_random_sets_keep_the_contracts(measurements: dict[str, Measurement]) ->
     assert ranks == sorted(ranks)
     if not flagged and not any(f.key == "foot_angle_asymmetry" for f in result.findings):
         assert result.findings == ()
+
+
+@pytest.mark.parametrize(("left", "right", "found"), [(25.0, 12.0, False), (30.0, 8.0, True)])
+def test_an_asymmetry_must_clear_the_error_of_a_difference(
+    left: float, right: float, found: bool
+) -> None:
+    from dataclasses import replace
+
+    feet = [
+        replace(measure("left_foot_angle", left), error=5.0),
+        replace(measure("right_foot_angle", right), error=5.0),
+    ]
+    keys = [f.key for f in run(*feet).findings]
+    # 13° apart is beyond the usual 10°, but not by the difference's error (0.65 x 7.1 = 4.6°)
+    assert ("foot_angle_asymmetry" in keys) is found

@@ -21,7 +21,7 @@ from posecheck.cli import (
     parse,
 )
 from posecheck.errors import PosecheckError
-from posecheck.types import View
+from posecheck.types import ModelName, View
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,10 +30,29 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    bench = commands.add_parser("bench", help="time the whole analyze path against the bare model")
+    bench = commands.add_parser(
+        "bench", help="time the whole analyze (or live, with --video) path against the bare model"
+    )
     bench.add_argument("paths", nargs="*", metavar="PATH", help="photos (default: the samples)")
-    add_model_option(bench)
-    bench.add_argument("--repeats", type=int, default=7, help="timed runs per image (default 7)")
+    bench.add_argument(
+        "--model",
+        choices=[m.value for m in ModelName],
+        help="pose model (default: full for photos, lite for --video)",
+    )
+    bench.add_argument(
+        "--video",
+        type=Path,
+        metavar="FILE",
+        help="time the live path on this clip's frames at 640x480 instead of photos",
+    )
+    bench.add_argument(
+        "--exercise",
+        default="toe_walking",
+        help="with --video: the exercise the coach follows (default toe_walking; 'none')",
+    )
+    bench.add_argument(
+        "--repeats", type=int, help="timed runs per image (default 7), passes over a clip (3)"
+    )
     bench.add_argument(
         "--megapixels",
         type=float,
@@ -127,18 +146,42 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _bench(args: argparse.Namespace) -> int:
     from posecheck.dev.bench import default_bench_paths, format_report, run_bench
 
+    if args.video is not None:
+        return _bench_video(args)
+
     paths = expand_paths(args.paths) if args.paths else default_bench_paths()
     if not paths:
         print("posecheck.dev bench: no photos given and no sample photos.", file=sys.stderr)
         return EXIT_USAGE
     try:
         report = run_bench(
-            paths, model=args.model, repeats=args.repeats, megapixels=args.megapixels
+            paths,
+            model=args.model or ModelName.FULL,
+            repeats=args.repeats or 7,
+            megapixels=args.megapixels,
         )
     except PosecheckError as error:
         print(f"posecheck.dev bench: {error.message}", file=sys.stderr)
         return EXIT_FAILED
     print(json.dumps(report.to_dict(), indent=2) if args.json else format_report(report))
+    return EXIT_OK
+
+
+def _bench_video(args: argparse.Namespace) -> int:
+    from posecheck.dev.bench import format_video_report, run_video_bench
+
+    exercise = None if args.exercise == "none" else args.exercise
+    try:
+        report = run_video_bench(
+            args.video,
+            model=args.model or ModelName.LITE,
+            exercise=exercise,
+            repeats=args.repeats or 3,
+        )
+    except PosecheckError as error:
+        print(f"posecheck.dev bench: {error.message}", file=sys.stderr)
+        return EXIT_FAILED
+    print(json.dumps(report.to_dict(), indent=2) if args.json else format_video_report(report))
     return EXIT_OK
 
 
@@ -307,12 +350,15 @@ def _screening(args: argparse.Namespace) -> int:
 
 def _fit_turn(args: argparse.Namespace) -> int:
     from posecheck.analysis import Analysis, Analyzer
-    from posecheck.dev.fitting import add_to_calibration_file, fit_turn
+    from posecheck.calibration import Calibration, load_calibrations
+    from posecheck.dev.fitting import add_to_calibration_file, fit_turn, foot_share
     from posecheck.dev.screening import base_and_turn
-    from posecheck.measures import BODY_TURN
+    from posecheck.measures import BODY_TURN, FOOT_TURN, MeasureName, measure_pose
     from posecheck.views import signed_body_yaw
 
-    pairs = []
+    pairs: list[tuple[float, float]] = []
+    feet: list[tuple[float, float, float, float, float]] = []  # raw yaw, left, right, true l, r
+    unturned = {k: v for k, v in load_calibrations().items() if k not in (BODY_TURN, FOOT_TURN)}
     images = sorted(p for p in args.folder.glob("*.jpg") if p.with_suffix(".json").is_file())
     with Analyzer.open(args.model) as analyzer:
         for index, image in enumerate(images, start=1):
@@ -322,17 +368,33 @@ def _fit_turn(args: argparse.Namespace) -> int:
             if view != "front":
                 continue
             result = analyzer.analyze_path(image, View.FRONT)
-            if isinstance(result, Analysis):
-                raw = signed_body_yaw(result.detection.subject)
-                if raw is not None:
-                    pairs.append((turn, raw))
+            if not isinstance(result, Analysis):
+                continue
+            raw = signed_body_yaw(result.detection.subject)
+            if raw is None:
+                continue
+            pairs.append((turn, raw))
+            m = measure_pose(
+                result.detection.subject, result.view, result.roll, calibrations=unturned
+            )
+            left = m[MeasureName.LEFT_FOOT_ANGLE].value
+            right = m[MeasureName.RIGHT_FOOT_ANGLE].value
+            true = truth["all_measures"]["square_on"]
+            if left is not None and right is not None:
+                feet.append((raw, left, right, true["left_foot_angle"], true["right_foot_angle"]))
     line = fit_turn(pairs, source=args.folder.name)
     if line is None:
         print(f"fit-turn: no usable line from {len(pairs)} front renders.", file=sys.stderr)
         return EXIT_FAILED
+    share, before, after = foot_share(line, feet)
     add_to_calibration_file(BODY_TURN, line, args.out)
+    add_to_calibration_file(
+        FOOT_TURN, Calibration(share, 0.0, None, len(feet), args.folder.name), args.out
+    )
     print(
         f"raw 3D yaw = {line.slope:.3f} x turn + {line.intercept:.2f} (R² {line.r2}, n={line.n}); "
-        f"turn SD after correction {line.sd:.2f}°; written to {args.out}"
+        f"turn SD after correction {line.sd:.2f}°; feet take {share:.2f} of the estimated turn "
+        f"(foot angle MAE on these renders {before:.2f}° -> {after:.2f}°, n={len(feet)}); "
+        f"written to {args.out}"
     )
     return EXIT_OK
