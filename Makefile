@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test setup models lint bench clean synth samples renders validate
+.PHONY: run test setup models lint bench clean synth samples renders clips validate
 
 run: models
 	$(BIN)/streamlit run app.py
@@ -56,6 +56,20 @@ renders: synth
 	$(SYNTH)/bin/python -m synth.render --set train --count 360 --seed 7 --out out/synth/train
 	$(SYNTH)/bin/python -m synth.render --set test --out out/synth/test
 	$(SYNTH)/bin/python -m synth.render --set ci --out tests/data/renders
+
+# Exercise clips with known counts and holds (the encoder runs in posecheck's venv: PyAV).
+clips: synth $(STAMP)
+	$(SYNTH)/bin/python -m synth.clips --out tests/data/clips
+
+# The hard sets: turned, rolled, low and high cameras, plain walls (docs/SCREENING.md).
+hard: synth
+	$(SYNTH)/bin/python -m synth.render --set hard_train --out out/synth/hard_train
+	$(SYNTH)/bin/python -m synth.render --set hard_test --out out/synth/hard_test
+
+# Fits the body-turn line on hard_train, then reports what users are told on hard_test.
+screening: models
+	$(BIN)/python -m posecheck.dev fit-turn out/synth/hard_train --out posecheck/data/calibration.json
+	$(BIN)/python -m posecheck.dev screening out/synth/hard_test --out docs/SCREENING.md
 
 # Fits the corrections on the training bodies, then reports the error on the unseen ones.
 validate: models

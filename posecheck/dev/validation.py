@@ -216,6 +216,10 @@ def markdown(
         f"{report.detected_people} ({_share(report.detected_people / max(1, report.renders))}); "
         f"view right in {report.view_correct}.",
         "",
+        "What users are told (findings' sensitivity and specificity, errors by turn, roll, camera "
+        "height and view, repeatability) on the frozen hard test set is in "
+        "[SCREENING.md](SCREENING.md).",
+        "",
         "| measure | n | MAE | bias | slope | R² | detected | correctly abstained | "
         + ("MAE raw | bias raw | " if before else "")
         + "plot |",
