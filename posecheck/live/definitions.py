@@ -1,0 +1,506 @@
+"""What the live coach knows about each exercise, as data: one row per coached exercise.
+
+A row (:class:`CoachDef`) says which **signal** to follow (:class:`Signal`, computed by
+:mod:`posecheck.live.signals`), which **tracker** counts or times it and with what parameters,
+which **side** the signal is read on, where to put the **camera** and which views it needs, which
+**form cues** to give, and what the camera **cannot see**. The dose (reps, holds, seconds, per
+side, each direction) comes from the exercise catalogue (``posecheck/data/exercises.json``),
+except for the standing-posture hold, which is not a catalogue exercise.
+
+Thresholds marked ``relative`` are offsets from the person's own **baseline**: the median of the
+signal over one still second at the start (heel height standing flat differs from person to
+person and camera to camera). The tracker parameters started from the trackers' author's
+suggestions and are checked by the tests on synthetic and rendered sequences.
+
+Nothing here runs on import beyond building the table.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from posecheck.exercises import FOOT_CARE_IDS, Dose
+from posecheck.live import signals
+from posecheck.live.filters import OneEuroParams
+from posecheck.live.trackers import CircleParams, HoldParams, RepParams
+from posecheck.types import Pose, Side, View
+
+#: The coach id of the timed standing-posture hold (not a catalogue exercise).
+STANDING_POSTURE = "standing_posture"
+
+Reading = float | tuple[float, float]
+
+
+class Signal(enum.StrEnum):
+    """The signals the coach follows (units in each row of :data:`SIGNALS`)."""
+
+    HEEL_HEIGHT = "heel_height"
+    KNEE_EXTENSION = "knee_extension"
+    LEG_RAISE = "leg_raise_angle"
+    FOOT_TIP = "foot_tip_offset"
+    FOOT_FORE_AFT = "foot_fore_aft"
+    #: spread of the foot's position against the knee over the last second (shank lengths)
+    FOOT_STILLNESS = "foot_stillness"
+    #: standard deviation of the foot's fore-aft position over the last second (foot lengths)
+    FOOT_MOTION = "foot_motion"
+    #: the larger spread of the hips' or ankles' midpoint over the last second (body lengths);
+    #: None when not standing
+    BODY_SWAY = "body_sway"
+
+
+@dataclass(frozen=True)
+class SignalSpec:
+    """How a signal is read and shown.
+
+    Attributes:
+        label: short words for the picture ("knee", "heel").
+        unit: the unit in words.
+        read: the function of :mod:`posecheck.live.signals` that reads it from one pose and a
+            side; None for the signals made from a window of readings (stillness, motion, sway).
+        smoothing: the one-euro filter applied to each reading (None: not smoothed). Light:
+            MediaPipe already smooths the landmarks in video mode with one person.
+        digits: decimals to show.
+    """
+
+    label: str
+    unit: str
+    read: Callable[[Pose, Side], Reading | None] | None
+    smoothing: OneEuroParams | None
+    digits: int
+
+
+#: Foot-length and shank-length signals: about 1.5 Hz still, faster when moving (speeds of about
+#: one unit per second raise the cutoff to ~5 Hz).
+_LENGTHS = OneEuroParams(min_cutoff=1.5, beta=4.0, d_cutoff=1.0)
+#: Angles in degrees: 1.5 Hz still, ~6 Hz at 100°/s.
+_ANGLES = OneEuroParams(min_cutoff=1.5, beta=0.05, d_cutoff=1.0)
+
+SIGNALS: Mapping[Signal, SignalSpec] = MappingProxyType(
+    {
+        Signal.HEEL_HEIGHT: SignalSpec("heel", "foot lengths", signals.heel_height, _LENGTHS, 2),
+        Signal.KNEE_EXTENSION: SignalSpec("knee", "deg", signals.knee_extension, _ANGLES, 0),
+        Signal.LEG_RAISE: SignalSpec("leg raise", "deg", signals.leg_raise_angle, _ANGLES, 0),
+        Signal.FOOT_TIP: SignalSpec(
+            "toe", "shank lengths", signals.foot_tip_offset, OneEuroParams(2.0, 5.0, 1.0), 2
+        ),
+        Signal.FOOT_FORE_AFT: SignalSpec(
+            "foot", "foot lengths", signals.foot_fore_aft, _LENGTHS, 2
+        ),
+        Signal.FOOT_STILLNESS: SignalSpec("foot still", "shank lengths", None, None, 3),
+        Signal.FOOT_MOTION: SignalSpec("rolling", "foot lengths", None, None, 3),
+        Signal.BODY_SWAY: SignalSpec("sway", "body lengths", None, None, 3),
+    }
+)
+
+
+class Tracking(enum.StrEnum):
+    """How an exercise is followed.
+
+    ``REPS``: repetitions with two thresholds (:class:`~posecheck.live.trackers.RepCounter`).
+    ``HOLD``: holds with a grace period (:class:`~posecheck.live.trackers.HoldTimer`): completed
+    holds are counted when the dose is in repetitions, held time is summed when it is in seconds.
+    ``CIRCLES``: full circles by accumulated angle, timed per direction.
+    ``PACED``: the movement itself cannot be seen: a paced timer (work, rest, work, ...) counts
+    the repetitions done while the foot keeps still.
+    """
+
+    REPS = "reps"
+    HOLD = "hold"
+    CIRCLES = "circles"
+    PACED = "paced"
+
+
+class SideRule(enum.StrEnum):
+    """Which side the signal is read on.
+
+    ``PER_SIDE``: the dose is per side; the sides go in turn (right first), the signal is read on
+    the side being exercised. ``NEAR``: one set for both; the side nearer the camera (in a side
+    view the one the camera sees, else the better visible). ``NONE``: the whole body.
+    """
+
+    PER_SIDE = "per_side"
+    NEAR = "near"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class RepRule:
+    """:class:`~posecheck.live.trackers.RepParams` with thresholds that may be relative."""
+
+    low: float
+    high: float
+    relative: bool = False
+    min_dwell_ms: float = 0.0
+    max_rep_ms: float | None = None
+    max_gap_ms: float = 500.0
+
+    def params(self, baseline: float) -> RepParams:
+        offset = baseline if self.relative else 0.0
+        return RepParams(
+            low=self.low + offset,
+            high=self.high + offset,
+            min_dwell_ms=self.min_dwell_ms,
+            max_rep_ms=self.max_rep_ms,
+            max_gap_ms=self.max_gap_ms,
+        )
+
+
+@dataclass(frozen=True)
+class HoldRule:
+    """:class:`~posecheck.live.trackers.HoldParams` with bounds that may be relative."""
+
+    low: float | None = None
+    high: float | None = None
+    relative: bool = False
+    grace_ms: float = 500.0
+    max_gap_ms: float = 1000.0
+
+    def params(self, baseline: float, target_ms: float | None) -> HoldParams:
+        offset = baseline if self.relative else 0.0
+        return HoldParams(
+            low=None if self.low is None else self.low + offset,
+            high=None if self.high is None else self.high + offset,
+            grace_ms=self.grace_ms,
+            target_ms=target_ms,
+            max_gap_ms=self.max_gap_ms,
+        )
+
+
+@dataclass(frozen=True)
+class PaceRule:
+    """A paced repetition: ``work_ms`` (the dose's hold, when it has one) then ``rest_ms``."""
+
+    work_ms: float
+    rest_ms: float
+
+
+@dataclass(frozen=True)
+class Gate:
+    """The tracked signal counts only while ``signal`` is at least ``at_least`` (the leg raised
+    in the towel stretch)."""
+
+    signal: Signal
+    at_least: float
+
+
+@dataclass(frozen=True)
+class BaselineRule:
+    """How the baseline is found: the median of the signal over ``still_ms`` in which it varies
+    by at most ``max_range``; with no such second within ``timeout_ms`` of readings, the
+    ``fallback_quantile`` of the readings so far (the rest level of a movement that started at
+    once)."""
+
+    still_ms: float = 1000.0
+    max_range: float = 0.06
+    timeout_ms: float = 4000.0
+    fallback_quantile: float = 0.1
+
+
+@dataclass(frozen=True)
+class Camera:
+    """Where the camera goes and which views of the person the exercise needs.
+
+    ``min_foot_ratio``: the foot must look at least this long against the shank
+    (:func:`~posecheck.live.signals.foot_to_shank_ratio`; side-on about 0.55-0.7).
+    """
+
+    advice: str
+    views: frozenset[View]
+    wrong_view: str
+    min_foot_ratio: float | None = None
+
+
+class CueKind(enum.StrEnum):
+    """What a cue is about."""
+
+    SETUP = "setup"  # camera, view, being in frame, the baseline
+    FORM = "form"  # how the movement is done
+    PROGRESS = "progress"  # hold, relax, switch sides, done
+    LIMIT = "limit"  # what the camera cannot see
+
+
+class CueKey(enum.StrEnum):
+    """Every cue the coach gives; :data:`CUES` holds its kind and words."""
+
+    NOT_IN_FRAME = "not_in_frame"
+    SHOW_SIDE = "show_side"
+    VIEW_WRONG = "view_wrong"
+    CALIBRATE = "calibrate"
+    KNEE_STRAIGHT = "knee_straight"
+    RAISE_LEG = "raise_leg"
+    HEELS_HIGHER = "heels_higher"
+    PAUSE_AT_TOP = "pause_at_top"
+    FULL_CIRCLE = "full_circle"
+    OTHER_DIRECTION = "other_direction"
+    KEEP_STILL = "keep_still"
+    STAND_STILL = "stand_still"
+    WORK = "work"
+    RELAX = "relax"
+    HOLD = "hold"
+    KEEP_GOING = "keep_going"
+    SWITCH_SIDE = "switch_side"
+    DONE = "done"
+    CANNOT_SEE = "cannot_see"
+
+
+#: Each cue's kind and words; ``{side}`` is "left foot" / "right leg", ``{camera}`` the
+#: camera advice, ``{wrong_view}`` the row's words, ``{work}`` the row's work words,
+#: ``{left}`` seconds left, ``{done}`` / ``{target}`` progress.
+CUES: Mapping[CueKey, tuple[CueKind, str]] = MappingProxyType(
+    {
+        CueKey.NOT_IN_FRAME: (CueKind.SETUP, "Step into view. {camera}"),
+        CueKey.SHOW_SIDE: (CueKind.SETUP, "Keep your {side} in view"),
+        CueKey.VIEW_WRONG: (CueKind.SETUP, "{wrong_view}"),
+        CueKey.CALIBRATE: (CueKind.SETUP, "Stand still, feet flat, for a moment"),
+        CueKey.KNEE_STRAIGHT: (CueKind.FORM, "Knee straight"),
+        CueKey.RAISE_LEG: (CueKind.FORM, "Raise the leg a little higher"),
+        CueKey.HEELS_HIGHER: (CueKind.FORM, "Heels higher"),
+        CueKey.PAUSE_AT_TOP: (CueKind.FORM, "Pause at the top"),
+        CueKey.FULL_CIRCLE: (CueKind.FORM, "Full circle"),
+        CueKey.OTHER_DIRECTION: (CueKind.PROGRESS, "Now circle the other way"),
+        CueKey.KEEP_STILL: (CueKind.FORM, "Keep the heel and foot still"),
+        CueKey.STAND_STILL: (CueKind.FORM, "Stand still and tall, weight on both feet"),
+        CueKey.WORK: (CueKind.PROGRESS, "{work}: {left} s"),
+        CueKey.RELAX: (CueKind.PROGRESS, "Relax: {left} s"),
+        CueKey.HOLD: (CueKind.PROGRESS, "Hold: {done} of {target} s"),
+        CueKey.KEEP_GOING: (CueKind.PROGRESS, "{done} of {target}"),
+        CueKey.SWITCH_SIDE: (CueKind.PROGRESS, "Switch to the {side}"),
+        CueKey.DONE: (CueKind.PROGRESS, "Set done"),
+        CueKey.CANNOT_SEE: (CueKind.LIMIT, "{cannot_see}"),
+    }
+)
+
+
+@dataclass(frozen=True)
+class CoachDef:
+    """One coached exercise (see the module docstring). Exactly one of ``rep``, ``hold``,
+    ``circle`` and ``pace`` is set, the one its ``tracking`` uses (``pace`` also uses ``hold``
+    for the stillness that must last through each work phase).
+
+    Attributes:
+        exercise_id: the catalogue id (or :data:`STANDING_POSTURE`).
+        signal: the signal the tracker follows.
+        tracking: how it is followed.
+        sides: which side the signal is read on.
+        camera: where the camera goes; which views the exercise needs.
+        form: the form cues this exercise gives (each detected by the coach, see ``coach``).
+        gate: the tracked signal counts only while another is high enough.
+        baseline: how the baseline of relative thresholds is found (None: no relative ones).
+        work: words for the work phase of a paced repetition ("Press the toes down").
+        cannot_see: what the camera cannot see in this exercise, said while it is coached.
+        dose: the dose when the exercise is not in the catalogue.
+    """
+
+    exercise_id: str
+    signal: Signal
+    tracking: Tracking
+    sides: SideRule
+    camera: Camera
+    rep: RepRule | None = None
+    hold: HoldRule | None = None
+    circle: CircleParams | None = None
+    pace: PaceRule | None = None
+    gate: Gate | None = None
+    baseline: BaselineRule | None = None
+    form: tuple[CueKey, ...] = ()
+    work: str = ""
+    cannot_see: str | None = None
+    dose: Dose | None = None
+
+    def __post_init__(self) -> None:
+        needs = {
+            Tracking.REPS: self.rep,
+            Tracking.HOLD: self.hold,
+            Tracking.CIRCLES: self.circle,
+            Tracking.PACED: self.pace if self.hold is not None else None,
+        }
+        if needs[self.tracking] is None:
+            raise ValueError(f"CoachDef {self.exercise_id}: {self.tracking} needs its parameters")
+        relative = (self.rep is not None and self.rep.relative) or (
+            self.hold is not None and self.hold.relative
+        )
+        if relative and self.baseline is None:
+            raise ValueError(f"CoachDef {self.exercise_id}: relative thresholds need a baseline")
+        for cue in self.form:
+            if CUES[cue][0] is not CueKind.FORM and cue is not CueKey.OTHER_DIRECTION:
+                raise ValueError(f"CoachDef {self.exercise_id}: {cue} is not a form cue")
+
+
+_SIDE_ON = frozenset({View.LEFT, View.RIGHT})
+_ANY_VIEW = frozenset(View)
+_TURN_SIDE_ON = "Turn side-on to the camera"
+_SEATED_FEET = Camera(
+    "Camera at knee height, 1-2 m away, your foot and knee in view (bare feet help).",
+    _ANY_VIEW,
+    "Show the camera your foot and knee",
+)
+_STANDING_SIDE = Camera(
+    "Camera side-on at hip height, 2-3 m away, your whole body and feet in view.",
+    _SIDE_ON,
+    _TURN_SIDE_ON,
+    min_foot_ratio=0.4,
+)
+_NO_TOES = (
+    "The camera cannot see your toes (the body model has no toe joints): posecheck paces and "
+    "times the set and checks that the heel and foot stay still."
+)
+_HEEL_BASELINE = BaselineRule(still_ms=1000.0, max_range=0.06)
+
+#: One row per coached exercise: the seven foot exercises, heel raises and the posture hold.
+COACH_DEFS: tuple[CoachDef, ...] = (
+    CoachDef(
+        exercise_id="toe_pressing",
+        signal=Signal.FOOT_STILLNESS,
+        tracking=Tracking.PACED,
+        sides=SideRule.PER_SIDE,
+        camera=_SEATED_FEET,
+        hold=HoldRule(high=0.03, grace_ms=500.0),
+        pace=PaceRule(work_ms=3000.0, rest_ms=2000.0),
+        form=(CueKey.KEEP_STILL,),
+        work="Press the toes down",
+        cannot_see=_NO_TOES,
+    ),
+    CoachDef(
+        exercise_id="toe_walking",
+        signal=Signal.HEEL_HEIGHT,
+        tracking=Tracking.HOLD,
+        sides=SideRule.NEAR,
+        camera=_STANDING_SIDE,
+        hold=HoldRule(low=0.15, relative=True, grace_ms=600.0, max_gap_ms=1000.0),
+        baseline=_HEEL_BASELINE,
+        form=(CueKey.HEELS_HIGHER,),
+    ),
+    CoachDef(
+        exercise_id="toe_stretching",
+        signal=Signal.FOOT_STILLNESS,
+        tracking=Tracking.PACED,
+        sides=SideRule.PER_SIDE,
+        camera=_SEATED_FEET,
+        hold=HoldRule(high=0.03, grace_ms=500.0),
+        pace=PaceRule(work_ms=5000.0, rest_ms=3000.0),
+        form=(CueKey.KEEP_STILL,),
+        work="Spread and stretch the toes",
+        cannot_see=(
+            "The camera cannot see your toes spread or stretch (the body model has no toe "
+            "joints): posecheck paces and times each hold and checks that the foot stays still."
+        ),
+    ),
+    CoachDef(
+        exercise_id="toe_pencil_grip",
+        signal=Signal.FOOT_STILLNESS,
+        tracking=Tracking.PACED,
+        sides=SideRule.PER_SIDE,
+        camera=_SEATED_FEET,
+        # the forefoot lifts a little with the pencil: a looser stillness than toe pressing
+        hold=HoldRule(high=0.05, grace_ms=700.0),
+        pace=PaceRule(work_ms=3000.0, rest_ms=2000.0),
+        form=(CueKey.KEEP_STILL,),
+        work="Grip the pencil and lift it",
+        cannot_see=(
+            "The camera cannot see your toes grip (the body model has no toe joints): posecheck "
+            "paces and counts the pick-ups and checks that the heel stays down and the foot still."
+        ),
+    ),
+    CoachDef(
+        exercise_id="towel_leg_stretch",
+        signal=Signal.KNEE_EXTENSION,
+        tracking=Tracking.HOLD,
+        sides=SideRule.PER_SIDE,
+        camera=Camera(
+            "Camera side-on at floor level, 2-3 m away, your whole body in view.",
+            _SIDE_ON,
+            "Put the camera side-on to you (beside your hip)",
+        ),
+        hold=HoldRule(low=165.0, grace_ms=700.0, max_gap_ms=1000.0),
+        gate=Gate(Signal.LEG_RAISE, at_least=25.0),
+        form=(CueKey.KNEE_STRAIGHT, CueKey.RAISE_LEG),
+    ),
+    CoachDef(
+        exercise_id="ankle_circles",
+        signal=Signal.FOOT_TIP,
+        tracking=Tracking.CIRCLES,
+        sides=SideRule.PER_SIDE,
+        camera=Camera(
+            "Camera in front of you at knee height, 1-2 m away, the lifted foot's toes pointing "
+            "at it.",
+            frozenset({View.FRONT}),
+            "Face the camera, toes pointing at it",
+        ),
+        circle=CircleParams(
+            centre_window_ms=3000.0,
+            min_radius=0.03,
+            reversal_deg=90.0,
+            max_step_deg=150.0,
+            max_gap_ms=500.0,
+        ),
+        form=(CueKey.FULL_CIRCLE, CueKey.OTHER_DIRECTION),
+    ),
+    CoachDef(
+        exercise_id="tennis_ball_massage",
+        signal=Signal.FOOT_MOTION,
+        tracking=Tracking.HOLD,
+        sides=SideRule.PER_SIDE,
+        camera=Camera(
+            "Camera side-on at floor level, 1-2 m away, your foot and knee in view.",
+            _SIDE_ON,
+            _TURN_SIDE_ON,
+        ),
+        hold=HoldRule(low=0.02, grace_ms=1500.0, max_gap_ms=1500.0),
+        cannot_see=(
+            "The camera cannot feel the pressure or see small rolls: posecheck times the rolling "
+            "it can see (heel to toes and back)."
+        ),
+    ),
+    CoachDef(
+        exercise_id="heel_raises",
+        signal=Signal.HEEL_HEIGHT,
+        tracking=Tracking.REPS,
+        sides=SideRule.NEAR,
+        camera=_STANDING_SIDE,
+        rep=RepRule(
+            low=0.10,
+            high=0.22,
+            relative=True,
+            min_dwell_ms=250.0,
+            max_rep_ms=8000.0,
+            max_gap_ms=500.0,
+        ),
+        baseline=_HEEL_BASELINE,
+        form=(CueKey.HEELS_HIGHER, CueKey.PAUSE_AT_TOP),
+    ),
+    CoachDef(
+        exercise_id=STANDING_POSTURE,
+        signal=Signal.BODY_SWAY,
+        tracking=Tracking.HOLD,
+        sides=SideRule.NONE,
+        camera=Camera(
+            "Camera at hip height, 2-3 m away, facing you or side-on, your whole body in view.",
+            _ANY_VIEW,
+            "Stand facing the camera or side-on",
+        ),
+        hold=HoldRule(high=0.01, grace_ms=500.0, max_gap_ms=1000.0),
+        form=(CueKey.STAND_STILL,),
+        dose=Dose(
+            sets=1,
+            reps=None,
+            hold_seconds=None,
+            seconds=30,
+            per_side=False,
+            side=None,
+            each_direction=False,
+            frequency="daily",
+        ),
+    ),
+)
+
+#: The rows by exercise id.
+COACH_BY_ID: Mapping[str, CoachDef] = MappingProxyType({d.exercise_id: d for d in COACH_DEFS})
+
+#: Every exercise the coach can follow: the foot-care routine first, in its order.
+COACHED_IDS: tuple[str, ...] = (
+    *FOOT_CARE_IDS,
+    *(d.exercise_id for d in COACH_DEFS if d.exercise_id not in FOOT_CARE_IDS),
+)

@@ -1,0 +1,407 @@
+"""The exercise coach on synthetic pose sequences with known counts and holds: exact on clean
+sequences, within one on noisy ones (fixed seeds), with missed frames, uneven gaps and restarts;
+wrong views, form cues, sides, what the camera cannot see; and the table of exercises itself."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import pytest
+
+from posecheck.exercises import FOOT_CARE_IDS, load_catalogue
+from posecheck.live.coach import Coach, CoachPhase, CoachState
+from posecheck.live.definitions import (
+    COACH_BY_ID,
+    COACH_DEFS,
+    COACHED_IDS,
+    CUES,
+    STANDING_POSTURE,
+    CueKey,
+    CueKind,
+    Tracking,
+)
+from posecheck.live.trackers import Rotation
+from posecheck.types import Pose, Side
+from posecheck.views import detect_view
+from tests.live_fakes import (
+    Timed,
+    frame_times,
+    front_foot_circle,
+    front_still,
+    lying,
+    plateaus,
+    sequence,
+    side_seated_foot,
+    side_standing,
+    smooth_pulses,
+)
+from tests.poses import make_pose
+
+
+def coach_run(coach: Coach, timed: Timed) -> tuple[CoachState, list[CoachState]]:
+    states = [coach.update(pose, detect_view(pose) if pose else None, t) for t, pose in timed]
+    return states[-1], states
+
+
+def keys(states: list[CoachState]) -> set[CueKey]:
+    return {cue.key for state in states for cue in state.cues}
+
+
+def total(state: CoachState) -> int:
+    return sum(side.count for side in state.sides)
+
+
+# --- the table -----------------------------------------------------------------------------------
+
+
+def test_every_foot_exercise_has_a_coach_and_every_row_an_exercise() -> None:
+    catalogue = {exercise.id: exercise for exercise in load_catalogue()}
+    assert set(FOOT_CARE_IDS) <= set(COACH_BY_ID)
+    assert COACHED_IDS[: len(FOOT_CARE_IDS)] == FOOT_CARE_IDS
+    for definition in COACH_DEFS:
+        if definition.exercise_id == STANDING_POSTURE:
+            assert definition.dose is not None
+            continue
+        assert definition.exercise_id in catalogue
+        assert definition.camera.advice and definition.camera.wrong_view
+
+
+def test_the_camera_limits_follow_the_catalogue() -> None:
+    """What the catalogue calls untrackable is coached with a note on what cannot be seen."""
+    catalogue = {exercise.id: exercise for exercise in load_catalogue()}
+    for exercise_id in FOOT_CARE_IDS:
+        definition = COACH_BY_ID[exercise_id]
+        trackable = catalogue[exercise_id].trackable
+        assert (definition.cannot_see is None) == trackable, exercise_id
+    for exercise_id in ("toe_pressing", "toe_pencil_grip", "toe_stretching"):
+        words = COACH_BY_ID[exercise_id].cannot_see or ""
+        assert "toe" in words and "still" in words
+
+
+def test_the_camera_goes_where_the_catalogue_says() -> None:
+    catalogue = {exercise.id: exercise for exercise in load_catalogue()}
+    for exercise_id, exercise in catalogue.items():
+        if exercise_id not in COACH_BY_ID or exercise.live_view is None:
+            continue
+        views = {view.value for view in COACH_BY_ID[exercise_id].camera.views}
+        expected = {"front"} if exercise.live_view == "front" else {"left", "right"}
+        assert views == expected, exercise_id
+    assert "side-on" in COACH_BY_ID["towel_leg_stretch"].camera.advice
+
+
+def test_every_cue_has_words() -> None:
+    assert set(CUES) == set(CueKey)
+    for key, (kind, words) in CUES.items():
+        assert isinstance(kind, CueKind) and words, key
+
+
+def test_an_unknown_exercise_is_refused() -> None:
+    with pytest.raises(ValueError, match="ankle_circles"):
+        Coach("juggling")
+
+
+# --- heel raises: repetitions --------------------------------------------------------------------
+
+
+def heel_raises(
+    reps: int, *, start_ms: float = 1500.0, peak: float = 0.45
+) -> Callable[[float], Pose]:
+    return lambda t: side_standing(peak * smooth_pulses(t, 1500, reps, start_ms=start_ms))
+
+
+def test_heel_raises_count_exactly_on_a_clean_sequence() -> None:
+    coach = Coach("heel_raises")
+    last, states = coach_run(coach, sequence(frame_times(14000), heel_raises(8)))
+    assert last.current.count == 8 and last.current.target_count == 20
+    assert states[0].phase is CoachPhase.CALIBRATING
+    assert CueKey.CALIBRATE in keys(states[:10])
+    assert last.baseline == pytest.approx(0.0, abs=0.01)
+    assert last.phase is CoachPhase.ACTIVE and last.view_ok is True
+    assert not keys(states) & {CueKey.HEELS_HIGHER, CueKey.PAUSE_AT_TOP, CueKey.VIEW_WRONG}
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_heel_raises_within_one_on_noisy_gappy_sequences(seed: int) -> None:
+    timed = sequence(
+        frame_times(20000, jitter=0.4, seed=seed),
+        heel_raises(12),
+        sigma=2.5,
+        missing=0.1,
+        seed=seed,
+    )
+    last, _ = coach_run(Coach("heel_raises"), timed)
+    assert abs(last.current.count - 12) <= 1
+
+
+def test_the_baseline_is_the_persons_own() -> None:
+    """Standing flat reads 0.08 on this camera: the thresholds move with it."""
+    timed = sequence(
+        frame_times(12000),
+        lambda t: side_standing(0.08 + 0.4 * smooth_pulses(t, 1500, 6, start_ms=1500)),
+    )
+    last, _ = coach_run(Coach("heel_raises"), timed)
+    assert last.baseline == pytest.approx(0.08, abs=0.01)
+    assert last.current.count == 6
+
+
+def test_half_raises_are_not_counted_and_get_a_cue() -> None:
+    coach = Coach("heel_raises")
+    timed = sequence(frame_times(10000), heel_raises(5, peak=0.18))  # past low, short of high
+    last, states = coach_run(coach, timed)
+    assert last.current.count == 0
+    assert CueKey.HEELS_HIGHER in keys(states)
+    assert coach.summary().form_notes == ("Heels higher: 5 times",)
+
+
+def test_quick_bobs_are_too_short() -> None:
+    timed = sequence(
+        frame_times(8000), lambda t: side_standing(0.45 * smooth_pulses(t, 300, 6, start_ms=1500))
+    )
+    last, states = coach_run(Coach("heel_raises"), timed)
+    assert last.current.count == 0
+    assert CueKey.PAUSE_AT_TOP in keys(states)
+
+
+def test_a_front_view_is_the_wrong_view() -> None:
+    timed = sequence(frame_times(6000), lambda t: make_pose())
+    last, _ = coach_run(Coach("heel_raises"), timed)
+    assert last.view_ok is False and last.phase is CoachPhase.SETUP
+    cue = last.cues[0]
+    assert cue.key is CueKey.VIEW_WRONG and cue.kind is CueKind.SETUP
+    assert "side-on" in cue.text
+    assert last.current.count == 0
+
+
+def test_a_restart_keeps_the_count_and_drops_the_rep_under_way() -> None:
+    coach = Coach("heel_raises")
+    clean = sequence(frame_times(9000), heel_raises(5))
+    coach_run(coach, clean)
+    half = [(t, p) for t, p in clean if t < 1500 + 5 * 1500 - 700]  # stops mid-rep
+    coach_run(coach, half)  # the timestamps went back to 0
+    last, _ = coach_run(coach, clean)
+    assert last.current.count == 5 + 4 + 5
+
+
+# --- toe walking: held time ----------------------------------------------------------------------
+
+
+def test_toe_walking_times_the_heels_up() -> None:
+    timed = sequence(
+        frame_times(16000),
+        lambda t: side_standing(0.4 * plateaus(t, [(2000, 8000), (9000, 14000)]), walk_x=-t / 100),
+    )
+    last, states = coach_run(Coach("toe_walking"), timed)
+    assert last.current.target_ms == 20000
+    # 6 s and 5 s up, plus the part of each 0.3 s ramp above the threshold
+    assert last.current.time_ms == pytest.approx(11750, abs=300)
+    assert last.side is None  # one set, both feet
+    assert CueKey.HEELS_HIGHER not in keys(states)
+
+
+def test_toe_walking_with_low_heels_gets_heels_higher() -> None:
+    timed = sequence(frame_times(8000), lambda t: side_standing(0.1 * plateaus(t, [(2000, 7000)])))
+    last, states = coach_run(Coach("toe_walking"), timed)
+    assert last.current.time_ms == 0
+    assert CueKey.HEELS_HIGHER in keys(states)
+
+
+def test_toe_walking_done_after_twenty_seconds() -> None:
+    timed = sequence(
+        frame_times(26000), lambda t: side_standing(0.4 * plateaus(t, [(2000, 25000)]))
+    )
+    coach = Coach("toe_walking")
+    last, _ = coach_run(coach, timed)
+    assert last.phase is CoachPhase.DONE and CueKey.DONE in {c.key for c in last.cues}
+    summary = coach.summary()
+    assert summary.complete and summary.sides[0].done
+
+
+# --- towel stretch: holds per leg, side by side --------------------------------------------------
+
+
+def towel(
+    holds_ms: list[tuple[float, float]], *, bend: float = 0.0, side: str = "RIGHT"
+) -> Callable[[float], Pose]:
+    return lambda t: lying(60 * plateaus(t, holds_ms, 1000), bend, side=side)
+
+
+def test_towel_stretch_counts_holds_then_switches_to_the_left_leg() -> None:
+    spans = [(2000 + i * 40000, 2000 + i * 40000 + 31000) for i in range(3)]
+    right = sequence(frame_times(125000), towel(spans))
+    left_leg = towel(spans[:1], side="LEFT")
+    left = sequence([125000 + t for t in frame_times(40000)], lambda t: left_leg(t - 125000))
+    coach = Coach("towel_leg_stretch")
+    after_right, states = coach_run(coach, right)
+    assert [side.count for side in after_right.sides] == [3, 0]
+    assert after_right.side is Side.LEFT
+    switch = [c for s in states for c in s.cues if c.key is CueKey.SWITCH_SIDE]
+    assert switch and "left leg" in switch[0].text
+    last, _ = coach_run(coach, left)
+    assert [side.count for side in last.sides] == [3, 1]
+
+
+def test_a_bent_knee_is_not_a_hold_and_gets_knee_straight() -> None:
+    timed = sequence(frame_times(40000), towel([(2000, 35000)], bend=30.0))
+    last, states = coach_run(Coach("towel_leg_stretch"), timed)
+    assert last.current.count == 0 and last.current.best_hold_ms == 0
+    knee = [c for s in states for c in s.cues if c.key is CueKey.KNEE_STRAIGHT]
+    assert knee and knee[0].kind is CueKind.FORM and knee[0].text == "Knee straight"
+
+
+def test_a_hold_is_timed_with_a_short_flicker_bridged() -> None:
+    def make(t: float) -> Pose:
+        bend = 25.0 if 12000 <= t < 12400 else 0.0  # a 0.4 s wobble
+        return lying(60 * plateaus(t, [(2000, 36000)], 1000), bend)
+
+    last, states = coach_run(Coach("towel_leg_stretch"), sequence(frame_times(38000), make))
+    assert last.current.count == 1
+    held = [c.text for s in states for c in s.cues if c.key is CueKey.HOLD]
+    assert "Hold: 30 of 30 s" in held or "Hold: 29 of 30 s" in held
+
+
+# --- ankle circles: circles and time per direction -----------------------------------------------
+
+
+def circles(t: float) -> Pose:
+    if t < 1000:
+        return front_foot_circle(None)
+    if t < 17000:
+        return front_foot_circle((t - 1000) / 2000 * 360)  # clockwise on screen, 2 s a circle
+    if t < 18000:
+        return front_foot_circle(None)
+    return front_foot_circle(-(t - 18000) / 2000 * 360)
+
+
+def test_ankle_circles_count_and_time_each_direction_in_the_persons_terms() -> None:
+    coach = Coach("ankle_circles")
+    last, states = coach_run(coach, sequence(frame_times(35000), circles))
+    right = last.sides[0]
+    assert right.side is Side.RIGHT and right.done
+    # clockwise on screen is anticlockwise for the person facing the camera
+    assert right.circles[Rotation.ANTICLOCKWISE] == 8
+    assert right.circles[Rotation.CLOCKWISE] == 7
+    assert right.circle_ms[Rotation.ANTICLOCKWISE] == pytest.approx(16000, abs=1500)
+    assert right.circle_ms[Rotation.CLOCKWISE] >= 15000
+    assert CueKey.OTHER_DIRECTION in keys(states)
+    assert last.side is Side.LEFT and CueKey.SWITCH_SIDE in keys(states)
+    assert CueKey.FULL_CIRCLE not in keys(states)
+
+
+@pytest.mark.parametrize("seed", [7, 8])
+def test_ankle_circles_within_one_on_noisy_sequences(seed: int) -> None:
+    timed = sequence(
+        frame_times(12000, jitter=0.3, seed=seed),
+        lambda t: front_foot_circle(t / 2000 * 360),
+        sigma=1.5,
+        missing=0.05,
+        seed=seed,
+    )
+    last, _ = coach_run(Coach("ankle_circles"), timed)
+    assert abs(last.current.circles[Rotation.ANTICLOCKWISE] - 6) <= 1
+
+
+def test_half_circles_get_full_circle() -> None:
+    def back_and_forth(t: float) -> Pose:
+        phase = (t / 1500) % 2  # 180° one way, then back
+        angle = 180 * phase if phase < 1 else 180 * (2 - phase)
+        return front_foot_circle(angle)
+
+    last, states = coach_run(Coach("ankle_circles"), sequence(frame_times(12000), back_and_forth))
+    assert last.current.count == 0
+    assert CueKey.FULL_CIRCLE in keys(states)
+
+
+def test_ankle_circles_need_a_front_view() -> None:
+    timed = sequence(frame_times(3000), lambda t: side_standing())
+    last, _ = coach_run(Coach("ankle_circles"), timed)
+    assert last.cues[0].key is CueKey.VIEW_WRONG and "Face the camera" in last.cues[0].text
+
+
+# --- what cannot be seen: paced and timed --------------------------------------------------------
+
+
+def test_toe_pressing_is_paced_while_the_foot_keeps_still() -> None:
+    last, states = coach_run(
+        Coach("toe_pressing"), sequence(frame_times(31000), lambda t: front_still(), sigma=0.5)
+    )
+    assert last.current.count == 6  # 1 s to see stillness, then 5 s per rep (3 s press, 2 s rest)
+    cues = keys(states)
+    assert {CueKey.WORK, CueKey.RELAX, CueKey.CANNOT_SEE} <= cues
+    limit = next(c for s in states for c in s.cues if c.key is CueKey.CANNOT_SEE)
+    assert limit.kind is CueKind.LIMIT and "toe" in limit.text
+    work = next(c for s in states for c in s.cues if c.key is CueKey.WORK)
+    assert work.text.startswith("Press the toes down")
+
+
+def test_a_moving_foot_stops_the_pacing() -> None:
+    def make(t: float) -> Pose:
+        pose = front_still()
+        if 8000 <= t < 12000:  # the foot slides about
+            return side_seated_foot(0.0) if int(t / 200) % 2 else make_pose()
+        return pose
+
+    last, states = coach_run(Coach("toe_pressing"), sequence(frame_times(14000), make))
+    assert CueKey.KEEP_STILL in keys(states)
+    assert last.current.count < 3
+
+
+def test_pencil_grip_and_toe_stretching_are_paced_by_their_dose() -> None:
+    grip, _ = coach_run(
+        Coach("toe_pencil_grip"), sequence(frame_times(21000), lambda t: front_still())
+    )
+    stretch, _ = coach_run(
+        Coach("toe_stretching"), sequence(frame_times(25000), lambda t: front_still())
+    )
+    assert grip.current.count == 4  # 3 s pick-up, 2 s rest
+    assert stretch.current.count == 3  # 5 s hold (the dose), 3 s rest
+    assert stretch.current.best_hold_ms == pytest.approx(5000, abs=50)
+
+
+def test_tennis_ball_times_the_rolling_it_sees() -> None:
+    def make(t: float) -> Pose:
+        return side_seated_foot(
+            0.3 * math.sin(2 * math.pi * t / 2000) if 2000 <= t < 17000 else 0.0
+        )
+
+    last, states = coach_run(Coach("tennis_ball_massage"), sequence(frame_times(20000), make))
+    assert last.current.time_ms == pytest.approx(15000, abs=1500)
+    assert CueKey.CANNOT_SEE in keys(states)
+
+
+def test_standing_posture_hold() -> None:
+    timed = sequence(
+        frame_times(12000), lambda t: front_still(0.0 if t < 8000 else 40.0, t, 1000.0), sigma=1.0
+    )
+    coach = Coach(STANDING_POSTURE)
+    last, states = coach_run(coach, timed)
+    assert coach.name == "Standing posture hold"
+    assert last.current.target_ms == 30000
+    assert last.current.time_ms == pytest.approx(7000, abs=700)
+    assert CueKey.STAND_STILL in keys(states)
+    assert coach.summary().form_notes
+
+
+def test_every_tracking_kind_is_exercised() -> None:
+    assert {d.tracking for d in COACH_DEFS} == set(Tracking)
+
+
+# --- summary and sides ---------------------------------------------------------------------------
+
+
+def test_summary_and_next_side() -> None:
+    coach = Coach("ankle_circles", first_side=Side.LEFT)
+    assert coach.side is Side.LEFT
+    coach_run(
+        coach, sequence(frame_times(5000), lambda t: front_foot_circle(t / 2000 * 360, side="LEFT"))
+    )
+    coach.next_side()
+    assert coach.side is Side.RIGHT
+    summary = coach.summary()
+    assert summary.name == "Ankle circles" and "each direction" in summary.dose
+    assert summary.cannot_see is None and "front" in summary.camera
+    assert [s.side for s in summary.sides] == [Side.LEFT, Side.RIGHT]
+    assert summary.sides[0].circles[Rotation.ANTICLOCKWISE] == 2
+    assert not summary.complete
+    coach.reset()
+    assert coach.side is Side.LEFT and coach.summary().sides[0].count == 0

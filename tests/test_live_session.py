@@ -1,0 +1,229 @@
+"""The live session with a replay estimator: time (restarts, equal and uneven timestamps), missed
+frames, mirrored frames, the measures it reuses, latest() from another thread, reset and close."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+from posecheck.live.coach import CoachPhase
+from posecheck.live.definitions import CueKey
+from posecheck.live.session import LiveFrame, LiveSession, LiveSettings
+from posecheck.live.stance import StancePhase
+from posecheck.measures import Measurement, MeasureName, measure_pose
+from posecheck.types import Landmark, Pose, Side
+from posecheck.views import ViewEstimate, detect_view
+from tests.live_fakes import (
+    FRAME,
+    ReplayFactory,
+    frame_times,
+    front_still,
+    replay,
+    sequence,
+    side_standing,
+    smooth_pulses,
+)
+from tests.poses import make_pose
+
+
+def run(session: LiveSession, times: list[float]) -> list[LiveFrame]:
+    return [session.process(FRAME, t) for t in times]
+
+
+def test_a_frame_carries_pose_view_measures_and_stance() -> None:
+    pose = make_pose()
+    factory = ReplayFactory([pose])
+    with LiveSession(factory) as session:
+        frame = session.process(FRAME, 0.0)
+    assert frame.pose is pose and frame.index == 0 and frame.t_ms == 0.0
+    assert frame.image_size == (1000, 1000)
+    assert frame.view is not None and frame.view == detect_view(pose)
+    expected = measure_pose(pose, detect_view(pose), None)
+    assert set(frame.measures) == set(expected)
+    for name, measurement in expected.items():
+        assert frame.measures[name].value == measurement.value  # the photo path's own measures
+        assert frame.measures[name].status is measurement.status
+    assert frame.measures_t_ms == 0.0
+    assert frame.coach is None and frame.stance.phase is StancePhase.MOVING
+    assert frame.cues and frame.cues[0].key is CueKey.STAND_STILL
+    assert factory.made[0].closed
+
+
+def test_timestamps_restart_open_a_new_estimator_and_the_trackers_restart() -> None:
+    up_down = sequence(
+        frame_times(9000), lambda t: side_standing(0.45 * smooth_pulses(t, 1500, 5, start_ms=1500))
+    )
+    poses = [pose for _, pose in up_down]
+    factory = ReplayFactory(poses + poses)
+    times = [t for t, _ in up_down]
+    with LiveSession(factory, exercise="heel_raises") as session:
+        first = run(session, times)
+        second = run(session, times)  # the camera restarted: time is back at 0
+    assert len(factory.made) == 2
+    assert factory.made[0].closed and factory.made[1].closed
+    assert factory.made[1].stamps[0] == 0  # the new landmarker starts at the new time
+    assert first[-1].restarts == 0 and second[0].restarts == 1 and second[-1].restarts == 1
+    assert first[-1].coach is not None and second[-1].coach is not None
+    assert first[-1].coach.current.count == 5
+    assert second[-1].coach.current.count == 10  # counts kept, the second run counted too
+
+
+def test_equal_timestamps_are_nudged_forward_not_restarts() -> None:
+    factory = ReplayFactory([make_pose()])
+    with LiveSession(factory) as session:
+        frames = run(session, [0.0, 33.0, 33.0, 33.0, 66.0])
+    assert [f.t_ms for f in frames] == [0.0, 33.0, 34.0, 35.0, 66.0]
+    assert factory.made[0].stamps == [0, 33, 34, 35, 66]
+    assert len(factory.made) == 1 and frames[-1].restarts == 0
+
+
+def test_fractional_times_give_strictly_increasing_whole_milliseconds() -> None:
+    """A browser's 90 kHz clock gives fractions: two frames may round to the same millisecond."""
+    factory = ReplayFactory([make_pose()])
+    times = [0.0, 0.4, 0.8, 11.1, 11.2, 44.4]
+    with LiveSession(factory) as session:
+        run(session, times)
+    stamps = factory.made[0].stamps
+    assert stamps == sorted(set(stamps)) and len(stamps) == len(times)
+
+
+def test_missed_frames_and_uneven_gaps() -> None:
+    seq = sequence(
+        frame_times(12000, jitter=0.5, seed=4),
+        lambda t: side_standing(0.45 * smooth_pulses(t, 1500, 6, start_ms=2000)),
+        missing=0.15,
+        seed=5,
+    )
+    factory, times = replay(seq)
+    with LiveSession(factory, exercise="heel_raises") as session:
+        frames = run(session, times)
+    missing = [f for f in frames if f.pose is None]
+    assert missing and all(f.view is None for f in missing)
+    assert all(f.coach is not None for f in frames)
+    nobody = [f for f in missing if f.coach is not None and f.coach.phase is CoachPhase.SETUP]
+    assert nobody and all(f.cues[0].key is CueKey.NOT_IN_FRAME for f in nobody)
+    last = frames[-1].coach
+    assert last is not None and abs(last.current.count - 6) <= 1
+    assert session.summary().frames == len(times)
+    assert session.summary().frames_with_person == len(times) - len(missing)
+
+
+def test_nobody_at_all() -> None:
+    factory = ReplayFactory([None])
+    with LiveSession(factory, exercise="toe_walking") as session:
+        frames = run(session, frame_times(2000))
+        summary = session.summary()
+    assert all(f.pose is None and not f.measures for f in frames)
+    assert frames[-1].stance.phase is StancePhase.NO_PERSON
+    assert summary.frames_with_person == 0 and summary.stance is None
+    assert summary.exercise is not None and summary.exercise.sides[0].count == 0
+
+
+def test_mirrored_frames_are_flipped_for_the_model_and_back_for_drawing() -> None:
+    pose = make_pose()
+    factory = ReplayFactory([pose], keep_images=True)
+    frame_in = np.zeros((1000, 1000, 3), dtype=np.uint8)
+    frame_in[:, :10] = 255  # a stripe on the left of the picture given
+    with LiveSession(factory, settings=LiveSettings(mirrored=True)) as session:
+        frame = session.process(frame_in, 0.0)
+    seen = factory.made[0].images[0]
+    assert seen[:, -10:].min() == 255 and seen[:, :10].max() == 0  # the model saw it unflipped
+    assert frame.pose is not None
+    x = pose.xy[Landmark.LEFT_SHOULDER, 0]
+    assert frame.pose.xy[Landmark.LEFT_SHOULDER, 0] == pytest.approx(1000 - x)
+    assert frame.view is not None and frame.view.view == detect_view(pose).view  # from the model's
+
+
+def test_measures_are_taken_on_still_frames_and_sparingly_otherwise() -> None:
+    calls: list[Pose] = []
+
+    def spy(pose: Pose, view: ViewEstimate) -> dict[MeasureName, Measurement]:
+        calls.append(pose)
+        return measure_pose(pose, view, None)
+
+    moving = sequence(frame_times(3000), lambda t: front_still(60.0, t, period_ms=1000.0))
+    still = sequence([3000.0 + t for t in frame_times(5000)], lambda t: front_still())
+    factory, times = replay(moving + still)
+    settings = LiveSettings(measure_interval_ms=500.0)
+    with LiveSession(factory, settings=settings, measure=spy) as session:
+        frames = run(session, times)
+    moving_frames = frames[: len(moving)]
+    assert all(f.stance.phase is not StancePhase.STILL for f in moving_frames)
+    taken_moving = sum(1 for f in moving_frames if f.measures_t_ms == f.t_ms)
+    assert 5 <= taken_moving <= 8  # every 500 ms over 3 s, not 90 times
+    still_frames = [f for f in frames if f.stance.phase is StancePhase.STILL]
+    assert len(still_frames) > 100
+    assert all(f.measures_t_ms == f.t_ms for f in still_frames)
+    assert len(calls) == sum(1 for f in frames if f.measures_t_ms == f.t_ms)
+    assert frames[-1].stance.result is not None
+
+
+def test_latest_is_safe_from_another_thread() -> None:
+    seq = sequence(frame_times(3000), lambda t: front_still(2.0, t))
+    factory, times = replay(seq)
+    seen: list[int] = []
+    done = threading.Event()
+    with LiveSession(factory, exercise="standing_posture") as session:
+        assert session.latest() is None
+
+        def read() -> None:
+            while not done.is_set():
+                frame = session.latest()
+                if frame is not None:
+                    seen.append(frame.index)
+
+        reader = threading.Thread(target=read)
+        reader.start()
+        try:
+            frames = run(session, times)
+        finally:
+            done.set()
+            reader.join()
+        latest = session.latest()
+    assert latest is frames[-1]
+    assert seen == sorted(seen) and seen[-1] <= frames[-1].index
+
+
+def test_reset_starts_again_and_close_is_final() -> None:
+    seq = sequence(
+        frame_times(6000), lambda t: side_standing(0.45 * smooth_pulses(t, 1500, 3, start_ms=1500))
+    )
+    factory, times = replay(seq)
+    session = LiveSession(factory, exercise="heel_raises")
+    frames = run(session, times)
+    assert frames[-1].coach is not None and frames[-1].coach.current.count == 3
+    session.reset()
+    assert session.latest() is None
+    assert session.summary().frames == 0
+    frame = session.process(FRAME, times[-1] + 40)
+    assert frame.index == 0 and frame.coach is not None and frame.coach.current.count == 0
+    assert len(factory.made) == 1  # the estimator is kept
+    session.close()
+    session.close()
+    assert factory.made[0].closed
+    with pytest.raises(RuntimeError):
+        session.process(FRAME, 1e6)
+
+
+def test_another_exercise_can_be_started() -> None:
+    factory = ReplayFactory([side_standing()])
+    with LiveSession(factory) as session:
+        assert session.exercise is None
+        session.start_exercise("towel_leg_stretch")
+        frame = session.process(FRAME, 0.0)
+        assert session.exercise == "towel_leg_stretch"
+        assert frame.coach is not None and frame.coach.side is Side.RIGHT
+        with pytest.raises(ValueError):
+            session.start_exercise("juggling")
+
+
+def test_bad_input() -> None:
+    with LiveSession(ReplayFactory([None])) as session:
+        with pytest.raises(ValueError):
+            session.process(np.zeros((10, 10), dtype=np.uint8), 0.0)
+        with pytest.raises(ValueError):
+            session.process(FRAME, float("nan"))
+    with pytest.raises(ValueError):
+        LiveSettings(measure_interval_ms=-1)

@@ -1,0 +1,175 @@
+"""The live stance check: standing still for a few seconds gives the photo report's measures
+averaged over the still frames, with the same names and statuses, and their spread."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from posecheck.live.stance import (
+    StanceCheck,
+    StanceParams,
+    StancePhase,
+    StanceState,
+    sway_points,
+)
+from posecheck.measures import MEASURES_BY_NAME, Measurement, MeasureName, measure_pose
+from posecheck.types import Landmark, Pose, Status
+from posecheck.views import ViewEstimate, detect_view
+from tests.live_fakes import Timed, frame_times, front_still, lying, noisy, sequence
+from tests.poses import FRONT, make_pose
+
+
+def feed(check: StanceCheck, timed: Timed) -> list[StanceState]:
+    states = []
+    for t, pose in timed:
+        view = detect_view(pose) if pose is not None else None
+
+        def measure(
+            pose: Pose | None = pose, view: ViewEstimate | None = view
+        ) -> dict[MeasureName, Measurement]:
+            assert pose is not None and view is not None
+            return measure_pose(pose, view, None)
+
+        states.append(check.update(pose, view, t, measure))
+    return states
+
+
+def swaying(sway_px: float, *, sigma: float = 0.0, seed: int = 0) -> Timed:
+    """Six seconds standing, swaying sideways by ``sway_px`` with a 2 s period, with noise."""
+    return sequence(frame_times(6000), lambda t: front_still(sway_px, t), sigma=sigma, seed=seed)
+
+
+def test_still_for_three_seconds_gives_averaged_measures_with_their_spread() -> None:
+    timed = swaying(2.0, sigma=1.0)
+    states = feed(StanceCheck(), timed)
+    assert states[10].phase is StancePhase.MOVING  # the sway window is still filling
+    still = [s for s in states if s.phase is StancePhase.STILL]
+    assert len(still) > 100
+    before = [s for s in still if s.still_ms < 3000]
+    assert before and all(s.result is None for s in before)
+    result = states[-1].result
+    assert result is not None and result.view.value == "front"
+    assert result.frames == len(still) and result.duration_ms >= 3000
+    assert result.sway < 0.01
+    # every measure the front view takes, by the photo report's names, in its table's order
+    expected = measure_pose(timed[-1][1], detect_view(timed[-1][1]), None)  # type: ignore[arg-type]
+    assert list(result.measures) == [n for n in MEASURES_BY_NAME if n in expected]
+    knee = result.measures[MeasureName.LEFT_KNEE_ANGLE_FRONTAL]
+    assert knee.count == result.frames and knee.spread is not None
+    assert 0.0 < knee.spread < 2.0  # 1 px of landmark noise on a 200 px thigh and shank
+    assert knee.status is MEASURES_BY_NAME[knee.name].status(knee.value or 0.0)
+
+
+def test_the_mean_and_spread_are_those_of_the_frames() -> None:
+    timed = swaying(1.0, sigma=1.5, seed=4)
+    states = feed(StanceCheck(StanceParams(max_ms=60000)), timed)
+    result = states[-1].result
+    assert result is not None
+    still_times = {
+        s_t for (s_t, _), s in zip(timed, states, strict=True) if s.phase is StancePhase.STILL
+    }
+    values = []
+    for t, pose in timed:
+        if t in still_times and pose is not None:
+            values.append(
+                measure_pose(pose, detect_view(pose), None)[MeasureName.SHOULDER_TILT].value
+            )
+    shoulder = result.measures[MeasureName.SHOULDER_TILT]
+    assert shoulder.value == pytest.approx(np.mean(values), abs=1e-6)
+    assert shoulder.spread == pytest.approx(np.std(values), abs=1e-6)
+
+
+def test_statuses_follow_the_measures_own_rows() -> None:
+    """A stance with the left shoulder clearly high: the mean's status, as the photo report's."""
+    raised = {
+        **FRONT,
+        Landmark.LEFT_SHOULDER: (580.0, 170.0),
+        Landmark.LEFT_ELBOW: (600.0, 300.0),
+    }
+    timed = sequence(frame_times(6000), lambda t: make_pose(raised), sigma=0.5)
+    result = feed(StanceCheck(), timed)[-1].result
+    assert result is not None
+    tilt = result.measures[MeasureName.SHOULDER_TILT]
+    assert tilt.value is not None and tilt.value > 8
+    assert tilt.status is MEASURES_BY_NAME[MeasureName.SHOULDER_TILT].status(tilt.value)
+    assert tilt.status not in (Status.NORMAL, Status.UNKNOWN)
+
+
+def test_swaying_is_not_still() -> None:
+    states = feed(StanceCheck(), swaying(40.0))
+    assert all(s.phase is StancePhase.MOVING for s in states)
+    assert states[-1].result is None
+    assert states[-1].sway is not None and states[-1].sway > 0.01
+
+
+def test_moving_ends_the_stretch_but_the_result_stays() -> None:
+    still = swaying(1.0)
+    moving = [(6000 + t, front_still(40.0, t)) for t, _ in swaying(0.0)[:45]]
+    states = feed(StanceCheck(), still + moving)
+    assert states[-1].phase is StancePhase.MOVING
+    # the sway is measured over a second: the stretch ends soon after the sway starts
+    assert states[-1].result is not None and states[-1].result.t_ms < 6000 + 400
+
+
+def test_sitting_or_lying_is_not_a_stance() -> None:
+    timed = sequence(frame_times(6000), lambda t: lying(0.0))
+    states = feed(StanceCheck(), timed)
+    assert {s.phase for s in states} == {StancePhase.NOT_STANDING}
+    assert states[-1].result is None
+
+
+def test_a_measure_hidden_on_most_frames_is_unknown_with_the_reason() -> None:
+    def make(t: float) -> Pose:
+        hidden = (Landmark.LEFT_EYE, Landmark.RIGHT_EYE) if int(t / 100) % 3 else ()
+        return make_pose(hidden=hidden)
+
+    result = feed(StanceCheck(), sequence(frame_times(6000), make))[-1].result
+    assert result is not None
+    head = result.measures[MeasureName.HEAD_TILT]
+    assert head.value is None and head.status is Status.UNKNOWN
+    assert "not visible" in head.reason and f"of {result.frames}" in head.reason
+
+
+def test_nobody_and_short_gaps() -> None:
+    check = StanceCheck()
+    assert feed(check, [(0.0, None)])[-1].phase is StancePhase.NO_PERSON
+    timed = swaying(1.0)
+    gappy = [(t, None if 3000 <= t < 3200 else pose) for t, pose in timed]  # 0.2 s: bridged
+    result = feed(StanceCheck(), gappy)[-1].result
+    assert result is not None and result.duration_ms > 4000
+    long_gap = [(t, None if 3000 <= t < 3700 else pose) for t, pose in timed]  # 0.7 s: ends it
+    states = feed(StanceCheck(), long_gap)
+    assert states[-1].still_ms < 3000
+
+
+def test_a_restart_ends_the_stretch() -> None:
+    check = StanceCheck()
+    feed(check, swaying(1.0)[:90])
+    states = feed(check, swaying(1.0)[:30])  # the timestamps start again at 0
+    assert states[0].phase is StancePhase.MOVING  # the window starts again
+    assert states[-1].still_ms < 200 and states[-1].result is None
+
+
+def test_sway_points_are_in_body_lengths() -> None:
+    pose = make_pose()
+    points = sway_points(pose)
+    assert points is not None
+    length = math.dist((500, 200), (500, 900))
+    assert points[0] == pytest.approx((500 / length, 500 / length))
+    bigger = Pose(pose.xy * 2, pose.z, pose.visibility, pose.presence, None, (2000, 2000))
+    big_points = sway_points(bigger)
+    assert big_points is not None and big_points[1] == pytest.approx(points[1])
+    assert sway_points(make_pose(hidden=(Landmark.LEFT_ANKLE,))) is None
+    assert noisy(pose, None, 1.0) is pose
+
+
+def test_params_are_checked() -> None:
+    with pytest.raises(ValueError):
+        StanceParams(max_sway=0)
+    with pytest.raises(ValueError):
+        StanceParams(still_ms=5000, max_ms=4000)
+    with pytest.raises(ValueError):
+        StanceParams(min_share=1.5)
