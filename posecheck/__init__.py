@@ -16,6 +16,7 @@ from posecheck.analysis import Analysis, AnalysisFailure, Analyzer, PhotoResult
 from posecheck.calibration import Calibration
 from posecheck.combine import CombinedReport, combine
 from posecheck.draw import draw_analysis, draw_measures, draw_pose
+from posecheck.draw_live import draw_live_frame
 from posecheck.errors import (
     ERROR_CODES,
     DataFileError,
@@ -24,6 +25,7 @@ from posecheck.errors import (
     ModelError,
     NoPersonError,
     PosecheckError,
+    VideoError,
 )
 from posecheck.estimator import EstimatorSettings, PoseEstimator, choose_subject
 from posecheck.exercises import (
@@ -44,6 +46,31 @@ from posecheck.images import (
     decode_image,
     load_image,
 )
+from posecheck.live import (
+    COACHED_IDS,
+    STANDING_POSTURE,
+    Coach,
+    CoachPhase,
+    CoachState,
+    CoachSummary,
+    Cue,
+    CueKey,
+    CueKind,
+    LiveFrame,
+    LiveSession,
+    LiveSettings,
+    Rotation,
+    SessionSummary,
+    SideProgress,
+    Signal,
+    StanceMeasure,
+    StanceParams,
+    StancePhase,
+    StanceResult,
+    StanceState,
+    video_estimator,
+)
+from posecheck.live.records import summary_to_dict
 from posecheck.measures import (
     MEASURES,
     MEASURES_BY_NAME,
@@ -73,15 +100,25 @@ from posecheck.types import (
     Unit,
     View,
 )
+from posecheck.video import (
+    CameraSource,
+    VideoInfo,
+    VideoLimits,
+    VideoReader,
+    open_camera,
+    open_video,
+)
 from posecheck.views import ViewEstimate, detect_view
 
 __all__ = [
     "CLINICIAN_NOTE",
+    "COACHED_IDS",
     "DISCLAIMER",
     "ERROR_CODES",
     "MEASURES",
     "MEASURES_BY_NAME",
     "SCHEMA_VERSION",
+    "STANDING_POSTURE",
     "SUPPORTED_FORMATS",
     "Analysis",
     "AnalysisFailure",
@@ -89,8 +126,16 @@ __all__ = [
     "Assessment",
     "Calibration",
     "CameraRoll",
+    "CameraSource",
     "CaptureCheck",
+    "Coach",
+    "CoachPhase",
+    "CoachState",
+    "CoachSummary",
     "CombinedReport",
+    "Cue",
+    "CueKey",
+    "CueKind",
     "DataFileError",
     "Detection",
     "Dose",
@@ -104,6 +149,9 @@ __all__ = [
     "ImageLimits",
     "InvalidImageError",
     "Landmark",
+    "LiveFrame",
+    "LiveSession",
+    "LiveSettings",
     "LoadedImage",
     "MeasureName",
     "MeasureSpec",
@@ -117,9 +165,22 @@ __all__ = [
     "Pose",
     "PoseEstimator",
     "PosecheckError",
+    "Rotation",
+    "SessionSummary",
     "Side",
+    "SideProgress",
+    "Signal",
+    "StanceMeasure",
+    "StanceParams",
+    "StancePhase",
+    "StanceResult",
+    "StanceState",
     "Status",
     "Unit",
+    "VideoError",
+    "VideoInfo",
+    "VideoLimits",
+    "VideoReader",
     "View",
     "ViewEstimate",
     "analysis_to_dict",
@@ -130,12 +191,17 @@ __all__ = [
     "decode_image",
     "detect_view",
     "draw_analysis",
+    "draw_live_frame",
     "draw_measures",
     "draw_pose",
     "load_catalogue",
     "load_image",
     "measure_pose",
+    "open_camera",
+    "open_video",
     "results_csv",
     "results_document",
     "sample_paths",
+    "summary_to_dict",
+    "video_estimator",
 ]

@@ -1,24 +1,33 @@
-"""The ``posecheck`` command for users (``analyze``, ``models``): ``main(argv) -> int``.
+"""The ``posecheck`` command for users (``analyze``, ``video``, ``live``, ``models``):
+``main(argv) -> int``.
 
 Developer tools (bench, mirror, validate, calibrate) are ``python -m posecheck.dev``.
 
-Exit status: 0 = every photo analysed, 1 = some failed, 2 = usage error.
+Exit status: 0 = every photo (or the clip) analysed, 1 = some failed, 2 = usage error.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import csv
 import json
+import os
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
+
+import numpy as np
 
 from posecheck.errors import ModelError, PosecheckError
-from posecheck.types import ModelName, View
+from posecheck.types import ModelName, Side, View
 
 if TYPE_CHECKING:  # imported lazily at run time: `posecheck --help` stays fast
     from posecheck.analysis import PhotoResult
+    from posecheck.live.session import LiveFrame, LiveSession, SessionSummary
+    from posecheck.video import VideoInfo, VideoReader
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -69,6 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="the photos show one person (front, side, back): add one combined report",
     )
 
+    add_video_commands(commands)
+
     models = commands.add_parser("models", help="install or list the pose models")
     model_commands = models.add_subparsers(dest="models_command", required=True, metavar="ACTION")
     install = model_commands.add_parser("install", help="install models (default: full and lite)")
@@ -87,13 +98,56 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def add_model_option(parser: argparse.ArgumentParser) -> None:
+def add_model_option(parser: argparse.ArgumentParser, default: ModelName = ModelName.FULL) -> None:
     parser.add_argument(
         "--model",
         choices=[m.value for m in ModelName],
-        default=ModelName.FULL.value,
-        help="pose model (default: full)",
+        default=default.value,
+        help=f"pose model (default: {default.value})",
     )
+
+
+def add_video_commands(commands: Any) -> None:
+    """The ``video`` and ``live`` commands: clips and the webcam through the live pipeline."""
+    from posecheck.live.definitions import COACHED_IDS
+
+    video = commands.add_parser(
+        "video", help="analyse a recorded clip: counts, holds, stance, annotated video"
+    )
+    video.add_argument("file", type=Path, metavar="FILE", help="a video file (MP4, MOV, AVI, ...)")
+    video.add_argument("--out", type=Path, metavar="FILE", help="write the annotated video (.mp4)")
+    video.add_argument("--csv", type=Path, metavar="FILE", help="write one row per frame")
+    video.add_argument("--exercise", choices=COACHED_IDS, metavar="ID", help=_exercise_help())
+    add_side_option(video)
+    add_model_option(video, ModelName.LITE)
+    video.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+    live = commands.add_parser("live", help="the webcam in a window, with the live coach")
+    live.add_argument("--camera", type=int, default=0, metavar="N", help="camera number (0)")
+    live.add_argument("--exercise", choices=COACHED_IDS, metavar="ID", help=_exercise_help())
+    add_side_option(live)
+    add_model_option(live, ModelName.LITE)
+    live.add_argument(
+        "--no-mirror",
+        dest="mirror",
+        action="store_false",
+        help="show the camera as it is (default: a mirror image, like a selfie camera)",
+    )
+
+
+def add_side_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--side",
+        choices=[Side.RIGHT.value, Side.LEFT.value],
+        default=Side.RIGHT.value,
+        help="the side a per-side exercise starts on (default: right)",
+    )
+
+
+def _exercise_help() -> str:
+    from posecheck.live.definitions import COACHED_IDS
+
+    return f"coach this exercise: {', '.join(COACHED_IDS)} (default: the stance check alone)"
 
 
 def parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace | int:
@@ -110,6 +164,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args
     if args.command == "analyze":
         return _analyze(args)
+    if args.command == "video":
+        return _video(args)
+    if args.command == "live":
+        return _live(args)
     return _models(args)
 
 
@@ -239,3 +297,351 @@ def _models(args: argparse.Namespace) -> int:
             continue
         print(f"{info.name.value}: {info.path} ({info.size / 1e6:.1f} MB, from {info.source})")
     return status
+
+
+# --- video and live ------------------------------------------------------------------------------
+
+
+class Progress:
+    """A progress line on stderr: frames done (of the total, when known) and frames per second.
+
+    On a terminal the line is redrawn in place at most every ``every_s`` seconds; otherwise a
+    line is written every ``every_s * 10`` seconds."""
+
+    def __init__(
+        self,
+        total: int,
+        *,
+        stream: TextIO | None = None,
+        every_s: float = 0.5,
+        clock: Callable[[], float] = time.perf_counter,
+    ) -> None:
+        self.total = total
+        self.stream = stream or sys.stderr
+        self._tty = self.stream.isatty()
+        self._every = every_s if self._tty else every_s * 10
+        self._clock = clock
+        self._start = clock()
+        self._shown = self._start
+        self.done = 0
+
+    def line(self) -> str:
+        seconds = max(self._clock() - self._start, 1e-9)
+        of = f"/{self.total}" if self.total else ""
+        percent = f" {100 * self.done / self.total:3.0f}%" if self.total else ""
+        return f"[{self.done}{of}]{percent} {self.done / seconds:.1f} fps"
+
+    def step(self) -> None:
+        self.done += 1
+        now = self._clock()
+        if now - self._shown >= self._every:
+            self._shown = now
+            self._write()
+
+    def _write(self, end: str = "") -> None:
+        if self._tty:
+            print(f"\r{self.line()}", end=end, file=self.stream, flush=True)
+        else:
+            print(self.line(), file=self.stream, flush=True)
+
+    def finish(self) -> None:
+        self._write(end="\n")
+
+
+class FrameSink(Protocol):
+    """Where processed frames go (the annotated video, a window)."""
+
+    def write(self, rgb: np.ndarray, frame: LiveFrame) -> bool:
+        """Take one frame; False asks the pipeline to stop."""
+        ...
+
+
+def run_frames(
+    frames: Iterable[tuple[float, np.ndarray]],
+    session: LiveSession,
+    *,
+    sinks: Sequence[FrameSink] = (),
+    on_frame: Callable[[LiveFrame], None] | None = None,
+) -> int:
+    """Feed ``(t_ms, rgb)`` frames through the session, each result to ``on_frame`` and the
+    sinks, until the frames end or a sink asks to stop; returns the frames processed. Memory
+    stays bounded: one frame at a time."""
+    count = 0
+    for t_ms, rgb in frames:
+        frame = session.process(rgb, t_ms)
+        count += 1
+        if on_frame is not None:
+            on_frame(frame)
+        if not all([sink.write(rgb, frame) for sink in sinks]):
+            break
+    return count
+
+
+class AnnotatedVideo:
+    """Writes each frame with its overlay to a video file (MPEG-4 in .mp4/.mov, Motion JPEG in
+    .avi), one frame at a time."""
+
+    def __init__(self, path: Path, fps: float, size: tuple[int, int]) -> None:
+        import cv2
+
+        codec = "MJPG" if path.suffix.lower() == ".avi" else "mp4v"
+        self.path = path
+        problem = f"Cannot write the annotated video {path}: choose an .mp4 or .avi file name in a"
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise PosecheckError(f"{problem} folder you can write to ({error}).") from error
+        self._writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*codec), fps, size)
+        if not self._writer.isOpened():
+            raise PosecheckError(f"{problem} folder you can write to.")
+
+    def write(self, rgb: np.ndarray, frame: LiveFrame) -> bool:
+        import cv2
+
+        from posecheck.draw_live import draw_live_frame
+
+        self._writer.write(cv2.cvtColor(draw_live_frame(rgb, frame), cv2.COLOR_RGB2BGR))
+        return True
+
+    def close(self) -> None:
+        self._writer.release()
+
+
+def _video(args: argparse.Namespace) -> int:
+    from posecheck.live.records import summary_to_dict
+    from posecheck.video import open_video
+
+    try:
+        with open_video(args.file) as reader:
+            summary = _process_clip(reader, args)
+    except PosecheckError as error:
+        return _failed(args, error)
+    document = {
+        **summary_to_dict(summary),
+        "video": _video_info(reader.info),
+        "model": args.model,
+        "outputs": {
+            "video": None if args.out is None else str(args.out),
+            "csv": None if args.csv is None else str(args.csv),
+        },
+    }
+    _print_summary(document, as_json=args.json)
+    return EXIT_OK
+
+
+def _process_clip(reader: VideoReader, args: argparse.Namespace) -> SessionSummary:
+    """The clip through a live session, with the per-frame CSV, the annotated video and a
+    progress line; the session's summary."""
+    from posecheck.live.records import frame_row
+    from posecheck.live.session import LiveSession, video_estimator
+
+    progress = Progress(reader.info.frame_count)
+    with (
+        LiveSession(
+            video_estimator(args.model), exercise=args.exercise, first_side=Side(args.side)
+        ) as session,
+        _frame_csv(args.csv, args.exercise) as write_row,
+    ):
+        fps = reader.info.fps or 30.0
+        video = AnnotatedVideo(args.out, fps, reader.info.working_size) if args.out else None
+
+        def on_frame(frame: LiveFrame) -> None:
+            write_row(frame_row(frame))
+            progress.step()
+
+        try:
+            run_frames(reader, session, sinks=[video] if video else [], on_frame=on_frame)
+        finally:
+            progress.finish()
+            if video is not None:
+                video.close()
+        return session.summary()
+
+
+@contextlib.contextmanager
+def _frame_csv(
+    path: Path | None, exercise: str | None
+) -> Iterator[Callable[[dict[str, str]], None]]:
+    """A function that writes one frame's row to the CSV file (a no-op without a path)."""
+    from posecheck.live.records import frame_columns
+
+    if path is None:
+        yield lambda row: None
+        return
+    try:
+        file = path.open("w", encoding="utf-8", newline="")
+    except OSError as error:
+        raise PosecheckError(f"Cannot write the CSV file {path}: {error.strerror}.") from error
+    with file:
+        table = csv.DictWriter(file, fieldnames=frame_columns(exercise))
+        table.writeheader()
+        yield table.writerow
+
+
+def _video_info(info: VideoInfo) -> dict[str, Any]:
+    return {
+        "file": info.name,
+        "width": info.width,
+        "height": info.height,
+        "fps": round(info.fps, 3),
+        "frame_count": info.frame_count,
+        "duration_s": round(info.duration_ms / 1000.0, 2),
+        "working_size": list(info.working_size),
+    }
+
+
+def _failed(args: argparse.Namespace, error: PosecheckError) -> int:
+    if getattr(args, "json", False):
+        document = {"ok": False, "error": {"code": error.code.value, "message": error.message}}
+        print(json.dumps(document, indent=2))
+    print(f"posecheck: {error.message}", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def _print_summary(document: dict[str, Any], *, as_json: bool) -> None:
+    from posecheck.exercises import CLINICIAN_NOTE, DISCLAIMER
+
+    if as_json:
+        document = {"ok": True, **document, "disclaimer": DISCLAIMER}
+        print(json.dumps(document, indent=2, ensure_ascii=False))
+        return
+    print(summary_lines(document))
+    print(f"\n{DISCLAIMER}\n{CLINICIAN_NOTE}")
+
+
+def summary_lines(document: dict[str, Any]) -> str:
+    """A session summary document in words."""
+    seconds = document["duration_s"]
+    lines = [
+        f"{document['frames']} frames ({seconds:.1f} s), a person in "
+        f"{document['frames_with_person']}"
+    ]
+    exercise = document.get("exercise")
+    if exercise:
+        lines.append(f"{exercise['name']} ({exercise['dose']}):")
+        for side in exercise["sides"]:
+            who = side["side"] or "both"
+            amount = (
+                f"{side['count']} of {side['target_count']}"
+                if side["target_count"] is not None
+                else f"{side['time_s']:.0f} of {side['target_s']:.0f} s"
+            )
+            circles = ", ".join(f"{n} {d}" for d, n in side["circles"].items())
+            done = " (done)" if side["done"] else ""
+            lines.append(f"  {who}: {amount}{done}" + (f"; circles {circles}" if circles else ""))
+        lines += [f"  form: {note}" for note in exercise["form_notes"]]
+        if exercise["cannot_see"]:
+            lines.append(f"  note: {exercise['cannot_see']}")
+    stance = document.get("stance")
+    if stance:
+        lines.append(
+            f"Stance ({stance['view']} view, {stance['frames']} still frames, "
+            f"{stance['duration_s']:.1f} s): mean (spread) per measure"
+        )
+        for name, measure in stance["measures"].items():
+            if measure["value"] is None:
+                continue
+            lines.append(
+                f"  {name}: {measure['value']:+.1f} {measure['unit']} "
+                f"(sd {measure['spread']:.1f}) {measure['status']}"
+            )
+    elif not exercise:
+        lines.append("Stance: never still for long enough to measure (stand still 3-4 s).")
+    return "\n".join(lines)
+
+
+# --- the desktop window --------------------------------------------------------------------------
+
+
+class Window:
+    """An OpenCV window showing each frame; closing it or pressing q or Esc stops."""
+
+    def __init__(self, title: str = "posecheck live (q to quit)") -> None:
+        import cv2
+
+        self.title = title
+        cv2.namedWindow(title, cv2.WINDOW_NORMAL)
+
+    def write(self, rgb: np.ndarray, frame: LiveFrame) -> bool:
+        import cv2
+
+        from posecheck.draw_live import draw_live_frame
+
+        cv2.imshow(self.title, cv2.cvtColor(draw_live_frame(rgb, frame), cv2.COLOR_RGB2BGR))
+        key = cv2.waitKey(1) & 0xFF
+        closed = cv2.getWindowProperty(self.title, cv2.WND_PROP_VISIBLE) < 1
+        return key not in (ord("q"), 27) and not closed
+
+    def close(self) -> None:
+        import cv2
+
+        cv2.destroyWindow(self.title)
+
+
+def has_display() -> bool:
+    """Whether a window can be opened (on Linux, an X11 or Wayland display must be set)."""
+    if not sys.platform.startswith("linux"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def mirrored(frames: Iterable[tuple[float, np.ndarray]]) -> Iterator[tuple[float, np.ndarray]]:
+    """Each frame as its mirror image (what a selfie camera shows)."""
+    for t_ms, rgb in frames:
+        yield t_ms, np.ascontiguousarray(rgb[:, ::-1])
+
+
+def _live(args: argparse.Namespace) -> int:
+    from posecheck.live.session import LiveSession, LiveSettings, video_estimator
+    from posecheck.video import open_camera
+
+    try:
+        camera = open_camera(args.camera)
+    except PosecheckError as error:
+        return _failed(args, error)
+    with camera:
+        if not has_display():
+            print(
+                "posecheck: no screen to show the live window on (DISPLAY is not set). Run "
+                "`posecheck live` in a desktop session, or record a clip and use "
+                "`posecheck video FILE`.",
+                file=sys.stderr,
+            )
+            return EXIT_FAILED
+        settings = LiveSettings(mirrored=args.mirror)
+        try:
+            session = LiveSession(
+                video_estimator(args.model),
+                exercise=args.exercise,
+                first_side=Side(args.side),
+                settings=settings,
+            )
+        except PosecheckError as error:
+            return _failed(args, error)
+        with session:
+            return run_live(camera, session, Window(), mirror=args.mirror)
+
+
+def run_live(
+    source: Iterable[tuple[float, np.ndarray]],
+    session: LiveSession,
+    window: FrameSink,
+    *,
+    mirror: bool = True,
+    stream: TextIO | None = None,
+) -> int:
+    """The desktop loop: frames from ``source`` (a camera, or a fake in tests) through the
+    session to ``window`` until the source ends or the window asks to stop; then the summary.
+    With ``mirror`` the frames are shown as mirror images (the session must be told:
+    ``LiveSettings(mirrored=True)``)."""
+    from posecheck.live.records import summary_to_dict
+
+    frames = mirrored(source) if mirror else source
+    try:
+        run_frames(frames, session, sinks=[window])
+    finally:
+        close = getattr(window, "close", None)
+        if close is not None:
+            close()
+    print(summary_lines(summary_to_dict(session.summary())), file=stream or sys.stdout)
+    return EXIT_OK

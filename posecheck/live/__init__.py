@@ -1,8 +1,14 @@
-"""Live mode's model-free building blocks: smoothing, exercise signals and trackers.
+"""Live mode: one frame pipeline for webcams and video files, and its building blocks.
 
 - :mod:`posecheck.live.filters`: the one-euro filter for noisy signals sampled at uneven times.
 - :mod:`posecheck.live.signals`: normalised exercise signals from one pose.
 - :mod:`posecheck.live.trackers`: repetitions, holds and circles over a stream of samples.
+- :mod:`posecheck.live.windows`: the last second or so of readings (stillness, baselines).
+- :mod:`posecheck.live.stance`: the stance check (measures averaged over still frames).
+- :mod:`posecheck.live.definitions`: the coached exercises as a table (signal, tracker, camera,
+  cues); :mod:`posecheck.live.coach`: the coach that runs a row.
+- :mod:`posecheck.live.session`: ``LiveSession``, ``(rgb, t_ms)`` in, a ``LiveFrame`` out.
+- :mod:`posecheck.live.records`: frames as CSV rows, summaries as JSON-ready data.
 
 Everything here is fed ``t_ms``, a sample's time in milliseconds (never a frame count: frames get
 dropped and arrive at uneven gaps), and treats a timestamp that does not increase as a restart of
@@ -11,7 +17,24 @@ the stream. Nothing here runs on import beyond defining names.
 
 from __future__ import annotations
 
+from posecheck.live.coach import Coach, CoachPhase, CoachState, CoachSummary, Cue, SideProgress
+from posecheck.live.definitions import COACHED_IDS, STANDING_POSTURE, CueKey, CueKind, Signal
 from posecheck.live.filters import OneEuroFilter, OneEuroParams, OneEuroVectorFilter
+from posecheck.live.session import (
+    LiveFrame,
+    LiveSession,
+    LiveSettings,
+    SessionSummary,
+    video_estimator,
+)
+from posecheck.live.stance import (
+    StanceCheck,
+    StanceMeasure,
+    StanceParams,
+    StancePhase,
+    StanceResult,
+    StanceState,
+)
 from posecheck.live.trackers import (
     CircleCounter,
     CircleParams,
@@ -29,13 +52,25 @@ from posecheck.live.trackers import (
 )
 
 __all__ = [
+    "COACHED_IDS",
+    "STANDING_POSTURE",
     "CircleCounter",
     "CircleParams",
     "CircleState",
+    "Coach",
+    "CoachPhase",
+    "CoachState",
+    "CoachSummary",
+    "Cue",
+    "CueKey",
+    "CueKind",
     "HoldParams",
     "HoldPhase",
     "HoldState",
     "HoldTimer",
+    "LiveFrame",
+    "LiveSession",
+    "LiveSettings",
     "OneEuroFilter",
     "OneEuroParams",
     "OneEuroVectorFilter",
@@ -45,4 +80,14 @@ __all__ = [
     "RepPhase",
     "RepState",
     "Rotation",
+    "SessionSummary",
+    "SideProgress",
+    "Signal",
+    "StanceCheck",
+    "StanceMeasure",
+    "StanceParams",
+    "StancePhase",
+    "StanceResult",
+    "StanceState",
+    "video_estimator",
 ]

@@ -32,7 +32,6 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from posecheck.exercises import Dose, Exercise, load_catalogue
-from posecheck.live import signals
 from posecheck.live.definitions import (
     COACH_BY_ID,
     COACHED_IDS,
@@ -48,6 +47,7 @@ from posecheck.live.definitions import (
     Tracking,
 )
 from posecheck.live.filters import OneEuroFilter, OneEuroVectorFilter
+from posecheck.live.signals import foot_fore_aft, foot_position, foot_to_shank_ratio
 from posecheck.live.stance import sway_points
 from posecheck.live.trackers import (
     CircleCounter,
@@ -446,10 +446,10 @@ class _SignalReader:
             return self._sway(pose, t_ms)
         leg = side if side is not None else Side.RIGHT
         if signal is Signal.FOOT_STILLNESS:
-            self._foot.add(None if pose is None else signals.foot_position(pose, leg), t_ms)
+            self._foot.add(None if pose is None else foot_position(pose, leg), t_ms)
             return window_point_spread(self._foot) if self._foot.full(0.8) else None
         if signal is Signal.FOOT_MOTION:
-            self._fore_aft.add(None if pose is None else signals.foot_fore_aft(pose, leg), t_ms)
+            self._fore_aft.add(None if pose is None else foot_fore_aft(pose, leg), t_ms)
             return scalar_spread(self._fore_aft.values) if self._fore_aft.full(0.8) else None
         read = SIGNALS[signal].read
         raw = None if pose is None or read is None else read(pose, leg)
@@ -676,7 +676,7 @@ class Coach:
         if majority not in camera.views:
             return False
         if camera.min_foot_ratio is not None:
-            ratio = signals.foot_to_shank_ratio(pose, side or Side.RIGHT)
+            ratio = foot_to_shank_ratio(pose, side or Side.RIGHT)
             if ratio is not None and ratio < camera.min_foot_ratio:
                 return False
         return True

@@ -23,8 +23,14 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from posecheck.exercises import FOOT_CARE_IDS, Dose
-from posecheck.live import signals
 from posecheck.live.filters import OneEuroParams
+from posecheck.live.signals import (
+    foot_fore_aft,
+    foot_tip_offset,
+    heel_height,
+    knee_extension,
+    leg_raise_angle,
+)
 from posecheck.live.trackers import CircleParams, HoldParams, RepParams
 from posecheck.types import Pose, Side, View
 
@@ -80,15 +86,13 @@ _ANGLES = OneEuroParams(min_cutoff=1.5, beta=0.05, d_cutoff=1.0)
 
 SIGNALS: Mapping[Signal, SignalSpec] = MappingProxyType(
     {
-        Signal.HEEL_HEIGHT: SignalSpec("heel", "foot lengths", signals.heel_height, _LENGTHS, 2),
-        Signal.KNEE_EXTENSION: SignalSpec("knee", "deg", signals.knee_extension, _ANGLES, 0),
-        Signal.LEG_RAISE: SignalSpec("leg raise", "deg", signals.leg_raise_angle, _ANGLES, 0),
+        Signal.HEEL_HEIGHT: SignalSpec("heel", "foot lengths", heel_height, _LENGTHS, 2),
+        Signal.KNEE_EXTENSION: SignalSpec("knee", "deg", knee_extension, _ANGLES, 0),
+        Signal.LEG_RAISE: SignalSpec("leg raise", "deg", leg_raise_angle, _ANGLES, 0),
         Signal.FOOT_TIP: SignalSpec(
-            "toe", "shank lengths", signals.foot_tip_offset, OneEuroParams(2.0, 5.0, 1.0), 2
+            "toe", "shank lengths", foot_tip_offset, OneEuroParams(2.0, 5.0, 1.0), 2
         ),
-        Signal.FOOT_FORE_AFT: SignalSpec(
-            "foot", "foot lengths", signals.foot_fore_aft, _LENGTHS, 2
-        ),
+        Signal.FOOT_FORE_AFT: SignalSpec("foot", "foot lengths", foot_fore_aft, _LENGTHS, 2),
         Signal.FOOT_STILLNESS: SignalSpec("foot still", "shank lengths", None, None, 3),
         Signal.FOOT_MOTION: SignalSpec("rolling", "foot lengths", None, None, 3),
         Signal.BODY_SWAY: SignalSpec("sway", "body lengths", None, None, 3),

@@ -46,7 +46,7 @@ from posecheck.live.coach import Coach, CoachState, CoachSummary, Cue
 from posecheck.live.definitions import CUES, CueKey
 from posecheck.live.stance import StanceCheck, StanceParams, StancePhase, StanceResult, StanceState
 from posecheck.measures import Measurement, MeasureName, measure_pose
-from posecheck.types import Closing, Detection, ModelName, Pose
+from posecheck.types import Closing, Detection, ModelName, Pose, Side
 from posecheck.views import ViewEstimate, detect_view
 
 #: Settings of the live estimator: one person (MediaPipe's own landmark smoothing stays on).
@@ -193,8 +193,9 @@ class LiveSession(Closing):
     """The live pipeline for one camera or clip (see the module docstring).
 
     ``exercise``: a coached exercise id (``posecheck.live.definitions.COACHED_IDS``), or None for
-    the stance check alone. Thread use: one thread calls :meth:`process`; any thread may call
-    :meth:`latest`, :meth:`summary`, :meth:`reset`, :meth:`start_exercise` and :meth:`close`.
+    the stance check alone; ``first_side``: the side a per-side exercise starts on. Thread use:
+    one thread calls :meth:`process`; any thread may call :meth:`latest`, :meth:`summary`,
+    :meth:`reset`, :meth:`start_exercise` and :meth:`close`.
     """
 
     def __init__(
@@ -202,6 +203,7 @@ class LiveSession(Closing):
         estimator_factory: EstimatorFactory,
         *,
         exercise: str | None = None,
+        first_side: Side = Side.RIGHT,
         settings: LiveSettings | None = None,
         measure: MeasureFn | None = None,
     ) -> None:
@@ -212,7 +214,8 @@ class LiveSession(Closing):
         self._latest_lock = threading.Lock()
         self._latest: LiveFrame | None = None
         self._closed = False
-        self._coach = Coach(exercise) if exercise is not None else None
+        self._first_side = first_side
+        self._coach = Coach(exercise, first_side=first_side) if exercise is not None else None
         self._estimator: FrameEstimator = estimator_factory()
         self._restarts = 0
         self._reset_state()
@@ -239,9 +242,10 @@ class LiveSession(Closing):
             with self._latest_lock:
                 self._latest = None
 
-    def start_exercise(self, exercise: str | None) -> None:
+    def start_exercise(self, exercise: str | None, first_side: Side | None = None) -> None:
         """Coach another exercise (or none) from now on; the stance check carries on."""
-        coach = Coach(exercise) if exercise is not None else None
+        side = first_side or self._first_side
+        coach = Coach(exercise, first_side=side) if exercise is not None else None
         with self._lock:
             self._coach = coach
 

@@ -1,0 +1,167 @@
+"""Overlays for live frames: the skeleton (``posecheck.draw.draw_pose``), the key signal at its
+joint, and a panel with the exercise, its count or time, the side and the cues; with no exercise,
+the stance check's progress and, once still long enough, its averaged measures.
+
+OpenCV's Hershey fonts are ASCII only: texts are drawn with their non-ASCII characters replaced.
+Cheap by design (a few lines of text and one filled box per frame): it runs on every live frame.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+import cv2
+import numpy as np
+
+from posecheck.draw import draw_pose
+from posecheck.live.coach import CoachState
+from posecheck.live.definitions import SIGNALS, Signal
+from posecheck.live.session import LiveFrame
+from posecheck.live.stance import StancePhase, StanceResult
+from posecheck.types import Landmark, Pose, Side, Status
+
+_WHITE = (255, 255, 255)
+_PANEL = (25, 25, 25)
+_ACCENT = (255, 200, 40)
+_STATUS_COLOURS: Mapping[Status, tuple[int, int, int]] = MappingProxyType(
+    {
+        Status.NORMAL: (40, 200, 90),
+        Status.MILD: (255, 180, 0),
+        Status.MARKED: (230, 40, 40),
+    }
+)
+_OTHER_STATUS = (200, 200, 200)  # any status without a colour of its own (unknown, newer ones)
+
+#: Where each signal's value is written: next to this joint of the side exercised.
+_ANCHORS: Mapping[Signal, str] = MappingProxyType(
+    {
+        Signal.HEEL_HEIGHT: "HEEL",
+        Signal.KNEE_EXTENSION: "KNEE",
+        Signal.LEG_RAISE: "HIP",
+        Signal.FOOT_TIP: "FOOT_INDEX",
+        Signal.FOOT_FORE_AFT: "ANKLE",
+        Signal.FOOT_STILLNESS: "ANKLE",
+        Signal.FOOT_MOTION: "ANKLE",
+        Signal.BODY_SWAY: "HIP",
+    }
+)
+#: Stance measures shown on the picture at most.
+MAX_STANCE_LINES = 6
+
+
+def _ascii(text: str) -> str:
+    return text.replace("°", " deg").encode("ascii", "replace").decode("ascii")
+
+
+class _Writer:
+    """Lines of text at a size that suits the picture."""
+
+    def __init__(self, canvas: np.ndarray) -> None:
+        self.canvas = canvas
+        self.scale = max(0.45, max(canvas.shape[:2]) / 1300.0)
+        self.thickness = max(1, round(self.scale * 1.6))
+        self.line = round(26 * self.scale / 0.6)
+
+    def text(self, words: str, at: tuple[int, int], colour: tuple[int, int, int]) -> None:
+        cv2.putText(
+            self.canvas,
+            _ascii(words),
+            at,
+            cv2.FONT_HERSHEY_SIMPLEX,
+            self.scale,
+            colour,
+            self.thickness,
+            cv2.LINE_AA,
+        )
+
+    def width(self, words: str) -> int:
+        (width, _), _ = cv2.getTextSize(
+            _ascii(words), cv2.FONT_HERSHEY_SIMPLEX, self.scale, self.thickness
+        )
+        return int(width)
+
+    def panel(self, lines: list[tuple[str, tuple[int, int, int]]]) -> None:
+        """Lines on a dark box in the top-left corner."""
+        if not lines:
+            return
+        pad = self.line // 3
+        width = min(self.canvas.shape[1] - 1, max(self.width(t) for t, _ in lines) + 2 * pad)
+        height = min(self.canvas.shape[0] - 1, self.line * len(lines) + pad)
+        cv2.rectangle(self.canvas, (0, 0), (width, height), _PANEL, -1)
+        for index, (words, colour) in enumerate(lines):
+            self.text(words, (pad, self.line * (index + 1) - pad // 2), colour)
+
+
+def draw_live_frame(rgb: np.ndarray, frame: LiveFrame) -> np.ndarray:
+    """A copy of ``rgb`` (the frame given to the session) with the frame's overlay."""
+    canvas = draw_pose(rgb, frame.pose) if frame.pose is not None else rgb.copy()
+    writer = _Writer(canvas)
+    if frame.coach is not None:
+        if frame.pose is not None:
+            _signal_labels(writer, frame.pose, frame.coach)
+        writer.panel(_coach_lines(frame, frame.coach))
+    else:
+        writer.panel(_stance_lines(frame))
+    return canvas
+
+
+def _coach_lines(frame: LiveFrame, coach: CoachState) -> list[tuple[str, tuple[int, int, int]]]:
+    side = f" - {coach.side.value}" if coach.side is not None else ""
+    current = coach.current
+    if current.target_count is not None:
+        amount = f"{current.count} / {current.target_count}"
+    elif current.target_ms is not None:
+        amount = f"{current.time_ms / 1000:.0f} / {current.target_ms / 1000:.0f} s"
+    else:
+        amount = ""
+    lines = [(f"{coach.name}{side}", _WHITE), (f"{amount}  [{coach.tracker}]", _ACCENT)]
+    lines += [(cue.text, _WHITE) for cue in frame.cues[:3]]
+    return lines
+
+
+def _stance_lines(frame: LiveFrame) -> list[tuple[str, tuple[int, int, int]]]:
+    stance = frame.stance
+    lines = [(cue.text, _WHITE) for cue in frame.cues[:2]]
+    if stance.phase is StancePhase.STILL:
+        lines.append((f"still {stance.progress * 100:.0f}%", _ACCENT))
+    if stance.result is not None:
+        lines += _result_lines(stance.result)
+    return lines
+
+
+Line = tuple[str, tuple[int, int, int]]
+
+
+def _result_lines(result: StanceResult) -> list[Line]:
+    lines: list[Line] = []
+    for measure in result.measures.values():
+        if measure.value is None or len(lines) >= MAX_STANCE_LINES:
+            continue
+        colour = _STATUS_COLOURS.get(measure.status, _OTHER_STATUS)
+        spread = f" (sd {measure.spread:.1f})" if measure.spread is not None else ""
+        lines.append((f"{measure.name.value} {measure.value:+.1f}{spread}", colour))
+    return lines
+
+
+def _signal_labels(writer: _Writer, pose: Pose, coach: CoachState) -> None:
+    for signal, value in coach.signals.items():
+        if not isinstance(value, float):
+            continue
+        spec = SIGNALS[signal]
+        joint = _ANCHORS[signal]
+        side = coach.side or _visible_side(pose, joint)
+        landmark = Landmark[f"{side.value.upper()}_{joint}"]
+        x, y = pose.xy[landmark]
+        unit = " deg" if spec.unit == "deg" else ""
+        words = f"{spec.label} {value:.{spec.digits}f}{unit}"
+        at = (int(x) + 12, int(y))
+        at = (min(at[0], writer.canvas.shape[1] - writer.width(words) - 2), at[1])
+        writer.text(words, (at[0] + 1, at[1] + 1), (0, 0, 0))
+        writer.text(words, at, _ACCENT)
+
+
+def _visible_side(pose: Pose, joint: str) -> Side:
+    left = float(pose.visibility[Landmark[f"LEFT_{joint}"]])
+    right = float(pose.visibility[Landmark[f"RIGHT_{joint}"]])
+    return Side.LEFT if left >= right else Side.RIGHT

@@ -1,0 +1,272 @@
+"""`posecheck video` and `posecheck live` through main([...]) and their pieces: a replay of
+synthetic poses for exact counts without the model, the real model on a clip made from a sample
+photo and on the real clips in ../shared/data/videos, bad files, a missing camera, and the desktop
+loop with a fake camera and window."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+import posecheck.live.session as live_session
+from posecheck.cli import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    Progress,
+    main,
+    run_frames,
+    run_live,
+    summary_lines,
+)
+from posecheck.live.records import frame_columns
+from posecheck.live.session import LiveFrame, LiveSession, LiveSettings
+from posecheck.samples import sample_paths
+from posecheck.types import Landmark
+from tests.conftest import video
+from tests.live_fakes import ReplayFactory, frame_times, side_standing, smooth_pulses
+
+FPS = 15.0
+
+
+def blank_clip(path: Path, frames: int, size: tuple[int, int] = (320, 320)) -> Path:
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"mp4v"), FPS, size)
+    for index in range(frames):
+        writer.write(np.full((size[1], size[0], 3), index % 200, dtype=np.uint8))
+    writer.release()
+    return path
+
+
+def photo_clip(path: Path, seconds: float, *, max_side: int = 640) -> Path:
+    """A clip of a sample photo of a person standing still (every frame the same picture)."""
+    photo = next(p for p in sample_paths() if p.name == "woman_neutral_front.jpg")
+    bgr = cv2.imread(str(photo))
+    factor = max_side / max(bgr.shape[:2])
+    bgr = cv2.resize(bgr, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    size = (bgr.shape[1] // 2 * 2, bgr.shape[0] // 2 * 2)
+    bgr = np.ascontiguousarray(bgr[: size[1], : size[0]])
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"mp4v"), FPS, size)
+    for _ in range(round(seconds * FPS)):
+        writer.write(bgr)
+    writer.release()
+    return path
+
+
+@pytest.fixture
+def replayed_heel_raises(monkeypatch: pytest.MonkeyPatch) -> ReplayFactory:
+    """`posecheck video` sees five heel raises, whatever the clip shows (no model)."""
+    times = frame_times(10000, fps=FPS)
+    poses = [side_standing(0.45 * smooth_pulses(t, 1500, 5, start_ms=1500)) for t in times]
+    factory = ReplayFactory(poses)
+    monkeypatch.setattr(live_session, "video_estimator", lambda *args, **kwargs: factory)
+    return factory
+
+
+# --- video, with a replay of poses ----------------------------------------------------------------
+
+
+def test_video_counts_writes_the_csv_and_the_annotated_clip(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], replayed_heel_raises: ReplayFactory
+) -> None:
+    clip = blank_clip(tmp_path / "clip.mp4", frames=len(replayed_heel_raises.recording.poses))
+    out, table = tmp_path / "out" / "annotated.mp4", tmp_path / "frames.csv"
+    argv = ["video", str(clip), "--exercise", "heel_raises", "--out", str(out), "--csv", str(table)]
+    assert main([*argv, "--json"]) == EXIT_OK
+    captured = capsys.readouterr()
+    document = json.loads(captured.out)
+    assert document["ok"] is True and document["schema_version"] == 1
+    assert document["frames"] == document["frames_with_person"] == 151
+    exercise = document["exercise"]
+    assert exercise["id"] == "heel_raises" and exercise["total_count"] == 5
+    assert exercise["sides"][0] == {**exercise["sides"][0], "count": 5, "target_count": 20}
+    assert document["video"]["fps"] == pytest.approx(FPS)
+    assert document["outputs"] == {"video": str(out), "csv": str(table)}
+    assert "not a diagnosis" in document["disclaimer"]
+    assert "[151/151] 100%" in captured.err and "fps" in captured.err
+    rows = list(csv.DictReader(table.open(encoding="utf-8")))
+    assert len(rows) == 151
+    assert list(rows[0]) == frame_columns("heel_raises")
+    assert rows[-1]["count"] == "5" and rows[-1]["view"] == "left"
+    assert float(rows[10]["t_ms"]) == pytest.approx(10 * 1000 / FPS, abs=0.1)
+    assert {row["exercise"] for row in rows} == {"heel_raises"}
+    assert any(row["heel_height"] and float(row["heel_height"]) > 0.3 for row in rows)
+    capture = cv2.VideoCapture(str(out))
+    assert int(capture.get(cv2.CAP_PROP_FRAME_COUNT)) == 151
+    assert (capture.get(cv2.CAP_PROP_FRAME_WIDTH), capture.get(cv2.CAP_PROP_FRAME_HEIGHT)) == (
+        320,
+        320,
+    )
+    capture.release()
+
+
+def test_video_summary_in_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], replayed_heel_raises: ReplayFactory
+) -> None:
+    clip = blank_clip(tmp_path / "clip.mp4", frames=60)
+    assert main(["video", str(clip), "--exercise", "heel_raises"]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "60 frames" in out and "Heel raises" in out and "not a diagnosis" in out
+
+
+# --- video, failures -----------------------------------------------------------------------------
+
+
+def test_video_errors_are_clear(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["video", str(tmp_path / "absent.mp4")]) == EXIT_FAILED
+    assert "Cannot find" in capsys.readouterr().err
+    assert main(["video", str(sample_paths()[0]), "--json"]) == EXIT_FAILED
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["error"]["code"] == "not_a_video"
+    assert "posecheck analyze" in captured.err and "Traceback" not in captured.err
+
+
+def test_video_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["video", str(tmp_path / "x.mp4"), "--exercise", "juggling"]) == EXIT_USAGE
+    assert "juggling" in capsys.readouterr().err
+    assert main(["video"]) == EXIT_USAGE
+
+
+def test_an_unwritable_output_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], replayed_heel_raises: ReplayFactory
+) -> None:
+    clip = blank_clip(tmp_path / "clip.mp4", frames=5)
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert main(["video", str(clip), "--out", str(blocker / "out.mp4")]) == EXIT_FAILED
+    assert "Cannot write the annotated video" in capsys.readouterr().err
+    assert main(["video", str(clip), "--csv", str(blocker / "frames.csv")]) == EXIT_FAILED
+    assert "Cannot write the CSV file" in capsys.readouterr().err
+
+
+# --- the pieces ----------------------------------------------------------------------------------
+
+
+def test_progress_line() -> None:
+    stream = io.StringIO()
+    ticks = iter([0.0, 0.1, 1.0, 2.0, 2.0])
+    progress = Progress(10, stream=stream, every_s=0.05, clock=lambda: next(ticks))
+    progress.step()
+    progress.step()
+    assert progress.line() == "[2/10]  20% 1.0 fps"
+    unknown = Progress(0, stream=stream, clock=lambda: 1.0)
+    assert unknown.line().startswith("[0]")
+
+
+class Recorder:
+    def __init__(self, stop_after: int | None = None) -> None:
+        self.frames: list[LiveFrame] = []
+        self.images: list[np.ndarray] = []
+        self.stop_after = stop_after
+        self.closed = False
+
+    def write(self, rgb: np.ndarray, frame: LiveFrame) -> bool:
+        self.frames.append(frame)
+        self.images.append(rgb)
+        return self.stop_after is None or len(self.frames) < self.stop_after
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def fake_camera(count: int) -> Iterator[tuple[float, np.ndarray]]:
+    for index in range(count):
+        rgb = np.zeros((120, 160, 3), dtype=np.uint8)
+        rgb[:, :8] = 255  # a stripe on the camera's left
+        yield index * 1000 / FPS, rgb
+
+
+def test_run_frames_stops_when_a_sink_asks() -> None:
+    factory = ReplayFactory([side_standing()])
+    sink = Recorder(stop_after=4)
+    with LiveSession(factory) as session:
+        assert run_frames(fake_camera(20), session, sinks=[sink]) == 4
+    assert len(sink.frames) == 4
+
+
+def test_the_live_loop_with_a_fake_camera_and_window() -> None:
+    times = frame_times(9000, fps=FPS)
+    poses = [side_standing(0.45 * smooth_pulses(t, 1500, 4, start_ms=1500)) for t in times]
+    session = LiveSession(
+        ReplayFactory(poses), exercise="heel_raises", settings=LiveSettings(mirrored=True)
+    )
+    window = Recorder()
+    out = io.StringIO()
+    with session:
+        assert run_live(fake_camera(len(poses)), session, window, stream=out) == EXIT_OK
+    assert window.closed and len(window.frames) == len(poses)
+    assert window.images[0][:, -8:].min() == 255  # shown as a mirror image
+    last = window.frames[-1]
+    assert last.coach is not None and last.coach.current.count == 4
+    assert last.pose is not None
+    # the pose is drawn in the mirrored picture's pixels
+    x = poses[-1].xy[Landmark.NOSE, 0]
+    assert last.pose.xy[Landmark.NOSE, 0] == pytest.approx(1000 - x)
+    assert "Heel raises" in out.getvalue() and "4 of 20" in out.getvalue()
+
+
+def test_live_without_a_camera_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["live", "--camera", "57"]) == EXIT_FAILED
+    err = capsys.readouterr().err
+    assert "Camera 57 could not be opened" in err and "posecheck video" in err
+
+
+def test_summary_lines_without_anything() -> None:
+    words = summary_lines(
+        {"frames": 3, "duration_s": 0.2, "frames_with_person": 0, "exercise": None, "stance": None}
+    )
+    assert "never still" in words
+
+
+# --- the real model ------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_video_of_a_person_standing_still_gives_a_stance(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clip = photo_clip(tmp_path / "still.mp4", seconds=5.0)
+    out = tmp_path / "annotated.mp4"
+    assert main(["video", str(clip), "--out", str(out), "--json"]) == EXIT_OK
+    document = json.loads(capsys.readouterr().out)
+    assert document["frames"] == document["frames_with_person"] == 75
+    stance = document["stance"]
+    assert stance is not None and stance["view"] == "front"
+    assert stance["duration_s"] >= 3.0
+    measures = stance["measures"]
+    assert "left_knee_angle_frontal" in measures and "shoulder_tilt" in measures
+    known = [m for m in measures.values() if m["value"] is not None]
+    assert known and all(m["spread"] < 1.0 for m in known)  # the same picture every frame
+    assert out.stat().st_size > 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("name", "frames"),
+    [
+        ("front_standing_still_tpose_pose2sim.mp4", 11),
+        ("front_one_leg_balance_barefoot_pose2sim.mp4", 100),
+        ("two_people_standing_outdoor_mmhuman3d.mp4", 40),
+        ("side_walking_and_jumping_jacks_sports2d.mp4", 230),
+    ],
+)
+def test_real_clips_run_through_posecheck_video(
+    name: str, frames: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = video(name)
+    table = tmp_path / "frames.csv"
+    status = main(["video", str(path), "--exercise", "toe_walking", "--csv", str(table), "--json"])
+    assert status == EXIT_OK
+    document = json.loads(capsys.readouterr().out)
+    assert document["frames"] == frames
+    assert document["frames_with_person"] >= 0.8 * frames
+    rows = list(csv.DictReader(table.open(encoding="utf-8")))
+    assert len(rows) == frames
+    times = [float(row["t_ms"]) for row in rows]
+    assert times == sorted(times) and len(set(times)) == len(times)
