@@ -2,6 +2,14 @@
 
 MediaPipe is asked for several poses, because with one it sometimes returns a bystander; the subject
 is then chosen here (the largest, most complete, most central person).
+
+Nothing leaves the machine: MediaPipe Tasks' native library sends usage logs to Google over HTTPS
+(libcurl built into libmediapipe.so; at the end of every run the CLI looked up
+``play.googleapis.com``), with no switch to turn it off. Its libcurl honours the proxy variables,
+so before the first model loads they are pointed at a closed port on this machine
+(:func:`keep_native_code_offline`): the request then fails locally, before any name lookup
+(``strace -f -e trace=connect`` shows a refused connect to 127.0.0.1:9 and no DNS query).
+Loopback stays direct (``no_proxy``), so the app and local tools are unaffected.
 """
 
 from __future__ import annotations
@@ -9,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -142,24 +151,56 @@ def quiet_native_logs() -> Iterator[None]:
     "Created TensorFlow Lite XNNPACK delegate") while loading a model and on its first call.
 
     Python exceptions are unaffected; only the process's file descriptor 2 is pointed at
-    /dev/null for the duration, and restored after. Set POSECHECK_NATIVE_LOGS=1 to keep them.
+    /dev/null for the duration, and restored after. File descriptor 2 belongs to the whole
+    process, so sections in different threads take turns (a lock): two estimators opened at once
+    can no longer leave stderr pointing at /dev/null. Set POSECHECK_NATIVE_LOGS=1 to keep them.
     """
     if os.environ.get("POSECHECK_NATIVE_LOGS") == "1":
         yield
         return
-    try:
-        sys.stderr.flush()
-        saved = os.dup(2)
-    except (OSError, ValueError):  # no usable fd 2 (e.g. some embedded runtimes): leave it be
-        yield
-        return
-    try:
-        with Path(os.devnull).open("w", encoding="utf-8") as devnull:
-            os.dup2(devnull.fileno(), 2)
+    with _STDERR_LOCK:
+        try:
+            sys.stderr.flush()
+            saved = os.dup(2)
+        except (OSError, ValueError):  # no usable fd 2 (e.g. some embedded runtimes): leave it be
             yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
+            return
+        try:
+            with Path(os.devnull).open("w", encoding="utf-8") as devnull:
+                os.dup2(devnull.fileno(), 2)
+                yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+#: Guards the process-wide stderr redirection of ``quiet_native_logs`` (re-entrant: a model
+#: loaded inside a quiet section may run its first call in one too).
+_STDERR_LOCK = threading.RLock()
+
+#: A proxy address where nothing listens: native HTTP requests end here, on this machine.
+NO_EGRESS_PROXY = "http://127.0.0.1:9"
+_PROXY_VARIABLES = (
+    "https_proxy",
+    "HTTPS_PROXY",
+    "http_proxy",
+    "HTTP_PROXY",
+    "all_proxy",
+    "ALL_PROXY",
+)
+_LOOPBACK = "localhost,127.0.0.1,::1"
+
+
+def keep_native_code_offline() -> None:
+    """Point the proxy variables MediaPipe's built-in libcurl reads at a closed local port, so its
+    usage logging cannot reach the network (see the module docstring). Loopback stays direct.
+    Set POSECHECK_ALLOW_NATIVE_NETWORK=1 to leave the environment alone."""
+    if os.environ.get("POSECHECK_ALLOW_NATIVE_NETWORK") == "1":
+        return
+    for name in _PROXY_VARIABLES:
+        os.environ[name] = NO_EGRESS_PROXY
+    for name in ("no_proxy", "NO_PROXY"):
+        os.environ[name] = _LOOPBACK
 
 
 def to_mp_image(rgb: np.ndarray) -> Any:
@@ -180,6 +221,7 @@ def _model_name(model: ModelName | str) -> ModelName:
 
 
 def create_landmarker(model_file: Path, mode: Mode, settings: EstimatorSettings) -> Any:
+    keep_native_code_offline()
     from mediapipe.tasks.python import BaseOptions, vision
 
     running_mode = vision.RunningMode.IMAGE if mode == "image" else vision.RunningMode.VIDEO

