@@ -197,3 +197,215 @@ def format_report(report: BenchReport) -> str:
         f"peak memory {report.peak_rss_mb:.0f} MB (whole process)",
     ]
     return "\n".join(lines)
+
+
+# --- the live path on a video ---------------------------------------------------------------------
+
+#: The frame size the live targets are stated for (a webcam's).
+BENCH_FRAME_SIZE = (640, 480)
+
+
+@dataclass(frozen=True)
+class VideoBenchReport:
+    """Frames per second of the bare model and of the whole live path, on the same frames.
+
+    ``bare``: decoding a frame (``cv2.VideoCapture.read`` and BGR to RGB), wrapping it as
+    ``mp.Image`` and ``detect_for_video`` on a VIDEO-mode landmarker with the live settings.
+    ``whole``: decoding (``posecheck.video``), ``LiveSession.process`` (estimate, view, measures,
+    stance check, signals and their smoothing, tracker, cues) and ``draw_live_frame``.
+    Times are summed over ``repeats`` passes after one warm-up pass, the two interleaved frame
+    by frame; ``stages_ms`` is the whole path's mean per frame and stage.
+    """
+
+    model: str
+    exercise: str | None
+    size: tuple[int, int]
+    frames: int
+    repeats: int
+    bare_s: float
+    whole_s: float
+    stages_ms: dict[str, float]
+    people_frames: int
+
+    @property
+    def bare_fps(self) -> float:
+        return self.frames * self.repeats / self.bare_s
+
+    @property
+    def whole_fps(self) -> float:
+        return self.frames * self.repeats / self.whole_s
+
+    @property
+    def ratio(self) -> float:
+        """Whole-path rate over bare-model rate (1 = no cost beyond the model and decoding)."""
+        return self.whole_fps / self.bare_fps
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "model": self.model,
+            "exercise": self.exercise,
+            "size": list(self.size),
+            "frames": self.frames,
+            "repeats": self.repeats,
+            "bare_fps": round(self.bare_fps, 1),
+            "whole_fps": round(self.whole_fps, 1),
+            "ratio": round(self.ratio, 3),
+            "stages_ms": {k: round(v, 3) for k, v in self.stages_ms.items()},
+            "frames_with_person": self.people_frames,
+        }
+
+
+def letterbox_clip(path: str | Path, folder: Path, size: tuple[int, int]) -> Path:
+    """The clip re-encoded at exactly ``size`` (scaled to fit, black bars), as MPEG-4."""
+    import cv2
+    import numpy as np
+
+    from posecheck.video import open_video
+
+    target = folder / f"bench_{size[0]}x{size[1]}.mp4"
+    with open_video(path, max_side=None) as reader:
+        fps = reader.info.fps or 30.0
+        writer = cv2.VideoWriter(str(target), cv2.VideoWriter.fourcc(*"mp4v"), fps, size)
+        factor = min(size[0] / reader.info.width, size[1] / reader.info.height)
+        inner = (round(reader.info.width * factor), round(reader.info.height * factor))
+        left, top = (size[0] - inner[0]) // 2, (size[1] - inner[1]) // 2
+        canvas = np.zeros((size[1], size[0], 3), dtype=np.uint8)
+        for _, rgb in reader:
+            canvas[top : top + inner[1], left : left + inner[0]] = cv2.resize(
+                cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), inner, interpolation=cv2.INTER_AREA
+            )
+            writer.write(canvas)
+        writer.release()
+    return target
+
+
+class _WholePath:
+    """The live path with each stage timed (the stages add up to the whole)."""
+
+    def __init__(self, clip: Path, model: ModelName, exercise: str | None) -> None:
+        from posecheck.live.session import LiveSession, video_estimator
+        from posecheck.video import open_video
+
+        self.reader = open_video(clip, max_side=None)
+        self.frames = iter(self.reader)
+        self.session = LiveSession(video_estimator(model), exercise=exercise)
+        self.stages = {"decode": 0.0, "process": 0.0, "draw": 0.0}
+        self.people = 0
+
+    def step(self) -> bool:
+        from posecheck.draw_live import draw_live_frame
+
+        start = time.perf_counter()
+        item = next(self.frames, None)
+        decoded = time.perf_counter()
+        if item is None:
+            return False
+        t_ms, rgb = item
+        frame = self.session.process(rgb, t_ms)
+        processed = time.perf_counter()
+        draw_live_frame(rgb, frame)
+        drawn = time.perf_counter()
+        self.stages["decode"] += decoded - start
+        self.stages["process"] += processed - decoded
+        self.stages["draw"] += drawn - processed
+        self.people += frame.pose is not None
+        return True
+
+    def close(self) -> None:
+        self.session.close()
+        self.reader.close()
+
+
+class _BarePath:
+    """Decode, wrap and detect: the model with nothing around it."""
+
+    def __init__(self, clip: Path, model: ModelName) -> None:
+        import cv2
+
+        from posecheck.live.session import LIVE_ESTIMATOR_SETTINGS
+
+        self.capture = cv2.VideoCapture(str(clip), cv2.CAP_FFMPEG)
+        self.landmarker = create_landmarker(model_path(model), "video", LIVE_ESTIMATOR_SETTINGS)
+        self.index = 0
+        self.gap_ms = 1000.0 / (self.capture.get(cv2.CAP_PROP_FPS) or 30.0)
+
+    def step(self) -> bool:
+        import cv2
+
+        ok, bgr = self.capture.read()
+        if not ok:
+            return False
+        rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+        self.landmarker.detect_for_video(to_mp_image(rgb), round(self.index * self.gap_ms))
+        self.index += 1
+        return True
+
+    def close(self) -> None:
+        self.landmarker.close()
+        self.capture.release()
+
+
+def run_video_bench(
+    path: str | Path,
+    *,
+    model: ModelName | str = ModelName.LITE,
+    exercise: str | None = "toe_walking",
+    repeats: int = 3,
+    size: tuple[int, int] = BENCH_FRAME_SIZE,
+) -> VideoBenchReport:
+    """Time the bare model and the whole live path on the clip's frames at ``size``, in one run,
+    interleaved frame by frame (see :class:`VideoBenchReport`)."""
+    name = ModelName(str(model))
+    with tempfile.TemporaryDirectory(prefix="posecheck-bench-") as folder:
+        clip = letterbox_clip(path, Path(folder), size)
+        bare_s = whole_s = 0.0
+        stages = dict.fromkeys(("decode", "process", "draw"), 0.0)
+        frames = people = 0
+        for run in range(repeats + 1):  # the first pass warms up and is not counted
+            bare, whole = _BarePath(clip, name), _WholePath(clip, name, exercise)
+            count = 0
+            bare_run = whole_run = 0.0
+            while True:
+                start = time.perf_counter()
+                more = bare.step()
+                middle = time.perf_counter()
+                more = whole.step() and more
+                end = time.perf_counter()
+                if not more:
+                    break
+                bare_run += middle - start
+                whole_run += end - middle
+                count += 1
+            bare.close()
+            whole.close()
+            if run == 0:
+                continue
+            bare_s += bare_run
+            whole_s += whole_run
+            frames, people = count, whole.people
+            for stage, seconds in whole.stages.items():
+                stages[stage] += seconds
+    per_frame = {k: v * 1000.0 / (frames * repeats) for k, v in stages.items()}
+    return VideoBenchReport(
+        name.value, exercise, size, frames, repeats, bare_s, whole_s, per_frame, people
+    )
+
+
+def format_video_report(report: VideoBenchReport) -> str:
+    width, height = report.size
+    stages = ", ".join(f"{k} {v:.2f}" for k, v in report.stages_ms.items())
+    return "\n".join(
+        [
+            f"posecheck bench --video: model {report.model}, {report.frames} frames at "
+            f"{width}x{height}, {report.repeats} passes after one warm-up, bare and whole "
+            "interleaved frame by frame",
+            "bare = decode + BGR->RGB + mp.Image + detect_for_video (VIDEO mode, one person); "
+            "whole = decode, LiveSession.process (estimate, view, measures, stance, smoothing, "
+            f"tracker: exercise {report.exercise or 'none'}), draw_live_frame",
+            f"bare  {report.bare_fps:6.1f} fps ({1000.0 / report.bare_fps:5.2f} ms/frame)",
+            f"whole {report.whole_fps:6.1f} fps ({1000.0 / report.whole_fps:5.2f} ms/frame)",
+            f"ratio whole / bare: {report.ratio:.3f}",
+            f"whole path per frame (ms): {stages}; "
+            f"a person in {report.people_frames} of {report.frames} frames",
+        ]
+    )
