@@ -11,7 +11,7 @@ import numpy as np
 
 from posecheck.measures import MEASURES_BY_NAME, DrawKind, Measurement, MeasureName
 from posecheck.roll import usable_roll
-from posecheck.types import SKELETON, Landmark, Pose, Status, View
+from posecheck.types import SKELETON, VISIBILITY_THRESHOLD, Landmark, Pose, Status, View
 
 if TYPE_CHECKING:  # analysis imports nothing from here; the type is only for annotations
     from posecheck.analysis import Analysis
@@ -43,37 +43,48 @@ def draw_pose(
 
     ``scale`` maps the pose's original-image pixels onto ``rgb`` (the working copy is often
     downscaled). Visible bones are green, hidden ones grey and thin; the person's left points are
-    orange, right points blue. Other people found are drawn faintly.
+    orange, right points blue. Other people found are drawn faintly. (It runs on every live
+    frame: the points and their visibility are worked out once, with numpy.)
     """
     canvas = np.ascontiguousarray(rgb.copy())
     width = _line_width(canvas)
     for other in others:
         _draw_bones(canvas, other, scale, width, faint=True)
-    _draw_bones(canvas, pose, scale, width, faint=False)
-    for landmark in Landmark:
-        x, y = pose.xy[landmark] * scale
-        visible = pose.is_visible(landmark)
-        colour = _side_colour(landmark) if visible else _HIDDEN
-        radius = width + 2 if visible else width + 1
-        cv2.circle(canvas, (round(x), round(y)), radius, colour, -1, cv2.LINE_AA)
+    points, visible = _draw_bones(canvas, pose, scale, width, faint=False)
+    for index, (point, seen) in enumerate(zip(points, visible, strict=True)):
+        colour = _POINT_COLOURS[index] if seen else _HIDDEN
+        cv2.circle(canvas, point, width + 2 if seen else width + 1, colour, -1, cv2.LINE_AA)
     return canvas
 
 
-def _draw_bones(canvas: np.ndarray, pose: Pose, scale: float, width: int, *, faint: bool) -> None:
-    for start, end in SKELETON:
-        visible = pose.is_visible(start) and pose.is_visible(end)
-        colour = _OTHER_PERSON if faint else (_VISIBLE if visible else _HIDDEN)
-        thickness = width if (visible and not faint) else max(1, width // 2)
-        a = pose.xy[start] * scale
-        b = pose.xy[end] * scale
-        cv2.line(
-            canvas,
-            (round(a[0]), round(a[1])),
-            (round(b[0]), round(b[1])),
-            colour,
-            thickness,
-            cv2.LINE_AA,
-        )
+#: Each landmark's colour when visible, in MediaPipe order.
+_POINT_COLOURS = tuple(_side_colour(landmark) for landmark in Landmark)
+_BONES = tuple((int(start), int(end)) for start, end in SKELETON)
+
+
+def _points_and_visibility(pose: Pose, scale: float) -> tuple[list[tuple[int, int]], list[bool]]:
+    """Each landmark's pixel in the canvas (rounded as ``round`` does) and ``Pose.is_visible``
+    for all of them at once."""
+    width, height = pose.image_size
+    x, y = pose.xy[:, 0], pose.xy[:, 1]
+    inside = (x >= 0.0) & (x < width) & (y >= 0.0) & (y < height)
+    visible = inside & (pose.visibility >= VISIBILITY_THRESHOLD)
+    pixels = np.rint(pose.xy * scale).astype(np.int64).tolist()
+    return [(a, b) for a, b in pixels], visible.tolist()
+
+
+def _draw_bones(
+    canvas: np.ndarray, pose: Pose, scale: float, width: int, *, faint: bool
+) -> tuple[list[tuple[int, int]], list[bool]]:
+    """Draw the bones; returns the points and their visibility for the caller to reuse."""
+    points, visible = _points_and_visibility(pose, scale)
+    thin = max(1, width // 2)
+    for start, end in _BONES:
+        seen = visible[start] and visible[end]
+        colour = _OTHER_PERSON if faint else (_VISIBLE if seen else _HIDDEN)
+        thickness = width if (seen and not faint) else thin
+        cv2.line(canvas, points[start], points[end], colour, thickness, cv2.LINE_AA)
+    return points, visible
 
 
 # --- measures ------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from posecheck.draw import _points_and_visibility
 from posecheck.draw_live import draw_live_frame
 from posecheck.live.session import LiveFrame, LiveSession
 from posecheck.types import Landmark, Pose
@@ -47,3 +48,17 @@ def test_the_stance_panel_with_a_result_and_no_person() -> None:
     nobody = frames("ankle_circles", [None], [0.0])[-1]
     blank = np.zeros((480, 640, 3), dtype=np.uint8)
     assert draw_live_frame(blank, nobody)[:60, :].any()
+
+
+def test_the_skeletons_points_and_visibility_match_the_pose() -> None:
+    """draw_pose works the points out with numpy (it runs every frame): the same as per point."""
+    rng = np.random.default_rng(0)
+    base = front_still()
+    for _ in range(20):
+        xy = base.xy + rng.normal(0.0, 400.0, base.xy.shape)  # some points off the picture
+        pose = Pose(xy, base.z, rng.uniform(0, 1, 33), base.presence, None, base.image_size)
+        points, visible = _points_and_visibility(pose, 0.37)
+        assert visible == [pose.is_visible(landmark) for landmark in Landmark]
+        assert points == [
+            (round(x * 0.37), round(y * 0.37)) for x, y in (pose.xy[lm] for lm in Landmark)
+        ]

@@ -24,7 +24,13 @@ from pathlib import Path
 from typing import Any
 
 from posecheck.analysis import Analyzer
-from posecheck.estimator import EstimatorSettings, PoseEstimator, create_landmarker, to_mp_image
+from posecheck.estimator import (
+    EstimatorSettings,
+    PoseEstimator,
+    create_landmarker,
+    quiet_native_logs,
+    to_mp_image,
+)
 from posecheck.images import load_image
 from posecheck.models import model_path
 from posecheck.samples import sample_paths
@@ -325,7 +331,9 @@ class _BarePath:
         from posecheck.live.session import LIVE_ESTIMATOR_SETTINGS
 
         self.capture = cv2.VideoCapture(str(clip), cv2.CAP_FFMPEG)
-        self.landmarker = create_landmarker(model_path(model), "video", LIVE_ESTIMATOR_SETTINGS)
+        with quiet_native_logs():
+            self.landmarker = create_landmarker(model_path(model), "video", LIVE_ESTIMATOR_SETTINGS)
+        self.warm = False
         self.index = 0
         self.gap_ms = 1000.0 / (self.capture.get(cv2.CAP_PROP_FPS) or 30.0)
 
@@ -336,7 +344,13 @@ class _BarePath:
         if not ok:
             return False
         rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
-        self.landmarker.detect_for_video(to_mp_image(rgb), round(self.index * self.gap_ms))
+        stamp = round(self.index * self.gap_ms)
+        if self.warm:
+            self.landmarker.detect_for_video(to_mp_image(rgb), stamp)
+        else:  # MediaPipe logs its set-up on the first call, as the estimator's first call does
+            self.warm = True
+            with quiet_native_logs():
+                self.landmarker.detect_for_video(to_mp_image(rgb), stamp)
         self.index += 1
         return True
 
