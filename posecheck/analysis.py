@@ -14,14 +14,22 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
+
 from posecheck.calibration import Calibration
 from posecheck.capture import capture_checks, check_lighting, read_exif_hints
 from posecheck.errors import ErrorCode, NoPersonError, PosecheckError
 from posecheck.estimator import PoseEstimator
 from posecheck.exercises import Plan, build_plan
 from posecheck.findings import Assessment, assess, finding_keys
-from posecheck.images import DEFAULT_MAX_SIDE, LoadedImage, decode_image, load_image
+from posecheck.images import (
+    DEFAULT_MAX_SIDE,
+    LoadedImage,
+    decode_image,
+    load_image,
+)
 from posecheck.measures import Measurement, MeasureName, measure_pose
+from posecheck.names import printable_name
 from posecheck.roll import SceneEdges, roll_from_edges, scene_edges
 from posecheck.types import (
     CameraRoll,
@@ -93,6 +101,16 @@ class AnalysisFailure:
 PhotoResult = Analysis | AnalysisFailure
 
 
+def without_pixels(result: PhotoResult) -> PhotoResult:
+    """The same result with the photo's pixels dropped (its size and name kept): what a batch
+    keeps once a photo has been reported, so memory stays bounded whatever the batch's length."""
+    if result.image is None:
+        return result
+    image = result.image
+    empty = np.zeros((1, 1, 3), dtype=np.uint8)
+    return replace(result, image=replace(image, rgb=empty, scale=1.0 / image.width))
+
+
 class Analyzer(Closing):
     """Runs the photo path with one loaded estimator (reuse it: loading a model takes ~0.2 s).
 
@@ -126,14 +144,15 @@ class Analyzer(Closing):
         return self.estimator.model_name
 
     def analyze_path(self, path: str | Path, view: View | None = None) -> PhotoResult:
-        name = str(path)
+        name = printable_name(path)
         try:
-            image = load_image(path, max_side=self.max_side)
+            image = replace(load_image(path, max_side=self.max_side), name=name)
         except PosecheckError as error:
             return AnalysisFailure(name=name, model=self.model, error=error)
         return self.analyze_image(image, view, exif=read_exif_hints(path))
 
     def analyze_bytes(self, data: bytes, name: str, view: View | None = None) -> PhotoResult:
+        name = printable_name(name)
         try:
             image = decode_image(data, name=name, max_side=self.max_side)
         except PosecheckError as error:

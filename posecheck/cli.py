@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 import numpy as np
 
-from posecheck.errors import ModelError, PosecheckError
+from posecheck.errors import ErrorCode, InvalidImageError, ModelError, PosecheckError
+from posecheck.names import printable_name
 from posecheck.types import ModelName, Side, View
 
 if TYPE_CHECKING:  # imported lazily at run time: `posecheck --help` stays fast
@@ -176,62 +177,129 @@ def entry() -> None:
     sys.exit(main())
 
 
-def expand_paths(paths: Sequence[str]) -> list[str]:
-    """Folders become the photos inside them (sorted); everything else is kept as given."""
-    expanded: list[str] = []
+def expand_paths(paths: Sequence[str]) -> list[str | InvalidImageError]:
+    """Folders become the photos inside them (sorted); everything else is kept as given. A folder
+    that cannot be read becomes an error for that folder alone (the others are still expanded)."""
+    expanded: list[str | InvalidImageError] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            expanded.extend(
-                str(p)
-                for p in sorted(path.iterdir())
-                if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES
-            )
-        else:
+        if not path.is_dir():
             expanded.append(raw)
+            continue
+        try:
+            entries = sorted(path.iterdir())
+        except OSError as error:
+            name = printable_name(raw)
+            expanded.append(
+                InvalidImageError(
+                    f'Cannot read the folder "{name}": {error.strerror or error}. Check its '
+                    "permissions, or copy the photos somewhere you can read.",
+                    code=ErrorCode.UNREADABLE,
+                    extra={"name": name},
+                )
+            )
+            continue
+        expanded.extend(
+            str(p) for p in entries if p.suffix.lower() in IMAGE_SUFFIXES and _is_file(p)
+        )
     return expanded
 
 
+def readable_paths(paths: Sequence[str]) -> list[str]:
+    """``expand_paths`` without the folders that could not be read (each is named on stderr)."""
+    readable = []
+    for item in expand_paths(paths):
+        if isinstance(item, InvalidImageError):
+            print(f"posecheck: {item.message}", file=sys.stderr)
+        else:
+            readable.append(item)
+    return readable
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:
+        return True  # let the analysis say what is wrong with it
+
+
 def _analyze(args: argparse.Namespace) -> int:
-    from posecheck.analysis import AnalysisFailure, Analyzer
+    from posecheck.analysis import AnalysisFailure, Analyzer, without_pixels
     from posecheck.combine import combine
     from posecheck.exercises import CLINICIAN_NOTE, DISCLAIMER
-    from posecheck.report import combined_text, results_csv, results_document, summary_text
+    from posecheck.report import (
+        CSV_COLUMNS,
+        analysis_to_dict,
+        combined_text,
+        combined_to_dict,
+        csv_rows,
+        csv_rows_combined,
+        document_head,
+        summary_text,
+    )
 
-    paths = expand_paths(args.paths)
-    if not paths:
+    items = expand_paths(args.paths)
+    if not items:
         print("posecheck: no photos found in the given folders.", file=sys.stderr)
+        if args.json:  # the contract: exactly one document, even when there is nothing in it
+            print(json.dumps({**document_head(), "results": []}, indent=2, ensure_ascii=False))
         return EXIT_USAGE
     view = None if args.view == "auto" else View(args.view)
     try:
-        analyzer = Analyzer.open(args.model)
+        analyzer: Analyzer | None = Analyzer.open(args.model)
     except ModelError as error:
         print(f"posecheck: {error.message}", file=sys.stderr)
-        analyses: list[PhotoResult] = [
-            AnalysisFailure(name=p, model=args.model, error=error) for p in paths
-        ]
-    else:
-        analyses = []
-        for index, path in enumerate(paths, start=1):
-            if not args.json and len(paths) > 1:
-                print(f"[{index}/{len(paths)}]", end=" ", flush=True)
-            analysis = analyzer.analyze_path(path, view)
-            analyses.append(analysis)
+        analyzer, model_error = None, error
+    csv_file = args.csv.open("w", encoding="utf-8", newline="") if args.csv is not None else None
+    writer = (
+        csv.DictWriter(csv_file, fieldnames=CSV_COLUMNS, lineterminator="\n") if csv_file else None
+    )
+    if writer is not None:
+        writer.writeheader()
+    # Each result is reported as it comes and then kept without its pixels: a batch of any length
+    # holds a few kilobytes per photo, not its working copy.
+    results: list[PhotoResult] = []
+    documents: list[dict[str, object]] = []
+    try:
+        for index, item in enumerate(items, start=1):
+            if not args.json and len(items) > 1:
+                print(f"[{index}/{len(items)}]", end=" ", flush=True)
+            result: PhotoResult
+            if isinstance(item, InvalidImageError):
+                result = AnalysisFailure(name=item.extra["name"], model=args.model, error=item)  # type: ignore[arg-type]
+            elif analyzer is None:
+                result = AnalysisFailure(
+                    name=printable_name(item), model=args.model, error=model_error
+                )
+            else:
+                result = analyzer.analyze_path(item, view)
             if not args.json:
-                print(summary_text(analysis) + "\n", flush=True)
+                print(summary_text(result) + "\n", flush=True)
             if args.annotate is not None:
-                _write_annotation(analysis, args.annotate)
-        analyzer.close()
-    combined = combine(analyses) if args.combine else None
-    if args.csv is not None:
-        args.csv.write_text(results_csv(analyses, combined), encoding="utf-8")
+                _write_annotation(result, args.annotate)
+            if writer is not None and csv_file is not None:
+                writer.writerows(csv_rows(result))
+                csv_file.flush()
+            documents.append(analysis_to_dict(result))
+            results.append(without_pixels(result))
+    finally:
+        if analyzer is not None:
+            analyzer.close()
+    combined = combine(results) if args.combine else None
+    if writer is not None and csv_file is not None:
+        if combined is not None:
+            writer.writerows(csv_rows_combined(combined))
+        csv_file.close()
     if args.json:
-        print(json.dumps(results_document(analyses, combined), indent=2, ensure_ascii=False))
+        document: dict[str, object] = {**document_head(), "results": documents}
+        if combined is not None:
+            document["combined"] = combined_to_dict(combined)
+        print(json.dumps(document, indent=2, ensure_ascii=False))
     else:
         if combined is not None:
             print(combined_text(combined) + "\n")
         print(f"{DISCLAIMER}\n{CLINICIAN_NOTE}")
-    return EXIT_OK if all(a.ok for a in analyses) else EXIT_FAILED
+    return EXIT_OK if all(r.ok for r in results) else EXIT_FAILED
 
 
 def _write_annotation(analysis: PhotoResult, folder: Path) -> None:
@@ -244,14 +312,21 @@ def _write_annotation(analysis: PhotoResult, folder: Path) -> None:
         return
     picture = draw_analysis(analysis)
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{Path(analysis.name).stem}.pose.jpg"
+    stem = Path(analysis.name).stem  # printable: no bytes that are not UTF-8
+    target = folder / f"{stem}.pose.jpg"
     counter = 2
     while target.exists():
-        target = folder / f"{Path(analysis.name).stem}.pose-{counter}.jpg"
+        target = folder / f"{stem}.pose-{counter}.jpg"
         counter += 1
     bgr = cv2.cvtColor(picture, cv2.COLOR_RGB2BGR)
-    if not cv2.imwrite(str(target), bgr, [cv2.IMWRITE_JPEG_QUALITY, 90]):
-        print(f"posecheck: could not write {target}", file=sys.stderr)
+    # encode in memory and write with Python: OpenCV's own file writing crashed on some names
+    ok, encoded = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, 90])
+    try:
+        if not ok:
+            raise OSError("the JPEG encoder failed")
+        target.write_bytes(encoded.tobytes())
+    except OSError as error:
+        print(f"posecheck: could not write {printable_name(target)}: {error}", file=sys.stderr)
 
 
 def _models(args: argparse.Namespace) -> int:

@@ -150,13 +150,20 @@ def combined_to_dict(report: CombinedReport) -> dict[str, Any]:
     }
 
 
+def document_head() -> dict[str, Any]:
+    """The fields every JSON document starts with."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "disclaimer": DISCLAIMER,
+        "clinician_note": CLINICIAN_NOTE,
+    }
+
+
 def results_document(
     analyses: Sequence[PhotoResult], combined: CombinedReport | None = None
 ) -> dict[str, Any]:
     document: dict[str, Any] = {
-        "schema_version": SCHEMA_VERSION,
-        "disclaimer": DISCLAIMER,
-        "clinician_note": CLINICIAN_NOTE,
+        **document_head(),
         "results": [analysis_to_dict(a) for a in analyses],
     }
     if combined is not None:
@@ -185,6 +192,16 @@ def _csv_rows(image: str, measurements: Mapping[MeasureName, Measurement]) -> li
             }
         )
     return rows
+
+
+def csv_rows(result: PhotoResult) -> list[dict[str, Any]]:
+    """The CSV rows of one photo (none when it could not be analysed): for writing as results
+    come, in bounded memory."""
+    return _csv_rows(result.name, result.measurements) if isinstance(result, Analysis) else []
+
+
+def csv_rows_combined(combined: CombinedReport) -> list[dict[str, Any]]:
+    return _csv_rows("combined", combined.measurements)
 
 
 def results_csv(analyses: Sequence[PhotoResult], combined: CombinedReport | None = None) -> str:

@@ -17,8 +17,8 @@ from posecheck.cli import (
     EXIT_OK,
     EXIT_USAGE,
     add_model_option,
-    expand_paths,
     parse,
+    readable_paths,
 )
 from posecheck.errors import PosecheckError
 from posecheck.types import ModelName, View
@@ -149,7 +149,7 @@ def _bench(args: argparse.Namespace) -> int:
     if args.video is not None:
         return _bench_video(args)
 
-    paths = expand_paths(args.paths) if args.paths else default_bench_paths()
+    paths = readable_paths(args.paths) if args.paths else default_bench_paths()
     if not paths:
         print("posecheck.dev bench: no photos given and no sample photos.", file=sys.stderr)
         return EXIT_USAGE
@@ -189,7 +189,7 @@ def _mirror(args: argparse.Namespace) -> int:
     from posecheck.analysis import Analyzer
     from posecheck.dev.consistency import photo_consistency, spread, summarise
 
-    paths = expand_paths(args.paths)
+    paths = readable_paths(args.paths)
     analyzer = Analyzer.open(args.model)
     photos = []
     for index, path in enumerate(paths, start=1):
