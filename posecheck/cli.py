@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 import numpy as np
 
-from posecheck.errors import ErrorCode, InvalidImageError, ModelError, PosecheckError
+from posecheck.errors import ErrorCode, InvalidImageError, PosecheckError
 from posecheck.names import printable_name
 from posecheck.types import ModelName, Side, View
 
@@ -74,6 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--csv", type=Path, metavar="FILE", help="write one row per measure to a CSV file"
     )
     analyze.add_argument(
+        "--jobs",
+        type=_positive,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="analyse N photos at once in parallel processes (default: the cores there are)",
+    )
+    analyze.add_argument(
         "--combine",
         action="store_true",
         help="the photos show one person (front, side, back): add one combined report",
@@ -97,6 +104,13 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--json", action="store_true")
 
     return parser
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text}")
+    return value
 
 
 def add_model_option(parser: argparse.ArgumentParser, default: ModelName = ModelName.FULL) -> None:
@@ -224,18 +238,15 @@ def _is_file(path: Path) -> bool:
 
 
 def _analyze(args: argparse.Namespace) -> int:
-    from posecheck.analysis import AnalysisFailure, Analyzer, without_pixels
+    from posecheck.batch import BatchSettings, analyze_batch
     from posecheck.combine import combine
     from posecheck.exercises import CLINICIAN_NOTE, DISCLAIMER
     from posecheck.report import (
         CSV_COLUMNS,
-        analysis_to_dict,
         combined_text,
         combined_to_dict,
-        csv_rows,
         csv_rows_combined,
         document_head,
-        summary_text,
     )
 
     items = expand_paths(args.paths)
@@ -244,52 +255,41 @@ def _analyze(args: argparse.Namespace) -> int:
         if args.json:  # the contract: exactly one document, even when there is nothing in it
             print(json.dumps({**document_head(), "results": []}, indent=2, ensure_ascii=False))
         return EXIT_USAGE
-    view = None if args.view == "auto" else View(args.view)
-    try:
-        analyzer: Analyzer | None = Analyzer.open(args.model)
-    except ModelError as error:
-        print(f"posecheck: {error.message}", file=sys.stderr)
-        analyzer, model_error = None, error
-    csv_file = args.csv.open("w", encoding="utf-8", newline="") if args.csv is not None else None
-    writer = (
-        csv.DictWriter(csv_file, fieldnames=CSV_COLUMNS, lineterminator="\n") if csv_file else None
+    settings = BatchSettings(
+        model=args.model,
+        view=None if args.view == "auto" else View(args.view),
+        annotate=args.annotate,
     )
-    if writer is not None:
+    csv_file = args.csv.open("w", encoding="utf-8", newline="") if args.csv is not None else None
+    writer = None
+    if csv_file is not None:
+        writer = csv.DictWriter(csv_file, fieldnames=CSV_COLUMNS, lineterminator="\n")
         writer.writeheader()
-    # Each result is reported as it comes and then kept without its pixels: a batch of any length
-    # holds a few kilobytes per photo, not its working copy.
+    # Each photo is reported as it comes (in the order given) and kept without its pixels: a
+    # batch of any length holds a few kilobytes per photo.
     results: list[PhotoResult] = []
     documents: list[dict[str, object]] = []
     try:
-        for index, item in enumerate(items, start=1):
-            if not args.json and len(items) > 1:
-                print(f"[{index}/{len(items)}]", end=" ", flush=True)
-            result: PhotoResult
-            if isinstance(item, InvalidImageError):
-                result = AnalysisFailure(name=item.extra["name"], model=args.model, error=item)  # type: ignore[arg-type]
-            elif analyzer is None:
-                result = AnalysisFailure(
-                    name=printable_name(item), model=args.model, error=model_error
-                )
-            else:
-                result = analyzer.analyze_path(item, view)
+        for index, item in enumerate(analyze_batch(items, settings, jobs=args.jobs), start=1):
+            if len(items) > 1:
+                progress = f"[{index}/{len(items)}]"
+                if args.json:
+                    print(f"{progress} {item.result.name}", file=sys.stderr, flush=True)
+                else:
+                    print(progress, end=" ")
             if not args.json:
-                print(summary_text(result) + "\n", flush=True)
-            if args.annotate is not None:
-                _write_annotation(result, args.annotate)
+                print(item.text + "\n", flush=True)
             if writer is not None and csv_file is not None:
-                writer.writerows(csv_rows(result))
+                writer.writerows(item.rows)
                 csv_file.flush()
-            documents.append(analysis_to_dict(result))
-            results.append(without_pixels(result))
+            documents.append(item.document)
+            results.append(item.result)
     finally:
-        if analyzer is not None:
-            analyzer.close()
-    combined = combine(results) if args.combine else None
-    if writer is not None and csv_file is not None:
-        if combined is not None:
-            writer.writerows(csv_rows_combined(combined))
-        csv_file.close()
+        combined = combine(results) if args.combine and results else None
+        if csv_file is not None:
+            if writer is not None and combined is not None:
+                writer.writerows(csv_rows_combined(combined))
+            csv_file.close()
     if args.json:
         document: dict[str, object] = {**document_head(), "results": documents}
         if combined is not None:
@@ -300,33 +300,6 @@ def _analyze(args: argparse.Namespace) -> int:
             print(combined_text(combined) + "\n")
         print(f"{DISCLAIMER}\n{CLINICIAN_NOTE}")
     return EXIT_OK if all(r.ok for r in results) else EXIT_FAILED
-
-
-def _write_annotation(analysis: PhotoResult, folder: Path) -> None:
-    import cv2
-
-    from posecheck.analysis import Analysis
-    from posecheck.draw import draw_analysis
-
-    if not isinstance(analysis, Analysis):
-        return
-    picture = draw_analysis(analysis)
-    folder.mkdir(parents=True, exist_ok=True)
-    stem = Path(analysis.name).stem  # printable: no bytes that are not UTF-8
-    target = folder / f"{stem}.pose.jpg"
-    counter = 2
-    while target.exists():
-        target = folder / f"{stem}.pose-{counter}.jpg"
-        counter += 1
-    bgr = cv2.cvtColor(picture, cv2.COLOR_RGB2BGR)
-    # encode in memory and write with Python: OpenCV's own file writing crashed on some names
-    ok, encoded = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, 90])
-    try:
-        if not ok:
-            raise OSError("the JPEG encoder failed")
-        target.write_bytes(encoded.tobytes())
-    except OSError as error:
-        print(f"posecheck: could not write {printable_name(target)}: {error}", file=sys.stderr)
 
 
 def _models(args: argparse.Namespace) -> int:

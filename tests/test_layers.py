@@ -28,7 +28,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"exercises"}),
     frozenset({"analysis"}),
     frozenset({"combine", "live"}),
-    frozenset({"report", "draw", "draw_live"}),
+    frozenset({"report", "draw", "draw_live", "batch"}),
     frozenset({"cli"}),
     frozenset({"ui"}),
     frozenset({"dev"}),

@@ -77,6 +77,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     still.add_argument("--every", type=int, default=1, help="use every N-th frame (default 1)")
 
+    batch = commands.add_parser(
+        "batch", help="images per second of analyze --jobs N against N bare-model processes"
+    )
+    batch.add_argument("paths", nargs="*", metavar="PATH", help="photos (default: the samples)")
+    add_model_option(batch)
+    batch.add_argument("--jobs", type=int, nargs="+", default=[1, 2], help="N values (1 2)")
+    batch.add_argument("--repeat", type=int, default=4, help="use the photos this many times")
+
     screening = commands.add_parser(
         "screening", help="findings' sensitivity and specificity on renders (what users are told)"
     )
@@ -134,6 +142,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _repeatability(args)
     if args.command == "screening":
         return _screening(args)
+    if args.command == "batch":
+        return _batch(args)
     if args.command == "fit-turn":
         return _fit_turn(args)
     if args.command == "validate":
@@ -397,4 +407,14 @@ def _fit_turn(args: argparse.Namespace) -> int:
         f"(foot angle MAE on these renders {before:.2f}° -> {after:.2f}°, n={len(feet)}); "
         f"written to {args.out}"
     )
+    return EXIT_OK
+
+
+def _batch(args: argparse.Namespace) -> int:
+    from posecheck.dev.batchbench import format_rows, run
+    from posecheck.samples import sample_paths
+
+    paths = readable_paths(args.paths) if args.paths else [str(p) for p in sample_paths()]
+    rows = run(paths * args.repeat, args.model, args.jobs)
+    print(format_rows(rows))
     return EXIT_OK

@@ -1,0 +1,144 @@
+"""A batch of photos on every core: each photo analysed in a worker process that loaded the model
+once, results handed back in the order given, as they come, without their pixels.
+
+What comes back per photo is small (the result without its working copy, its JSON entry, its CSV
+rows and its text), so a batch of any length holds a few kilobytes per photo; the annotated
+picture, which needs the pixels, is written by the worker. ``jobs=1`` runs in this process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from posecheck.analysis import Analysis, AnalysisFailure, Analyzer, PhotoResult, without_pixels
+from posecheck.errors import InvalidImageError, PosecheckError
+from posecheck.names import printable_name
+from posecheck.report import analysis_to_dict, csv_rows, summary_text
+from posecheck.types import View
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    """One photo's outputs: the result without pixels, its JSON entry, CSV rows and text."""
+
+    result: PhotoResult
+    document: dict[str, Any]
+    rows: list[dict[str, Any]]
+    text: str
+
+
+@dataclass(frozen=True)
+class BatchSettings:
+    model: str
+    view: View | None
+    annotate: Path | None
+
+
+def write_annotation(analysis: PhotoResult, folder: Path) -> Path | None:
+    """The photo with the skeleton and measures drawn, as ``<stem>.pose.jpg`` in ``folder``."""
+    import cv2
+
+    from posecheck.draw import draw_analysis
+
+    if not isinstance(analysis, Analysis):
+        return None
+    picture = draw_analysis(analysis)
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = Path(analysis.name).stem  # printable: no bytes that are not UTF-8
+    target = folder / f"{stem}.pose.jpg"
+    counter = 2
+    while target.exists():
+        target = folder / f"{stem}.pose-{counter}.jpg"
+        counter += 1
+    bgr = cv2.cvtColor(picture, cv2.COLOR_RGB2BGR)
+    # encoded in memory and written by Python: OpenCV's own file writing crashed on some names
+    ok, encoded = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, 90])
+    try:
+        if not ok:
+            raise OSError("the JPEG encoder failed")
+        target.write_bytes(encoded.tobytes())
+    except OSError as error:
+        print(f"posecheck: could not write {printable_name(target)}: {error}", file=sys.stderr)
+        return None
+    return target
+
+
+def _finish(result: PhotoResult, settings: BatchSettings) -> BatchItem:
+    if settings.annotate is not None:
+        write_annotation(result, settings.annotate)
+    return BatchItem(
+        without_pixels(result), analysis_to_dict(result), csv_rows(result), summary_text(result)
+    )
+
+
+def _failed(item: str | InvalidImageError, model: str, error: PosecheckError) -> BatchItem:
+    name = str(error.extra.get("name", "")) if isinstance(item, InvalidImageError) else item
+    result = AnalysisFailure(name=printable_name(name), model=model, error=error)
+    return BatchItem(result, analysis_to_dict(result), [], summary_text(result))
+
+
+# --- one process --------------------------------------------------------------------------------
+
+
+def _serial(
+    items: Sequence[str | InvalidImageError], settings: BatchSettings
+) -> Iterator[BatchItem]:
+    try:
+        analyzer = Analyzer.open(settings.model)
+    except PosecheckError as error:
+        for item in items:
+            yield _failed(
+                item, settings.model, item if isinstance(item, InvalidImageError) else error
+            )
+        return
+    with analyzer:
+        for item in items:
+            if isinstance(item, InvalidImageError):
+                yield _failed(item, settings.model, item)
+            else:
+                yield _finish(analyzer.analyze_path(item, settings.view), settings)
+
+
+# --- worker processes ---------------------------------------------------------------------------
+
+#: A worker process's own analyzer and settings, set once by the pool's initializer: state of
+#: that worker process alone (multiprocessing hands a worker nothing else between tasks).
+_WORKER: dict[str, Any] = {}
+
+
+def _start_worker(settings: BatchSettings) -> None:
+    try:
+        _WORKER["analyzer"] = Analyzer.open(settings.model)
+    except PosecheckError as error:
+        _WORKER["error"] = error
+    _WORKER["settings"] = settings
+
+
+def _work(item: str | InvalidImageError) -> BatchItem:
+    settings: BatchSettings = _WORKER["settings"]
+    if isinstance(item, InvalidImageError):
+        return _failed(item, settings.model, item)
+    if "error" in _WORKER:
+        return _failed(item, settings.model, _WORKER["error"])
+    analyzer: Analyzer = _WORKER["analyzer"]
+    return _finish(analyzer.analyze_path(item, settings.view), settings)
+
+
+def analyze_batch(
+    items: Sequence[str | InvalidImageError], settings: BatchSettings, *, jobs: int = 1
+) -> Iterator[BatchItem]:
+    """Each photo's outputs, in the order given, as soon as it and those before it are done."""
+    if jobs <= 1 or len(items) <= 1:
+        yield from _serial(items, settings)
+        return
+    # spawn: a fresh interpreter per worker, never a fork of a process holding a model or threads
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(
+        processes=min(jobs, len(items)), initializer=_start_worker, initargs=(settings,)
+    ) as pool:
+        yield from pool.imap(_work, items, chunksize=1)
