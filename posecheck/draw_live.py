@@ -39,7 +39,7 @@ _ANCHORS: Mapping[Signal, str] = MappingProxyType(
         Signal.HEEL_HEIGHT: "HEEL",
         Signal.KNEE_EXTENSION: "KNEE",
         Signal.LEG_RAISE: "HIP",
-        Signal.FOOT_TIP: "FOOT_INDEX",
+        Signal.FOOT_POINTING: "FOOT_INDEX",
         Signal.FOOT_FORE_AFT: "ANKLE",
         Signal.FOOT_STILLNESS: "ANKLE",
         Signal.FOOT_MOTION: "ANKLE",

@@ -16,6 +16,7 @@ from posecheck.geometry import rotate_points
 from posecheck.live.filters import OneEuroFilter, OneEuroParams, OneEuroVectorFilter
 from posecheck.live.signals import (
     foot_fore_aft,
+    foot_pointing,
     foot_position,
     foot_tip_offset,
     foot_to_shank_ratio,
@@ -396,3 +397,16 @@ def test_foot_stillness_from_landmarks() -> None:
         still_spread, sliding_spread = point_spread(still), point_spread(sliding)
         assert still_spread is not None and sliding_spread is not None
         assert still_spread < 0.02 < sliding_spread
+
+
+def test_foot_pointing() -> None:
+    """The heel-to-toe vector in shank lengths (ankle circles seen from the front)."""
+    assert foot_pointing(make_pose(), Side.LEFT) == pytest.approx((0.0, 35 / 200))
+    tilted = make_pose({L.LEFT_FOOT_INDEX: (580.0, 930.0), L.LEFT_HEEL: (540.0, 925.0)})
+    assert foot_pointing(tilted, Side.LEFT) == pytest.approx((40 / 200, 5 / 200))
+    assert foot_pointing(make_pose(hidden=(L.LEFT_HEEL,)), Side.LEFT) is None
+    mirrored = make_pose(mirror_points(FRONT))
+    point = foot_pointing(make_pose(), Side.LEFT)
+    twin = foot_pointing(mirrored, Side.RIGHT)
+    assert point is not None and twin is not None
+    assert twin == pytest.approx((-point[0], point[1]))

@@ -36,8 +36,10 @@ from posecheck.live.definitions import (
     COACH_BY_ID,
     COACHED_IDS,
     CUES,
+    POINT_SIGNALS,
     SIGNALS,
     STANDING_POSTURE,
+    CircleRule,
     CoachDef,
     CueKey,
     CueKind,
@@ -51,7 +53,6 @@ from posecheck.live.signals import foot_fore_aft, foot_position, foot_to_shank_r
 from posecheck.live.stance import sway_points
 from posecheck.live.trackers import (
     CircleCounter,
-    CircleParams,
     CircleState,
     HoldParams,
     HoldPhase,
@@ -295,15 +296,40 @@ class _HoldDriver:
 
 
 class _CircleDriver:
-    def __init__(self, params: CircleParams, targets: _Targets) -> None:
-        self._params = params
+    """Circles per direction, of the point made round (:class:`CircleRule`), and circling time."""
+
+    def __init__(self, rule: CircleRule, targets: _Targets) -> None:
+        self._rule = rule
+        self._params = rule.params()
         self._targets = targets
-        self._counter = CircleCounter(params)
+        self._counter = CircleCounter(self._params)
+        self._points: TimeWindow[tuple[float, float]] = TimeWindow(rule.window_ms)
         self._time = dict.fromkeys(_DIRECTIONS, 0.0)
         self._last_ms: float | None = None
 
-    def update(self, value: Reading | None, t_ms: float, tally: _Tally) -> None:
+    def _rounded(self, value: Reading | None, t_ms: float) -> tuple[float, float] | None:
+        """The point about its recent mean, each axis in units of its recent spread."""
         point = value if isinstance(value, tuple) else None
+        self._points.add(point, t_ms)
+        points = self._points.values
+        if point is None or len(points) < 5 or not self._points.full(0.5):
+            return None
+        count = len(points)
+        mean_x = sum(p[0] for p in points) / count
+        mean_y = sum(p[1] for p in points) / count
+        spread_x = math.sqrt(sum((p[0] - mean_x) ** 2 for p in points) / count)
+        spread_y = math.sqrt(sum((p[1] - mean_y) ** 2 for p in points) / count)
+        largest = max(spread_x, spread_y)
+        if largest < self._rule.min_spread:
+            return (0.0, 0.0)  # not circling: inside the counter's dead zone
+        least = largest / self._rule.max_stretch
+        return (
+            (point[0] - mean_x) / max(spread_x, least),
+            (point[1] - mean_y) / max(spread_y, least),
+        )
+
+    def update(self, value: Reading | None, t_ms: float, tally: _Tally) -> None:
+        point = self._rounded(value, t_ms)
         before = self._counter.state()
         state = self._counter.update(point, t_ms)
         step = 0.0 if self._last_ms is None or t_ms <= self._last_ms else t_ms - self._last_ms
@@ -415,17 +441,24 @@ _Driver = _RepDriver | _HoldDriver | _CircleDriver | _PacedDriver
 
 
 class _SignalReader:
-    """Reads a row's signals on one side, smoothed, with the windows of the derived ones."""
+    """Reads a row's signals on one side, smoothed, with the windows of the derived ones.
 
-    def __init__(self, wanted: Sequence[Signal]) -> None:
+    With ``pick_by`` set, the side is not taken from the labels but is the side on which that
+    signal reads higher, every frame: side-on, MediaPipe often swaps the labels of the two legs
+    from frame to frame (on rendered towel stretches, the raised leg's reading jumped between the
+    two labels), while the raised leg stays the raised leg.
+    """
+
+    def __init__(self, wanted: Sequence[Signal], pick_by: Signal | None = None) -> None:
         self._wanted = tuple(dict.fromkeys(wanted))
+        self._pick_by = pick_by
         self._scalar_filters: dict[Signal, OneEuroFilter] = {}
         self._point_filters: dict[Signal, OneEuroVectorFilter] = {}
         for signal in self._wanted:
             smoothing = SIGNALS[signal].smoothing
             if smoothing is None:
                 continue
-            if signal is Signal.FOOT_TIP:
+            if signal in POINT_SIGNALS:
                 self._point_filters[signal] = OneEuroVectorFilter(smoothing)
             else:
                 self._scalar_filters[signal] = OneEuroFilter(smoothing)
@@ -437,7 +470,24 @@ class _SignalReader:
     def read(
         self, pose: Pose | None, side: Side | None, t_ms: float
     ) -> dict[Signal, Reading | None]:
+        if self._pick_by is not None and pose is not None:
+            side = self._higher_side(pose, self._pick_by) or side
         return {signal: self._read(signal, pose, side, t_ms) for signal in self._wanted}
+
+    def _higher_side(self, pose: Pose, by: Signal) -> Side | None:
+        """The side where ``by`` reads higher, among those where every signal can be read."""
+        readers = [SIGNALS[signal].read for signal in self._wanted]
+        pick = SIGNALS[by].read
+        if pick is None:
+            return None
+        values: dict[Side, float] = {}
+        for side in SIDE_ORDER:
+            value = pick(pose, side)
+            if isinstance(value, float) and all(
+                read is None or read(pose, side) is not None for read in readers
+            ):
+                values[side] = value
+        return max(values, key=lambda side: values[side]) if values else None
 
     def _read(
         self, signal: Signal, pose: Pose | None, side: Side | None, t_ms: float
@@ -579,7 +629,9 @@ class Coach:
         wanted = [self.definition.signal]
         if self.definition.gate is not None:
             wanted.append(self.definition.gate.signal)
-        self._reader = _SignalReader(wanted)
+        gate = self.definition.gate
+        pick_by = gate.signal if gate is not None and gate.pick_side else None
+        self._reader = _SignalReader(wanted, pick_by)
         self._driver: _Driver | None = None
         self._tally = _Tally()
 
@@ -919,7 +971,7 @@ def _leg_low(coach: Coach, readings: Mapping[Signal, Reading | None]) -> bool:
     hold, gate = coach.definition.hold, coach.definition.gate
     if knee is None or leg is None or hold is None or hold.low is None or gate is None:
         return False
-    return knee >= hold.low and 10.0 <= leg < gate.at_least
+    return knee >= hold.low and gate.at_least - 10.0 <= leg < gate.at_least
 
 
 def _heels_low(coach: Coach, readings: Mapping[Signal, Reading | None]) -> bool:
@@ -934,7 +986,7 @@ def _heels_low(coach: Coach, readings: Mapping[Signal, Reading | None]) -> bool:
         return False
     if heel is None or hold is None or hold.low is None or baseline is None:
         return False
-    return hold.low / 3.0 < heel - baseline < hold.low
+    return 0.6 * hold.low < heel - baseline < hold.low
 
 
 def _swaying(coach: Coach, readings: Mapping[Signal, Reading | None]) -> bool:

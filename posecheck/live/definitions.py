@@ -26,7 +26,7 @@ from posecheck.exercises import FOOT_CARE_IDS, Dose
 from posecheck.live.filters import OneEuroParams
 from posecheck.live.signals import (
     foot_fore_aft,
-    foot_tip_offset,
+    foot_pointing,
     heel_height,
     knee_extension,
     leg_raise_angle,
@@ -46,7 +46,7 @@ class Signal(enum.StrEnum):
     HEEL_HEIGHT = "heel_height"
     KNEE_EXTENSION = "knee_extension"
     LEG_RAISE = "leg_raise_angle"
-    FOOT_TIP = "foot_tip_offset"
+    FOOT_POINTING = "foot_pointing"
     FOOT_FORE_AFT = "foot_fore_aft"
     #: spread of the foot's position against the knee over the last second (shank lengths)
     FOOT_STILLNESS = "foot_stillness"
@@ -55,6 +55,10 @@ class Signal(enum.StrEnum):
     #: the larger spread of the hips' or ankles' midpoint over the last second (body lengths);
     #: None when not standing
     BODY_SWAY = "body_sway"
+
+
+#: The signals whose readings are points (x, y); the others are numbers.
+POINT_SIGNALS: frozenset[Signal] = frozenset({Signal.FOOT_POINTING})
 
 
 @dataclass(frozen=True)
@@ -89,8 +93,8 @@ SIGNALS: Mapping[Signal, SignalSpec] = MappingProxyType(
         Signal.HEEL_HEIGHT: SignalSpec("heel", "foot lengths", heel_height, _LENGTHS, 2),
         Signal.KNEE_EXTENSION: SignalSpec("knee", "deg", knee_extension, _ANGLES, 0),
         Signal.LEG_RAISE: SignalSpec("leg raise", "deg", leg_raise_angle, _ANGLES, 0),
-        Signal.FOOT_TIP: SignalSpec(
-            "toe", "shank lengths", foot_tip_offset, OneEuroParams(2.0, 5.0, 1.0), 2
+        Signal.FOOT_POINTING: SignalSpec(
+            "foot", "shank lengths", foot_pointing, OneEuroParams(2.0, 5.0, 1.0), 2
         ),
         Signal.FOOT_FORE_AFT: SignalSpec("foot", "foot lengths", foot_fore_aft, _LENGTHS, 2),
         Signal.FOOT_STILLNESS: SignalSpec("foot still", "shank lengths", None, None, 3),
@@ -174,6 +178,46 @@ class HoldRule:
 
 
 @dataclass(frozen=True)
+class CircleRule:
+    """How circles of a point are counted when the camera sees them as flat ellipses.
+
+    A foot tip circling about the ankle, seen from the front, moves mostly sideways: its
+    up-and-down travel is foreshortened (on rendered clips to a fifth of the sideways one). The
+    point is therefore taken about the mean of its last ``window_ms`` and each axis is divided by
+    that axis's spread (an ellipse becomes a circle), the thinner axis by at least the larger one
+    over ``max_stretch``; the angle is then counted by a
+    :class:`~posecheck.live.trackers.CircleCounter` about (0, 0). A point whose larger spread is
+    under ``min_spread`` (the signal's unit) is not circling: nothing is counted.
+
+    Attributes:
+        window_ms: the centre and the spreads come from this long (about one circle: on rendered
+            clips of 2.1-2.4 s circles 1.5-2.5 s counted every circle, 3 s missed the last one,
+            whose start the centre had not yet caught up with).
+        min_spread: the least spread of a real circle, in the signal's unit.
+        max_stretch: the thinner axis is stretched at most this much.
+        min_radius, reversal_deg, max_step_deg, max_gap_ms: the counter's, ``min_radius`` in
+            spreads.
+    """
+
+    window_ms: float = 2000.0
+    min_spread: float = 0.02
+    max_stretch: float = 6.0
+    min_radius: float = 0.5
+    reversal_deg: float = 90.0
+    max_step_deg: float = 150.0
+    max_gap_ms: float = 500.0
+
+    def params(self) -> CircleParams:
+        return CircleParams(
+            centre=(0.0, 0.0),
+            min_radius=self.min_radius,
+            reversal_deg=self.reversal_deg,
+            max_step_deg=self.max_step_deg,
+            max_gap_ms=self.max_gap_ms,
+        )
+
+
+@dataclass(frozen=True)
 class PaceRule:
     """A paced repetition: ``work_ms`` (the dose's hold, when it has one) then ``rest_ms``."""
 
@@ -184,10 +228,13 @@ class PaceRule:
 @dataclass(frozen=True)
 class Gate:
     """The tracked signal counts only while ``signal`` is at least ``at_least`` (the leg raised
-    in the towel stretch)."""
+    in the towel stretch). With ``pick_side`` the signals are read on the side where ``signal``
+    is higher (the raised leg), whatever MediaPipe labels it: side-on it swaps the legs' labels.
+    """
 
     signal: Signal
     at_least: float
+    pick_side: bool = False
 
 
 @dataclass(frozen=True)
@@ -305,7 +352,7 @@ class CoachDef:
     camera: Camera
     rep: RepRule | None = None
     hold: HoldRule | None = None
-    circle: CircleParams | None = None
+    circle: CircleRule | None = None
     pace: PaceRule | None = None
     gate: Gate | None = None
     baseline: BaselineRule | None = None
@@ -345,7 +392,7 @@ _STANDING_SIDE = Camera(
     "Camera side-on at hip height, 2-3 m away, your whole body and feet in view.",
     _SIDE_ON,
     _TURN_SIDE_ON,
-    min_foot_ratio=0.4,
+    min_foot_ratio=0.3,
 )
 _NO_TOES = (
     "The camera cannot see your toes (the body model has no toe joints): posecheck paces and "
@@ -373,7 +420,8 @@ COACH_DEFS: tuple[CoachDef, ...] = (
         tracking=Tracking.HOLD,
         sides=SideRule.NEAR,
         camera=_STANDING_SIDE,
-        hold=HoldRule(low=0.15, relative=True, grace_ms=600.0, max_gap_ms=1000.0),
+        # heels clearly up (see heel raises: MediaPipe reads about 0.6 of the true rise)
+        hold=HoldRule(low=0.10, relative=True, grace_ms=600.0, max_gap_ms=1000.0),
         baseline=_HEEL_BASELINE,
         form=(CueKey.HEELS_HIGHER,),
     ),
@@ -418,13 +466,15 @@ COACH_DEFS: tuple[CoachDef, ...] = (
             _SIDE_ON,
             "Put the camera side-on to you (beside your hip)",
         ),
-        hold=HoldRule(low=165.0, grace_ms=700.0, max_gap_ms=1000.0),
-        gate=Gate(Signal.LEG_RAISE, at_least=25.0),
+        # MediaPipe reads a straight raised leg's knee at 150-170 degrees (rendered clips, true
+        # 176): 145 lets a straight knee hold and stops a clearly bent one
+        hold=HoldRule(low=145.0, grace_ms=1000.0, max_gap_ms=1000.0),
+        gate=Gate(Signal.LEG_RAISE, at_least=25.0, pick_side=True),
         form=(CueKey.KNEE_STRAIGHT, CueKey.RAISE_LEG),
     ),
     CoachDef(
         exercise_id="ankle_circles",
-        signal=Signal.FOOT_TIP,
+        signal=Signal.FOOT_POINTING,
         tracking=Tracking.CIRCLES,
         sides=SideRule.PER_SIDE,
         camera=Camera(
@@ -433,13 +483,7 @@ COACH_DEFS: tuple[CoachDef, ...] = (
             frozenset({View.FRONT}),
             "Face the camera, toes pointing at it",
         ),
-        circle=CircleParams(
-            centre_window_ms=3000.0,
-            min_radius=0.03,
-            reversal_deg=90.0,
-            max_step_deg=150.0,
-            max_gap_ms=500.0,
-        ),
+        circle=CircleRule(window_ms=2000.0, min_spread=0.02, max_stretch=6.0, min_radius=0.5),
         form=(CueKey.FULL_CIRCLE, CueKey.OTHER_DIRECTION),
     ),
     CoachDef(
@@ -464,9 +508,11 @@ COACH_DEFS: tuple[CoachDef, ...] = (
         tracking=Tracking.REPS,
         sides=SideRule.NEAR,
         camera=_STANDING_SIDE,
+        # MediaPipe reads about 0.6 of a heel's true rise side-on (rendered clips: a true rise
+        # of 0.31 foot lengths read as 0.17-0.24), and a foot flat at rest within +-0.05
         rep=RepRule(
-            low=0.10,
-            high=0.22,
+            low=0.07,
+            high=0.13,
             relative=True,
             min_dwell_ms=250.0,
             max_rep_ms=8000.0,

@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from posecheck.live.coach import CoachSummary, SideProgress
-from posecheck.live.definitions import COACH_BY_ID, Signal
+from posecheck.live.definitions import COACH_BY_ID, POINT_SIGNALS, Signal
 from posecheck.live.session import LiveFrame, SessionSummary
 from posecheck.live.stance import StanceResult
 from posecheck.measures import MEASURES, MeasureName
@@ -59,7 +59,7 @@ def _signal_columns(exercise: str | None) -> list[tuple[Signal, str]]:
     wanted = [definition.signal, *([definition.gate.signal] if definition.gate else [])]
     columns: list[tuple[Signal, str]] = []
     for signal in dict.fromkeys(wanted):
-        if signal is Signal.FOOT_TIP:
+        if signal in POINT_SIGNALS:
             columns += [(signal, f"{signal.value}_x"), (signal, f"{signal.value}_y")]
         else:
             columns.append((signal, signal.value))

@@ -163,6 +163,32 @@ def foot_tip_offset(
     return ((toe[0] - ankle[0]) / shank, (toe[1] - ankle[1]) / shank)
 
 
+def foot_pointing(
+    pose: Pose, side: Side, *, min_visibility: float = VISIBILITY_THRESHOLD
+) -> Point | None:
+    """Where the foot points: the heel-to-toe-tip vector in shank lengths (ankle circles).
+
+    ``(foot_index - heel) / |knee - ankle|`` as ``(x, y)``, image axes (x right, y down). As the
+    foot circles about the ankle, heel and toe tip move opposite ways, so this vector traces the
+    circle more fully than the toe tip alone: seen from the front the circle's up-and-down travel
+    is foreshortened, and on rendered ankle circles the lite model's toe point followed it poorly
+    (correlation with the true toe height 0.38-0.77) where this vector's height followed it
+    better (0.69-0.87). Like :func:`foot_tip_offset` it circles about its resting value: feed it
+    to a circle counter with an adaptive centre. Needs a **front** view. Clockwise on screen is
+    the person's anticlockwise when they face the camera. Landmarks: knee, ankle, heel, foot
+    index.
+    """
+    leg = _leg(side)
+    points = _points(pose, (leg.knee, leg.ankle, leg.heel, leg.foot_index), min_visibility)
+    if points is None:
+        return None
+    knee, ankle, heel, toe = points
+    shank = _distance(knee, ankle)
+    if shank == 0.0:
+        return None
+    return ((toe[0] - heel[0]) / shank, (toe[1] - heel[1]) / shank)
+
+
 def foot_fore_aft(
     pose: Pose, side: Side, *, min_visibility: float = VISIBILITY_THRESHOLD
 ) -> float | None:
