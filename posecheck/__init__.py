@@ -81,6 +81,7 @@ from posecheck.measures import (
     MeasureSpec,
     measure_pose,
 )
+from posecheck.pdf import PdfPhoto, pdf_report
 from posecheck.report import (
     SCHEMA_VERSION,
     analysis_to_dict,
@@ -159,6 +160,7 @@ __all__ = [
     "ModelError",
     "ModelName",
     "NoPersonError",
+    "PdfPhoto",
     "PhotoResult",
     "Plan",
     "PlanItem",
@@ -199,6 +201,7 @@ __all__ = [
     "measure_pose",
     "open_camera",
     "open_video",
+    "pdf_report",
     "results_csv",
     "results_document",
     "sample_paths",

@@ -30,6 +30,8 @@ class BatchItem:
     document: dict[str, Any]
     rows: list[dict[str, Any]]
     text: str
+    #: the annotated picture as a small JPEG, when the settings ask for pictures (for the PDF)
+    picture_jpeg: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,12 @@ class BatchSettings:
     model: str
     view: View | None
     annotate: Path | None
+    #: also hand back each annotated picture as a small JPEG (the PDF report shows them)
+    pictures: bool = False
+
+
+#: The long side of the pictures handed back for a report.
+PICTURE_SIDE = 900
 
 
 def write_annotation(analysis: PhotoResult, folder: Path) -> Path | None:
@@ -68,11 +76,31 @@ def write_annotation(analysis: PhotoResult, folder: Path) -> Path | None:
     return target
 
 
+def small_picture(analysis: Analysis, side: int = PICTURE_SIDE) -> bytes | None:
+    """The annotated picture, at most ``side`` pixels on its long side, as JPEG bytes."""
+    import cv2
+
+    from posecheck.draw import draw_analysis
+
+    picture = draw_analysis(analysis)
+    scale = min(1.0, side / max(picture.shape[:2]))
+    if scale < 1.0:
+        size = (round(picture.shape[1] * scale), round(picture.shape[0] * scale))
+        picture = cv2.resize(picture, size, interpolation=cv2.INTER_AREA)
+    ok, encoded = cv2.imencode(".jpg", cv2.cvtColor(picture, cv2.COLOR_RGB2BGR))
+    return encoded.tobytes() if ok else None
+
+
 def _finish(result: PhotoResult, settings: BatchSettings) -> BatchItem:
     if settings.annotate is not None:
         write_annotation(result, settings.annotate)
+    picture = small_picture(result) if settings.pictures and isinstance(result, Analysis) else None
     return BatchItem(
-        without_pixels(result), analysis_to_dict(result), csv_rows(result), summary_text(result)
+        without_pixels(result),
+        analysis_to_dict(result),
+        csv_rows(result),
+        summary_text(result),
+        picture,
     )
 
 

@@ -74,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--csv", type=Path, metavar="FILE", help="write one row per measure to a CSV file"
     )
     analyze.add_argument(
+        "--pdf", type=Path, metavar="FILE", help="write the report, with pictures, as a PDF"
+    )
+    analyze.add_argument(
         "--jobs",
         type=_positive,
         default=os.cpu_count() or 1,
@@ -259,6 +262,7 @@ def _analyze(args: argparse.Namespace) -> int:
         model=args.model,
         view=None if args.view == "auto" else View(args.view),
         annotate=args.annotate,
+        pictures=args.pdf is not None,
     )
     csv_file = args.csv.open("w", encoding="utf-8", newline="") if args.csv is not None else None
     writer = None
@@ -269,6 +273,7 @@ def _analyze(args: argparse.Namespace) -> int:
     # batch of any length holds a few kilobytes per photo.
     results: list[PhotoResult] = []
     documents: list[dict[str, object]] = []
+    pictures: list[bytes | None] = []
     try:
         for index, item in enumerate(analyze_batch(items, settings, jobs=args.jobs), start=1):
             if len(items) > 1:
@@ -284,12 +289,24 @@ def _analyze(args: argparse.Namespace) -> int:
                 csv_file.flush()
             documents.append(item.document)
             results.append(item.result)
+            pictures.append(item.picture_jpeg)
     finally:
         combined = combine(results) if args.combine and results else None
         if csv_file is not None:
             if writer is not None and combined is not None:
                 writer.writerows(csv_rows_combined(combined))
             csv_file.close()
+    if args.pdf is not None:
+        from posecheck.pdf import PdfPhoto, pdf_report
+
+        photos = [PdfPhoto(r, p) for r, p in zip(results, pictures, strict=True)]
+        try:
+            args.pdf.write_bytes(pdf_report(photos, combined))
+        except OSError as error:
+            print(
+                f"posecheck: could not write {printable_name(args.pdf)}: {error}", file=sys.stderr
+            )
+            return EXIT_FAILED
     if args.json:
         document: dict[str, object] = {**document_head(), "results": documents}
         if combined is not None:

@@ -279,6 +279,20 @@ class Status(enum.StrEnum):
     def clearly_outside(self) -> bool:
         return self in (Status.MILD, Status.MARKED)
 
+    @property
+    def words(self) -> str:
+        """The status in plain words, for people."""
+        return _STATUS_WORDS[self]
+
+
+_STATUS_WORDS = {
+    Status.NORMAL: "within the usual range",
+    Status.POSSIBLE: "possible: recheck (outside, but within the error)",
+    Status.MILD: "outside the usual range",
+    Status.MARKED: "well outside the usual range",
+    Status.UNKNOWN: "unknown",
+}
+
 
 @dataclass(frozen=True)
 class CameraRoll:

@@ -11,6 +11,8 @@ if [ "${1:-}" = "--force" ] || ! ldconfig -p | grep -q 'libglib-2.0.so.0 '; then
 command -v npm >/dev/null 2>&1 || need+=(npm)
 # strace: the offline test watches every connect below Python (native code can open sockets too)
 command -v strace >/dev/null 2>&1 || need+=(strace)
+# pdftotext: the PDF report's tests read the text back
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v python3.11 >/dev/null 2>&1 || need+=(python3.11 python3.11-venv)
 # chromium and its driver: the browser tests (tests/test_browser.py) feed it a fake camera
 [ -x /usr/bin/chromium ] || need+=(chromium)

@@ -1,0 +1,210 @@
+"""The report as a PDF (fpdf2, pure Python): the same content as the JSON and the app.
+
+Per photo: the annotated picture, the measures with their usual range, error band and status in
+words; then the findings, the pattern from the feet up, what a photo cannot judge, the exercise
+plan with steps, doses and cautions, the date, and the disclaimer on every page. A photo that
+could not be judged says why and how to retake.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from posecheck.analysis import Analysis, AnalysisFailure, PhotoResult
+from posecheck.combine import CombinedReport
+from posecheck.exercises import CLINICIAN_NOTE, DISCLAIMER, Plan
+from posecheck.findings import Assessment
+from posecheck.measures import MEASURES_BY_NAME, Measurement, MeasureName
+
+#: Unicode fonts tried in order (Debian's DejaVu, then the copy matplotlib ships, which MediaPipe
+#: installs); without one, the text is written in the PDF's built-in Latin-1 font.
+_FONT_FILES = (
+    Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+    Path("/usr/share/fonts/TTF/DejaVuSans.ttf"),
+)
+_MARGIN = 15.0
+
+
+@dataclass(frozen=True)
+class PdfPhoto:
+    """One photo's result and, if there is one, its annotated picture as JPEG bytes."""
+
+    result: PhotoResult
+    picture_jpeg: bytes | None = None
+
+
+def _font_file() -> Path | None:
+    for path in _FONT_FILES:
+        if path.is_file():
+            return path
+    # the copy in matplotlib's package data, found without importing matplotlib
+    spec = importlib.util.find_spec("matplotlib")
+    if spec is None or spec.origin is None:
+        return None
+    bundled = Path(spec.origin).parent / "mpl-data" / "fonts" / "ttf" / "DejaVuSans.ttf"
+    return bundled if bundled.is_file() else None
+
+
+class _Report:
+    """A thin writer over fpdf2: headings, paragraphs, a table, a picture."""
+
+    def __init__(self, created: datetime) -> None:
+        from fpdf import FPDF
+
+        self.pdf = FPDF(format="A4")
+        self.pdf.set_auto_page_break(auto=True, margin=18)
+        self.pdf.set_margins(_MARGIN, _MARGIN, _MARGIN)
+        font = _font_file()
+        if font is not None:
+            self.pdf.add_font("Body", "", str(font))
+            self.family = "Body"
+            self.unicode = True
+        else:
+            self.family = "Helvetica"
+            self.unicode = False
+        stamp = created.strftime("%Y-%m-%d %H:%M")
+        footer = self.text(f"posecheck · {stamp} · {DISCLAIMER.split('.')[0]}.")
+        pdf = self.pdf
+
+        def draw_footer() -> None:
+            pdf.set_y(-12)
+            pdf.set_font(self.family, size=7)
+            pdf.set_text_color(110, 110, 110)
+            pdf.cell(0, 5, footer, align="C")
+            pdf.set_text_color(0, 0, 0)
+
+        pdf.footer = draw_footer  # type: ignore[method-assign]
+        pdf.add_page()
+
+    def text(self, value: str) -> str:
+        if self.unicode:
+            return value
+        return value.replace("−", "-").encode("latin-1", errors="replace").decode("latin-1")
+
+    def heading(self, value: str, size: float = 14) -> None:
+        self.pdf.set_font(self.family, size=size)
+        self.pdf.multi_cell(0, size * 0.55, self.text(value), new_x="LMARGIN", new_y="NEXT")
+        self.pdf.ln(1.5)
+
+    def paragraph(
+        self, value: str, size: float = 9.5, colour: tuple[int, int, int] = (0, 0, 0)
+    ) -> None:
+        self.pdf.set_font(self.family, size=size)
+        self.pdf.set_text_color(*colour)
+        self.pdf.multi_cell(0, size * 0.5, self.text(value), new_x="LMARGIN", new_y="NEXT")
+        self.pdf.set_text_color(0, 0, 0)
+        self.pdf.ln(1.5)
+
+    def table(self, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+        self.pdf.set_font(self.family, size=8)
+        widths = (52, 24, 28, 18, 58)
+        from fpdf.fonts import FontFace
+
+        plain = FontFace(emphasis="", fill_color=(235, 235, 235))
+        with self.pdf.table(
+            col_widths=widths, text_align="LEFT", line_height=4.2, headings_style=plain
+        ) as table:
+            row = table.row()
+            for cell in header:
+                row.cell(self.text(cell))
+            for values in rows:
+                row = table.row()
+                for cell in values:
+                    row.cell(self.text(cell))
+        self.pdf.ln(2)
+
+    def picture(self, jpeg: bytes, alt: str) -> None:
+        from PIL import Image
+
+        with Image.open(io.BytesIO(jpeg)) as image:
+            width, height = image.size
+        shown = min(90.0, 110.0 * width / max(height, 1))
+        self.pdf.image(io.BytesIO(jpeg), w=shown, alt_text=self.text(alt))
+        self.pdf.ln(2)
+
+    def output(self) -> bytes:
+        return bytes(self.pdf.output())
+
+
+def _value(m: Measurement) -> str:
+    if m.value is None:
+        return "unknown"
+    unit = m.unit.symbol if m.unit.symbol else ""
+    return f"{m.value:+.1f}{unit}"
+
+
+def _measure_rows(measurements: dict[MeasureName, Measurement]) -> list[list[str]]:
+    rows = []
+    for name, m in measurements.items():
+        spec = MEASURES_BY_NAME[name]
+        low, high = m.normal_range
+        label = spec.label + ("" if spec.for_findings else " (experimental)")
+        rows.append([label, _value(m), f"{low:g} to {high:g}", f"±{m.error:g}", m.status.words])
+    return rows
+
+
+def _judgement(report: _Report, assessment: Assessment, plan: Plan | None) -> None:
+    report.paragraph(assessment.summary)
+    for finding in assessment.findings:
+        report.paragraph(f"{finding.title} ({finding.status.words})", size=10.5)
+        report.paragraph(finding.explanation, size=9)
+    if assessment.chain:
+        report.paragraph(assessment.chain, size=9, colour=(60, 60, 120))
+    for note in assessment.cannot_judge:
+        report.paragraph(f"A photo cannot judge: {note}", size=8.5, colour=(90, 90, 90))
+    if plan is None:
+        return
+    report.heading("General foot care" if plan.general else "Suggested exercises", 12)
+    for item in plan.items:
+        exercise = item.exercise
+        report.paragraph(f"{exercise.name}: {exercise.dose.describe()}", size=10.5)
+        steps = " ".join(f"{i}. {step}" for i, step in enumerate(exercise.steps, start=1))
+        report.paragraph(steps, size=9)
+        report.paragraph("Take care: " + " ".join(exercise.cautions), size=8.5, colour=(90, 90, 90))
+
+
+def pdf_report(
+    photos: Sequence[PdfPhoto],
+    combined: CombinedReport | None = None,
+    *,
+    created: datetime | None = None,
+) -> bytes:
+    """The whole report as PDF bytes."""
+    report = _Report(created or datetime.now())
+    report.heading("posecheck report", 18)
+    report.paragraph(f"{DISCLAIMER} {CLINICIAN_NOTE}", size=8.5, colour=(120, 40, 40))
+    for photo in photos:
+        result = photo.result
+        report.heading(result.name, 12)
+        if isinstance(result, AnalysisFailure):
+            report.paragraph(f"Could not analyse this photo: {result.error.message}")
+            continue
+        assert isinstance(result, Analysis)  # narrowed for the type checker
+        if photo.picture_jpeg is not None:
+            report.picture(photo.picture_jpeg, f"{result.name} with the skeleton and measures")
+        report.paragraph(
+            f"View: {result.view.view.value}; people found: {result.detection.people_detected}",
+            size=9,
+        )
+        if not result.judged:
+            report.paragraph(f"Please retake this photo. {result.assessment.summary}")
+            continue
+        report.table(
+            ("measure", "value", "usual range", "error", "status"),
+            _measure_rows(dict(result.measurements)),
+        )
+        if combined is None:
+            _judgement(report, result.assessment, result.plan)
+    if combined is not None:
+        report.heading("The report across the photos", 14)
+        report.table(
+            ("measure", "value", "usual range", "error", "status"),
+            _measure_rows(dict(combined.measurements)),
+        )
+        _judgement(report, combined.assessment, combined.plan)
+    return report.output()
