@@ -89,6 +89,7 @@ from posecheck.report import (
     results_document,
 )
 from posecheck.samples import sample_paths
+from posecheck.store import HistoryStore, StoredCheck, TrendPoint, change_beyond_error
 from posecheck.types import (
     CameraRoll,
     CaptureCheck,
@@ -147,6 +148,7 @@ __all__ = [
     "Exercise",
     "Finding",
     "FindingKey",
+    "HistoryStore",
     "ImageLimits",
     "InvalidImageError",
     "Landmark",
@@ -178,6 +180,8 @@ __all__ = [
     "StanceResult",
     "StanceState",
     "Status",
+    "StoredCheck",
+    "TrendPoint",
     "Unit",
     "VideoError",
     "VideoInfo",
@@ -188,6 +192,7 @@ __all__ = [
     "analysis_to_dict",
     "assess",
     "build_plan",
+    "change_beyond_error",
     "choose_subject",
     "combine",
     "decode_image",

@@ -77,6 +77,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--pdf", type=Path, metavar="FILE", help="write the report, with pictures, as a PDF"
     )
     analyze.add_argument(
+        "--save",
+        action="store_true",
+        help="save this check (measures, findings, thumbnails) to the history on this machine",
+    )
+    analyze.add_argument(
         "--jobs",
         type=_positive,
         default=os.cpu_count() or 1,
@@ -90,6 +95,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     add_video_commands(commands)
+
+    history = commands.add_parser("history", help="the checks saved on this machine")
+    history_commands = history.add_subparsers(
+        dest="history_command", required=True, metavar="ACTION"
+    )
+    listed = history_commands.add_parser("list", help="list the saved checks")
+    listed.add_argument("--json", action="store_true")
+    exported = history_commands.add_parser("export", help="everything saved, as JSON")
+    exported.add_argument(
+        "--out", type=Path, metavar="FILE", help="write to FILE (default: stdout)"
+    )
+    deleted = history_commands.add_parser("delete", help="delete one check, or all of them")
+    which = deleted.add_mutually_exclusive_group(required=True)
+    which.add_argument("id", nargs="?", type=int, help="the check's number (see `history list`)")
+    which.add_argument("--all", action="store_true", help="delete every saved check")
 
     models = commands.add_parser("models", help="install or list the pose models")
     model_commands = models.add_subparsers(dest="models_command", required=True, metavar="ACTION")
@@ -184,6 +204,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _analyze(args)
     if args.command == "video":
         return _video(args)
+    if args.command == "history":
+        return _history(args)
     if args.command == "live":
         return _live(args)
     return _models(args)
@@ -262,7 +284,7 @@ def _analyze(args: argparse.Namespace) -> int:
         model=args.model,
         view=None if args.view == "auto" else View(args.view),
         annotate=args.annotate,
-        pictures=args.pdf is not None,
+        pictures=args.pdf is not None or args.save,
     )
     csv_file = args.csv.open("w", encoding="utf-8", newline="") if args.csv is not None else None
     writer = None
@@ -296,6 +318,10 @@ def _analyze(args: argparse.Namespace) -> int:
             if writer is not None and combined is not None:
                 writer.writerows(csv_rows_combined(combined))
             csv_file.close()
+    if args.save:
+        status = _save_check(results, pictures, combined)
+        if status != EXIT_OK:
+            return status
     if args.pdf is not None:
         from posecheck.pdf import PdfPhoto, pdf_report
 
@@ -317,6 +343,76 @@ def _analyze(args: argparse.Namespace) -> int:
             print(combined_text(combined) + "\n")
         print(f"{DISCLAIMER}\n{CLINICIAN_NOTE}")
     return EXIT_OK if all(r.ok for r in results) else EXIT_FAILED
+
+
+def _save_check(
+    results: Sequence[PhotoResult], pictures: Sequence[bytes | None], combined: object
+) -> int:
+    from posecheck.analysis import Analysis
+    from posecheck.combine import CombinedReport
+    from posecheck.store import HistoryStore
+
+    judged = [r for r in results if isinstance(r, Analysis) and r.judged]
+    report = combined if isinstance(combined, CombinedReport) else None
+    if report is None and len(judged) != 1:
+        print(
+            "posecheck: --save keeps one check: one judged photo, or several with --combine.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    thumbnails = {
+        r.name: p for r, p in zip(results, pictures, strict=True) if p is not None and r in judged
+    }
+    try:
+        with HistoryStore() as store:
+            check_id = store.save_check(judged, report, thumbnails=thumbnails)
+            where = store.path
+    except PosecheckError as error:
+        print(f"posecheck: {error.message}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"posecheck: saved as check {check_id} in {printable_name(where)}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _history(args: argparse.Namespace) -> int:
+    from posecheck.store import HistoryStore
+
+    try:
+        store = HistoryStore()
+    except PosecheckError as error:
+        print(f"posecheck: {error.message}", file=sys.stderr)
+        return EXIT_FAILED
+    with store:
+        if args.history_command == "list":
+            checks = store.checks()
+            if args.json:
+                rows = [
+                    {"id": c.id, "created": c.created.isoformat(), "kind": c.kind,
+                     "images": list(c.images), "summary": c.summary}
+                    for c in checks
+                ]  # fmt: skip
+                print(json.dumps({"checks": rows}, indent=2, ensure_ascii=False))
+            elif not checks:
+                print(f"No saved checks in {printable_name(store.path)}.")
+            for check in [] if args.json else checks:
+                when = check.created.astimezone().strftime("%Y-%m-%d %H:%M")
+                print(f"{check.id:4d}  {when}  {check.kind:5}  {check.summary[:70]}")
+            return EXIT_OK
+        if args.history_command == "export":
+            text = json.dumps(store.export(), indent=2, ensure_ascii=False)
+            if args.out is not None:
+                args.out.write_text(text + "\n", encoding="utf-8")
+            else:
+                print(text)
+            return EXIT_OK
+        if args.all:
+            print(f"Deleted {store.delete_all()} saved checks.")
+            return EXIT_OK
+        if not store.delete(args.id):
+            print(f"posecheck: there is no saved check {args.id}.", file=sys.stderr)
+            return EXIT_FAILED
+        print(f"Deleted check {args.id}.")
+        return EXIT_OK
 
 
 def _models(args: argparse.Namespace) -> int:
