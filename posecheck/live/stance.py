@@ -71,9 +71,9 @@ class StanceParams:
 class StancePhase(enum.StrEnum):
     """Where the stance check is.
 
-    ``NO_PERSON``: nobody (or not the whole body) in view. ``NOT_STANDING``: seated, lying or
-    bending. ``MOVING``: standing but swaying more than allowed (or the window not yet full).
-    ``STILL``: in a still stretch.
+    ``NO_PERSON``: nobody (or not the whole body) in view. ``MOVING``: swaying more than allowed
+    (or the window not yet full), standing or not. ``NOT_STANDING``: still, but seated, lying or
+    bending. ``STILL``: standing still, in a still stretch.
     """
 
     NO_PERSON = "no_person"
@@ -247,21 +247,25 @@ class StanceCheck:
         return self.state()
 
     def _classify(self, pose: Pose | None, points: tuple[Point, Point] | None) -> StancePhase:
+        """Moving is decided first, from the sway alone (cheap); whether a still person stands
+        (``posecheck.views.posture``) only when it matters."""
+        self._sway = None
         if pose is None or points is None:
-            self._sway = None
             return StancePhase.NO_PERSON
-        if posture(pose).standing is not True:
-            self._sway = None
-            return StancePhase.NOT_STANDING
         # a full window to start a stretch; during one, what a short gap in the pose left of it
         needed = 0.5 if self._stretch_start_ms is not None else 0.9
         if not (self._hips.full(needed) and self._ankles.full(needed)):
-            self._sway = None
             return StancePhase.MOVING
         hips = window_point_spread(self._hips) or 0.0
         ankles = window_point_spread(self._ankles) or 0.0
-        self._sway = max(hips, ankles)
-        return StancePhase.STILL if self._sway <= self.params.max_sway else StancePhase.MOVING
+        sway = max(hips, ankles)
+        if sway > self.params.max_sway:
+            self._sway = sway
+            return StancePhase.MOVING
+        if posture(pose).standing is not True:
+            return StancePhase.NOT_STANDING
+        self._sway = sway
+        return StancePhase.STILL
 
     def _add_still(self, view: View, t_ms: float, measure: MeasureFn) -> None:
         if self._stretch_view is not None and view is not self._stretch_view:
