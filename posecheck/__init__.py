@@ -12,7 +12,7 @@ nothing else):
         print(result.error.code, result.error.message)
 """
 
-from posecheck.analysis import Analysis, AnalysisFailure, Analyzer, PhotoResult
+from posecheck.analysis import Analysis, AnalysisFailure, Analyzer, PhotoResult, correct_points
 from posecheck.calibration import Calibration
 from posecheck.combine import CombinedReport, combine
 from posecheck.draw import draw_analysis, draw_measures, draw_pose
@@ -195,6 +195,7 @@ __all__ = [
     "change_beyond_error",
     "choose_subject",
     "combine",
+    "correct_points",
     "decode_image",
     "detect_view",
     "draw_analysis",

@@ -64,6 +64,8 @@ class Analysis:
     checks: tuple[CaptureCheck, ...]
     assessment: Assessment
     plan: Plan | None
+    #: landmarks the user moved by hand (``correct_points``); their positions are the user's
+    corrected: tuple[Landmark, ...] = ()
 
     @property
     def ok(self) -> Literal[True]:
@@ -295,3 +297,36 @@ def _not_judged(blocking: list[CaptureCheck]) -> Assessment:
         f"measured and no exercises are suggested. {advice}"
     ).strip()
     return Assessment(findings=(), chain=None, cannot_judge=(), summary=summary)
+
+
+def correct_points(
+    analysis: Analysis,
+    moves: Mapping[Landmark, tuple[float, float]],
+    *,
+    calibrations: Mapping[str, Calibration] | None = None,
+) -> Analysis:
+    """The analysis redone with some landmarks moved by the user to where they belong (original
+    image pixels): view, measures, capture checks, findings and the plan all follow. Moved points
+    count as fully visible, and are recorded in ``corrected`` (and so in the report and JSON)."""
+    if not moves:
+        return analysis
+    pose = analysis.detection.subject
+    width, height = pose.image_size
+    xy = pose.xy.copy()
+    visibility = pose.visibility.copy()
+    presence = pose.presence.copy()
+    for landmark, (x, y) in moves.items():
+        if not (0.0 <= x < width and 0.0 <= y < height):
+            raise ValueError(f"correct_points: {landmark.label} at ({x}, {y}) is outside the photo")
+        xy[landmark] = (x, y)
+        visibility[landmark] = presence[landmark] = 1.0
+    subject = replace(pose, xy=xy, visibility=visibility, presence=presence)
+    people = list(analysis.detection.people)
+    people[analysis.detection.subject_index] = subject
+    detection = replace(analysis.detection, people=tuple(people))
+    view = analysis.view.view if analysis.view.overridden else None
+    redone = interpret(
+        analysis.image, detection, view, model=analysis.model, calibrations=calibrations
+    )
+    corrected = tuple(dict.fromkeys((*analysis.corrected, *moves)))
+    return replace(redone, name=analysis.name, corrected=corrected)

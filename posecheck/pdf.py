@@ -191,6 +191,9 @@ def pdf_report(
             f"View: {result.view.view.value}; people found: {result.detection.people_detected}",
             size=9,
         )
+        if result.corrected:
+            moved = ", ".join(landmark.label.replace("_", " ") for landmark in result.corrected)
+            report.paragraph(f"Points moved by hand: {moved}.", size=9, colour=(60, 60, 120))
         if not result.judged:
             report.paragraph(f"Please retake this photo. {result.assessment.summary}")
             continue

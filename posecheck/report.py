@@ -25,8 +25,9 @@ CSV_COLUMNS = (
 )  # fmt: skip
 
 
-def landmarks_to_list(pose: Pose) -> list[dict[str, Any]]:
-    """The 33 landmarks in MediaPipe order, in original-image pixels."""
+def landmarks_to_list(pose: Pose, corrected: Sequence[Landmark] = ()) -> list[dict[str, Any]]:
+    """The 33 landmarks in MediaPipe order, in original-image pixels; ``corrected`` marks the
+    ones the user moved by hand."""
     return [
         {
             "name": landmark.label,
@@ -35,6 +36,7 @@ def landmarks_to_list(pose: Pose) -> list[dict[str, Any]]:
             "z": round(float(pose.z[landmark]), 3),
             "visibility": round(float(pose.visibility[landmark]), 3),
             "presence": round(float(pose.presence[landmark]), 3),
+            "corrected": landmark in corrected,
         }
         for landmark in Landmark
     ]
@@ -111,6 +113,7 @@ def analysis_to_dict(result: PhotoResult) -> dict[str, Any]:
             "camera_roll": None,
             "capture_checks": checks_to_list(result.checks),
             "landmarks": [],
+            "corrected_landmarks": [],
             "judged": False,
             "retake": [],
             "measures": {},
@@ -130,7 +133,8 @@ def analysis_to_dict(result: PhotoResult) -> dict[str, Any]:
         "view_oblique": view.oblique,
         "camera_roll": roll_to_dict(result.roll),
         "capture_checks": checks_to_list(result.checks),
-        "landmarks": landmarks_to_list(result.detection.subject),
+        "landmarks": landmarks_to_list(result.detection.subject, result.corrected),
+        "corrected_landmarks": [landmark.label for landmark in result.corrected],
         "judged": result.judged,
         "retake": checks_to_list(result.retake),
         "measures": measures_to_dict(result.measurements),
