@@ -45,7 +45,7 @@ def test_front_photo_gives_33_landmarks(capsys: pytest.CaptureFixture[str]) -> N
     landmarks = result["landmarks"]
     assert isinstance(landmarks, list) and len(landmarks) == 33
     assert landmarks[0]["name"] == "nose" and landmarks[32]["name"] == "right_foot_index"
-    assert set(landmarks[0]) == {"name", "x", "y", "z", "visibility", "presence"}
+    assert set(landmarks[0]) == {"name", "x", "y", "z", "visibility", "presence", "corrected"}
     for key in ("measures", "findings", "exercises", "capture_checks", "camera_roll", "plan"):
         assert key in result
     assert isinstance(result["measures"], dict) and "pelvic_tilt" in result["measures"]
