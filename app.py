@@ -1,8 +1,20 @@
-"""Streamlit entry point: page setup and navigation only. Run with `make run`."""
+"""Streamlit entry point: page setup and navigation only. Run with `make run`.
+
+The pages are scripts in posecheck/ui/pages/ (Check, Live, Exercises, About).
+"""
 
 import streamlit as st
 
-from posecheck.ui import photo_page
+from posecheck.ui import PAGES
 
 st.set_page_config(page_title="posecheck", page_icon="🦶", layout="wide")
-photo_page.render()
+navigation = st.navigation(
+    [
+        st.Page(PAGES / "check.py", title="Check", icon=":material/photo_camera:", default=True),
+        st.Page(PAGES / "live.py", title="Live", icon=":material/videocam:"),
+        st.Page(PAGES / "exercises.py", title="Exercises", icon=":material/directions_walk:"),
+        st.Page(PAGES / "about.py", title="About", icon=":material/info:"),
+    ],
+    position="top",
+)
+navigation.run()

@@ -1,18 +1,24 @@
-"""The app through Streamlit's AppTest: uploads, errors, the combined report."""
+"""The app through Streamlit's AppTest: the navigation, and the Check page's uploads, errors and
+combined report (from app.py, the way users reach it)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+import streamlit_webrtc
 from streamlit.testing.v1 import AppTest
 
+from posecheck import DISCLAIMER
 from posecheck.samples import sample_paths
 from tests.conftest import photo
+from tests.test_app_live import FakeStreamer
 
 pytestmark = pytest.mark.slow
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+PAGES = "posecheck/ui/pages"
 
 
 def started() -> AppTest:
@@ -25,11 +31,32 @@ def headers(app: AppTest) -> list[str]:
     return [h.value for h in app.header]
 
 
-def test_start_page_shows_the_disclaimer() -> None:
+def disclaimers(app: AppTest) -> int:
+    """How many times the page shows the disclaimer (anywhere in its text elements)."""
+    texts = [e.value for kind in ("caption", "warning", "markdown", "info") for e in app.get(kind)]
+    return sum(DISCLAIMER in str(text) for text in texts)
+
+
+def test_the_check_page_opens_first_with_one_disclaimer() -> None:
     app = started()
-    assert app.title[0].value == "posecheck"
-    assert any("not a diagnosis" in c.value for c in app.caption)
+    assert app.title[0].value == "Check your posture"
+    assert disclaimers(app) == 1
     assert len(app.get("file_uploader")) == 1
+    assert any("last 6 analyses" in c.value for c in app.caption)  # the cap, said on the page
+
+
+@pytest.mark.parametrize(
+    ("page", "title"),
+    [("live.py", "Live"), ("exercises.py", "Exercises"), ("about.py", "About posecheck")],
+)
+def test_every_page_is_reachable_from_the_navigation(
+    page: str, title: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(streamlit_webrtc, "webrtc_streamer", FakeStreamer())  # needs a server
+    app = started()
+    app.switch_page(f"{PAGES}/{page}").run()
+    assert not app.exception, app.exception
+    assert app.title[0].value == title
 
 
 def test_one_photo_gives_a_report() -> None:
@@ -41,7 +68,7 @@ def test_one_photo_gives_a_report() -> None:
     assert not app.error, [e.value for e in app.error]
     assert len(app.get("image")) == 1
     assert "Your report" in headers(app)
-    assert any("not a diagnosis" in w.value for w in app.warning)  # the plan's disclaimer
+    assert disclaimers(app) == 1  # once per page, not again under the plan
     assert len(app.get("download_button")) == 2
 
 

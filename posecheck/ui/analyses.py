@@ -1,0 +1,111 @@
+"""Photo analyses for the pages: one shared analyser per process, at most a few results per session.
+
+**One analyser, behind a lock.** The photo model is loaded once per process (``st.cache_resource``)
+and every browser session shares it; a lock makes sessions take turns on it (MediaPipe's
+landmarker is not documented as safe for concurrent calls). Measured on the project's 2-core
+machine, two sessions each analysing the 8 sample renders 3 times at once: one shared analyser
+with the lock and one analyser per session gave the same results as a sequential run and the same
+time per analysis (55-105 ms either way: the machine has two cores, the model already uses them),
+but each extra analyser costs about 100 MB and a 0.2 s load. Hence one, locked.
+
+**At most :data:`MAX_ANALYSES` per session.** Each result keeps its working image (a few MB), so a
+session keeps only the newest few (:class:`AnalysisStore`, oldest dropped first); a photo whose
+result was dropped is simply analysed again if it is shown again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+
+import streamlit as st
+
+from posecheck import Analyzer, PhotoResult, View
+
+#: Analyses kept per browser session (the newest; older ones are dropped).
+MAX_ANALYSES = 6
+#: The photo model.
+PHOTO_MODEL = "full"
+#: Where a session's store lives in ``st.session_state``.
+STORE_KEY = "posecheck_analyses"
+
+AnalysisKey = tuple[str, str, str]
+
+
+class SharedAnalyzer:
+    """An :class:`~posecheck.Analyzer` that several threads (sessions) may call: one at a time."""
+
+    def __init__(self, analyzer: Analyzer) -> None:
+        self._analyzer = analyzer
+        self._lock = threading.Lock()
+
+    def analyze_bytes(self, data: bytes, name: str, view: View | None = None) -> PhotoResult:
+        with self._lock:
+            return self._analyzer.analyze_bytes(data, name, view)
+
+
+@st.cache_resource(show_spinner="Loading the pose model…")
+def shared_analyzer(model: str = PHOTO_MODEL) -> SharedAnalyzer:
+    """The process's photo analyser (loaded on first use, then shared by every session)."""
+    return SharedAnalyzer(Analyzer.open(model))
+
+
+class AnalysisStore:
+    """The newest ``capacity`` analyses of a session, keyed by (photo hash, name, view)."""
+
+    def __init__(self, capacity: int = MAX_ANALYSES) -> None:
+        if capacity < 1:
+            raise ValueError(f"AnalysisStore: expected a capacity >= 1, got {capacity}")
+        self.capacity = capacity
+        self._results: OrderedDict[AnalysisKey, PhotoResult] = OrderedDict()
+        self.dropped = 0
+
+    def __len__(self) -> int:
+        return len(self._results)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._results
+
+    def get(self, key: AnalysisKey, compute: Callable[[], PhotoResult]) -> PhotoResult:
+        """The stored result (now the newest), or ``compute()``'s, stored, the oldest dropped."""
+        if key in self._results:
+            self._results.move_to_end(key)
+            return self._results[key]
+        result = compute()
+        self._results[key] = result
+        while len(self._results) > self.capacity:
+            self._results.popitem(last=False)
+            self.dropped += 1
+        return result
+
+
+def analysis_key(data: bytes, name: str, view: str) -> AnalysisKey:
+    return (hashlib.sha256(data).hexdigest(), name, view)
+
+
+def session_store() -> AnalysisStore:
+    """This browser session's store (made on first use)."""
+    store = st.session_state.get(STORE_KEY)
+    if not isinstance(store, AnalysisStore):
+        store = AnalysisStore()
+        st.session_state[STORE_KEY] = store
+    return store
+
+
+def analyse(data: bytes, name: str, view: str = "auto") -> PhotoResult:
+    """Analyse a photo once per (content, name, view) while the session keeps the result."""
+    chosen = None if view == "auto" else View(view)
+    return session_store().get(
+        analysis_key(data, name, view),
+        lambda: shared_analyzer().analyze_bytes(data, name, chosen),
+    )
+
+
+def cap_note() -> str:
+    """What the page tells the user about the cap."""
+    return (
+        f"This page keeps only your last {MAX_ANALYSES} analyses while it is open (older ones are "
+        "dropped, and redone if you show them again). Nothing is saved to disk."
+    )

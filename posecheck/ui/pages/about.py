@@ -1,0 +1,104 @@
+"""The About page: what posecheck measures and how well (the figures of docs/VALIDATION.md and
+docs/SCREENING.md, as the README states them), what it cannot judge, and privacy.
+
+A page script: Streamlit runs it; nothing imports it.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from posecheck import CLINICIAN_NOTE, DISCLAIMER, MEASURES, MeasureSpec, Unit
+from posecheck.ui.analyses import MAX_ANALYSES
+
+_UNIT_WORDS = {Unit.DEG: "°", Unit.PCT_HIP_WIDTH: "% hip width", Unit.PCT_BODY_HEIGHT: "% height"}
+
+#: Figures measured on rendered bodies with known angles (README, "How right is it?").
+ACCURACY = """
+posecheck publishes its own error, measured on rendered bodies whose true angles are known
+(bodies, cameras and rooms it was never tuned on):
+
+- **Found the person and the view** in all 120 unseen test renders.
+- **Mean error** on those renders: knee angle (front) 1.5°, shoulder level 1.4°, forward head
+  2.7°, trunk lean 1.2°, foot angle 3.6-3.8° (the target of 3° is not met yet).
+- **On photos taken the way phones are really held** (160 renders turned up to 15°, cameras
+  rolled up to 8°, half with no door frame or wall corner to find the level by): at most 2 false
+  findings per kind of finding (**specificity ≥ 98 %**), but **sensitivity is low** (25-48 % for
+  the foot, knee and shoulder findings): a reading must be beyond the usual range by more than its
+  error to count, so posecheck prefers missing a borderline case to inventing one.
+- **Experimental**, shown but never the basis of a finding: the hip level (the body model barely
+  follows a true pelvic tilt) and the heel angles (not validated).
+
+Details: `docs/VALIDATION.md` and `docs/SCREENING.md` in posecheck's source.
+"""
+
+CANNOT_JUDGE = """
+- **Arches and flat feet, bunions, toe shape**: the body model has one point at the heel and one
+  at the tip of each foot, no toe joints and no arch.
+- **The spine's curves and scoliosis**, **forward pelvic tilt**, **tibial torsion** and the
+  **Q-angle**: none of them can be seen from landmarks on the skin's outline.
+- **Pain, strength, flexibility or your history.** A photo shows one moment of one stance.
+- **Live:** toe curling and gripping (the coach times and paces those exercises and checks that
+  the foot stays still), pressure under the foot, small rolls of a ball.
+"""
+
+PRIVACY = f"""
+- **Everything runs on this machine.** The pose model, the measures and the coach run here; the
+  app listens only on this computer (127.0.0.1) and makes no connection to the internet (a test
+  watches every connection the app and the command line make, below Python).
+- **Nothing is stored unless you save it.** Photos are analysed in memory: this page keeps your
+  last {MAX_ANALYSES} analyses while it is open and forgets them when you close it. A photo over
+  1 MB passes through an unnamed temporary file of the web server while it is received, closed at
+  once. Webcam frames are analysed as they arrive and never recorded; the live summary stays in
+  this page until you close it or download it.
+- **Downloads** (the JSON report, the CSV of measures, the live summary) are written only where
+  your browser saves them.
+"""
+
+
+def _range(spec: MeasureSpec) -> str:
+    low, high = spec.normal
+    unit = _UNIT_WORDS.get(spec.unit, "")
+    return f"{low:g} to {high:g}{unit}"
+
+
+def measure_rows() -> list[dict[str, object]]:
+    """Every measure: what, from which photo, its usual range and its known error."""
+    return [
+        {
+            "measure": spec.label,
+            "photo": ", ".join(sorted(view.value for view in spec.views)),
+            "usual range": _range(spec),
+            "known error": f"± {spec.known_error:g}{_UNIT_WORDS.get(spec.unit, '')}",
+            "used for findings": "yes" if spec.for_findings else "no (experimental)",
+        }
+        for spec in MEASURES
+    ]
+
+
+def render() -> None:
+    st.title("About posecheck")
+    st.write(
+        "posecheck estimates how your feet, knees, hips, shoulders and head are aligned from "
+        "standing photos (the **Check** page) and follows foot exercises in front of a webcam "
+        "(the **Live** page). It finds 33 body points with MediaPipe's BlazePose model and "
+        "measures angles and offsets between them."
+    )
+    st.warning(f"{DISCLAIMER} {CLINICIAN_NOTE}")
+    st.header("What it measures")
+    st.dataframe(measure_rows(), hide_index=True, width="stretch")
+    st.caption(
+        "A reading inside the usual range is *normal*; outside it by no more than its error, "
+        "*possible: recheck*; clearly outside, *mild* or *marked*. Only mild and marked readings "
+        "make findings."
+    )
+    st.header("How right it is")
+    st.markdown(ACCURACY)
+    st.header("What it cannot judge")
+    st.markdown(CANNOT_JUDGE)
+    st.header("Privacy")
+    st.markdown(PRIVACY)
+
+
+if __name__ == "__main__":
+    render()

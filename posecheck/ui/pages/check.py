@@ -1,0 +1,127 @@
+"""The Check page: upload standing photos (front, side, back), get one report.
+
+A page script: Streamlit runs it (``st.navigation`` in app.py, or ``AppTest.from_file``); nothing
+imports it. Phone first: problems with the photos, then the report's summary, then the details.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from posecheck import (
+    CLINICIAN_NOTE,
+    DISCLAIMER,
+    SUPPORTED_FORMATS,
+    Analysis,
+    PhotoResult,
+    View,
+    combine,
+    sample_paths,
+)
+from posecheck.ui.analyses import analyse, cap_note
+from posecheck.ui.results import (
+    downloads,
+    show_assessment,
+    show_measures,
+    show_photo,
+    show_problem,
+)
+
+VIEW_CHOICES = ["auto", *(v.value for v in View)]
+#: Photos in one report: front, side and back.
+MAX_PHOTOS = 3
+
+
+def samples() -> dict[str, list[Path]]:
+    """Sample renders shipped with posecheck, grouped by body (the name before the view)."""
+    groups: dict[str, list[Path]] = {}
+    for path in sample_paths():
+        body = path.stem.rsplit("_", 1)[0]
+        groups.setdefault(body, []).append(path)
+    return groups
+
+
+def inputs() -> list[tuple[str, bytes]]:
+    """The photos to analyse: the user's uploads, or the sample they chose."""
+    uploads = st.file_uploader(
+        "Standing photos",
+        type=list(SUPPORTED_FORMATS),
+        accept_multiple_files=True,
+    )
+    if uploads:
+        st.session_state.pop("sample", None)
+        if len(uploads) > MAX_PHOTOS:
+            st.warning(
+                f"A report uses up to {MAX_PHOTOS} photos of one person (front, side, back): "
+                f"these are the first {MAX_PHOTOS} of the {len(uploads)} you chose."
+            )
+        return [(upload.name, upload.getvalue()) for upload in uploads[:MAX_PHOTOS]]
+    groups = samples()
+    if groups:
+        st.caption("No photo at hand? Try a sample (rendered bodies with known angles):")
+        columns = st.columns(len(groups))
+        for column, body in zip(columns, groups, strict=True):
+            if column.button(body.replace("_", " "), key=f"sample-{body}"):
+                st.session_state["sample"] = body
+        chosen = st.session_state.get("sample")
+        if chosen in groups:
+            return [(path.name, path.read_bytes()) for path in groups[chosen]]
+    return []
+
+
+def tab_labels(names: list[str]) -> list[str]:
+    """One label per photo, numbered when two photos share a name."""
+    labels = []
+    for index, name in enumerate(names):
+        same = names.count(name)
+        labels.append(f"{name} ({names[: index + 1].count(name)})" if same > 1 else name)
+    return labels
+
+
+def report(analyses: list[PhotoResult]) -> None:
+    good = [a for a in analyses if isinstance(a, Analysis) and a.judged]
+    if not good:
+        return
+    combined = combine(good) if len(good) > 1 else None
+    if combined is not None:
+        st.header(f"Your report from {len(good)} photos")
+        show_assessment(combined.assessment, combined.plan)
+        with st.expander("The measures, each from the view that measures it best"):
+            show_measures(combined.measurements)
+    elif good[0].plan is not None:
+        st.header("Your report")
+        show_assessment(good[0].assessment, good[0].plan)
+    downloads(analyses, combined)
+
+
+def render() -> None:
+    st.title("Check your posture")
+    st.write(
+        f"Upload up to {MAX_PHOTOS} standing photos of one person — front, side and back, whole "
+        "body and both feet in the frame, camera at hip height, 2-3 m away — and get one report."
+    )
+    st.caption(f"{DISCLAIMER} {CLINICIAN_NOTE}")
+    photos = inputs()
+    st.caption(cap_note())
+    if not photos:
+        return
+    views = [st.session_state.get(f"view-{index}", "auto") for index in range(len(photos))]
+    analyses = []
+    for (name, data), view in zip(photos, views, strict=True):
+        with st.spinner(f"Analysing {name}…"):
+            analyses.append(analyse(data, name, view))
+    for analysis in analyses:  # problems first: they change what the report means
+        show_problem(analysis)
+    report(analyses)
+    st.header("Your photos")
+    labels = tab_labels([name for name, _ in photos])
+    for index, (tab, analysis) in enumerate(zip(st.tabs(labels), analyses, strict=True)):
+        with tab:
+            st.selectbox("View", VIEW_CHOICES, key=f"view-{index}", help="auto = detect it")
+            show_photo(analysis, problem=False)
+
+
+if __name__ == "__main__":
+    render()

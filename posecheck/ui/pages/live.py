@@ -1,0 +1,383 @@
+"""The Live page: the webcam, analysed on this machine: the stance check and the exercise coach.
+
+The video goes through streamlit-webrtc to a processor on this machine (``posecheck.ui.live``),
+which draws the skeleton, the key angle and short cues on each frame; the page reads what the
+processor shares (a ``LiveBoard``) twice a second. Where WebRTC cannot connect, a snapshot from
+the camera goes through the photo path instead.
+
+A page script: Streamlit runs it; nothing imports it.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import streamlit as st
+from streamlit_webrtc import Translations, WebRtcMode, WebRtcStreamerContext, webrtc_streamer
+
+from posecheck import (
+    COACHED_IDS,
+    Analysis,
+    Coach,
+    CoachState,
+    CueKind,
+    LiveFrame,
+    Side,
+    StancePhase,
+    StanceResult,
+    summary_to_dict,
+)
+from posecheck.ui.analyses import analyse, cap_note
+from posecheck.ui.live import BoardView, EndedSet, LiveBoard, processor_factory
+from posecheck.ui.results import STATUS_WORDS, show_assessment, show_photo
+
+BOARD_KEY = "posecheck_live_board"
+STANCE = "stance"
+#: How often the page reads the board while the camera runs (seconds).
+REFRESH_S = 0.5
+#: Signalling this long without video: WebRTC cannot connect here.
+CONNECT_TIMEOUT_S = 15.0
+STANCE_CAMERA = (
+    "Camera at hip height, 2-3 m away, facing you or side-on, your whole body and feet in view. "
+    "Stand still for a few seconds."
+)
+#: What the player says when the camera cannot be used (streamlit-webrtc's translations).
+CAMERA_MESSAGES = Translations(
+    start="Start",
+    stop="Stop",
+    select_device="Choose a camera",
+    device_ask_permission="Please allow this page to use your camera.",
+    device_access_denied=(
+        "The camera is blocked for this page. Allow it (the camera icon in the address bar), "
+        "then press Start again — or upload photos on the Check page"
+    ),
+    device_not_available=(
+        "No camera found, or another program is using it. Connect one or close the other "
+        "program, then press Start again — or upload photos on the Check page"
+    ),
+    media_api_not_available=(
+        "This browser cannot share a camera with this page: it needs a secure address. Open "
+        "posecheck at http://localhost:8501 on this computer, or upload photos on the Check page"
+    ),
+)
+_CUE_ICON = {
+    CueKind.SETUP: ":material/photo_camera:",
+    CueKind.FORM: ":orange[:material/priority_high:]",
+    CueKind.PROGRESS: ":green[:material/trending_up:]",
+    CueKind.LIMIT: ":gray[:material/visibility_off:]",
+}
+_STANCE_WORDS = {
+    StancePhase.NO_PERSON: "Step back until your whole body and feet are in view",
+    StancePhase.NOT_STANDING: "Stand up straight",
+    StancePhase.MOVING: "Stand still",
+    StancePhase.STILL: "Holding still: measuring",
+}
+
+
+def board() -> LiveBoard:
+    """This browser session's board (made on first use; never shared with another session)."""
+    found = st.session_state.get(BOARD_KEY)
+    if not isinstance(found, LiveBoard):
+        found = LiveBoard()
+        st.session_state[BOARD_KEY] = found
+    return found
+
+
+@st.cache_data
+def exercise_names() -> dict[str, str]:
+    """Every choice (the stance check, then the coached exercises) and its name."""
+    return {STANCE: "Stance check", **{i: Coach(i).name for i in COACHED_IDS}}
+
+
+def chosen() -> str | None:
+    choice = st.session_state.get("live-exercise", STANCE)
+    return None if choice == STANCE else str(choice)
+
+
+def first_side() -> Side:
+    return Side(st.session_state.get("live-side", Side.RIGHT.value))
+
+
+def _apply_choice() -> None:
+    """The chooser changed: a running camera starts the new exercise at once."""
+    board().choose(chosen(), first_side())
+
+
+def _restart() -> None:
+    board().restart()
+
+
+def _check_stance() -> None:
+    """The stance check, afresh (the set so far goes to the summary)."""
+    st.session_state["live-exercise"] = STANCE
+    board().choose(None)
+
+
+def chooser() -> None:
+    names = exercise_names()
+    st.selectbox(
+        "What do you want to do?",
+        list(names),
+        format_func=names.__getitem__,
+        key="live-exercise",
+        on_change=_apply_choice,
+    )
+    exercise = chosen()
+    if exercise is None:
+        st.info(f"**Where to put the camera:** {STANCE_CAMERA}", icon=":material/videocam:")
+        return
+    summary = Coach(exercise).summary()
+    st.info(
+        f"**Where to put the camera:** {summary.camera}  \n**Dose:** {summary.dose}",
+        icon=":material/videocam:",
+    )
+    if summary.cannot_see:
+        st.caption(summary.cannot_see)
+    if Coach(exercise).dose.per_side:
+        st.radio(
+            "Start with",
+            [Side.RIGHT.value, Side.LEFT.value],
+            format_func=lambda side: f"{side} side",
+            key="live-side",
+            horizontal=True,
+            on_change=_apply_choice,
+        )
+
+
+#: No STUN or TURN server: an empty list (an empty dict would let the library add outside ones).
+RTC_CONFIGURATION: dict[str, Any] = {"iceServers": []}
+
+
+def camera(live: LiveBoard) -> WebRtcStreamerContext[Any, Any]:
+    return webrtc_streamer(
+        key="live-camera",
+        mode=WebRtcMode.SENDRECV,
+        rtc_configuration=RTC_CONFIGURATION,
+        media_stream_constraints={
+            "video": {
+                "width": {"ideal": 640},
+                "height": {"ideal": 480},
+                "frameRate": {"ideal": 15},
+            },
+            "audio": False,
+        },
+        video_processor_factory=processor_factory(
+            live, exercise=chosen(), first_side=first_side(), mirror=mirror()
+        ),
+        async_processing=True,
+        sendback_audio=False,
+        translations=CAMERA_MESSAGES,
+        video_html_attrs={
+            "autoPlay": True,
+            "controls": False,
+            "muted": True,
+            "playsInline": True,
+            "style": {"width": "100%"},
+        },
+    )
+
+
+def mirror() -> bool:
+    return bool(st.session_state.get("live-mirror", True))
+
+
+def _cues(frame: LiveFrame) -> None:
+    for cue in frame.cues[:4]:
+        st.markdown(f"{_CUE_ICON.get(cue.kind, '')} {cue.text}")
+
+
+def _coach_status(coach: CoachState) -> None:
+    current = coach.current
+    side = f" — {coach.side.value} side" if coach.side is not None else ""
+    st.subheader(f"{coach.name}{side}")
+    left, right = st.columns(2)
+    if current.target_count is not None:
+        left.metric("Count", f"{current.count} of {current.target_count}")
+    if current.target_ms is not None:
+        left.metric("Time", f"{current.time_ms / 1000:.0f} of {current.target_ms / 1000:.0f} s")
+    if coach.hold_ms > 0:
+        right.metric("Holding", f"{coach.hold_ms / 1000:.1f} s")
+    st.progress(current.fraction, text=f"state: {coach.phase.value}")
+
+
+def _stance_rows(result: StanceResult) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
+    for measure in result.measures.values():
+        if measure.value is None:
+            continue
+        spread = f" (sd {measure.spread:.1f})" if measure.spread is not None else ""
+        rows.append(
+            {
+                "measure": measure.name.value.replace("_", " "),
+                "mean (spread)": f"{measure.value:+.1f}{spread} {measure.unit}",
+                "status": STATUS_WORDS[measure.status],
+            }
+        )
+    return rows
+
+
+def _stance_status(frame: LiveFrame) -> None:
+    stance = frame.stance
+    st.subheader("Stance check")
+    st.progress(stance.progress, text=f"state: {_STANCE_WORDS[stance.phase]}")
+    if stance.result is not None:
+        result = stance.result
+        st.caption(
+            f"Averaged over {result.frames} still frames ({result.duration_ms / 1000:.1f} s, "
+            f"{result.view.value} view)"
+        )
+        st.dataframe(_stance_rows(result), hide_index=True, width="stretch")
+
+
+def _speed(view: BoardView) -> str:
+    parts = [f"frames processed: {view.frames}"]
+    if view.fps is not None:
+        parts.append(f"{view.fps:.1f} frames/s")
+    if view.first_frame_s is not None:
+        parts.append(f"first frame after {view.first_frame_s:.1f} s")
+    return " · ".join(parts)
+
+
+def status(view: BoardView) -> None:
+    """What the coach or the stance check says now."""
+    if view.error:
+        st.error(f"The live analysis cannot run: {view.error}")
+        return
+    frame = view.frame
+    if frame is None:
+        st.info("Starting the camera… the first frames take a second or two.")
+        return
+    if frame.coach is not None:
+        _coach_status(frame.coach)
+    else:
+        _stance_status(frame)
+    _cues(frame)
+    st.caption(_speed(view))
+
+
+def _set_lines(ended: EndedSet) -> list[str]:
+    data = summary_to_dict(ended.summary)
+    lines = [f"{data['frames']} frames over {data['duration_s']:.0f} s"]
+    exercise = data["exercise"]
+    if exercise:
+        for side in exercise["sides"]:
+            who = f"{side['side']} side" if side["side"] else "set"
+            amount = (
+                f"{side['count']} of {side['target_count']}"
+                if side["target_count"] is not None
+                else f"{side['time_s']:.0f} of {side['target_s']:.0f} s"
+            )
+            lines.append(f"{who}: {amount}" + (" (done)" if side["done"] else ""))
+        lines += [f"form: {note}" for note in exercise["form_notes"]]
+    return lines
+
+
+def summaries(live: LiveBoard) -> None:
+    ended = live.ended_sets()
+    if not ended:
+        return
+    st.header("Session summary")
+    names = exercise_names()
+    for index, item in enumerate(ended):
+        title = names.get(item.exercise or STANCE, item.exercise or STANCE)
+        with st.expander(title, expanded=index == 0):
+            st.markdown("\n".join(f"- {line}" for line in _set_lines(item)))
+            if item.summary.stance is not None:
+                st.markdown("**Stance** (mean and spread over the still frames)")
+                st.dataframe(_stance_rows(item.summary.stance), hide_index=True, width="stretch")
+            elif item.exercise is None:
+                st.caption("Stance: never still long enough to measure (stand still 3-4 s).")
+            st.download_button(
+                "Download this summary (JSON)",
+                json.dumps(summary_to_dict(item.summary), indent=2, ensure_ascii=False),
+                file_name=f"posecheck-live-{item.exercise or STANCE}.json",
+                mime="application/json",
+                key=f"summary-{index}",
+            )
+    st.button("Clear the summary", on_click=live.clear)
+
+
+def snapshot() -> None:
+    """The fallback: one photo from the camera, through the photo path."""
+    with st.expander("No live video? Take a snapshot instead"):
+        st.write(
+            "If the video does not start (some networks or browsers block the live connection), "
+            "take a still photo of your whole body, standing, and get the photo check."
+        )
+        picture = st.camera_input("Snapshot", key="live-snapshot")
+        if picture is None:
+            return
+        with st.spinner("Analysing the snapshot…"):
+            result = analyse(picture.getvalue(), "snapshot.jpg")
+        show_photo(result)
+        if isinstance(result, Analysis) and result.judged and result.plan is not None:
+            show_assessment(result.assessment, result.plan)
+        st.caption(cap_note())
+
+
+def _connecting_too_long(playing: bool, signalling: bool) -> bool:
+    """Whether the camera has been connecting (no video yet) for too long."""
+    if playing or not signalling:
+        st.session_state.pop("live-connecting-since", None)
+        return False
+    since = st.session_state.setdefault("live-connecting-since", time.monotonic())
+    return bool(time.monotonic() - since > CONNECT_TIMEOUT_S)
+
+
+def render() -> None:
+    st.title("Live")
+    st.write(
+        "Your webcam, analysed on this computer (nothing is sent anywhere or recorded). Choose "
+        "what to do, put the camera where it says, press **Start**, and allow the camera."
+    )
+    live = board()
+    chooser()
+    st.toggle(
+        "Mirror image (like a mirror; your left stays your left either way)",
+        value=True,
+        key="live-mirror",
+        help="Takes effect at the next Start.",
+    )
+    context = camera(live)
+    playing, signalling = context.state.playing, context.state.signalling
+    left, right = st.columns(2)
+    left.button(
+        "Check my stance",
+        icon=":material/accessibility_new:",
+        disabled=not playing,
+        on_click=_check_stance,
+        help="Switches to the stance check and starts it afresh: stand still for a few seconds.",
+    )
+    right.button(
+        "Start the set again",
+        icon=":material/restart_alt:",
+        disabled=not playing,
+        on_click=_restart,
+    )
+
+    @st.fragment(run_every=REFRESH_S if playing or signalling else None)
+    def live_status() -> None:
+        view = live.view()
+        if view.running or view.error:
+            status(view)
+        elif _connecting_too_long(playing, signalling):
+            st.warning(
+                "The live video has not started. This browser or network may block the "
+                "connection: try the snapshot below, or upload photos on the Check page."
+            )
+        elif not playing:
+            st.caption(
+                "Press **Start** to begin. If the camera is blocked or missing, the player says "
+                "so; the snapshot below and the Check page work without live video."
+            )
+
+    live_status()
+    summaries(live)
+    snapshot()
+    st.caption("Each exercise's steps and cautions are on the Exercises page. Stop if it hurts.")
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,103 @@
+"""The Check page's logic through AppTest (run directly, as a page file): photos that share a name,
+a failed photo among good ones, more photos than a report uses, and the cap on the analyses a
+session keeps; and the store behind the cap."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from posecheck import AnalysisFailure, ErrorCode, InvalidImageError, PhotoResult
+from posecheck.samples import sample_paths
+from posecheck.ui.analyses import MAX_ANALYSES, STORE_KEY, AnalysisStore
+
+ROOT = Path(__file__).resolve().parents[1]
+CHECK_PAGE = str(ROOT / "posecheck/ui/pages/check.py")
+SAMPLES = {p.stem: p for p in sample_paths()}
+
+
+def upload(name: str, stem: str) -> tuple[str, bytes, str]:
+    return (name, SAMPLES[stem].read_bytes(), "image/jpeg")
+
+
+def failure(name: str) -> PhotoResult:
+    error = InvalidImageError("not an image", code=ErrorCode.UNSUPPORTED_FORMAT)
+    return AnalysisFailure(name=name, model="full", error=error)
+
+
+def test_the_store_keeps_the_newest_and_drops_the_oldest() -> None:
+    store = AnalysisStore(capacity=2)
+    made: list[str] = []
+
+    def compute(name: str) -> PhotoResult:
+        made.append(name)
+        return failure(name)
+
+    for name in ("a", "b", "a", "c"):  # "a" is used again before "c" comes: "b" is the oldest
+        store.get((name, name, "auto"), lambda name=name: compute(name))
+    assert made == ["a", "b", "c"]
+    assert len(store) == 2 and store.dropped == 1
+    assert ("a", "a", "auto") in store and ("b", "b", "auto") not in store
+    with pytest.raises(ValueError, match="capacity"):
+        AnalysisStore(capacity=0)
+
+
+@pytest.mark.slow
+def test_two_photos_with_the_same_name_do_not_crash_the_page() -> None:
+    app = AppTest.from_file(CHECK_PAGE, default_timeout=120).run()
+    files = [
+        upload("photo.jpg", "man_misaligned_front"),
+        upload("photo.jpg", "man_misaligned_right"),
+    ]
+    app.get("file_uploader")[0].set_value(files).run()  # type: ignore[attr-defined]
+    assert not app.exception, app.exception
+    assert [tab.label for tab in app.tabs] == ["photo.jpg (1)", "photo.jpg (2)"]
+    assert len(app.get("image")) == 2
+    # each photo keeps its own view choice
+    app.selectbox(key="view-1").set_value("right").run()
+    assert not app.exception, app.exception
+    assert app.selectbox(key="view-0").value == "auto"
+
+
+@pytest.mark.slow
+def test_a_failed_photo_among_good_ones_is_named_first_and_the_report_still_comes() -> None:
+    app = AppTest.from_file(CHECK_PAGE, default_timeout=120).run()
+    files = [
+        upload("front.jpg", "man_misaligned_front"),
+        ("broken.jpg", b"not an image", "image/jpeg"),
+        upload("side.jpg", "man_misaligned_right"),
+    ]
+    app.get("file_uploader")[0].set_value(files).run()  # type: ignore[attr-defined]
+    assert not app.exception, app.exception
+    assert len(app.error) == 1 and "broken.jpg" in app.error[0].value
+    headers = [h.value for h in app.header]
+    assert headers[0] == "Your report from 2 photos"  # the summary before the photos
+    assert headers.index("Your photos") > 0
+
+
+@pytest.mark.slow
+def test_more_photos_than_a_report_uses_are_cut_with_a_word() -> None:
+    app = AppTest.from_file(CHECK_PAGE, default_timeout=120).run()
+    stems = ["woman_neutral_front", "woman_neutral_left", "woman_neutral_back", "child_front"]
+    app.get("file_uploader")[0].set_value([upload(f"{s}.jpg", s) for s in stems]).run()  # type: ignore[attr-defined]
+    assert not app.exception, app.exception
+    assert any("first 3 of the 4" in w.value for w in app.warning)
+    assert len(app.tabs) == 3
+
+
+@pytest.mark.slow
+def test_the_session_keeps_at_most_six_analyses() -> None:
+    app = AppTest.from_file(CHECK_PAGE, default_timeout=120).run()
+    assert any(f"last {MAX_ANALYSES} analyses" in c.value for c in app.caption)
+    stems = sorted(SAMPLES)  # 8 renders
+    for start in range(0, len(stems), 3):
+        batch = [upload(f"{s}.jpg", s) for s in stems[start : start + 3]]
+        app.get("file_uploader")[0].set_value(batch).run()  # type: ignore[attr-defined]
+        assert not app.exception, app.exception
+    store = app.session_state[STORE_KEY]
+    assert isinstance(store, AnalysisStore)
+    assert len(store) == MAX_ANALYSES and store.dropped == len(stems) - MAX_ANALYSES
+    # the photos on screen are among those kept
+    assert len(app.tabs) == 2 and len(app.get("image")) == 2

@@ -1,0 +1,310 @@
+"""The Live page's logic: the video processor and its board (with a replay estimator, no model),
+and the page itself through AppTest with a stand-in for ``webrtc_streamer`` that does what the
+library does at START (calls the processor factory) while the test feeds it frames."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import av
+import cv2
+import numpy as np
+import pytest
+import streamlit_webrtc
+from streamlit.testing.v1 import AppTest
+
+from posecheck import ErrorCode, ModelError, Side, sample_paths
+from posecheck.ui.live import LiveBoard, LiveProcessor, processor_factory
+from tests.live_fakes import ReplayFactory, front_still
+
+ROOT = Path(__file__).resolve().parents[1]
+LIVE_PAGE = str(ROOT / "posecheck/ui/pages/live.py")
+TIME_BASE = Fraction(1, 90000)  # what browsers' WebRTC video uses
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def av_frame(rgb: np.ndarray, t_s: float) -> av.VideoFrame:
+    frame = av.VideoFrame.from_ndarray(rgb, format="rgb24")
+    frame.pts = round(t_s / TIME_BASE)
+    frame.time_base = TIME_BASE
+    return frame
+
+
+def asymmetric_frame() -> np.ndarray:
+    """A 640x480 picture whose left and right halves differ (a mirror image is told apart)."""
+    rgb = np.zeros((480, 640, 3), dtype=np.uint8)
+    rgb[:, :320] = (200, 30, 30)
+    rgb[400:, 600:] = (10, 220, 10)
+    return rgb
+
+
+def still_person(frames: int) -> ReplayFactory:
+    return ReplayFactory([front_still() for _ in range(frames)], keep_images=True)
+
+
+# --- the processor and the board --------------------------------------------------------------
+
+
+def test_a_mirrored_view_is_flipped_for_display_and_back_for_the_model() -> None:
+    board = LiveBoard()
+    replay = ReplayFactory([None], keep_images=True)
+    processor = processor_factory(board, exercise=None, mirror=True, estimator_factory=replay)()
+    rgb = asymmetric_frame()
+    shown = processor.recv(av_frame(rgb, 0.0)).to_ndarray(format="rgb24")
+    (estimator,) = replay.made
+    assert np.array_equal(estimator.images[0], rgb)  # the model sees the camera's own frame
+    # the picture shown is the mirror image (below the text panel in the top-left corner)
+    assert np.array_equal(shown[400:, :40], rgb[400:, ::-1][:, :40])
+    assert np.array_equal(shown[400:, 600:], rgb[400:, ::-1][:, 600:])
+    processor.on_ended()
+
+
+def test_the_persons_left_stays_their_left_in_a_mirrored_view() -> None:
+    """The session is told the frames are mirrored: a person facing the camera keeps their left
+    shoulder as LEFT, drawn where the mirror shows it."""
+    from posecheck import Landmark
+
+    board = LiveBoard()
+    replay = still_person(3)
+    processor = processor_factory(board, exercise=None, mirror=True, estimator_factory=replay)()
+    processor.recv(av_frame(np.zeros((1000, 1000, 3), dtype=np.uint8), 0.0))
+    frame = board.view().frame
+    assert frame is not None and frame.pose is not None
+    original = front_still()
+    left = original.xy[Landmark.LEFT_SHOULDER][0]
+    assert frame.pose.xy[Landmark.LEFT_SHOULDER][0] == pytest.approx(1000 - left)
+    processor.on_ended()
+
+
+def test_frames_are_timed_by_their_own_timestamps() -> None:
+    board = LiveBoard()
+    replay = still_person(5)
+    processor = processor_factory(board, exercise=None, mirror=False, estimator_factory=replay)()
+    rgb = np.zeros((1000, 1000, 3), dtype=np.uint8)
+    for t_s in (0.0, 0.07, 0.2):  # uneven gaps, as WebRTC delivers them
+        processor.recv(av_frame(rgb, t_s))
+    assert replay.made[0].stamps == [0, 70, 200]
+    processor.on_ended()
+
+
+def test_the_board_reports_speed_and_time_to_the_first_frame() -> None:
+    clock = FakeClock()
+    board = LiveBoard(clock=clock)
+    replay = still_person(40)
+    processor = processor_factory(board, exercise=None, mirror=False, estimator_factory=replay)()
+    board.started(processor.session)  # as the factory does, at the fake clock's time
+    rgb = np.zeros((1000, 1000, 3), dtype=np.uint8)
+    clock.now += 1.5
+    for index in range(31):  # 10 frames a second for 3 s
+        processor.recv(av_frame(rgb, index / 10))
+        clock.now += 0.1
+    view = board.view()
+    assert view.running and view.frames == 31
+    assert view.first_frame_s == pytest.approx(1.5)
+    assert view.fps == pytest.approx(10.0)
+    processor.on_ended()
+
+
+def test_stopping_closes_the_session_and_keeps_its_summary() -> None:
+    board = LiveBoard()
+    replay = still_person(10)
+    processor = processor_factory(
+        board, exercise="standing_posture", mirror=False, estimator_factory=replay
+    )()
+    rgb = np.zeros((1000, 1000, 3), dtype=np.uint8)
+    for index in range(10):
+        processor.recv(av_frame(rgb, index / 10))
+    processor.on_ended()
+    processor.on_ended()  # the library may call it twice
+    assert replay.made[0].closed
+    assert not board.view().running
+    (ended,) = board.ended_sets()
+    assert ended.exercise == "standing_posture" and ended.summary.frames == 10
+    # a frame arriving after the end is passed through, not processed
+    after = processor.recv(av_frame(rgb, 2.0)).to_ndarray(format="rgb24")
+    assert np.array_equal(after, rgb) and len(replay.made[0].stamps) == 10
+
+
+def test_choosing_another_exercise_keeps_the_set_so_far() -> None:
+    board = LiveBoard()
+    assert not board.choose("heel_raises")  # nothing running: nothing to change
+    replay = still_person(20)
+    processor = processor_factory(board, exercise=None, mirror=False, estimator_factory=replay)()
+    rgb = np.zeros((1000, 1000, 3), dtype=np.uint8)
+    for index in range(5):
+        processor.recv(av_frame(rgb, index / 10))
+    assert board.choose("toe_walking", Side.LEFT)
+    processor.recv(av_frame(rgb, 0.6))
+    view = board.view()
+    assert view.exercise == "toe_walking"
+    assert view.frame is not None and view.frame.coach is not None
+    assert view.frame.coach.exercise_id == "toe_walking"
+    assert [item.exercise for item in board.ended_sets()] == [None]
+    assert board.restart()
+    assert [item.exercise for item in board.ended_sets()] == ["toe_walking", None]
+    processor.on_ended()
+    board.clear()
+    assert board.ended_sets() == []
+
+
+def test_a_missing_model_is_reported_and_the_video_still_flows() -> None:
+    board = LiveBoard()
+
+    def no_model() -> Any:
+        raise ModelError("Pose model lite is not installed.", code=ErrorCode.MODEL_UNAVAILABLE)
+
+    processor = processor_factory(board, exercise=None, mirror=False, estimator_factory=no_model)()
+    assert isinstance(processor, LiveProcessor) and processor.session is None
+    rgb = asymmetric_frame()
+    assert np.array_equal(processor.recv(av_frame(rgb, 0.0)).to_ndarray(format="rgb24"), rgb)
+    view = board.view()
+    assert view.error is not None and "not installed" in view.error
+    processor.on_ended()
+
+
+# --- the page, through AppTest ------------------------------------------------------------------
+
+
+@dataclass
+class FakeStreamer:
+    """Stands in for ``webrtc_streamer``: records its arguments; once ``playing``, makes the
+    processor from the factory at the first run, as the library does at START."""
+
+    playing: bool = False
+    signalling: bool = False
+    calls: list[dict[str, Any]] = field(default_factory=list)
+    processor: LiveProcessor | None = None
+
+    def __call__(self, key: str, **kwargs: Any) -> SimpleNamespace:
+        self.calls.append(kwargs)
+        if self.playing and self.processor is None:
+            self.processor = kwargs["video_processor_factory"]()
+        state = SimpleNamespace(playing=self.playing, signalling=self.signalling)
+        return SimpleNamespace(state=state)
+
+    def stop(self) -> None:
+        self.playing = False
+        if self.processor is not None:
+            self.processor.on_ended()
+            self.processor = None
+
+
+@pytest.fixture
+def streamer(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeStreamer]:
+    """The page imports ``webrtc_streamer`` from the module at every run: it gets the fake."""
+    fake = FakeStreamer()
+    monkeypatch.setattr(streamlit_webrtc, "webrtc_streamer", fake)
+    yield fake
+    fake.stop()
+
+
+def letterboxed(name: str) -> np.ndarray:
+    """A sample render inside a 640x480 camera frame."""
+    path = next(p for p in sample_paths() if p.stem == name)
+    bgr = cv2.imread(str(path))
+    height, width = bgr.shape[:2]
+    scale = min(640 / width, 480 / height)
+    small = cv2.resize(bgr, (round(width * scale), round(height * scale)))
+    canvas = np.full((480, 640, 3), 200, dtype=np.uint8)
+    top, left = (480 - small.shape[0]) // 2, (640 - small.shape[1]) // 2
+    canvas[top : top + small.shape[0], left : left + small.shape[1]] = small
+    return cv2.cvtColor(canvas, cv2.COLOR_BGR2RGB)
+
+
+def feed(processor: LiveProcessor | None, rgb: np.ndarray, frames: int, start: int = 0) -> int:
+    """``frames`` frames at 15 a second, numbered from ``start``; the next number."""
+    assert processor is not None
+    for index in range(start, start + frames):
+        processor.recv(av_frame(rgb, index / 15))
+    return start + frames
+
+
+def texts(app: AppTest) -> str:
+    kinds = ("markdown", "caption", "subheader", "header", "info", "warning", "error", "metric")
+    parts = []
+    for kind in kinds:
+        for element in app.get(kind):
+            value = getattr(element, "value", "")
+            label = getattr(element, "label", "")
+            parts.append(f"{label} {value}")
+    return "\n".join(parts)
+
+
+def test_the_camera_is_asked_for_offline_at_640x480(streamer: FakeStreamer) -> None:
+    app = AppTest.from_file(LIVE_PAGE, default_timeout=60).run()
+    assert not app.exception, app.exception
+    call = streamer.calls[-1]
+    assert call["rtc_configuration"] == {"iceServers": []}  # no STUN server, not even Google's
+    video = call["media_stream_constraints"]["video"]
+    assert video["width"] == {"ideal": 640} and video["height"] == {"ideal": 480}
+    assert call["media_stream_constraints"]["audio"] is False
+    assert "blocked" in call["translations"]["device_access_denied"]
+    assert "No camera" in call["translations"]["device_not_available"]
+    assert "Press **Start**" in texts(app)
+    # every coached exercise can be chosen, with where to put the camera
+    options = app.selectbox(key="live-exercise").options
+    assert len(options) == 10 and options[0] == "Stance check"
+    app.selectbox(key="live-exercise").select_index(6).run()  # ankle circles
+    assert "Where to put the camera" in texts(app) and "knee height" in texts(app)
+    assert app.radio(key="live-side").value == "right"
+
+
+def test_the_connection_that_never_comes_points_to_the_snapshot(
+    streamer: FakeStreamer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = AppTest.from_file(LIVE_PAGE, default_timeout=60)
+    streamer.signalling = True
+    app.run()
+    app.session_state["live-connecting-since"] = 0.0  # a long time ago
+    app.run()
+    assert any("snapshot" in w.value for w in app.warning)
+
+
+@pytest.mark.slow
+def test_the_live_page_shows_the_stance_check_and_the_coach(streamer: FakeStreamer) -> None:
+    """The real lite model on a sample render held still in front of a fake camera."""
+    app = AppTest.from_file(LIVE_PAGE, default_timeout=60).run()
+    streamer.playing = True
+    app.run()  # START: the page's factory makes the processor (and its session)
+    assert not app.exception, app.exception
+    rgb = letterboxed("woman_neutral_front")
+    done = feed(streamer.processor, rgb, 90)  # 6 s
+    app.run()
+    page = texts(app)
+    assert "Stance check" in page and "frames processed: 90" in page
+    assert len(app.dataframe) >= 1  # the stance's averaged measures
+    # switch to the posture hold: the page's chooser reaches the running session
+    app.selectbox(key="live-exercise").set_value("standing_posture").run()
+    feed(streamer.processor, rgb, 30, done)
+    app.run()
+    page = texts(app)
+    assert "Standing posture hold" in page and "Time" in page
+    assert "Session summary" in page  # the stance check so far was kept
+    streamer.stop()
+    app.run()
+    assert not app.exception, app.exception
+    summaries = [e.label for e in app.expander]
+    assert "Standing posture hold" in summaries and "Stance check" in summaries
+    assert len(app.get("download_button")) == 2
+
+
+@pytest.mark.slow
+def test_the_snapshot_goes_through_the_photo_path(streamer: FakeStreamer) -> None:
+    app = AppTest.from_file(LIVE_PAGE, default_timeout=120).run()
+    picture = next(p for p in sample_paths() if p.stem == "man_misaligned_front").read_bytes()
+    app.get("camera_input")[0].set_value(("image.jpg", picture, "image/jpeg")).run()  # type: ignore[attr-defined]
+    assert not app.exception, app.exception
+    assert len(app.get("image")) == 1
+    assert "What we saw" in texts(app)

@@ -1,0 +1,55 @@
+"""The Exercises and About pages through AppTest (run directly, as page files)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from posecheck import COACHED_IDS, DISCLAIMER, MEASURES, load_catalogue
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = ROOT / "posecheck/ui/pages"
+
+
+def opened(page: str) -> AppTest:
+    app = AppTest.from_file(str(PAGES / page), default_timeout=60).run()
+    assert not app.exception, app.exception
+    return app
+
+
+def test_the_exercises_page_lists_the_catalogue_and_what_the_coach_follows() -> None:
+    app = opened("exercises.py")
+    catalogue = load_catalogue()
+    labels = [e.label for e in app.expander]
+    assert len(labels) == len(catalogue) + 1  # and the live-only posture hold
+    coached = [label for label in labels if "live coach" in label]
+    assert len(coached) == len(COACHED_IDS)
+    by_name = {exercise.name: exercise for exercise in catalogue}
+    first = by_name[labels[0].split("**")[1]]
+    assert first.id == COACHED_IDS[0]  # the coach's exercises first, in the routine's order
+    text = "\n".join(m.value for m in app.markdown)
+    for exercise in catalogue:
+        assert exercise.steps[0] in text and exercise.cautions[0] in text
+    assert "Camera side-on" in text  # where the camera goes, for coached exercises
+    assert sum(DISCLAIMER in c.value for c in app.caption) == 1
+    app.toggle[0].set_value(True).run()
+    assert len(app.expander) == len(COACHED_IDS)
+
+
+def test_the_about_page_says_what_it_measures_how_well_and_what_stays_here() -> None:
+    app = opened("about.py")
+    assert [h.value for h in app.header] == [
+        "What it measures",
+        "How right it is",
+        "What it cannot judge",
+        "Privacy",
+    ]
+    (table,) = app.dataframe
+    assert len(table.value) == len(MEASURES)
+    text = "\n".join(m.value for m in app.markdown)
+    assert "specificity ≥ 98 %" in text and "sensitivity is low" in text
+    assert "docs/SCREENING.md" in text
+    assert "flat feet" in text and "scoliosis" in text
+    assert "runs on this machine" in text and "last 6 analyses" in text
+    assert sum(DISCLAIMER in w.value for w in app.warning) == 1
