@@ -200,6 +200,9 @@ def test_reset_starts_again_and_close_is_final() -> None:
     frame = session.process(FRAME, times[-1] + 40)
     assert frame.index == 0 and frame.coach is not None and frame.coach.current.count == 0
     assert len(factory.made) == 1  # the estimator is kept
+    session.reset()
+    session.process(FRAME, 0.0)  # a camera started again after the reset: a new estimator
+    assert len(factory.made) == 2 and factory.made[0].closed
     session.close()
     session.close()
     assert factory.made[0].closed

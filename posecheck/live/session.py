@@ -218,6 +218,8 @@ class LiveSession(Closing):
         self._coach = Coach(exercise, first_side=first_side) if exercise is not None else None
         self._estimator: FrameEstimator = estimator_factory()
         self._restarts = 0
+        # the clock outlives reset(): the estimator it stamps for is kept
+        self._clock = _Clock()
         self._reset_state()
 
     @property
@@ -225,7 +227,7 @@ class LiveSession(Closing):
         return self._coach.definition.exercise_id if self._coach is not None else None
 
     def _reset_state(self) -> None:
-        self._clock = _Clock()
+        self._clock.span_ms = 0.0
         self._stance = StanceCheck(self.settings.stance)
         self._measures: Mapping[MeasureName, Measurement] = MappingProxyType({})
         self._measures_ms: float | None = None
@@ -235,7 +237,8 @@ class LiveSession(Closing):
             self._coach.reset()
 
     def reset(self) -> None:
-        """Start again: counts, the stance check, measures (the estimator is kept)."""
+        """Start again: counts, the stance check, measures. The estimator is kept, and so is the
+        time: a timestamp before the last one is still a restart (a new estimator)."""
         with self._lock:
             self._reset_state()
             self._restarts = 0
