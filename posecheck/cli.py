@@ -686,8 +686,11 @@ def summary_lines(document: dict[str, Any]) -> str:
                 f"{side['count']} of {side['target_count']}"
                 if side["target_count"] is not None
                 else f"{side['time_s']:.0f} of {side['target_s']:.0f} s"
+                + (" each direction" if side["circles"] else "")
             )
-            circles = ", ".join(f"{n} {d}" for d, n in side["circles"].items())
+            circles = ", ".join(
+                f"{n} {d} ({side['circle_s'].get(d, 0):.0f} s)" for d, n in side["circles"].items()
+            )
             done = " (done)" if side["done"] else ""
             lines.append(f"  {who}: {amount}{done}" + (f"; circles {circles}" if circles else ""))
         lines += [f"  form: {note}" for note in exercise["form_notes"]]

@@ -19,6 +19,7 @@ from posecheck.live.coach import CoachState
 from posecheck.live.definitions import SIGNALS, Signal
 from posecheck.live.session import LiveFrame
 from posecheck.live.stance import StancePhase, StanceResult
+from posecheck.live.trackers import Rotation
 from posecheck.types import Landmark, Pose, Side, Status
 
 _WHITE = (255, 255, 255)
@@ -109,13 +110,20 @@ def draw_live_frame(rgb: np.ndarray, frame: LiveFrame) -> np.ndarray:
 def _coach_lines(frame: LiveFrame, coach: CoachState) -> list[tuple[str, tuple[int, int, int]]]:
     side = f" - {coach.side.value}" if coach.side is not None else ""
     current = coach.current
-    if current.target_count is not None:
+    if current.circle_ms and current.target_ms is not None:
+        direction = coach.direction if coach.direction is not Rotation.NONE else Rotation.CLOCKWISE
+        amount = (
+            f"{direction.value} {current.circle_ms.get(direction, 0.0) / 1000:.0f} / "
+            f"{current.target_ms / 1000:.0f} s, {current.circles.get(direction, 0)} circles"
+        )
+    elif current.target_count is not None:
         amount = f"{current.count} / {current.target_count}"
     elif current.target_ms is not None:
         amount = f"{current.time_ms / 1000:.0f} / {current.target_ms / 1000:.0f} s"
     else:
         amount = ""
-    lines = [(f"{coach.name}{side}", _WHITE), (f"{amount}  [{coach.tracker}]", _ACCENT)]
+    tracker = f"  [{coach.tracker}]" if not current.circle_ms else ""
+    lines = [(f"{coach.name}{side}", _WHITE), (f"{amount}{tracker}", _ACCENT)]
     lines += [(cue.text, _WHITE) for cue in frame.cues[:3]]
     return lines
 

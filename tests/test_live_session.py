@@ -116,7 +116,7 @@ def test_nobody_at_all() -> None:
         frames = run(session, frame_times(2000))
         summary = session.summary()
     assert all(f.pose is None and not f.measures for f in frames)
-    assert frames[-1].stance.phase is StancePhase.NO_PERSON
+    assert frames[-1].stance.phase is StancePhase.OFF  # paused during an exercise
     assert summary.frames_with_person == 0 and summary.stance is None
     assert summary.exercise is not None and summary.exercise.sides[0].count == 0
 
@@ -230,3 +230,17 @@ def test_bad_input() -> None:
             session.process(FRAME, float("nan"))
     with pytest.raises(ValueError):
         LiveSettings(measure_interval_ms=-1)
+
+
+def test_the_stance_check_pauses_during_an_exercise() -> None:
+    """Standing on one leg to circle an ankle is not a stance: only alone or with the hold."""
+    still = sequence(frame_times(5000), lambda t: front_still())
+    factory, times = replay(still)
+    with LiveSession(factory, exercise="ankle_circles") as session:
+        frames = run(session, times)
+        assert session.summary().stance is None
+    assert {f.stance.phase for f in frames} == {StancePhase.OFF}
+    factory, times = replay(still)
+    with LiveSession(factory, exercise="standing_posture") as session:
+        run(session, times)
+        assert session.summary().stance is not None

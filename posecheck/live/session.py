@@ -43,7 +43,7 @@ import numpy as np
 
 from posecheck.estimator import EstimatorSettings, PoseEstimator
 from posecheck.live.coach import Coach, CoachState, CoachSummary, Cue
-from posecheck.live.definitions import CUES, CueKey
+from posecheck.live.definitions import CUES, STANDING_POSTURE, CueKey
 from posecheck.live.stance import StanceCheck, StanceParams, StancePhase, StanceResult, StanceState
 from posecheck.measures import Measurement, MeasureName, measure_pose
 from posecheck.types import Closing, Detection, ModelName, Pose, Side
@@ -115,8 +115,9 @@ class LiveFrame:
         view: the view of this frame's pose, or None.
         measures: the photo path's measures, keyed by name, taken at ``measures_t_ms`` (this
             frame, or an earlier one: see ``LiveSettings.measure_interval_ms``); empty before any.
+        stance: the stance check's state (its ``result`` holds the averaged measures); phase
+            ``off`` while an exercise other than the posture hold is coached.
         measures_t_ms: when ``measures`` were taken; None before any.
-        stance: the stance check's state (its ``result`` holds the averaged measures).
         coach: the exercise coach's state; None with no exercise.
         cues: what to tell the person now, most important first.
         restarts: timestamp restarts seen (each opened a new estimator).
@@ -286,7 +287,10 @@ class LiveSession(Closing):
         lazy = None
         if pose is not None and view is not None:
             lazy = _LazyMeasures(self._measure, pose, view)
-        stance = self._stance.update(pose, view, t_ms, lazy.get if lazy else _no_measures)
+        if self._checks_stance():
+            stance = self._stance.update(pose, view, t_ms, lazy.get if lazy else _no_measures)
+        else:
+            stance = self._stance.off()
         due = self._measures_ms is None or not (
             self._measures_ms <= t_ms < self._measures_ms + self.settings.measure_interval_ms
         )
@@ -310,6 +314,10 @@ class LiveSession(Closing):
             cues=coach.cues if coach is not None else _stance_cues(stance),
             restarts=self._restarts,
         )
+
+    def _checks_stance(self) -> bool:
+        """The stance check runs alone or with the posture hold, not during other exercises."""
+        return self._coach is None or self._coach.definition.exercise_id == STANDING_POSTURE
 
     def latest(self) -> LiveFrame | None:
         """The newest frame processed (None before any), safe to call from any thread."""
@@ -380,6 +388,7 @@ _STANCE_WORDS: Mapping[StancePhase, str] = MappingProxyType(
         StancePhase.NOT_STANDING: "Stand up straight for the stance check",
         StancePhase.MOVING: "Stand still for a few seconds",
         StancePhase.STILL: "Hold still: checking your stance",
+        StancePhase.OFF: "Stance check paused during the exercise",
     }
 )
 

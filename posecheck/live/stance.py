@@ -73,8 +73,11 @@ class StancePhase(enum.StrEnum):
 
     ``NO_PERSON``: nobody (or not the whole body) in view. ``MOVING``: swaying more than allowed
     (or the window not yet full), standing or not. ``NOT_STANDING``: still, but seated, lying or
-    bending. ``STILL``: standing still, in a still stretch.
+    bending. ``STILL``: standing still, in a still stretch. ``OFF``: not checking (an exercise is
+    being coached: standing on one leg to circle an ankle is not a stance).
     """
+
+    OFF = "off"
 
     NO_PERSON = "no_person"
     NOT_STANDING = "not_standing"
@@ -338,6 +341,10 @@ class StanceCheck:
             status=spec.status(mean),
             normal_range=spec.normal,
         )
+
+    def off(self) -> StanceState:
+        """The state while the check is not being fed (its last result kept)."""
+        return StanceState(StancePhase.OFF, None, 0.0, 0.0, self._result)
 
     def state(self) -> StanceState:
         still = self.still_ms() if self._phase is StancePhase.STILL else 0.0
