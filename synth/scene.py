@@ -11,6 +11,7 @@ sets it (if unset) when it is created, not on import of this module.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -190,9 +191,22 @@ class Renderer:
         self._renderer: Any = None
 
     def render(
-        self, body: PosedBody, look: Appearance, scene: Scene, cam: PinholeCamera, seed: int
+        self,
+        body: PosedBody,
+        look: Appearance,
+        scene: Scene,
+        cam: PinholeCamera,
+        seed: int,
+        *,
+        noise_seed: int | None = None,
+        extra_meshes: Sequence[Any] = (),
     ) -> np.ndarray:
-        """(H, W, 3) uint8 RGB."""
+        """(H, W, 3) uint8 RGB.
+
+        ``seed`` lays out the room (tile colours) and, unless ``noise_seed`` is given, the sensor
+        noise: a clip keeps one room and draws new noise per frame. ``extra_meshes``: more
+        vertex-coloured trimesh meshes (props such as a towel).
+        """
         import trimesh
 
         pyrender = self._pyrender
@@ -203,6 +217,8 @@ class Renderer:
         mesh.visual.vertex_colors = body_colours(body, look)
         world.add(pyrender.Mesh.from_trimesh(mesh, smooth=True))
         for part in room_meshes(scene, cam, seed):
+            world.add(pyrender.Mesh.from_trimesh(part, smooth=False))
+        for part in extra_meshes:
             world.add(pyrender.Mesh.from_trimesh(part, smooth=False))
         fx, fy = float(cam.K[0, 0]), float(cam.K[1, 1])
         camera = pyrender.IntrinsicsCamera(
@@ -219,7 +235,7 @@ class Renderer:
         colour, _ = self._renderer.render(world, flags=flags)
         image = np.asarray(colour[..., :3], dtype=np.float64)
         if scene.noise > 0:
-            rng = np.random.default_rng(seed)
+            rng = np.random.default_rng(seed if noise_seed is None else noise_seed)
             image = image + rng.normal(0.0, scene.noise, size=image.shape)
         out: np.ndarray = np.clip(image.round(), 0, 255).astype(np.uint8)
         return out
