@@ -218,7 +218,8 @@ def markdown(
         "",
         "What users are told (findings' sensitivity and specificity, errors by turn, roll, camera "
         "height and view, repeatability) on the frozen hard test set is in "
-        "[SCREENING.md](SCREENING.md).",
+        "[SCREENING.md](SCREENING.md); repeatability (SEM, MDC95) in "
+        "[REPEATABILITY.md](REPEATABILITY.md).",
         "",
         "| measure | n | MAE | bias | slope | R² | detected | correctly abstained | "
         + ("MAE raw | bias raw | " if before else "")
