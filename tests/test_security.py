@@ -1,0 +1,99 @@
+"""The app's server refuses uploads without the XSRF token, listens on loopback only, and shows
+users no tracebacks or developer menu (its settings are checked as Streamlit reads them)."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def test_the_settings_users_get() -> None:
+    script = (
+        f"import os; os.chdir({str(ROOT)!r})\n"
+        "import streamlit.config as c\n"
+        "c.get_config_options(force_reparse=True)\n"
+        "print(c.get_option('server.enableXsrfProtection'), c.get_option('server.address'),"
+        " c.get_option('client.showErrorDetails'), c.get_option('client.toolbarMode'),"
+        " c.get_option('browser.gatherUsageStats'))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "127.0.0.1", "none", "minimal", "False"]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[int]:
+    port = _free_port()
+    process = subprocess.Popen(
+        [str(BIN / "streamlit"), "run", "app.py", "--server.port", str(port)],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.mark.slow
+def test_an_upload_without_the_xsrf_token_is_refused(server: int) -> None:
+    boundary = "posecheck"
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\n'
+        f"Content-Type: image/jpeg\r\n\r\n\xff\xd8\r\n--{boundary}--\r\n"
+    ).encode("latin-1")
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{server}/_stcore/upload_file/session/file",
+        data=body,
+        method="PUT",
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code == 403
+
+
+def _outside_address() -> str | None:
+    """This machine's address on its network, if it has one besides loopback."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # no packet is sent: a UDP connect only picks a route
+        except OSError:
+            return None
+        address = str(probe.getsockname()[0])
+    return None if address.startswith("127.") else address
+
+
+@pytest.mark.slow
+def test_the_server_listens_on_loopback_only(server: int) -> None:
+    address = _outside_address()
+    if address is None:
+        pytest.skip("this machine has no address besides loopback to try")
+    with socket.socket() as client:
+        client.settimeout(2)
+        assert client.connect_ex((address, server)) != 0, f"the app answers on {address}"
