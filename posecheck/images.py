@@ -24,13 +24,13 @@ peak is bounded by the working copy, not by the pixel count, wherever the format
   (64 MB: an image Pillow decodes whole only if it takes no more) or about ten bands of
   ``_BAND_BYTES`` (4 MB; a larger PNG is inflated and unfiltered a band at a time, a larger TIFF
   read a band of strips at a time), plus a few working copies (5 MB each at 1280 px): under
-  128 MB whatever the pixel count. Measured on 120-megapixel files of 1-6 MB: 17-41 MB
-  (``tests/test_images_memory.py``; 0.6-2.4 GB before).
+  128 MB whatever the pixel count. Measured on 120-megapixel files of 1-6 MB: 17-42 MB
+  (``tests/test_images_memory.py``; up to 2.4 GB before).
 * Formats decoded whole by their library: the image once more at the decoder's depth. WebP
-  (OpenCV's libwebp: 4 bytes a pixel, 8 when lossless), interlaced PNG, BMP, HEIC and a TIFF
-  strip larger than a band (1-4 bytes a pixel, twice for a run-length BMP), and progressive
-  JPEG (libjpeg keeps every DCT coefficient: 2 bytes a sample, 3 bytes a pixel for 4:2:0 colour,
-  up to 8 for 4:4:4 CMYK). At the 120 MP limit that can reach about 1 GB.
+  (OpenCV's libwebp: 4 bytes a pixel, 8 when lossless), HEIC (libheif and pillow-heif: about
+  8), interlaced PNG, BMP and a TIFF strip larger than a band (1-4; twice for a run-length BMP),
+  and progressive JPEG (libjpeg keeps every DCT coefficient: 2 bytes a sample, 3 bytes a pixel
+  for 4:2:0 colour, up to 8 for 4:4:4 CMYK). At the 120 MP limit that can reach about 1 GB.
 
 Nothing here changes global state on import. The only global change at call time is registering
 pillow-heif's HEIF opener with Pillow, once, on the first call.
