@@ -284,7 +284,7 @@ def test_the_live_page_shows_the_stance_check_and_the_coach(streamer: FakeStream
     app.run()
     page = texts(app)
     assert "Stance check" in page and "frames processed: 90" in page
-    assert len(app.dataframe) >= 1  # the stance's averaged measures
+    assert len(app.table) >= 1  # the stance's averaged measures
     # switch to the posture hold: the page's chooser reaches the running session
     app.selectbox(key="live-exercise").set_value("standing_posture").run()
     feed(streamer.processor, rgb, 30, done)
@@ -308,3 +308,23 @@ def test_the_snapshot_goes_through_the_photo_path(streamer: FakeStreamer) -> Non
     assert not app.exception, app.exception
     assert len(app.get("image")) == 1
     assert "What we saw" in texts(app)
+
+
+def test_a_missing_live_model_is_said_on_the_page_before_start(
+    streamer: FakeStreamer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import posecheck.ui.live as live_module
+
+    def no_model(model: str) -> Any:
+        raise ModelError(f"Pose model {model} is not installed.", code=ErrorCode.MODEL_UNAVAILABLE)
+
+    monkeypatch.setattr(live_module, "video_estimator", no_model)
+    live_module.load_live_model.clear()
+    try:
+        app = AppTest.from_file(LIVE_PAGE, default_timeout=60).run()
+    finally:
+        live_module.load_live_model.clear()
+    assert not app.exception, app.exception
+    assert any("lite is not installed" in e.value for e in app.error)
+    assert not streamer.calls  # no camera offered without a model
+    assert len(app.get("camera_input")) == 1  # the snapshot still works

@@ -16,6 +16,7 @@ stays their left, and the overlay is drawn on the flipped frame, so its text rea
 
 from __future__ import annotations
 
+import statistics
 import threading
 import time
 from collections import deque
@@ -25,6 +26,7 @@ from typing import Any
 
 import av
 import numpy as np
+import streamlit as st
 from streamlit_webrtc import VideoProcessorBase
 
 from posecheck import (
@@ -65,6 +67,8 @@ class BoardView:
         frame: the session's newest frame (None before the first).
         frames: frames processed since START.
         fps: processed frames per second over the last few seconds (None until two frames).
+        frame_ms: the median time the processor spent on a frame over those seconds (the model,
+            the measures, the coach, the drawing; not WebRTC's decoding and encoding).
         first_frame_s: seconds from the processor's start (the stream's START) to its first
             annotated frame (None before it).
         exercise: the exercise being coached (None: the stance check).
@@ -75,6 +79,7 @@ class BoardView:
     frame: LiveFrame | None
     frames: int
     fps: float | None
+    frame_ms: float | None
     first_frame_s: float | None
     exercise: str | None
     error: str | None
@@ -91,7 +96,7 @@ class LiveBoard:
         self._started_at: float | None = None
         self._first_frame_s: float | None = None
         self._frames = 0
-        self._times: deque[float] = deque()
+        self._times: deque[tuple[float, float]] = deque()  # (when, seconds spent)
         self._error: str | None = None
         self._ended: deque[EndedSet] = deque(maxlen=MAX_SUMMARIES)
 
@@ -108,14 +113,15 @@ class LiveBoard:
             self._times.clear()
             self._error = error
 
-    def frame_done(self) -> None:
+    def frame_done(self, spent_s: float = 0.0) -> None:
+        """A frame was processed (in ``spent_s`` seconds)."""
         with self._lock:
             now = self._clock()
             if self._first_frame_s is None and self._started_at is not None:
                 self._first_frame_s = now - self._started_at
             self._frames += 1
-            self._times.append(now)
-            while self._times and now - self._times[0] > FPS_WINDOW_S:
+            self._times.append((now, spent_s))
+            while self._times and now - self._times[0][0] > FPS_WINDOW_S:
                 self._times.popleft()
 
     def ended(self, session: LiveSession) -> None:
@@ -135,15 +141,17 @@ class LiveBoard:
     def view(self) -> BoardView:
         with self._lock:
             session = self._session
-            times = self._times
+            times = [when for when, _ in self._times]
             fps = None
             if len(times) >= 2 and times[-1] > times[0]:
                 fps = (len(times) - 1) / (times[-1] - times[0])
+            spent = [spent for _, spent in self._times]
             return BoardView(
                 running=session is not None,
                 frame=session.latest() if session is not None else None,
                 frames=self._frames,
                 fps=fps,
+                frame_ms=statistics.median(spent) * 1000.0 if spent else None,
                 first_frame_s=self._first_frame_s,
                 exercise=self._exercise,
                 error=self._error,
@@ -210,13 +218,14 @@ class LiveProcessor(VideoProcessorBase):
 
     def annotate(self, rgb: np.ndarray, t_ms: float) -> np.ndarray:
         """The picture to show for one RGB frame taken at ``t_ms``."""
+        begun = self._clock()
         shown = np.ascontiguousarray(rgb[:, ::-1]) if self.mirror else rgb
         with self._lock:
             if self._ended or self.session is None:
                 return shown
             live = self.session.process(shown, t_ms)
             picture = draw_live_frame(shown, live)
-        self.board.frame_done()
+        self.board.frame_done(self._clock() - begun)
         return picture
 
     def recv(self, frame: av.VideoFrame) -> av.VideoFrame:
@@ -264,3 +273,13 @@ def processor_factory(
         return LiveProcessor(board, session, mirror=mirror)
 
     return make
+
+
+@st.cache_resource(show_spinner="Loading the live pose model…")
+def load_live_model(model: str = LIVE_MODEL) -> str:
+    """Open (and close) the live model once per process, before the first Start: MediaPipe's
+    set-up in a fresh process takes 1-2 s, which would otherwise delay the first frame. Raises
+    the ``PosecheckError`` when the model is missing (not cached: installing it and reloading the
+    page is enough)."""
+    video_estimator(model)().close()
+    return model

@@ -102,10 +102,11 @@ def render() -> None:
         f"Upload up to {MAX_PHOTOS} standing photos of one person — front, side and back, whole "
         "body and both feet in the frame, camera at hip height, 2-3 m away — and get one report."
     )
-    st.caption(f"{DISCLAIMER} {CLINICIAN_NOTE}")
     photos = inputs()
     st.caption(cap_note())
+    disclaimer = f"{DISCLAIMER} {CLINICIAN_NOTE}"
     if not photos:
+        st.caption(disclaimer)
         return
     views = [st.session_state.get(f"view-{index}", "auto") for index in range(len(photos))]
     analyses = []
@@ -115,6 +116,7 @@ def render() -> None:
     for analysis in analyses:  # problems first: they change what the report means
         show_problem(analysis)
     report(analyses)
+    st.caption(disclaimer)  # once, after the summary (on a phone the summary comes first)
     st.header("Your photos")
     labels = tab_labels([name for name, _ in photos])
     for index, (tab, analysis) in enumerate(zip(st.tabs(labels), analyses, strict=True)):

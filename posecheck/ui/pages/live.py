@@ -19,19 +19,22 @@ from streamlit_webrtc import Translations, WebRtcMode, WebRtcStreamerContext, we
 
 from posecheck import (
     COACHED_IDS,
+    MEASURES_BY_NAME,
     Analysis,
     Coach,
     CoachState,
     CueKind,
     LiveFrame,
+    PosecheckError,
     Side,
     StancePhase,
     StanceResult,
+    Unit,
     summary_to_dict,
 )
 from posecheck.ui.analyses import analyse, cap_note
-from posecheck.ui.live import BoardView, EndedSet, LiveBoard, processor_factory
-from posecheck.ui.results import STATUS_WORDS, show_assessment, show_photo
+from posecheck.ui.live import BoardView, EndedSet, LiveBoard, load_live_model, processor_factory
+from posecheck.ui.results import STATUS_WORDS, reading, show_assessment, show_photo
 
 BOARD_KEY = "posecheck_live_board"
 STANCE = "stance"
@@ -207,11 +210,12 @@ def _stance_rows(result: StanceResult) -> list[dict[str, object]]:
     for measure in result.measures.values():
         if measure.value is None:
             continue
-        spread = f" (sd {measure.spread:.1f})" if measure.spread is not None else ""
+        digits = 2 if measure.unit is Unit.RATIO else 1
+        spread = f" (sd {measure.spread:.{digits}f})" if measure.spread is not None else ""
         rows.append(
             {
-                "measure": measure.name.value.replace("_", " "),
-                "mean (spread)": f"{measure.value:+.1f}{spread} {measure.unit}",
+                "measure": MEASURES_BY_NAME[measure.name].label,
+                "mean (spread)": reading(measure.value, measure.unit, spread),
                 "status": STATUS_WORDS[measure.status],
             }
         )
@@ -228,13 +232,15 @@ def _stance_status(frame: LiveFrame) -> None:
             f"Averaged over {result.frames} still frames ({result.duration_ms / 1000:.1f} s, "
             f"{result.view.value} view)"
         )
-        st.dataframe(_stance_rows(result), hide_index=True, width="stretch")
+        st.table(_stance_rows(result))
 
 
 def _speed(view: BoardView) -> str:
     parts = [f"frames processed: {view.frames}"]
     if view.fps is not None:
         parts.append(f"{view.fps:.1f} frames/s")
+    if view.frame_ms is not None:
+        parts.append(f"{view.frame_ms:.0f} ms of analysis each")
     if view.first_frame_s is not None:
         parts.append(f"first frame after {view.first_frame_s:.1f} s")
     return " · ".join(parts)
@@ -286,7 +292,7 @@ def summaries(live: LiveBoard) -> None:
             st.markdown("\n".join(f"- {line}" for line in _set_lines(item)))
             if item.summary.stance is not None:
                 st.markdown("**Stance** (mean and spread over the still frames)")
-                st.dataframe(_stance_rows(item.summary.stance), hide_index=True, width="stretch")
+                st.table(_stance_rows(item.summary.stance))
             elif item.exercise is None:
                 st.caption("Stance: never still long enough to measure (stand still 3-4 s).")
             st.download_button(
@@ -333,6 +339,12 @@ def render() -> None:
         "what to do, put the camera where it says, press **Start**, and allow the camera."
     )
     live = board()
+    try:
+        load_live_model()
+    except PosecheckError as error:
+        st.error(f"The live analysis cannot start: {error}")
+        snapshot()
+        return
     chooser()
     st.toggle(
         "Mirror image (like a mirror; your left stays your left either way)",
@@ -340,40 +352,44 @@ def render() -> None:
         key="live-mirror",
         help="Takes effect at the next Start.",
     )
-    context = camera(live)
+    video, side = st.columns([3, 2])
+    with video:
+        context = camera(live)
     playing, signalling = context.state.playing, context.state.signalling
-    left, right = st.columns(2)
-    left.button(
-        "Check my stance",
-        icon=":material/accessibility_new:",
-        disabled=not playing,
-        on_click=_check_stance,
-        help="Switches to the stance check and starts it afresh: stand still for a few seconds.",
-    )
-    right.button(
-        "Start the set again",
-        icon=":material/restart_alt:",
-        disabled=not playing,
-        on_click=_restart,
-    )
+    with side:
+        left, right = st.columns(2)
+        left.button(
+            "Check my stance",
+            icon=":material/accessibility_new:",
+            disabled=not playing,
+            on_click=_check_stance,
+            help="Switches to the stance check and starts it afresh: stand still a few seconds.",
+        )
+        right.button(
+            "Start again",
+            icon=":material/restart_alt:",
+            disabled=not playing,
+            on_click=_restart,
+            help="Starts the set (or the stance check) again from zero.",
+        )
 
-    @st.fragment(run_every=REFRESH_S if playing or signalling else None)
-    def live_status() -> None:
-        view = live.view()
-        if view.running or view.error:
-            status(view)
-        elif _connecting_too_long(playing, signalling):
-            st.warning(
-                "The live video has not started. This browser or network may block the "
-                "connection: try the snapshot below, or upload photos on the Check page."
-            )
-        elif not playing:
-            st.caption(
-                "Press **Start** to begin. If the camera is blocked or missing, the player says "
-                "so; the snapshot below and the Check page work without live video."
-            )
+        @st.fragment(run_every=REFRESH_S if playing or signalling else None)
+        def live_status() -> None:
+            view = live.view()
+            if view.running or view.error:
+                status(view)
+            elif _connecting_too_long(playing, signalling):
+                st.warning(
+                    "The live video has not started. This browser or network may block the "
+                    "connection: try the snapshot below, or upload photos on the Check page."
+                )
+            elif not playing:
+                st.caption(
+                    "Press **Start** to begin. If the camera is blocked or missing, the player "
+                    "says so; the snapshot below and the Check page work without live video."
+                )
 
-    live_status()
+        live_status()
     summaries(live)
     snapshot()
     st.caption("Each exercise's steps and cautions are on the Exercises page. Stop if it hurts.")

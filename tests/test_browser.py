@@ -1,0 +1,458 @@
+"""The app in a real browser: Debian's chromium, driven by Selenium, with a fake camera.
+
+The test starts ``streamlit run app.py`` on 127.0.0.1 and a headless chromium whose camera is a
+``.y4m`` clip the test writes: a sample render held still (the stance check), and, where a
+colleague's rendered exercise clips are present (``tests/data/clips``), heel raises (the coach's
+count). On the Live page it presses Start, waits for annotated frames (the overlay's dark panel in
+the picture's corner) and for the coach's state or count to change, and prints the processed frame
+rate and the time from Start to the first annotated frame. On the Check page it uploads a sample
+photo and waits for the report, and prints the time that took. Screenshots of each step go to
+``out/screenshots/`` (look at them).
+
+Needs /usr/bin/chromium and /usr/bin/chromedriver (Debian's ``chromium`` and ``chromium-driver``;
+``make test`` installs them through scripts/setup-system.sh); skips with the reason otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import cv2
+import numpy as np
+import pytest
+
+from posecheck import Analyzer
+from posecheck.samples import sample_paths
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+SCREENSHOTS = ROOT / "out" / "screenshots"
+CLIPS = ROOT / "tests" / "data" / "clips"
+FPS = 15
+SIZE = (640, 480)
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not (CHROMIUM.is_file() and CHROMEDRIVER.exists()),
+        reason="Debian's chromium and chromium-driver are not installed (/usr/bin/chromium, "
+        "/usr/bin/chromedriver); `make test` installs them through scripts/setup-system.sh",
+    ),
+]
+
+webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
+from selenium.common.exceptions import WebDriverException  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
+from selenium.webdriver.remote.webelement import WebElement  # noqa: E402
+
+T = TypeVar("T")
+
+
+def needs_a_network_interface() -> None:
+    """WebRTC here (aioice) never offers loopback addresses: with no other interface up, the
+    browser and the server cannot connect (the page then offers the snapshot)."""
+    from aioice.ice import get_host_addresses
+
+    if not get_host_addresses(use_ipv4=True, use_ipv6=True):
+        pytest.skip("no network interface besides loopback is up: WebRTC cannot connect here")
+
+
+# --- the fake camera's clip ----------------------------------------------------------------------
+
+
+def letterbox(bgr: np.ndarray, fill: int = 200) -> np.ndarray:
+    """A picture fitted inside a 640x480 camera frame, the rest plain grey."""
+    width, height = SIZE
+    scale = min(width / bgr.shape[1], height / bgr.shape[0])
+    small = cv2.resize(bgr, (round(bgr.shape[1] * scale), round(bgr.shape[0] * scale)))
+    canvas = np.full((height, width, 3), fill, dtype=np.uint8)
+    top, left = (height - small.shape[0]) // 2, (width - small.shape[1]) // 2
+    canvas[top : top + small.shape[0], left : left + small.shape[1]] = small
+    return canvas
+
+
+def write_y4m(frames: Iterator[np.ndarray], path: Path) -> int:
+    """A 640x480, 15 fps YUV4MPEG2 clip of BGR frames (4:2:0, as chromium's fake camera reads);
+    returns the number of frames."""
+    count = 0
+    with path.open("wb") as out:
+        out.write(f"YUV4MPEG2 W{SIZE[0]} H{SIZE[1]} F{FPS}:1 Ip A1:1 C420jpeg\n".encode())
+        for bgr in frames:
+            out.write(b"FRAME\n")
+            out.write(cv2.cvtColor(letterbox(bgr), cv2.COLOR_BGR2YUV_I420).tobytes())
+            count += 1
+    return count
+
+
+def still_clip(path: Path, stem: str = "woman_neutral_front", seconds: float = 2.0) -> Path:
+    """A sample render held still (chromium loops the file, so it never ends)."""
+    image = cv2.imread(str(next(p for p in sample_paths() if p.stem == stem)))
+    write_y4m((image for _ in range(round(seconds * FPS))), path)
+    return path
+
+
+def exercise_clip(path: Path, name: str) -> tuple[Path, dict[str, Any]]:
+    """A colleague's rendered exercise clip (mp4 and its truth) as y4m; skips when absent."""
+    video, truth = CLIPS / f"{name}.mp4", CLIPS / f"{name}.json"
+    if not (video.is_file() and truth.is_file()):
+        pytest.skip(f"the rendered clip {video.name} is absent (made by `make clips`)")
+    capture = cv2.VideoCapture(str(video))
+
+    def frames() -> Iterator[np.ndarray]:
+        while True:
+            ok, bgr = capture.read()
+            if not ok:
+                return
+            yield bgr
+
+    try:
+        count = write_y4m(frames(), path)
+    finally:
+        capture.release()
+    if count == 0:
+        pytest.skip(f"the rendered clip {video.name} cannot be read")
+    return path, json.loads(truth.read_text(encoding="utf-8"))
+
+
+# --- the server and the browser ------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = free_port()
+    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+    command = [
+        str(Path(sys.executable).parent / "streamlit"), "run", "app.py",
+        "--server.port", str(port), "--server.address", "127.0.0.1",
+        "--server.headless", "true",
+    ]  # fmt: skip
+    with log.open("wb") as sink:
+        process = subprocess.Popen(command, cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.read() == b"ok":
+                        break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"the app did not start:\n{log.read_text(errors='replace')}")
+                time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def chromium(profile: Path, camera: Path | None, size: tuple[int, int]) -> WebDriver:
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    flags = [
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--disable-dev-shm-usage", "--autoplay-policy=no-user-gesture-required",
+        f"--user-data-dir={profile}", f"--window-size={size[0]},{size[1]}", "--hide-scrollbars",
+    ]  # fmt: skip
+    if camera is not None:
+        flags += [
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={camera}",
+        ]
+    for flag in flags:
+        options.add_argument(flag)
+    service = webdriver.ChromeService(executable_path=str(CHROMEDRIVER))
+    try:
+        return webdriver.Chrome(service=service, options=options)
+    except WebDriverException as error:
+        pytest.skip(f"chromium could not be started here: {error.msg}")
+
+
+def wait_for(what: str, condition: Callable[[], T | None], seconds: float, step: float = 0.05) -> T:
+    """Poll ``condition`` until it returns something truthy; fail after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {seconds:.0f} s waiting for {what}")
+        time.sleep(step)
+
+
+def shot(driver: WebDriver, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    driver.save_screenshot(str(path))
+    return path
+
+
+def page_text(driver: WebDriver) -> str:
+    driver.switch_to.default_content()
+    return str(driver.find_element(By.TAG_NAME, "body").text)
+
+
+# --- the Live page -------------------------------------------------------------------------------
+
+#: In the component's frame: the <video>'s state, and whether the picture carries the overlay
+#: (the dark text panel drawn in its top-left corner; the camera's own corner is light grey).
+_VIDEO_STATE = """
+const video = document.querySelector('video');
+if (!video || video.readyState < 2 || !video.videoWidth) return null;
+const canvas = document.createElement('canvas');
+canvas.width = video.videoWidth; canvas.height = video.videoHeight;
+const context = canvas.getContext('2d');
+context.drawImage(video, 0, 0);
+const pixel = context.getImageData(6, 6, 1, 1).data;
+const quality = video.getVideoPlaybackQuality();
+return {width: video.videoWidth, height: video.videoHeight,
+        corner: (pixel[0] + pixel[1] + pixel[2]) / 3, frames: quality.totalVideoFrames,
+        time: performance.now()};
+"""
+
+
+class LivePage:
+    """The Live page in a browser: the camera component lives in its own frame."""
+
+    def __init__(self, driver: WebDriver, url: str) -> None:
+        self.driver = driver
+        driver.get(f"{url}/live")
+        self.frame = wait_for("the camera component", self._component, 90, step=0.3)
+
+    def _component(self) -> WebElement | None:
+        self.driver.switch_to.default_content()
+        frames = self.driver.find_elements(By.CSS_SELECTOR, "iframe[title*='webrtc']")
+        return frames[0] if frames and frames[0].size["height"] > 0 else None
+
+    def _button(self, label: str) -> WebElement | None:
+        self.driver.switch_to.default_content()
+        self.driver.switch_to.frame(self.frame)
+        for button in self.driver.find_elements(By.TAG_NAME, "button"):
+            if button.text.strip().lower() == label.lower() and button.is_enabled():
+                return button
+        return None
+
+    def press(self, label: str) -> float:
+        """Press the player's button; the time it was pressed."""
+        button = wait_for(f"the {label} button", lambda: self._button(label), 60, step=0.2)
+        pressed = time.monotonic()
+        button.click()
+        return pressed
+
+    def video(self) -> dict[str, float] | None:
+        self.driver.switch_to.default_content()
+        self.driver.switch_to.frame(self.frame)
+        state = self.driver.execute_script(_VIDEO_STATE)
+        return state if isinstance(state, dict) else None
+
+    def annotated(self) -> dict[str, float] | None:
+        state = self.video()
+        return state if state is not None and state["corner"] < 60 else None
+
+    def choose(self, name: str) -> None:
+        """Pick an exercise in the page's chooser (a Streamlit selectbox)."""
+        self.driver.switch_to.default_content()
+        box = self.driver.find_element(By.CSS_SELECTOR, "div[data-testid='stSelectbox'] input")
+        box.click()
+        box.send_keys(name)
+        box.send_keys(Keys.ENTER)
+        wait_for(f"{name} chosen", lambda: "Where to put the camera" in page_text(self.driver), 30)
+
+
+def speed(driver: WebDriver) -> dict[str, float]:
+    """The page's own figures: frames processed, frames per second, first frame after."""
+    text = page_text(driver)
+    figures: dict[str, float] = {}
+    for key, pattern in (
+        ("frames", r"frames processed: (\d+)"),
+        ("fps", r"([\d.]+) frames/s"),
+        ("first", r"first frame after ([\d.]+) s"),
+        ("frame_ms", r"(\d+) ms of analysis each"),
+    ):
+        found = re.search(pattern, text)
+        if found:
+            figures[key] = float(found.group(1))
+    return figures
+
+
+def _with_fps(figures: dict[str, float]) -> dict[str, float] | None:
+    return figures if "fps" in figures else None
+
+
+def start_and_measure(live: LivePage, label: str) -> dict[str, float]:
+    """Start, wait for the first annotated frame, then count displayed frames for 5 s."""
+    pressed = live.press("Start")
+    first = wait_for("the first annotated frame", live.annotated, 90)
+    first_s = time.monotonic() - pressed
+    time.sleep(5)
+    later = wait_for("annotated frames", live.annotated, 30)
+    displayed_fps = (later["frames"] - first["frames"]) / ((later["time"] - first["time"]) / 1000)
+    figures = wait_for("the page's speed figures", lambda: _with_fps(speed(live.driver)), 30)
+    with Path("/proc/loadavg").open() as loadavg:
+        load = loadavg.read().split()[0]
+    print(
+        f"\n[{label}] Start to the first annotated frame: {first_s:.2f} s in the browser "
+        f"({figures.get('first', float('nan')):.2f} s from the processor's start); processed "
+        f"{figures['fps']:.1f} frames/s (the page's figure over the last 3 s), "
+        f"{figures.get('frame_ms', float('nan')):.0f} ms of analysis per frame; the browser "
+        f"showed {displayed_fps:.1f} frames/s (repeats included); load average {load}"
+    )
+    assert (first["width"], first["height"]) == SIZE
+    return {"first_s": first_s, "displayed_fps": displayed_fps, **figures}
+
+
+@pytest.fixture
+def profile(tmp_path: Path) -> Path:
+    folder = tmp_path / "profile"
+    folder.mkdir()
+    return folder
+
+
+def test_live_stance_check_in_a_real_browser(server: str, tmp_path: Path, profile: Path) -> None:
+    needs_a_network_interface()
+    camera = still_clip(tmp_path / "still.y4m")
+    driver = chromium(profile, camera, (1280, 1400))
+    try:
+        live = LivePage(driver, server)
+        shot(driver, "01-live-before-start")
+        start_and_measure(live, "stance check")
+        # the stance check's state changes: moving -> holding still -> measured
+        wait_for(
+            "the stance to be measured",
+            lambda: "Averaged over" in page_text(driver),
+            60,
+            step=0.5,
+        )
+        shot(driver, "02-live-stance-measured")
+        frame = live._component()
+        assert frame is not None
+        frame.screenshot(str(SCREENSHOTS / "03-live-video-frame.png"))
+        driver.set_window_size(400, 900)  # a phone: the video, then the coach's panel below it
+        time.sleep(2)
+        shot(driver, "04-live-phone")
+        driver.set_window_size(1280, 1400)
+        live.press("Stop")
+        wait_for("the session summary", lambda: "Session summary" in page_text(driver), 30)
+        time.sleep(1)
+        shot(driver, "05-live-summary")
+    finally:
+        driver.quit()
+
+
+def test_live_heel_raises_are_counted_in_a_real_browser(
+    server: str, tmp_path: Path, profile: Path
+) -> None:
+    needs_a_network_interface()
+    camera, truth = exercise_clip(tmp_path / "heel_raises.y4m", "heel_raises_side")
+    driver = chromium(profile, camera, (1280, 1400))
+    try:
+        live = LivePage(driver, server)
+        live.choose("Heel raises")
+        start_and_measure(live, "heel raises")
+
+        def count() -> int:
+            found = re.search(r"Count\s+(\d+) of (\d+)", page_text(driver))
+            return int(found.group(1)) if found else 0
+
+        reached = wait_for("the first counted heel raise", count, 90, step=0.5)
+        shot(driver, "06-live-heel-raises-counted")
+        print(f"[heel raises] count {reached} (the clip holds {truth['reps']} per loop)")
+        live.press("Stop")
+    finally:
+        driver.quit()
+
+
+# --- the Check page ------------------------------------------------------------------------------
+
+
+def _report_on_screen(driver: WebDriver, heading: str) -> bool:
+    """The report's heading is shown, the page has finished updating (no stale elements left)
+    and the photo in view has loaded (a photo in a tab not shown loads later, lazily)."""
+    driver.switch_to.default_content()
+    if not driver.find_elements(By.XPATH, f"//h2[contains(., '{heading}')]"):
+        return False
+    if driver.find_elements(By.CSS_SELECTOR, "[data-stale='true']"):
+        return False
+    pictures = driver.find_elements(By.CSS_SELECTOR, "[data-testid='stImage'] img")
+    return any(driver.execute_script("return arguments[0].complete", p) for p in pictures)
+
+
+def test_check_page_upload_to_report_in_a_real_browser(server: str, profile: Path) -> None:
+    samples = {p.stem: p for p in sample_paths()}
+    front, side = samples["man_misaligned_front"], samples["man_misaligned_right"]
+    with Analyzer.open("full") as analyzer:  # the same photo through the Python path, for scale
+        analyzer.analyze_path(side)
+        timings = []
+        for _ in range(5):
+            begun = time.perf_counter()
+            analyzer.analyze_path(side)
+            timings.append(time.perf_counter() - begun)
+    begun = time.perf_counter()
+    command = [str(Path(sys.executable).parent / "posecheck"), "analyze", str(side), "--json"]
+    subprocess.run(command, check=True, capture_output=True, timeout=300)
+    cli_s = time.perf_counter() - begun
+    driver = chromium(profile, None, (1280, 2000))
+    try:
+        driver.get(server)
+        upload = wait_for(
+            "the uploader",
+            lambda: driver.find_elements(By.CSS_SELECTOR, "input[type=file]"),
+            90,
+            step=0.3,
+        )[0]
+        shot(driver, "07-check-start")
+        sent = time.monotonic()
+        upload.send_keys(str(front))  # the first photo of this server: the model loads too
+        wait_for("the report", lambda: _report_on_screen(driver, "Your report"), 120)
+        cold_s = time.monotonic() - sent
+        assert "What we saw" in page_text(driver)
+        upload = driver.find_elements(By.CSS_SELECTOR, "input[type=file]")[0]
+        driver.execute_script("arguments[0].value = ''", upload)  # else it sends both files
+        sent = time.monotonic()
+        upload.send_keys(str(side))  # a second photo: one more analysis, then the combined report
+        wait_for(
+            "the combined report",
+            lambda: _report_on_screen(driver, "Your report from 2 photos"),
+            120,
+        )
+        warm_s = time.monotonic() - sent
+        analyse_s = statistics.median(timings)
+        print(
+            f"\n[check] upload to report on screen: {cold_s:.2f} s for the server's first photo "
+            f"(the model loads), {warm_s:.2f} s for a second photo (its analysis and the combined "
+            f"report); the same photo through Analyzer.analyze_path {analyse_s:.3f} s (median of "
+            f"5), through `posecheck analyze --json` {cli_s:.2f} s (a new process, model load "
+            f"included); second photo / CLI = {warm_s / cli_s:.2f}"
+        )
+        time.sleep(1)  # let the pictures finish drawing
+        shot(driver, "08-check-report")
+        driver.set_window_size(400, 900)  # a phone
+        time.sleep(2)
+        shot(driver, "09-check-phone-top")
+        heading = driver.find_element(By.XPATH, "//h2[contains(., 'Your report')]")
+        driver.execute_script("arguments[0].scrollIntoView()", heading)
+        time.sleep(1)
+        shot(driver, "10-check-phone-report")
+    finally:
+        driver.quit()
