@@ -85,6 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--jobs", type=int, nargs="+", default=[1, 2], help="N values (1 2)")
     batch.add_argument("--repeat", type=int, default=4, help="use the photos this many times")
 
+    soak = commands.add_parser("soak", help="memory over a long live session or photo batch")
+    soak.add_argument("kind", choices=["live", "photos"])
+    soak.add_argument("--seconds", type=float, default=600.0, help="how long (default 600)")
+    soak.add_argument("--clip", type=Path, help="the clip to loop (live; default: a rendered one)")
+    soak.add_argument("--exercise", help="coach this exercise during the live soak")
+
     screening = commands.add_parser(
         "screening", help="findings' sensitivity and specificity on renders (what users are told)"
     )
@@ -144,6 +150,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _screening(args)
     if args.command == "batch":
         return _batch(args)
+    if args.command == "soak":
+        return _soak(args)
     if args.command == "fit-turn":
         return _fit_turn(args)
     if args.command == "validate":
@@ -417,4 +425,19 @@ def _batch(args: argparse.Namespace) -> int:
     paths = readable_paths(args.paths) if args.paths else [str(p) for p in sample_paths()]
     rows = run(paths * args.repeat, args.model, args.jobs)
     print(format_rows(rows))
+    return EXIT_OK
+
+
+def _soak(args: argparse.Namespace) -> int:
+    from posecheck.dev.soak import soak_live, soak_photos
+    from posecheck.samples import sample_paths
+
+    if args.kind == "live":
+        clip = (
+            args.clip
+            or Path(__file__).resolve().parents[2] / "tests/data/clips/heel_raises_side.mp4"
+        )
+        print(soak_live(clip, args.seconds, exercise=args.exercise).line())
+    else:
+        print(soak_photos(sample_paths(), args.seconds).line())
     return EXIT_OK
