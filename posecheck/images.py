@@ -887,7 +887,10 @@ def _tiff_pixels(image: ImageFile.ImageFile, data: bytes, max_side: int | None) 
     entries = _tiff_entries(tags)
     if entries is None:
         return None
-    first = _tiff_band(tags.prefix, entries, layout, 0, data)
+    try:
+        first = _tiff_band(tags.prefix, entries, layout, 0, data)
+    except _DECODE_ERRORS:
+        return None  # a stand-in Pillow cannot open: let it judge the original whole
     rows = min(layout.height, layout.units_per_band * layout.unit_rows)
     if first.mode != image.mode or first.size != (layout.width, rows):
         first.close()
