@@ -4,14 +4,16 @@ session keeps; and the store behind the cap."""
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from posecheck import AnalysisFailure, ErrorCode, InvalidImageError, PhotoResult
+from posecheck import AnalysisFailure, Analyzer, ErrorCode, InvalidImageError, PhotoResult
 from posecheck.samples import sample_paths
-from posecheck.ui.analyses import MAX_ANALYSES, STORE_KEY, AnalysisStore
+from posecheck.ui.analyses import MAX_ANALYSES, STORE_KEY, AnalysisStore, SharedAnalyzer
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECK_PAGE = str(ROOT / "posecheck/ui/pages/check.py")
@@ -101,3 +103,45 @@ def test_the_session_keeps_at_most_six_analyses() -> None:
     assert len(store) == MAX_ANALYSES and store.dropped == len(stems) - MAX_ANALYSES
     # the photos on screen are among those kept
     assert len(app.tabs) == 2 and len(app.get("image")) == 2
+
+
+def _key(result: PhotoResult) -> object:
+    if isinstance(result, AnalysisFailure):
+        return result.error.code
+    return tuple((name, m.value) for name, m in result.measurements.items())
+
+
+@pytest.mark.slow
+def test_sessions_analysing_at_once_share_one_analyser_safely() -> None:
+    """Two sessions at once through the shared, locked analyser get exactly what a sequential run
+    gives; printed: the time per photo against one analyser per session (the choice's figures)."""
+    photos = [(p.name, p.read_bytes()) for p in sample_paths()]
+    with Analyzer.open("full") as first, Analyzer.open("full") as second:
+        truth = {name: _key(first.analyze_bytes(data, name)) for name, data in photos}
+        second.analyze_bytes(photos[0][1], photos[0][0])  # warm up
+        shared = SharedAnalyzer(first)
+        per_photo = {}
+        for label, analysers in (
+            ("one shared, locked", (shared, shared)),
+            ("one per session", (first, second)),
+        ):
+            wrong: list[str] = []
+
+            def session(analyser: SharedAnalyzer | Analyzer, wrong: list[str] = wrong) -> None:
+                for _ in range(3):
+                    for name, data in photos:
+                        if _key(analyser.analyze_bytes(data, name)) != truth[name]:
+                            wrong.append(name)
+
+            begun = time.perf_counter()
+            threads = [threading.Thread(target=session, args=(a,)) for a in analysers]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            per_photo[label] = (time.perf_counter() - begun) / (2 * 3 * len(photos))
+            assert wrong == [], f"{label}: results differ from a sequential run for {wrong}"
+    print(
+        "\n[analysers] two sessions at once, time per photo: "
+        + ", ".join(f"{label} {seconds * 1000:.0f} ms" for label, seconds in per_photo.items())
+    )

@@ -271,13 +271,15 @@ class LivePage:
         return state if state is not None and state["corner"] < 60 else None
 
     def choose(self, name: str) -> None:
-        """Pick an exercise in the page's chooser (a Streamlit selectbox)."""
+        """Pick an exercise (not the stance check) in the page's chooser (a selectbox)."""
         self.driver.switch_to.default_content()
         box = self.driver.find_element(By.CSS_SELECTOR, "div[data-testid='stSelectbox'] input")
         box.click()
         box.send_keys(name)
         box.send_keys(Keys.ENTER)
-        wait_for(f"{name} chosen", lambda: "Where to put the camera" in page_text(self.driver), 30)
+
+        # the stance check has no dose line: an exercise's shows it was chosen
+        wait_for(f"{name} chosen", lambda: "Dose:" in page_text(self.driver), 30, step=0.2)
 
 
 def speed(driver: WebDriver) -> dict[str, float]:
@@ -375,8 +377,10 @@ def test_live_heel_raises_are_counted_in_a_real_browser(
             found = re.search(r"Count\s+(\d+) of (\d+)", page_text(driver))
             return int(found.group(1)) if found else 0
 
-        reached = wait_for("the first counted heel raise", count, 90, step=0.5)
-        shot(driver, "06-live-heel-raises-counted")
+        try:
+            reached = wait_for("the first counted heel raise", count, 90, step=0.5)
+        finally:
+            shot(driver, "06-live-heel-raises-counted")
         print(f"[heel raises] count {reached} (the clip holds {truth['reps']} per loop)")
         live.press("Stop")
     finally:
