@@ -45,7 +45,7 @@ def test_the_about_page_says_what_it_measures_how_well_and_what_stays_here() -> 
         "What it cannot judge",
         "Privacy",
     ]
-    (table,) = app.dataframe
+    (table,) = app.table
     assert len(table.value) == len(MEASURES)
     text = "\n".join(m.value for m in app.markdown)
     assert "specificity ≥ 98 %" in text and "sensitivity is low" in text

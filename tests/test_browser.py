@@ -460,3 +460,26 @@ def test_check_page_upload_to_report_in_a_real_browser(server: str, profile: Pat
         shot(driver, "10-check-phone-report")
     finally:
         driver.quit()
+
+
+def _heading(driver: WebDriver, tag: str, words: str) -> bool:
+    driver.switch_to.default_content()
+    found = driver.find_elements(By.XPATH, f"//{tag}[contains(., '{words}')]")
+    return bool(found) and not driver.find_elements(By.CSS_SELECTOR, "[data-stale='true']")
+
+
+def test_exercises_and_about_pages_in_a_real_browser(server: str, profile: Path) -> None:
+    driver = chromium(profile, None, (1280, 1600))
+    try:
+        driver.get(f"{server}/exercises")
+        wait_for("the Exercises page", lambda: _heading(driver, "h1", "Exercises"), 60, 0.3)
+        time.sleep(1)
+        shot(driver, "11-exercises")
+        assert page_text(driver).count("live coach") >= 9
+        driver.get(f"{server}/about")
+        wait_for("the About page", lambda: _heading(driver, "h2", "Privacy"), 60, 0.3)
+        time.sleep(1)
+        shot(driver, "12-about")
+        assert "Everything runs on this machine" in page_text(driver)
+    finally:
+        driver.quit()

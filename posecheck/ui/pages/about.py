@@ -11,6 +11,7 @@ import streamlit as st
 from posecheck import CLINICIAN_NOTE, DISCLAIMER, MEASURES, MeasureSpec, Unit
 from posecheck.ui.analyses import MAX_ANALYSES
 
+_VIEW_WORDS = {"left": "side", "right": "side"}
 _UNIT_WORDS = {Unit.DEG: "°", Unit.PCT_HIP_WIDTH: "% hip width", Unit.PCT_BODY_HEIGHT: "% height"}
 
 #: Figures measured on rendered bodies with known angles (README, "How right is it?").
@@ -67,7 +68,7 @@ def measure_rows() -> list[dict[str, object]]:
     return [
         {
             "measure": spec.label,
-            "photo": ", ".join(sorted(view.value for view in spec.views)),
+            "photo": ", ".join(sorted({_VIEW_WORDS.get(v.value, v.value) for v in spec.views})),
             "usual range": _range(spec),
             "known error": f"± {spec.known_error:g}{_UNIT_WORDS.get(spec.unit, '')}",
             "used for findings": "yes" if spec.for_findings else "no (experimental)",
@@ -86,7 +87,7 @@ def render() -> None:
     )
     st.warning(f"{DISCLAIMER} {CLINICIAN_NOTE}")
     st.header("What it measures")
-    st.dataframe(measure_rows(), hide_index=True, width="stretch")
+    st.table(measure_rows())
     st.caption(
         "A reading inside the usual range is *normal*; outside it by no more than its error, "
         "*possible: recheck*; clearly outside, *mild* or *marked*. Only mild and marked readings "
