@@ -261,9 +261,7 @@ def test_the_camera_is_asked_for_offline_at_640x480(streamer: FakeStreamer) -> N
     assert app.radio(key="live-side").value == "right"
 
 
-def test_the_connection_that_never_comes_points_to_the_snapshot(
-    streamer: FakeStreamer, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_connection_that_never_comes_points_to_the_snapshot(streamer: FakeStreamer) -> None:
     app = AppTest.from_file(LIVE_PAGE, default_timeout=60)
     streamer.signalling = True
     app.run()
