@@ -6,8 +6,10 @@ The pages are scripts in posecheck/ui/pages/ (Check, Live, Exercises, About).
 import streamlit as st
 
 from posecheck.ui import PAGES
+from posecheck.ui.uploads import keep_uploads_in_memory
 
 st.set_page_config(page_title="posecheck", page_icon="🦶", layout="wide")
+keep_uploads_in_memory(int(st.get_option("server.maxUploadSize")))
 navigation = st.navigation(
     [
         st.Page(PAGES / "check.py", title="Check", icon=":material/photo_camera:", default=True),

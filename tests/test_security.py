@@ -97,3 +97,14 @@ def test_the_server_listens_on_loopback_only(server: int) -> None:
     with socket.socket() as client:
         client.settimeout(2)
         assert client.connect_ex((address, server)) != 0, f"the app answers on {address}"
+
+
+def test_uploads_stay_in_memory() -> None:
+    from starlette.formparsers import MultiPartParser
+
+    from posecheck.ui.uploads import keep_uploads_in_memory
+
+    size = keep_uploads_in_memory(50)
+    assert size >= 51 * 1024 * 1024 and MultiPartParser.spool_max_size == size
+    # and app.py asks for it at start, with the configured limit
+    assert "keep_uploads_in_memory(" in (ROOT / "app.py").read_text(encoding="utf-8")
