@@ -104,8 +104,15 @@ def still_clip(path: Path, stem: str = "woman_neutral_front", seconds: float = 2
     return path
 
 
+#: Each frame of an exercise clip is shown this many times: the movement plays this much slower,
+#: so that even when the two cores are busy (a few processed frames a second under load, against
+#: 11-12 when quiet) every repetition spans enough processed frames to be seen and counted.
+SLOW_MOTION = 3
+
+
 def exercise_clip(path: Path, name: str) -> tuple[Path, dict[str, Any]]:
-    """A colleague's rendered exercise clip (mp4 and its truth) as y4m; skips when absent."""
+    """A colleague's rendered exercise clip (mp4 and its truth) as y4m, played SLOW_MOTION times
+    slower; skips when absent."""
     video, truth = CLIPS / f"{name}.mp4", CLIPS / f"{name}.json"
     if not (video.is_file() and truth.is_file()):
         pytest.skip(f"the rendered clip {video.name} is absent (made by `make clips`)")
@@ -116,7 +123,8 @@ def exercise_clip(path: Path, name: str) -> tuple[Path, dict[str, Any]]:
             ok, bgr = capture.read()
             if not ok:
                 return
-            yield bgr
+            for _ in range(SLOW_MOTION):
+                yield bgr
 
     try:
         count = write_y4m(frames(), path)
