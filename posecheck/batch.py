@@ -58,18 +58,23 @@ def write_annotation(analysis: PhotoResult, folder: Path) -> Path | None:
     picture = draw_analysis(analysis)
     folder.mkdir(parents=True, exist_ok=True)
     stem = Path(analysis.name).stem  # printable: no bytes that are not UTF-8
-    target = folder / f"{stem}.pose.jpg"
-    counter = 2
-    while target.exists():
-        target = folder / f"{stem}.pose-{counter}.jpg"
-        counter += 1
     bgr = cv2.cvtColor(picture, cv2.COLOR_RGB2BGR)
     # encoded in memory and written by Python: OpenCV's own file writing crashed on some names
     ok, encoded = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, 90])
+    target = folder / f"{stem}.pose.jpg"
     try:
         if not ok:
             raise OSError("the JPEG encoder failed")
-        target.write_bytes(encoded.tobytes())
+        counter = 2
+        while True:
+            # exclusive creation: parallel workers given the same photo twice never share a name
+            try:
+                with target.open("xb") as handle:
+                    handle.write(encoded.tobytes())
+                break
+            except FileExistsError:
+                target = folder / f"{stem}.pose-{counter}.jpg"
+                counter += 1
     except OSError as error:
         print(f"posecheck: could not write {printable_name(target)}: {error}", file=sys.stderr)
         return None

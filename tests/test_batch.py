@@ -58,3 +58,27 @@ def test_the_cli_runs_jobs_and_annotates_from_the_workers(
 
 def test_jobs_must_be_positive(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["analyze", "x.jpg", "--jobs", "0"]) == 2
+
+
+def test_pictures_of_the_same_photo_written_at_once_never_share_a_name(tmp_path: Path) -> None:
+    # workers given the same photo twice used to both pick `<stem>.pose.jpg` (check, then write)
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    from posecheck import Analyzer
+    from posecheck.batch import write_annotation
+
+    with Analyzer.open("full") as analyzer:
+        result = analyzer.analyze_path(sample_paths()[0])
+    writers = 6
+    barrier = Barrier(writers)
+    out = tmp_path / "out"
+
+    def write(_: int) -> Path | None:
+        barrier.wait()
+        return write_annotation(result, out)
+
+    with ThreadPoolExecutor(writers) as pool:
+        written = list(pool.map(write, range(writers)))
+    assert all(path is not None for path in written)
+    assert len({p.name for p in out.iterdir()}) == writers
