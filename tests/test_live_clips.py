@@ -109,3 +109,29 @@ def _check_stance(truth: dict[str, Any], frames: list[LiveFrame]) -> None:
             continue
         if spec.validated:
             assert abs(measured.value - true_value) <= 2 * spec.known_error, name
+
+
+def test_heel_raises_counted_when_the_camera_starts_on_a_held_top() -> None:
+    """The browser's fake camera loops the clip three times slower from wherever it is when the
+    camera starts: starting on the held top of a raise, the first still second is the raised
+    heel. The coach must find the floor at the next still rest and count every raise after it."""
+    path = CLIPS / "heel_raises_side.json"
+    if not path.is_file():
+        pytest.skip(f"the rendered clip {path.name} is absent (make clips)")
+    truth = _truth(path)
+    first = truth["rep_times_ms"][0]
+    slow = 3.0  # as tests/test_browser.py plays it
+    with open_video(CLIPS / truth["video"]) as reader:
+        clip = list(reader)
+    start = next(i for i, (t_ms, _) in enumerate(clip) if t_ms >= first["top_ms"] + 100.0)
+    looped = clip[start:] + clip  # the rest of the loop, then the whole clip again
+    step = slow * 1000.0 / truth["fps"]
+    session = LiveSession(video_estimator("lite"), exercise="heel_raises")
+    with session:
+        for index, (_, rgb) in enumerate(looped):
+            session.process(rgb, index * step)
+    summary = session.summary()
+    assert summary.exercise is not None
+    counted = sum(s.count for s in summary.exercise.sides)
+    # the raise under way at the start cannot count; each later one must
+    assert counted == 2 * truth["reps"] - 1

@@ -145,6 +145,32 @@ def test_the_baseline_is_the_persons_own() -> None:
     assert last.current.count == 6
 
 
+def test_a_set_begun_with_the_heels_held_up_finds_the_floor_later() -> None:
+    """The coach started while the heels were up and still (the browser's looping clip did
+    this): the first still second is the raised level; the later, lower still second at rest
+    replaces it, and every raise after it counts."""
+    timed = sequence(
+        frame_times(16000),
+        lambda t: side_standing(
+            0.4 * plateaus(t, [(0, 1800)]) + 0.4 * smooth_pulses(t, 1500, 6, start_ms=4000)
+        ),
+    )
+    last, states = coach_run(Coach("heel_raises"), timed)
+    assert states[40].baseline == pytest.approx(0.4, abs=0.02)  # raised heels taken for rest
+    assert last.baseline == pytest.approx(0.0, abs=0.01)
+    assert last.current.count == 6
+
+
+def test_toe_walking_begun_on_the_toes_is_timed_once_the_floor_is_known() -> None:
+    timed = sequence(
+        frame_times(16000),
+        lambda t: side_standing(0.4 * plateaus(t, [(0, 1800), (5000, 11000)]), walk_x=-t / 100),
+    )
+    last, _ = coach_run(Coach("toe_walking"), timed)
+    assert last.baseline == pytest.approx(0.0, abs=0.01)
+    assert last.current.time_ms == pytest.approx(6000 + 2 * 225, abs=150)
+
+
 def test_half_raises_are_not_counted_and_get_a_cue() -> None:
     coach = Coach("heel_raises")
     timed = sequence(frame_times(10000), heel_raises(5, peak=0.10))  # past low, short of high

@@ -39,6 +39,7 @@ from posecheck.live.definitions import (
     POINT_SIGNALS,
     SIGNALS,
     STANDING_POSTURE,
+    BaselineRule,
     CircleRule,
     CoachDef,
     CueKey,
@@ -525,36 +526,52 @@ class _SignalReader:
 
 
 class _Baseline:
-    """The median of a signal over a still second, or a low quantile after a timeout."""
+    """The median of a signal over a still second, or a low quantile after a timeout; then,
+    when the rest level is the signal's lowest, any later still second clearly below it (a set
+    begun with the heels held up took the raised level for rest)."""
 
-    def __init__(self, still_ms: float, max_range: float, timeout_ms: float, quantile: float):
-        self._window: TimeWindow[float] = TimeWindow(still_ms)
-        self._max_range = max_range
-        self._timeout_ms = timeout_ms
-        self._quantile = quantile
+    def __init__(self, rule: BaselineRule) -> None:
+        self._window: TimeWindow[float] = TimeWindow(rule.still_ms)
+        self._max_range = rule.max_range
+        self._timeout_ms = rule.timeout_ms
+        self._quantile = rule.fallback_quantile
+        self._lowers = rule.rest_is_lowest
         self._seen: list[float] = []
         self._first_ms: float | None = None
         self.value: float | None = None
 
-    def update(self, reading: float | None, t_ms: float) -> float | None:
-        if self.value is not None:
-            return self.value
-        self._window.add(reading, t_ms)
-        if reading is None:
-            return None
-        if len(self._seen) < 4096:
-            self._seen.append(reading)
-        self._first_ms = t_ms if self._first_ms is None else min(self._first_ms, t_ms)
+    def _still_median(self) -> float | None:
         values = self._window.values
         if (
             self._window.full()
             and len(values) >= 3
             and max(values) - min(values) <= self._max_range
         ):
-            self.value = statistics.median(values)
+            return statistics.median(values)
+        return None
+
+    def update(self, reading: float | None, t_ms: float) -> float | None:
+        if self.value is not None and not self._lowers:
+            return self.value
+        self._window.add(reading, t_ms)
+        if self.value is not None:
+            still = self._still_median() if reading is not None else None
+            if still is not None and still < self.value - self._max_range / 2.0:
+                self.value = still
+            return self.value
+        if reading is None:
+            return None
+        if len(self._seen) < 4096:
+            self._seen.append(reading)
+        self._first_ms = t_ms if self._first_ms is None else min(self._first_ms, t_ms)
+        still = self._still_median()
+        if still is not None:
+            self.value = still
+            self._seen = []
         elif t_ms - self._first_ms >= self._timeout_ms:
             ordered = sorted(self._seen)
             self.value = ordered[int(self._quantile * (len(ordered) - 1))]
+            self._seen = []
         return self.value
 
 
@@ -606,16 +623,7 @@ class Coach:
         self._side_index = 0
         self._done: list[SideProgress] = []
         baseline = self.definition.baseline
-        self._baseline = (
-            None
-            if baseline is None
-            else _Baseline(
-                baseline.still_ms,
-                baseline.max_range,
-                baseline.timeout_ms,
-                baseline.fallback_quantile,
-            )
-        )
+        self._baseline = None if baseline is None else _Baseline(baseline)
         self._views: TimeWindow[View] = TimeWindow(VIEW_WINDOW_MS)
         self._cue_until: dict[CueKey, float] = {}
         self._since: dict[CueKey, float] = {}
@@ -677,7 +685,7 @@ class Coach:
                 return self._finish_frame(phase, view_ok, readings, t_ms, cues)
         driver = self._driver or self._make_driver()
         self._tally.events, self._tally.conditions = set(), set()
-        driver.update(value, t_ms, self._tally)
+        driver.update(self._relative(value), t_ms, self._tally)
         for key in self._tally.events:
             self._show(key, t_ms, note=True)
         for key in self._tally.conditions:
@@ -757,10 +765,17 @@ class Coach:
         hold = self.definition.hold
         return -_FAR if hold is not None and hold.low is not None else _FAR
 
+    def _relative(self, value: Reading | None) -> Reading | None:
+        """The reading from the baseline, when the thresholds are relative: the drivers keep
+        their thresholds (built at a baseline of 0) while the baseline may still come down."""
+        baseline = self.baseline
+        if baseline is None or not isinstance(value, float):
+            return value
+        return value - baseline
+
     def _make_driver(self) -> _Driver:
         definition = self.definition
-        baseline = self._baseline.value if self._baseline is not None else None
-        offset = baseline or 0.0
+        offset = 0.0  # relative thresholds: the readings are fed from the baseline
         driver: _Driver
         if definition.tracking is Tracking.REPS and definition.rep is not None:
             driver = _RepDriver(definition.rep.params(offset))

@@ -242,12 +242,15 @@ class BaselineRule:
     """How the baseline is found: the median of the signal over ``still_ms`` in which it varies
     by at most ``max_range``; with no such second within ``timeout_ms`` of readings, the
     ``fallback_quantile`` of the readings so far (the rest level of a movement that started at
-    once)."""
+    once). With ``rest_is_lowest`` (heels down is the lowest a heel reads), a later still second
+    more than ``max_range / 2`` below the baseline replaces it: a set begun with the heels held
+    up and still took the raised level for rest."""
 
     still_ms: float = 1000.0
     max_range: float = 0.06
     timeout_ms: float = 4000.0
     fallback_quantile: float = 0.1
+    rest_is_lowest: bool = True
 
 
 @dataclass(frozen=True)
