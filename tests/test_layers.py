@@ -144,7 +144,9 @@ def _third_party(path: Path) -> set[str]:
     return {name.split(".")[0] for name in _imports(path, "x.y")}
 
 
-@pytest.mark.parametrize("library", ["streamlit", "streamlit_webrtc", "av"])
+@pytest.mark.parametrize(
+    "library", ["streamlit", "streamlit_webrtc", "streamlit_image_coordinates", "av"]
+)
 def test_only_ui_imports_the_web_libraries(library: str) -> None:
     wrong = [
         module

@@ -11,6 +11,11 @@ but each extra analyser costs about 100 MB and a 0.2 s load. Hence one, locked.
 **At most :data:`MAX_ANALYSES` per session.** Each result keeps its working image (a few MB), so a
 session keeps only the newest few (:class:`AnalysisStore`, oldest dropped first); a photo whose
 result was dropped is simply analysed again if it is shown again.
+
+**Corrections.** The points a user moved on a photo (:mod:`posecheck.ui.correct`) are kept per
+photo content in ``st.session_state`` (:func:`moves_key`), in the original photo's pixels, and
+:func:`analyse` applies them to the stored result (``correct_points``: about 25 ms, no model, so
+outside the lock and not stored: the cap still bounds what a session keeps).
 """
 
 from __future__ import annotations
@@ -18,11 +23,11 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import streamlit as st
 
-from posecheck import Analyzer, PhotoResult, View
+from posecheck import Analysis, Analyzer, Landmark, PhotoResult, View, correct_points
 
 #: Analyses kept per browser session (the newest; older ones are dropped).
 MAX_ANALYSES = 6
@@ -30,8 +35,12 @@ MAX_ANALYSES = 6
 PHOTO_MODEL = "full"
 #: Where a session's store lives in ``st.session_state``.
 STORE_KEY = "posecheck_analyses"
+#: Where a photo's moved points live in ``st.session_state`` (this, then the photo's hash).
+MOVES_PREFIX = "posecheck_moves_"
 
 AnalysisKey = tuple[str, str, str]
+#: Points the user moved: where each belongs, in the original photo's pixels (x right, y down).
+Moves = Mapping[Landmark, tuple[float, float]]
 
 
 class SharedAnalyzer:
@@ -94,13 +103,33 @@ def session_store() -> AnalysisStore:
     return store
 
 
+def moves_key(data: bytes) -> str:
+    """Where this photo's moved points are kept: by content, so they hold whatever its name or
+    view, and two photos never share them unless they are the same picture."""
+    return MOVES_PREFIX + hashlib.sha256(data).hexdigest()  # the first part of analysis_key
+
+
+def stored_moves(key: str) -> dict[Landmark, tuple[float, float]]:
+    """The points moved on the photo ``key`` names (a copy; empty when none)."""
+    moves = st.session_state.get(key)
+    return dict(moves) if isinstance(moves, dict) else {}
+
+
+def store_moves(key: str, moves: Moves) -> None:
+    """Keep these moves for the photo ``key`` names (empty: forget them all)."""
+    st.session_state[key] = dict(moves)
+
+
 def analyse(data: bytes, name: str, view: str = "auto") -> PhotoResult:
-    """Analyse a photo once per (content, name, view) while the session keeps the result."""
+    """Analyse a photo once per (content, name, view) while the session keeps the result; with
+    the points the user moved on it applied (every measure, finding and exercise recomputed)."""
     chosen = None if view == "auto" else View(view)
-    return session_store().get(
-        analysis_key(data, name, view),
-        lambda: shared_analyzer().analyze_bytes(data, name, chosen),
-    )
+    key = analysis_key(data, name, view)
+    result = session_store().get(key, lambda: shared_analyzer().analyze_bytes(data, name, chosen))
+    moves = stored_moves(MOVES_PREFIX + key[0])  # moves_key(data), without hashing it again
+    if moves and isinstance(result, Analysis):
+        return correct_points(result, moves)
+    return result
 
 
 def cap_note() -> str:
