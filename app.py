@@ -1,6 +1,6 @@
 """Streamlit entry point: page setup and navigation only. Run with `make run`.
 
-The pages are scripts in posecheck/ui/pages/ (Check, Live, Exercises, About).
+The pages are scripts in posecheck/ui/pages/ (Check, Live, Exercises, History, About).
 """
 
 import streamlit as st
@@ -15,6 +15,7 @@ navigation = st.navigation(
         st.Page(PAGES / "check.py", title="Check", icon=":material/photo_camera:", default=True),
         st.Page(PAGES / "live.py", title="Live", icon=":material/videocam:"),
         st.Page(PAGES / "exercises.py", title="Exercises", icon=":material/directions_walk:"),
+        st.Page(PAGES / "history.py", title="History", icon=":material/history:"),
         st.Page(PAGES / "about.py", title="About", icon=":material/info:"),
     ],
     position="top",

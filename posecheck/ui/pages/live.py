@@ -33,6 +33,7 @@ from posecheck import (
     summary_to_dict,
 )
 from posecheck.ui.analyses import analyse, cap_note
+from posecheck.ui.history import offer_to_save_session
 from posecheck.ui.live import BoardView, EndedSet, LiveBoard, load_live_model, processor_factory
 from posecheck.ui.results import STATUS_WORDS, reading, show_assessment, show_photo
 
@@ -302,6 +303,7 @@ def summaries(live: LiveBoard) -> None:
                 mime="application/json",
                 key=f"summary-{index}",
             )
+            offer_to_save_session(item.summary, title, key=str(index))
     st.button("Clear the summary", on_click=live.clear)
 
 
