@@ -54,6 +54,7 @@ import numpy.typing as npt
 from PIL import ExifTags, Image, ImageFile, TiffImagePlugin, UnidentifiedImageError
 
 from posecheck.errors import ErrorCode, InvalidImageError
+from posecheck.names import printable_name
 
 __all__ = [
     "DEFAULT_MAX_SIDE",
@@ -197,7 +198,7 @@ def load_image(
     """
     _check_max_side(max_side)
     path = Path(path)
-    name = str(path)
+    name = printable_name(path)  # messages are valid UTF-8 whatever bytes the name holds
     try:
         info = path.stat()
     except (FileNotFoundError, NotADirectoryError) as error:
@@ -252,6 +253,7 @@ def decode_image(
             ``corrupt_image``, ``too_many_pixels`` or ``image_too_small``.
     """
     _check_max_side(max_side)
+    name = printable_name(name)
     data = bytes(data)  # the same object for bytes; a bytearray or memoryview is copied once
     _check_byte_count(len(data), name, limits)
     return _decode(data, name, max_side, limits)
