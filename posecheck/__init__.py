@@ -13,6 +13,7 @@ nothing else):
 """
 
 from posecheck.analysis import Analysis, AnalysisFailure, Analyzer, PhotoResult, correct_points
+from posecheck.bodymap import BodyRegion, body_map, measure_meaning, measure_scale, region_states
 from posecheck.calibration import Calibration
 from posecheck.combine import CombinedReport, combine
 from posecheck.draw import draw_analysis, draw_measures, draw_pose
@@ -126,6 +127,7 @@ __all__ = [
     "AnalysisFailure",
     "Analyzer",
     "Assessment",
+    "BodyRegion",
     "Calibration",
     "CameraRoll",
     "CameraSource",
@@ -191,6 +193,7 @@ __all__ = [
     "ViewEstimate",
     "analysis_to_dict",
     "assess",
+    "body_map",
     "build_plan",
     "change_beyond_error",
     "choose_subject",
@@ -204,10 +207,13 @@ __all__ = [
     "draw_pose",
     "load_catalogue",
     "load_image",
+    "measure_meaning",
     "measure_pose",
+    "measure_scale",
     "open_camera",
     "open_video",
     "pdf_report",
+    "region_states",
     "results_csv",
     "results_document",
     "sample_paths",

@@ -143,8 +143,11 @@ def draw_measures(
     *,
     scale: float = 1.0,
     roll_degrees: float = 0.0,
+    lines: bool = True,
+    labels: bool = True,
 ) -> np.ndarray:
-    """A copy of ``rgb`` with, for each known measure, the lines and the value behind it.
+    """A copy of ``rgb`` with, for each known measure, the lines and the value behind it
+    (``lines`` and ``labels`` switch either off; the picture keeps its size).
 
     What is drawn comes from the measure's row (``MeasureSpec.drawing``). Lines are coloured by
     status (green normal, amber mild, red marked); the white reference lines are the true
@@ -159,7 +162,8 @@ def draw_measures(
     else:
         canvas = np.ascontiguousarray(rgb.copy())
     factor = scale * enlarge
-    pen = _Pen(canvas, _line_width(canvas), roll_degrees)
+    # without lines, the drawers draw on a scrap copy and only say where each label goes
+    pen = _Pen(canvas if lines else canvas.copy(), _line_width(canvas), roll_degrees)
     placed: list[np.ndarray] = []
     for name, measurement in measurements.items():
         if measurement.value is None:
@@ -169,6 +173,8 @@ def draw_measures(
         points = [pose.xy[lm] * factor for lm in drawing.resolve(measurement.view or View.FRONT)]
         colour = _STATUS_COLOURS[measurement.status]
         anchor = _DRAWERS[drawing.kind](pen, points, colour)
+        if not labels:
+            continue
         text = f"{spec.label} {measurement.value:+.1f}{measurement.unit.ascii_suffix}"
         anchor = _free_spot(anchor, placed, step=max(14.0, canvas.shape[0] / 45))
         placed.append(anchor)
@@ -272,16 +278,24 @@ _DRAWERS: Mapping[DrawKind, Callable[[_Pen, _Points, tuple[int, int, int]], np.n
 }
 
 
-def draw_analysis(analysis: Analysis) -> np.ndarray:
+def draw_analysis(
+    analysis: Analysis, *, skeleton: bool = True, lines: bool = True, labels: bool = True
+) -> np.ndarray:
     """The annotated picture of an analysis: skeleton, other people faint, measures on top.
 
-    The reference lines turn by the camera roll only when the measures used it (a roll estimate
-    too unsure to correct the measures is not drawn either).
+    ``skeleton``, ``lines`` (each measure's lines) and ``labels`` (each measure's name and value)
+    are layers that can be switched off; the picture's size does not change. The reference lines
+    turn by the camera roll only when the measures used it (a roll estimate too unsure to
+    correct the measures is not drawn either).
     """
     image = analysis.image
     detection = analysis.detection
     others = tuple(p for i, p in enumerate(detection.people) if i != detection.subject_index)
-    picture = draw_pose(image.rgb, detection.subject, scale=image.scale, others=others)
+    picture = (
+        draw_pose(image.rgb, detection.subject, scale=image.scale, others=others)
+        if skeleton
+        else image.rgb
+    )
     usable = usable_roll(analysis.roll)
     return draw_measures(
         picture,
@@ -289,4 +303,6 @@ def draw_analysis(analysis: Analysis) -> np.ndarray:
         analysis.measurements,
         scale=image.scale,
         roll_degrees=usable.degrees if usable is not None else 0.0,
+        lines=lines,
+        labels=labels,
     )

@@ -1,7 +1,8 @@
 """The report as a PDF (fpdf2, pure Python): the same content as the JSON and the app.
 
 Per photo: the annotated picture, the measures with their usual range, error band and status in
-words; then the findings, the pattern from the feet up, what a photo cannot judge, the exercise
+words; then the body map and a scale picture per measure (the same pictures as the app), the
+findings, the pattern from the feet up, what a photo cannot judge, the exercise
 plan with steps, doses and cautions, the date, and the disclaimer on every page. A photo that
 could not be judged says why and how to retake.
 """
@@ -15,11 +16,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
+
 from posecheck.analysis import Analysis, AnalysisFailure, PhotoResult
+from posecheck.bodymap import body_map, measure_meaning, measure_scale
 from posecheck.combine import CombinedReport
+from posecheck.draw import draw_analysis
 from posecheck.exercises import CLINICIAN_NOTE, DISCLAIMER, Plan
 from posecheck.findings import Assessment
 from posecheck.measures import MEASURES_BY_NAME, Measurement, MeasureName
+from posecheck.types import Unit
 
 #: Unicode fonts tried in order (Debian's DejaVu, then the copy matplotlib ships, which MediaPipe
 #: installs); without one, the text is written in the PDF's built-in Latin-1 font.
@@ -28,6 +34,20 @@ _FONT_FILES = (
     Path("/usr/share/fonts/TTF/DejaVuSans.ttf"),
 )
 _MARGIN = 15.0
+#: The long side of an annotated picture in the PDF, in pixels.
+PICTURE_SIDE = 900
+
+
+def jpeg(rgb: np.ndarray, side: int | None = None) -> bytes | None:
+    """An RGB picture as JPEG bytes, first shrunk to ``side`` pixels on its long side if given."""
+    import cv2
+
+    scale = 1.0 if side is None else min(1.0, side / max(rgb.shape[:2]))
+    if scale < 1.0:
+        size = (round(rgb.shape[1] * scale), round(rgb.shape[0] * scale))
+        rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+    ok, encoded = cv2.imencode(".jpg", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+    return encoded.tobytes() if ok else None
 
 
 @dataclass(frozen=True)
@@ -36,6 +56,14 @@ class PdfPhoto:
 
     result: PhotoResult
     picture_jpeg: bytes | None = None
+
+    @classmethod
+    def of(cls, result: PhotoResult) -> PdfPhoto:
+        """The result with its annotated picture drawn (as ``analyze --pdf`` draws it), when it
+        still holds its photo."""
+        if not isinstance(result, Analysis) or result.image.rgb.shape[:2] == (1, 1):
+            return cls(result)
+        return cls(result, jpeg(draw_analysis(result), PICTURE_SIDE))
 
 
 def _font_file() -> Path | None:
@@ -118,14 +146,43 @@ class _Report:
                     row.cell(self.text(cell))
         self.pdf.ln(2)
 
-    def picture(self, jpeg: bytes, alt: str) -> None:
+    def picture(self, data: bytes, alt: str, *, tallest: float = 110.0) -> None:
         from PIL import Image
 
-        with Image.open(io.BytesIO(jpeg)) as image:
+        with Image.open(io.BytesIO(data)) as image:
             width, height = image.size
-        shown = min(90.0, 110.0 * width / max(height, 1))
-        self.pdf.image(io.BytesIO(jpeg), w=shown, alt_text=self.text(alt))
+        shown = min(90.0, tallest * width / max(height, 1))
+        self.pdf.image(io.BytesIO(data), w=shown, alt_text=self.text(alt))
         self.pdf.ln(2)
+
+    def scale_card(self, measurement: Measurement) -> None:
+        """One measure: its name, value and status in words on the left, its scale on the right."""
+        pdf = self.pdf
+        if pdf.will_page_break(24):
+            pdf.add_page()
+        top = pdf.get_y()
+        picture_width = 72.0
+        text_width = pdf.epw - picture_width - 4
+        spec = MEASURES_BY_NAME[measurement.name]
+        scale = jpeg(measure_scale(measurement))
+        if scale is not None:
+            words = f"Scale of {spec.label}: usual range and where the reading lies"
+            pdf.image(io.BytesIO(scale), x=pdf.l_margin + text_width + 4, y=top,
+                      w=picture_width, alt_text=self.text(words))  # fmt: skip
+        pdf.set_xy(pdf.l_margin, top)
+        pdf.set_font(self.family, size=10)
+        value = _value(measurement)
+        if measurement.value is not None and measurement.error:
+            value += f" (error ±{measurement.error:.1f})"
+        pdf.multi_cell(text_width, 4.6, self.text(f"{spec.label}: {value}"),
+                       new_x="LMARGIN", new_y="NEXT")  # fmt: skip
+        pdf.set_font(self.family, size=8.5)
+        status = measurement.status.words
+        if measurement.value is None and measurement.reason:
+            status += f": {measurement.reason}"
+        lines = f"{status[0].upper()}{status[1:]}. {measure_meaning(measurement.name)}"
+        pdf.multi_cell(text_width, 3.9, self.text(lines), align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_y(max(pdf.get_y(), top + picture_width * 104 / 480) + 2.5)
 
     def output(self) -> bytes:
         return bytes(self.pdf.output())
@@ -134,6 +191,8 @@ class _Report:
 def _value(m: Measurement) -> str:
     if m.value is None:
         return "unknown"
+    if m.unit is Unit.RATIO:
+        return f"{m.value:.2f}"
     unit = m.unit.symbol if m.unit.symbol else ""
     return f"{m.value:+.1f}{unit}"
 
@@ -146,6 +205,18 @@ def _measure_rows(measurements: dict[MeasureName, Measurement]) -> list[list[str
         label = spec.label + ("" if spec.for_findings else " (experimental)")
         rows.append([label, _value(m), f"{low:g} to {high:g}", f"±{m.error:g}", m.status.words])
     return rows
+
+
+def _at_a_glance(
+    report: _Report, measurements: dict[MeasureName, Measurement], assessment: Assessment
+) -> None:
+    """The body map and a scale per measure."""
+    report.heading("At a glance", 12)
+    picture = jpeg(body_map(measurements, assessment))
+    if picture is not None:
+        report.picture(picture, "Body map: each region's state as a shape and words", tallest=95)
+    for measurement in measurements.values():
+        report.scale_card(measurement)
 
 
 def _judgement(report: _Report, assessment: Assessment, plan: Plan | None) -> None:
@@ -202,6 +273,7 @@ def pdf_report(
             _measure_rows(dict(result.measurements)),
         )
         if combined is None:
+            _at_a_glance(report, dict(result.measurements), result.assessment)
             _judgement(report, result.assessment, result.plan)
     if combined is not None:
         report.heading("The report across the photos", 14)
@@ -209,5 +281,6 @@ def pdf_report(
             ("measure", "value", "usual range", "error", "status"),
             _measure_rows(dict(combined.measurements)),
         )
+        _at_a_glance(report, dict(combined.measurements), combined.assessment)
         _judgement(report, combined.assessment, combined.plan)
     return report.output()

@@ -121,3 +121,21 @@ def test_the_skeleton_colours_sides_and_hidden_points() -> None:
     assert _is((255, 140, 0), canvas[y, x])  # left: orange
     x, y = (int(v) for v in FRONT[L.LEFT_ANKLE])
     assert _is((150, 150, 150), canvas[y, x])  # hidden: grey
+
+
+def test_the_layers_switch_off_one_by_one_and_the_picture_keeps_its_size() -> None:
+    analysis = _analysis(TILTED, CameraRoll(None, 0.0, "none", "no estimate"))
+    full = draw_analysis(analysis)
+    assert np.array_equal(full, draw_analysis(analysis, skeleton=True, lines=True, labels=True))
+    bare = draw_analysis(analysis, skeleton=False, lines=False, labels=False)
+    assert bare.shape == full.shape and not bare.any()  # the black photo, nothing on it
+    skeleton_only = draw_analysis(analysis, lines=False, labels=False)
+    x, y = (int(v) for v in FRONT[L.LEFT_KNEE])
+    assert _is((255, 140, 0), skeleton_only[y, x])
+    assert not skeleton_only[ON_HORIZONTAL].any()  # no reference line without the lines
+    lines_only = draw_analysis(analysis, skeleton=False, labels=False)
+    assert _is((255, 255, 255), lines_only[ON_HORIZONTAL], tolerance=60)
+    assert not lines_only[y, x].any()
+    labels_only = draw_analysis(analysis, skeleton=False, lines=False)
+    dark_box = np.all(labels_only == 20, axis=2)  # a label's background
+    assert dark_box.sum() > 500 and not np.all(lines_only == 20, axis=2).any()

@@ -28,7 +28,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"exercises"}),
     frozenset({"analysis"}),
     frozenset({"combine", "live"}),
-    frozenset({"report", "draw", "draw_live", "pdf", "store"}),
+    frozenset({"report", "draw", "draw_live", "bodymap", "pdf", "store"}),
     frozenset({"batch"}),
     frozenset({"cli"}),
     frozenset({"ui"}),

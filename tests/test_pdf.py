@@ -9,9 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from posecheck.analysis import AnalysisFailure
+from posecheck.analysis import AnalysisFailure, Analyzer
+from posecheck.bodymap import measure_meaning
 from posecheck.cli import main
+from posecheck.combine import combine
 from posecheck.errors import ErrorCode, InvalidImageError
+from posecheck.measures import MEASURES_BY_NAME
 from posecheck.pdf import PdfPhoto, pdf_report
 from posecheck.samples import sample_paths
 
@@ -58,3 +61,41 @@ def test_analyze_pdf_has_the_pictures_measures_findings_and_plan(
     images = subprocess.run(["pdfimages", "-list", str(out)], capture_output=True, text=True)
     if images.returncode == 0:
         assert images.stdout.count("jpeg") >= 2  # the two annotated photos
+
+
+def _without_dates(text: str) -> list[str]:
+    return [line for line in text.splitlines() if "posecheck ·" not in line]
+
+
+@pytest.mark.slow
+def test_the_app_and_the_cli_make_the_same_pdf_with_the_body_map_and_scales(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The app builds its PDF from the results it holds (``PdfPhoto.of``); ``analyze --pdf``
+    from a batch: the same words, the same pictures, the body map and a scale per measure."""
+    samples = {p.stem: p for p in sample_paths()}
+    paths = [samples[n] for n in ("man_misaligned_front", "man_misaligned_right")]
+    cli_pdf = tmp_path / "cli.pdf"
+    assert (
+        main(["analyze", *map(str, paths), "--combine", "--pdf", str(cli_pdf), "--jobs", "1"]) == 0
+    )
+    capsys.readouterr()
+    with Analyzer.open("full") as analyzer:
+        results = [analyzer.analyze_path(path) for path in paths]
+    app_pdf = tmp_path / "app.pdf"
+    app_pdf.write_bytes(pdf_report([PdfPhoto.of(r) for r in results], combine(results)))
+    text = _text(app_pdf)
+    assert _without_dates(text) == _without_dates(_text(cli_pdf))
+    assert "At a glance" in text
+    combined = combine(results)
+    for name, measurement in combined.measurements.items():
+        label = MEASURES_BY_NAME[name].label
+        assert text.count(label) >= 2, label  # in the table and on its scale's card
+        assert measure_meaning(name).split(";")[0][:30] in " ".join(text.split()), name
+        if measurement.value is not None:
+            assert measurement.status.words.capitalize()[:20] in " ".join(text.split())
+    images = subprocess.run(["pdfimages", "-list", str(app_pdf)], capture_output=True, text=True)
+    if images.returncode == 0:
+        listed = images.stdout.count("jpeg")
+        # two photos, the body map, a scale per measure
+        assert listed >= 2 + 1 + len(combined.measurements), images.stdout

@@ -1,8 +1,9 @@
 """How a photo's result and a report are shown (the Check page and the Live page's snapshot).
 
-UI only: every number comes from posecheck's public API. Laid out for a phone first: the summary
-before the details, narrow tables (the technical columns are behind an expander), one disclaimer
-per page (the page shows it, not the report).
+UI only: every number and picture comes from posecheck's public API. Laid out for a phone first:
+the summary before the details, then the body map and a card per measure (two columns that stack
+on a narrow screen), narrow tables (the technical columns are behind an expander), one disclaimer
+per page (the page shows it, not the report). Every picture has a caption that says what it shows.
 """
 
 from __future__ import annotations
@@ -14,27 +15,35 @@ import streamlit as st
 
 from posecheck import (
     MEASURES_BY_NAME,
+    Analysis,
     AnalysisFailure,
     Assessment,
     CombinedReport,
     Measurement,
     MeasureName,
+    PdfPhoto,
     PhotoResult,
     Plan,
     Status,
     Unit,
+    body_map,
     draw_analysis,
+    measure_meaning,
+    measure_scale,
+    pdf_report,
+    region_states,
     results_csv,
     results_document,
 )
 
-# Streamlit's own icon font: no dependence on an emoji font in the browser.
+# Streamlit's own icon font (no dependence on an emoji font in the browser), in the body map's
+# shapes: check, circle, triangle, square, question mark.
 STATUS_ICON = {
-    "normal": ":green[:material/check_circle:]",
+    "normal": ":green[:material/check:]",
     "possible": ":blue[:material/radio_button_unchecked:]",
-    "mild": ":orange[:material/error:]",
-    "marked": ":red[:material/report:]",
-    "unknown": ":gray[:material/help:]",
+    "mild": ":orange[:material/warning:]",
+    "marked": ":red[:material/stop:]",
+    "unknown": ":gray[:material/question_mark:]",
 }
 STATUS_WORDS = {
     Status.NORMAL: "within the usual range",
@@ -108,19 +117,44 @@ def show_problem(analysis: PhotoResult) -> None:
         st.warning(f"**Please retake {analysis.name}.** {analysis.assessment.summary}")
 
 
-def show_photo(analysis: PhotoResult, *, problem: bool = True) -> None:
-    """One photo: the annotated picture, how it was taken, its measures; with ``problem``, first
-    why it gives no report (a page that lists the problems first passes False)."""
+#: The photo's layers that can be switched off, in words.
+LAYERS = ("skeleton", "measure lines", "labels")
+
+
+def _photo_caption(analysis: Analysis, layers: Sequence[str]) -> str:
+    shown = ", ".join(layers) if layers else "nothing drawn"
+    return (
+        f"{analysis.name} ({analysis.image.width}×{analysis.image.height}), with {shown}; "
+        "the lines' colours follow each measure's status, the values are listed below"
+    )
+
+
+def show_photo(analysis: PhotoResult, *, problem: bool = True, key: str = "photo") -> None:
+    """One photo: the annotated picture (its layers can be switched), how it was taken, its
+    measures; with ``problem``, first why it gives no report (a page that lists the problems
+    first passes False). ``key`` tells this photo's layer switches from another photo's."""
     if problem:
         show_problem(analysis)
     if isinstance(analysis, AnalysisFailure):
         return
-    picture = draw_analysis(analysis)
     left, right = st.columns([3, 2])
     with left:
+        layers = st.pills(
+            "Show on the photo",
+            LAYERS,
+            selection_mode="multi",
+            default=list(LAYERS),
+            key=f"layers-{key}",
+        )
+        picture = draw_analysis(
+            analysis,
+            skeleton=LAYERS[0] in layers,
+            lines=LAYERS[1] in layers,
+            labels=LAYERS[2] in layers,
+        )
         st.image(
             picture,
-            caption=f"{analysis.name}: {analysis.image.width}×{analysis.image.height}",
+            caption=_photo_caption(analysis, layers),
             width="stretch",
             output_format="JPEG",  # a photo: 30x faster to encode than PNG, a quarter the size
         )
@@ -145,10 +179,86 @@ def show_photo(analysis: PhotoResult, *, problem: bool = True) -> None:
         show_measures(analysis.measurements)
 
 
-def show_assessment(assessment: Assessment, plan: Plan) -> None:
-    """What was seen, the pattern, what a photo cannot judge, and the exercise plan."""
+def _region_words(measurements: Mapping[MeasureName, Measurement], assessment: Assessment) -> str:
+    """The body map in words: its text alternative."""
+    states = region_states(measurements, assessment)
+    return "Body map, front view: " + "; ".join(
+        f"{region}: {status.words}" for region, status in states.items()
+    )
+
+
+_ORDER = (Status.MARKED, Status.MILD, Status.POSSIBLE, Status.NORMAL, Status.UNKNOWN)
+
+
+def measure_card(measurement: Measurement) -> None:
+    """One measure: plain name and value, its scale, the status in words, one line of meaning."""
+    spec = MEASURES_BY_NAME[measurement.name]
+    status = measurement.status
+    with st.container(border=True):
+        st.markdown(f"**{spec.label.capitalize()}** · {_value(measurement)}")
+        low, high = measurement.normal_range
+        where = (
+            "not measured"
+            if measurement.value is None
+            else f"you are at {_value(measurement)}, {status.words}"
+        )
+        st.image(
+            measure_scale(measurement),
+            caption=f"Scale: usual range {low:g} to {high:g}; {where}",
+            width="stretch",
+            output_format="PNG",  # a drawing: crisp lines
+        )
+        words = status.words
+        if status is Status.UNKNOWN and measurement.reason:
+            words += f": {measurement.reason}"
+        elif not spec.for_findings:
+            words += " (experimental: shown, never the basis of a finding)"
+        st.markdown(f"{STATUS_ICON[status.value]} {words.capitalize()}")
+        st.caption(measure_meaning(measurement.name))
+
+
+def show_at_a_glance(
+    measurements: Mapping[MeasureName, Measurement], assessment: Assessment
+) -> None:
+    """The body map and a card per measure, the furthest from the usual range first; the
+    measures that could not be taken wait behind an expander."""
+    st.subheader("At a glance")
+    left, _ = st.columns([3, 2])
+    left.image(
+        body_map(measurements, assessment),
+        caption=_region_words(measurements, assessment),
+        width="stretch",
+        output_format="PNG",
+    )
+    st.subheader("Your measures")
+    ordered = sorted(measurements.values(), key=lambda m: _ORDER.index(m.status))
+    known = [m for m in ordered if m.value is not None]
+    columns = st.columns(2)
+    for index, measurement in enumerate(known):
+        with columns[index % 2]:
+            measure_card(measurement)
+    missing = [m for m in ordered if m.value is None]
+    if missing:
+        with st.expander(f"Not measured in these photos ({len(missing)})"):
+            for measurement in missing:
+                measure_card(measurement)
+    with st.expander("Technical detail"):
+        st.dataframe(detail_rows(measurements), hide_index=True, width="stretch")
+
+
+def show_assessment(
+    assessment: Assessment,
+    plan: Plan,
+    measurements: Mapping[MeasureName, Measurement] | None = None,
+) -> None:
+    """What was seen, then (given the ``measurements``) the body map and the measure cards, the
+    findings, the pattern, what a photo cannot judge, and the exercise plan."""
     st.subheader("What we saw")
     st.write(assessment.summary)
+    if measurements is not None:
+        show_at_a_glance(measurements, assessment)
+        if assessment.findings:
+            st.subheader("What was found")
     for finding in assessment.findings:
         icon = STATUS_ICON[finding.status.value]
         with st.expander(
@@ -156,7 +266,8 @@ def show_assessment(assessment: Assessment, plan: Plan) -> None:
             expanded=finding.status is Status.MARKED,
         ):
             st.write(finding.explanation)
-            st.caption(f"From: {', '.join(finding.measures)} · confidence {finding.confidence:.2f}")
+            sources = ", ".join(MEASURES_BY_NAME[name].label for name in finding.measures)
+            st.caption(f"From: {sources} · confidence {finding.confidence:.2f}")
     if assessment.chain:
         st.info(assessment.chain)
     for note in assessment.cannot_judge:
@@ -175,8 +286,22 @@ def show_assessment(assessment: Assessment, plan: Plan) -> None:
 
 
 def downloads(analyses: Sequence[PhotoResult], combined: CombinedReport | None) -> None:
+    """The report as a PDF (made only when asked for), the JSON of the CLI contract, the CSV."""
     document = results_document(analyses, combined)
-    left, right = st.columns(2)
+    photos = tuple(analyses)
+
+    def pdf() -> bytes:  # runs when the button is pressed, on its own thread
+        return pdf_report([PdfPhoto.of(result) for result in photos], combined)
+
+    first, left, right = st.columns(3)
+    first.download_button(
+        "Download the report (PDF)",
+        pdf,
+        file_name="posecheck-report.pdf",
+        mime="application/pdf",
+        on_click="ignore",
+        type="primary",
+    )
     left.download_button(
         "Download the report (JSON)",
         json.dumps(document, indent=2, ensure_ascii=False),

@@ -87,12 +87,12 @@ def report(analyses: list[PhotoResult]) -> None:
     combined = combine(good) if len(good) > 1 else None
     if combined is not None:
         st.header(f"Your report from {len(good)} photos")
-        show_assessment(combined.assessment, combined.plan)
-        with st.expander("The measures, each from the view that measures it best"):
+        show_assessment(combined.assessment, combined.plan, combined.measurements)
+        with st.expander("The measures as a table, each from the view that measures it best"):
             show_measures(combined.measurements)
     elif good[0].plan is not None:
         st.header("Your report")
-        show_assessment(good[0].assessment, good[0].plan)
+        show_assessment(good[0].assessment, good[0].plan, good[0].measurements)
     downloads(analyses, combined)
 
 
@@ -122,7 +122,7 @@ def render() -> None:
     for index, (tab, analysis) in enumerate(zip(st.tabs(labels), analyses, strict=True)):
         with tab:
             st.selectbox("View", VIEW_CHOICES, key=f"view-{index}", help="auto = detect it")
-            show_photo(analysis, problem=False)
+            show_photo(analysis, problem=False, key=f"photo-{index}")
 
 
 if __name__ == "__main__":

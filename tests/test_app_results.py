@@ -1,0 +1,89 @@
+"""Results at a glance on the Check page, through AppTest: a sample gives the body map, a card per
+measure (plain name, scale picture with a text alternative, status in words, one line of meaning),
+the photo's switchable layers, and the PDF button beside the JSON and CSV ones."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from posecheck import MEASURES, Status, measure_meaning
+
+ROOT = Path(__file__).resolve().parents[1]
+CHECK_PAGE = str(ROOT / "posecheck/ui/pages/check.py")
+
+
+def _sample(body: str) -> AppTest:
+    app = AppTest.from_file(CHECK_PAGE, default_timeout=120).run()
+    app.button(key=f"sample-{body}").click().run()
+    assert not app.exception, app.exception
+    return app
+
+
+def _markdown(app: AppTest) -> list[str]:
+    return [m.value for m in app.markdown]
+
+
+def _alts(app: AppTest) -> list[str]:
+    """Every picture's caption (its text alternative)."""
+    images: Any = app.get("image")
+    return [picture.caption for image in images for picture in image.proto.imgs]
+
+
+def _download_labels(app: AppTest) -> list[str]:
+    buttons: Any = app.get("download_button")
+    return [b.proto.label for b in buttons]
+
+
+@pytest.mark.slow
+def test_a_sample_shows_the_body_map_cards_and_three_downloads() -> None:
+    app = _sample("man_misaligned")
+    subheaders = [s.value for s in app.subheader]
+    assert subheaders.index("What we saw") < subheaders.index("At a glance")
+    assert subheaders.index("At a glance") < subheaders.index("Your measures")
+    captions = [c.value for c in app.caption]
+    alts = _alts(app)
+    # the body map and its text alternative, region by region
+    body = [a for a in alts if a.startswith("Body map")]
+    assert len(body) == 1
+    for region in ("head", "shoulders", "upper body", "hips", "left knee", "right foot"):
+        assert f"{region}: " in body[0], region
+    # a card per measure the photos took: its plain name, a scale, its status, its meaning
+    titles = tuple(f"**{spec.label.capitalize()}** · " for spec in MEASURES)
+    cards = [m for m in _markdown(app) if m.startswith(titles)]
+    scales = [a for a in alts if a.startswith("Scale: usual range")]
+    assert len(cards) == len(scales) >= 15
+    for spec, title in zip(MEASURES, titles, strict=True):
+        if any(card.startswith(title) for card in cards):
+            assert measure_meaning(spec.name) in captions, spec.name
+    assert "**Left foot angle** · " in " ".join(cards)
+    status_lines = [m for m in _markdown(app) if "the usual range" in m]
+    assert any(Status.NORMAL.words.capitalize() in m for m in status_lines)
+    # no identifiers on the cards: they wait in the technical expander
+    assert not any("_" in card for card in cards)
+    assert "Technical detail" in [e.label for e in app.expander]
+    labels = _download_labels(app)
+    assert labels[:3] == [
+        "Download the report (PDF)",
+        "Download the report (JSON)",
+        "Download the measures (CSV)",
+    ]
+
+
+@pytest.mark.slow
+def test_the_photo_layers_can_be_switched_off() -> None:
+    app = _sample("man_misaligned")
+    pills: Any = app.get("button_group")
+    switches = [p for p in pills if p.proto.id.endswith("-layers-photo-0")]
+    assert len(switches) == 1, "no layer switch for the first photo"
+    photos = [alt for alt in _alts(app) if alt.startswith("man_misaligned_")]
+    assert len(photos) == 3
+    assert all("with skeleton, measure lines, labels;" in alt for alt in photos)
+    switches[0].set_value(["skeleton"]).run()
+    assert not app.exception, app.exception
+    photos = [alt for alt in _alts(app) if alt.startswith("man_misaligned_")]
+    assert sum("with skeleton;" in alt for alt in photos) == 1  # only the first photo changed
+    assert sum("with skeleton, measure lines, labels;" in alt for alt in photos) == 2
