@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test setup models lint bench clean synth samples renders clips validate
+.PHONY: run test setup models lint bench clean synth samples renders clips validate pictures
 
 run: models
 	$(BIN)/streamlit run app.py
@@ -56,6 +56,10 @@ renders: synth
 	$(SYNTH)/bin/python -m synth.render --set train --count 360 --seed 7 --out out/synth/train
 	$(SYNTH)/bin/python -m synth.render --set test --out out/synth/test
 	$(SYNTH)/bin/python -m synth.render --set ci --out tests/data/renders
+
+# The app's capture-guide and exercise pictures (small JPEGs and their captions, package data).
+pictures: synth
+	$(SYNTH)/bin/python -m synth.pictures --out posecheck/data/pictures
 
 # Exercise clips with known counts and holds (the encoder runs in posecheck's venv: PyAV).
 clips: synth $(STAMP)
