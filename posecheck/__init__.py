@@ -83,6 +83,7 @@ from posecheck.measures import (
     measure_pose,
 )
 from posecheck.pdf import PdfPhoto, pdf_report
+from posecheck.pictures import Picture, exercise_pictures, guide_pictures
 from posecheck.report import (
     SCHEMA_VERSION,
     analysis_to_dict,
@@ -166,6 +167,7 @@ __all__ = [
     "NoPersonError",
     "PdfPhoto",
     "PhotoResult",
+    "Picture",
     "Plan",
     "PlanItem",
     "Pose",
@@ -205,6 +207,8 @@ __all__ = [
     "draw_live_frame",
     "draw_measures",
     "draw_pose",
+    "exercise_pictures",
+    "guide_pictures",
     "load_catalogue",
     "load_image",
     "measure_meaning",

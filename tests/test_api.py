@@ -100,6 +100,16 @@ def test_the_wheel_has_the_samples_and_not_the_developer_tools(wheel: Path) -> N
     assert not [n for n in names if n.startswith("posecheck/dev/")]
 
 
+def test_the_wheel_has_the_pictures_and_their_index(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    folder = ROOT / "posecheck/data/pictures"
+    pictures = sorted(folder.rglob("*.jpg"))
+    assert len(pictures) > 22  # the capture guide and at least one per catalogue exercise
+    missing = [p for p in pictures if f"posecheck/{p.relative_to(ROOT / 'posecheck')}" not in names]
+    assert not missing, missing
+    assert "posecheck/data/pictures/pictures.json" in names
+
+
 def test_samples_work_from_an_installed_wheel(wheel: Path, tmp_path: Path) -> None:
     target = tmp_path / "site"
     subprocess.run(
@@ -112,6 +122,10 @@ def test_samples_work_from_an_installed_wheel(wheel: Path, tmp_path: Path) -> No
         "import importlib.util, posecheck.samples as s;"
         f"assert s.__file__.startswith({str(target)!r}), s.__file__;"
         "paths = s.sample_paths(); assert paths and all(p.is_file() for p in paths);"
+        "import posecheck.pictures as pc;"
+        f"assert pc.__file__.startswith({str(target)!r}), pc.__file__;"
+        "shown = pc.guide_pictures() + pc.exercise_pictures('heel_raises');"
+        "assert len(shown) > 2 and all(p.path.is_file() and p.caption for p in shown);"
         # (the clone's editable install may still find it: it must not be in the wheel's copy)
         "dev = importlib.util.find_spec('posecheck.dev');"
         f"assert dev is None or not dev.origin.startswith({str(target)!r}), dev.origin;"
