@@ -49,28 +49,37 @@ PICTURE_SIDE = 900
 
 def write_annotation(analysis: PhotoResult, folder: Path) -> Path | None:
     """The photo with the skeleton and measures drawn, as ``<stem>.pose.jpg`` in ``folder``."""
+    if not isinstance(analysis, Analysis):
+        return None
+    return write_picture(annotated_jpeg(analysis), analysis.name, folder)
+
+
+def annotated_jpeg(analysis: Analysis) -> bytes | None:
+    """The photo with the skeleton and measures drawn, as JPEG bytes (None if encoding failed)."""
     import cv2
 
     from posecheck.draw import draw_analysis
 
-    if not isinstance(analysis, Analysis):
-        return None
-    picture = draw_analysis(analysis)
-    folder.mkdir(parents=True, exist_ok=True)
-    stem = Path(analysis.name).stem  # printable: no bytes that are not UTF-8
-    bgr = cv2.cvtColor(picture, cv2.COLOR_RGB2BGR)
+    bgr = cv2.cvtColor(draw_analysis(analysis), cv2.COLOR_RGB2BGR)
     # encoded in memory and written by Python: OpenCV's own file writing crashed on some names
     ok, encoded = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, 90])
+    return encoded.tobytes() if ok else None
+
+
+def write_picture(jpeg: bytes | None, name: str, folder: Path) -> Path | None:
+    """``jpeg`` as ``<stem of name>.pose.jpg`` in ``folder`` (``.pose-2.jpg``... if taken)."""
+    stem = Path(name).stem  # printable: no bytes that are not UTF-8
     target = folder / f"{stem}.pose.jpg"
     try:
-        if not ok:
+        if jpeg is None:
             raise OSError("the JPEG encoder failed")
+        folder.mkdir(parents=True, exist_ok=True)
         counter = 2
         while True:
             # exclusive creation: parallel workers given the same photo twice never share a name
             try:
                 with target.open("xb") as handle:
-                    handle.write(encoded.tobytes())
+                    handle.write(jpeg)
                 break
             except FileExistsError:
                 target = folder / f"{stem}.pose-{counter}.jpg"

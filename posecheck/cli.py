@@ -16,6 +16,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
@@ -27,6 +28,7 @@ from posecheck.types import ModelName, Side, View
 
 if TYPE_CHECKING:  # imported lazily at run time: `posecheck --help` stays fast
     from posecheck.analysis import PhotoResult
+    from posecheck.batch import BatchItem, BatchSettings
     from posecheck.live.session import LiveFrame, LiveSession, SessionSummary
     from posecheck.video import VideoInfo, VideoReader
 
@@ -81,12 +83,25 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="save this check (measures, findings, thumbnails) to the history on this machine",
     )
-    analyze.add_argument(
+    where = analyze.add_mutually_exclusive_group()
+    where.add_argument(
         "--jobs",
         type=_positive,
-        default=os.cpu_count() or 1,
         metavar="N",
         help="analyse N photos at once in parallel processes (default: the cores there are)",
+    )
+    where.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        help="analyse the photos on a Dask cluster, e.g. tcp://192.168.1.10:8786 "
+        "(needs pip install 'posecheck[cluster]')",
+    )
+    analyze.add_argument(
+        "--resume",
+        type=Path,
+        metavar="FILE",
+        help="keep each result in FILE (JSON lines) as it comes; run again to analyse only the "
+        "photos without a result there",
     )
     analyze.add_argument(
         "--combine",
@@ -263,7 +278,7 @@ def _is_file(path: Path) -> bool:
 
 
 def _analyze(args: argparse.Namespace) -> int:
-    from posecheck.batch import BatchSettings, analyze_batch
+    from posecheck.batch import BatchSettings
     from posecheck.combine import combine
     from posecheck.exercises import CLINICIAN_NOTE, DISCLAIMER
     from posecheck.report import (
@@ -274,11 +289,19 @@ def _analyze(args: argparse.Namespace) -> int:
         document_head,
     )
 
+    empty_document = {**document_head(), "results": []}
+    if args.resume is not None and (args.combine or args.pdf is not None or args.save):
+        print(
+            "posecheck: --resume keeps results one photo at a time; run --combine, --pdf or "
+            "--save without it.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     items = expand_paths(args.paths)
     if not items:
         print("posecheck: no photos found in the given folders.", file=sys.stderr)
         if args.json:  # the contract: exactly one document, even when there is nothing in it
-            print(json.dumps({**document_head(), "results": []}, indent=2, ensure_ascii=False))
+            print(json.dumps(empty_document, indent=2, ensure_ascii=False))
         return EXIT_USAGE
     settings = BatchSettings(
         model=args.model,
@@ -286,6 +309,15 @@ def _analyze(args: argparse.Namespace) -> int:
         annotate=args.annotate,
         pictures=args.pdf is not None or args.save,
     )
+    try:
+        kept = read_resume(args.resume, settings) if args.resume is not None else {}
+        log = open_resume_log(args.resume)
+        fresh = _start_batch([i for i in items if _key(i) not in kept], settings, args)
+    except PosecheckError as error:
+        print(f"posecheck: {error.message}", file=sys.stderr)
+        if args.json:
+            print(json.dumps(empty_document, indent=2, ensure_ascii=False))
+        return EXIT_FAILED
     csv_file = args.csv.open("w", encoding="utf-8", newline="") if args.csv is not None else None
     writer = None
     if csv_file is not None:
@@ -294,24 +326,27 @@ def _analyze(args: argparse.Namespace) -> int:
     # Each photo is reported as it comes (in the order given) and kept without its pixels: a
     # batch of any length holds a few kilobytes per photo.
     results: list[PhotoResult] = []
-    documents: list[dict[str, object]] = []
+    documents: list[dict[str, Any]] = []
     pictures: list[bytes | None] = []
     try:
-        for index, item in enumerate(analyze_batch(items, settings, jobs=args.jobs), start=1):
-            if len(items) > 1:
-                progress = f"[{index}/{len(items)}]"
-                if args.json:
-                    print(f"{progress} {item.result.name}", file=sys.stderr, flush=True)
-                else:
-                    print(progress, end=" ")
-            if not args.json:
-                print(item.text + "\n", flush=True)
-            if writer is not None and csv_file is not None:
-                writer.writerows(item.rows)
-                csv_file.flush()
-            documents.append(item.document)
-            results.append(item.result)
-            pictures.append(item.picture_jpeg)
+        with log if log is not None else contextlib.nullcontext():
+            for index, item in enumerate(items, start=1):
+                done = kept.get(_key(item)) or keep_result(log, item, next(fresh), settings)
+                if len(items) > 1:
+                    progress = f"[{index}/{len(items)}]"
+                    if args.json:
+                        print(f"{progress} {done.document['image']}", file=sys.stderr, flush=True)
+                    else:
+                        print(progress, end=" ")
+                if not args.json:
+                    print(done.text + "\n", flush=True)
+                if writer is not None and csv_file is not None:
+                    writer.writerows(done.rows)
+                    csv_file.flush()
+                documents.append(done.document)
+                if done.result is not None:
+                    results.append(done.result)
+                    pictures.append(done.picture)
     finally:
         combined = combine(results) if args.combine and results else None
         if csv_file is not None:
@@ -342,7 +377,114 @@ def _analyze(args: argparse.Namespace) -> int:
         if combined is not None:
             print(combined_text(combined) + "\n")
         print(f"{DISCLAIMER}\n{CLINICIAN_NOTE}")
-    return EXIT_OK if all(r.ok for r in results) else EXIT_FAILED
+    return EXIT_OK if all(d["ok"] for d in documents) else EXIT_FAILED
+
+
+def _start_batch(
+    items: list[str | InvalidImageError], settings: BatchSettings, args: argparse.Namespace
+) -> Iterator[BatchItem]:
+    """The batch's outputs in order: on the cluster (connected now, so a scheduler that is not
+    there is reported before any photo), or in ``--jobs`` processes here."""
+    from posecheck.batch import analyze_batch
+
+    if args.cluster is None:
+        # the default is None, not the core count: argparse sees `--jobs 2` on a 2-core machine
+        # as the default (the same int object) and would let it pass with --cluster
+        return iter(analyze_batch(items, settings, jobs=args.jobs or os.cpu_count() or 1))
+    from posecheck.cluster import analyze_on_cluster
+
+    return iter(analyze_on_cluster(items, settings, args.cluster) if items else [])
+
+
+# --- resuming a batch from the results kept in a file ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reported:
+    """One photo's outputs as the command reports them; ``result`` and ``picture`` are None when
+    they were read back from a resume file."""
+
+    document: dict[str, Any]
+    rows: list[dict[str, Any]]
+    text: str
+    result: PhotoResult | None = None
+    picture: bytes | None = None
+
+
+def _key(item: str | InvalidImageError) -> str | None:
+    return item if isinstance(item, str) else None
+
+
+def _settings_of(settings: BatchSettings) -> dict[str, str | None]:
+    return {"model": settings.model, "view": None if settings.view is None else settings.view.value}
+
+
+def read_resume(path: Path, settings: BatchSettings) -> dict[str | None, Reported]:
+    """The photos analysed with these settings in the resume file, by the path they were given
+    as. Failures are left out (they are tried again), and so is a line a crash cut short."""
+    kept: dict[str | None, Reported] = {}
+    try:
+        with path.open(encoding="utf-8") as lines:
+            for line in lines:
+                _read_line(line, settings, kept)
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as error:
+        raise PosecheckError(
+            f"Cannot read the resume file {printable_name(path)}: {error}."
+        ) from error
+    return kept
+
+
+def _read_line(line: str, settings: BatchSettings, kept: dict[str | None, Reported]) -> None:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError:
+        return
+    if not isinstance(record, dict) or record.get("settings") != _settings_of(settings):
+        return
+    document, rows, text = record.get("document"), record.get("rows"), record.get("text")
+    if (
+        isinstance(document, dict)
+        and document.get("ok") is True
+        and isinstance(rows, list)
+        and isinstance(text, str)
+    ):
+        kept[str(record.get("photo"))] = Reported(document, rows, text)
+
+
+def open_resume_log(path: Path | None) -> TextIO | None:
+    """The resume file, open to append one JSON line per photo (None without a path)."""
+    if path is None:
+        return None
+    try:
+        log = path.open("a", encoding="utf-8")
+        if log.tell() and not _ends_a_line(path):
+            log.write("\n")  # a line cut short by a crash stays a line of its own
+    except OSError as error:
+        raise PosecheckError(
+            f"Cannot write the resume file {printable_name(path)}: {error}."
+        ) from error
+    return log
+
+
+def keep_result(
+    log: TextIO | None, item: str | InvalidImageError, done: BatchItem, settings: BatchSettings
+) -> Reported:
+    """The photo's outputs as reported, appended to the resume log as one flushed JSON line (a
+    crash keeps every photo finished before it)."""
+    if log is not None and isinstance(item, str):
+        record = {"photo": item, "settings": _settings_of(settings), "document": done.document,
+                  "rows": done.rows, "text": done.text}  # fmt: skip
+        log.write(json.dumps(record) + "\n")
+        log.flush()
+    return Reported(done.document, done.rows, done.text, done.result, done.picture_jpeg)
+
+
+def _ends_a_line(path: Path) -> bool:
+    with path.open("rb") as file:
+        file.seek(-1, os.SEEK_END)
+        return file.read(1) == b"\n"
 
 
 def _save_check(

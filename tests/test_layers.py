@@ -29,7 +29,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"analysis"}),
     frozenset({"combine", "live"}),
     frozenset({"report", "draw", "draw_live", "bodymap", "pdf", "store"}),
-    frozenset({"batch"}),
+    frozenset({"batch", "cluster"}),
     frozenset({"cli"}),
     frozenset({"ui"}),
     frozenset({"dev"}),

@@ -1,0 +1,267 @@
+"""A batch of photos on a Dask cluster (the ``cluster`` extra): the same outputs as
+``analyze_batch``, in the order given, for folders one machine cannot get through.
+
+Each photo is read here and its bytes are sent to a worker (no shared file system needed; with
+``send_paths=True`` workers open the paths themselves, which needs the same paths on every
+machine). At most ``in_flight`` photos are out at once, so memory stays bounded here, on the
+scheduler and on the workers whatever the batch's length. A worker process opens one analyzer per
+thread the first time it is given a photo and reuses it for every later one. Tasks on a worker that
+dies are run again elsewhere (Dask reschedules them); a task that raises is retried ``retries``
+times and then, like a photo that kills worker after worker, reported as that photo's failure.
+Annotated pictures are drawn by the workers and written here. Dask is imported only when a batch
+is run, so posecheck works without the extra.
+"""
+
+from __future__ import annotations
+
+import socket
+import stat
+import threading
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from posecheck.analysis import Analysis, Analyzer
+from posecheck.batch import (
+    BatchItem,
+    BatchSettings,
+    _failed,
+    _finish,
+    annotated_jpeg,
+    write_picture,
+)
+from posecheck.errors import ErrorCode, InvalidImageError, PosecheckError
+from posecheck.images import ImageLimits, load_image
+
+#: How long to wait for the scheduler to answer, seconds.
+CONNECT_TIMEOUT_S = 20.0
+
+INSTALL_HINT = "The cluster needs Dask: pip install 'posecheck[cluster]'."
+
+
+@dataclass(frozen=True)
+class _Photo:
+    """What a worker is sent: the photo's bytes, or its path on a shared file system."""
+
+    item: str
+    data: bytes | None
+
+
+# --- on the workers -----------------------------------------------------------------------------
+
+
+class _Analyzers:
+    """A worker process's analyzers, one per model and thread at work, opened once and reused."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._free: dict[str, list[Analyzer]] = {}
+        self.opened = 0
+
+    def take(self, model: str) -> Analyzer:
+        with self._lock:
+            free = self._free.setdefault(model, [])
+            if free:
+                return free.pop()
+        analyzer = Analyzer.open(model)  # outside the lock: another thread may load meanwhile
+        with self._lock:
+            self.opened += 1
+        return analyzer
+
+    def give_back(self, model: str, analyzer: Analyzer) -> None:
+        with self._lock:
+            self._free.setdefault(model, []).append(analyzer)
+
+
+#: The analyzers of the worker process this module is imported in (empty until a photo comes:
+#: nothing is loaded on import, and the client's own copy stays empty).
+_WORKER_ANALYZERS = _Analyzers()
+
+
+def _analyze_on_worker(photo: _Photo, settings: BatchSettings) -> tuple[BatchItem, bytes | None]:
+    """One photo's outputs and, when the settings ask, its annotated picture (written by the
+    client: the worker's file system may not be the client's)."""
+    try:
+        analyzer = _WORKER_ANALYZERS.take(settings.model)
+    except PosecheckError as error:
+        return _failed(photo.item, settings.model, error), None
+    try:
+        if photo.data is None:
+            result = analyzer.analyze_path(photo.item, settings.view)
+        else:
+            result = analyzer.analyze_bytes(photo.data, photo.item, settings.view)
+    finally:
+        _WORKER_ANALYZERS.give_back(settings.model, analyzer)
+    annotated = None
+    if settings.annotate is not None and isinstance(result, Analysis):
+        annotated = annotated_jpeg(result)
+    return _finish(result, replace(settings, annotate=None)), annotated
+
+
+def analyzers_opened() -> int:
+    """How many analyzers this process has opened for the cluster (``client.run`` asks workers)."""
+    return _WORKER_ANALYZERS.opened
+
+
+# --- on the client ------------------------------------------------------------------------------
+
+
+def read_photo(item: str) -> bytes | InvalidImageError:
+    """The file's bytes, or the error the local path would report for it (missing, a folder,
+    unreadable, too large)."""
+    path = Path(item)
+    limit = ImageLimits().max_file_bytes
+    try:
+        info = path.stat()
+        if stat.S_ISREG(info.st_mode) and info.st_size <= limit:
+            with path.open("rb") as file:
+                return file.read(limit + 1)  # one byte more: decoding reports a grown file
+    except OSError:
+        pass
+    try:  # the local path's own checks name what is wrong, before any decoding
+        load_image(path)
+    except InvalidImageError as error:
+        return error
+    return path.read_bytes()  # it became readable meanwhile
+
+
+def _distributed() -> Any:
+    try:
+        import distributed
+    except ImportError as error:
+        raise PosecheckError(INSTALL_HINT) from error
+    return distributed
+
+
+def analyze_on_cluster(
+    items: Sequence[str | InvalidImageError],
+    settings: BatchSettings,
+    address: str,
+    *,
+    in_flight: int | None = None,
+    send_paths: bool = False,
+    retries: int = 2,
+) -> Iterator[BatchItem]:
+    """Each photo's outputs, in the order given, as soon as it and those before it are done, from
+    the Dask scheduler at ``address`` (``tcp://host:8786``).
+
+    ``in_flight`` bounds the photos out at once (default: twice the cluster's threads, at least
+    4). Raises PosecheckError at once (not when iterated) if Dask is not installed or the
+    scheduler cannot be reached.
+    """
+    distributed = _distributed()
+    _check_reachable(address, distributed)
+    client = distributed.Client(
+        address, timeout=CONNECT_TIMEOUT_S, set_as_default=False, name="posecheck"
+    )
+    if not client.nthreads():
+        try:
+            client.wait_for_workers(1, timeout=CONNECT_TIMEOUT_S)
+        except TimeoutError as error:
+            client.close()
+            raise PosecheckError(
+                f"The Dask scheduler at {address} has no workers. Start some with "
+                f"`dask worker {address}` on each machine, then try again."
+            ) from error
+    return _run(client, items, settings, in_flight, send_paths, retries)
+
+
+def _check_reachable(address: str, distributed: Any) -> None:
+    """Raise PosecheckError unless something listens at ``address`` (a failed ``Client`` leaves
+    a traceback behind when it is collected, so it is never made for a scheduler not there)."""
+    try:
+        host, port = distributed.comm.parse_host_port(distributed.comm.parse_address(address)[1])
+        socket.create_connection((host, port), timeout=CONNECT_TIMEOUT_S).close()
+    except (OSError, ValueError) as error:
+        raise PosecheckError(
+            f"Cannot reach the Dask scheduler at {address}: {error}. Start one with "
+            "`dask scheduler` and workers with `dask worker tcp://SCHEDULER:8786`, then give "
+            "its address, e.g. tcp://192.168.1.10:8786."
+        ) from error
+
+
+def _run(
+    client: Any,
+    items: Sequence[str | InvalidImageError],
+    settings: BatchSettings,
+    in_flight: int | None,
+    send_paths: bool,
+    retries: int,
+) -> Iterator[BatchItem]:
+    """The batch through ``client``, which it closes at the end."""
+    with client:
+        window = in_flight or max(4, 2 * sum(client.nthreads().values()))
+        yield from _window(client, items, settings, window, send_paths, retries)
+
+
+def _window(
+    client: Any,
+    items: Sequence[str | InvalidImageError],
+    settings: BatchSettings,
+    window: int,
+    send_paths: bool,
+    retries: int,
+) -> Iterator[BatchItem]:
+    """Items ``head`` to ``head + window`` out at once; results handed on in order."""
+    batch = uuid.uuid4().hex[:8]
+    out: dict[int, Any] = {}  # index -> a future, or the item when no worker is needed
+    submitted = 0
+    try:
+        for head in range(len(items)):
+            while submitted < len(items) and submitted < head + window:
+                out[submitted] = _submit(
+                    client, items[submitted], settings, send_paths, retries, f"{batch}-{submitted}"
+                )
+                submitted += 1
+            yield _collect(out.pop(head), items[head], settings)
+    finally:
+        futures = [f for f in out.values() if not isinstance(f, BatchItem)]
+        if futures:  # the caller stopped early: free the cluster
+            client.cancel(futures)
+
+
+def _submit(
+    client: Any,
+    item: str | InvalidImageError,
+    settings: BatchSettings,
+    send_paths: bool,
+    retries: int,
+    key: str,
+) -> Any:
+    if isinstance(item, InvalidImageError):
+        return _failed(item, settings.model, item)
+    data = None if send_paths else read_photo(item)
+    if isinstance(data, InvalidImageError):
+        return _failed(item, settings.model, data)
+    return client.submit(
+        _analyze_on_worker,
+        _Photo(item, data),
+        settings,
+        key=f"posecheck-photo-{key}",
+        pure=False,
+        retries=retries,
+    )
+
+
+def _collect(future: Any, item: str | InvalidImageError, settings: BatchSettings) -> BatchItem:
+    if isinstance(future, BatchItem):
+        return future
+    try:
+        done: BatchItem
+        done, annotated = future.result()
+    # Whatever the worker raised, after its retries (or a photo that killed the workers it was
+    # given to), is this photo's failure, as an error in the local path would be.
+    except Exception as error:  # noqa: BLE001
+        failure = PosecheckError(
+            f"The cluster could not analyse this photo: {type(error).__name__}: {error}.",
+            code=ErrorCode.ERROR,
+        )
+        name = item if isinstance(item, str) else ""
+        return _failed(name, settings.model, failure)
+    finally:
+        future.release()
+    if settings.annotate is not None and annotated is not None:
+        write_picture(annotated, done.result.name, settings.annotate)
+    return done

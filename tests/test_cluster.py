@@ -1,0 +1,202 @@
+"""A batch on a Dask cluster started here (a scheduler and two one-thread worker processes on
+127.0.0.1, no dashboard): the same outputs as one local process, in the order given, with the
+model loaded once per worker, and nothing lost when a worker is killed mid-batch."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from posecheck.batch import BatchItem, BatchSettings, analyze_batch
+from posecheck.cli import EXIT_FAILED, main
+from posecheck.errors import ErrorCode, InvalidImageError, PosecheckError
+from posecheck.samples import sample_paths
+
+pytestmark = pytest.mark.slow
+
+SETTINGS = BatchSettings(model="full", view=None, annotate=None)
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample renders and a broken file."""
+    folder = tmp_path_factory.mktemp("photos")
+    for path in sample_paths():
+        shutil.copyfile(path, folder / path.name)
+    (folder / "broken.jpg").write_bytes(b"\xff\xd8 not really a jpeg")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def items(folder: Path) -> list[str | InvalidImageError]:
+    return [str(p) for p in sorted(folder.iterdir())]
+
+
+@pytest.fixture(scope="module")
+def serial(items: list[str | InvalidImageError]) -> list[BatchItem]:
+    return list(analyze_batch(items, SETTINGS, jobs=1))
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[Any]:
+    distributed = pytest.importorskip(
+        "distributed", reason="the cluster extra is not installed: pip install 'posecheck[cluster]'"
+    )
+    with distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,  # nothing listens beyond the scheduler and workers on 127.0.0.1
+        worker_dashboard_address=None,
+    ) as local:
+        yield local
+
+
+@pytest.fixture(scope="module")
+def client(cluster: Any) -> Iterator[Any]:
+    import distributed
+
+    with distributed.Client(cluster.scheduler_address, set_as_default=False) as connected:
+        yield connected
+
+
+def _same(serial: list[BatchItem], other: list[BatchItem]) -> None:
+    assert [i.result.name for i in other] == [i.result.name for i in serial]
+    for one, two in zip(serial, other, strict=True):
+        assert two.document == one.document  # the same numbers, landmark for landmark
+        assert two.rows == one.rows
+        assert two.text == one.text
+
+
+def test_the_cluster_gives_what_one_process_gives_in_the_same_order(
+    cluster: Any, client: Any, items: list[str | InvalidImageError], serial: list[BatchItem]
+) -> None:
+    from posecheck.cluster import analyze_on_cluster, analyzers_opened
+
+    remote = list(analyze_on_cluster(items, SETTINGS, cluster.scheduler_address))
+    _same(serial, remote)
+    assert [i.result.name for i in remote] == items
+    broken = remote[items.index(next(i for i in items if str(i).endswith("broken.jpg")))]
+    assert broken.document["error"]["code"] == ErrorCode.UNSUPPORTED_FORMAT
+    assert all(i.result.image is None or i.result.image.rgb.nbytes == 3 for i in remote)
+    # each worker (one thread) opened one analyzer and reused it for all its photos
+    opened = client.run(analyzers_opened)
+    assert sorted(opened.values()) == [1, 1], opened
+    # the same again, the workers reading the paths themselves (a shared file system)
+    _same(serial, list(analyze_on_cluster(items, SETTINGS, cluster.scheduler_address,
+                                          send_paths=True)))  # fmt: skip
+    assert sorted(client.run(analyzers_opened).values()) == [1, 1]
+
+
+def test_missing_and_folder_items_fail_as_they_do_locally(
+    cluster: Any, folder: Path, tmp_path: Path
+) -> None:
+    from posecheck.cluster import analyze_on_cluster
+
+    unreadable: InvalidImageError = InvalidImageError(
+        "Cannot read the folder.", code=ErrorCode.UNREADABLE, extra={"name": "locked"}
+    )
+    items: list[str | InvalidImageError] = [str(tmp_path / "gone.jpg"), str(folder), unreadable]
+    local = list(analyze_batch(items, SETTINGS, jobs=1))
+    remote = list(analyze_on_cluster(items, SETTINGS, cluster.scheduler_address))
+    _same(local, remote)
+    codes = [i.document["error"]["code"] for i in remote]
+    assert codes == [ErrorCode.NOT_FOUND, ErrorCode.NOT_A_FILE, ErrorCode.UNREADABLE]
+
+
+def test_a_killed_worker_loses_nothing(
+    cluster: Any,
+    client: Any,
+    items: list[str | InvalidImageError],
+    serial: list[BatchItem],
+    tmp_path: Path,
+) -> None:
+    from posecheck.cluster import analyze_on_cluster
+
+    annotated = tmp_path / "annotated"
+    settings = BatchSettings(model="full", view=None, annotate=annotated)
+    pids = client.run(os.getpid)
+    batch = analyze_on_cluster(items, settings, cluster.scheduler_address, in_flight=6)
+    first = next(batch)
+    # a worker holding photos (running or queued on it) dies without a word
+    busy = {w: keys for w, keys in client.processing().items() if keys}
+    assert busy, "no photo was out when the worker was killed: the test proves nothing"
+    victim = sorted(busy)[0]
+    os.kill(pids[victim], signal.SIGKILL)
+    rest = list(batch)
+    done = [first, *rest]
+    _same(serial, done)  # every photo exactly once, in order, with the same outputs
+    assert pids[victim] not in client.run(os.getpid).values()  # it really died
+    # each analysed photo's picture written once, by this process, from the worker's drawing
+    pictures = sorted(p.name for p in annotated.iterdir())
+    assert pictures == sorted(f"{Path(i.result.name).stem}.pose.jpg" for i in done if i.result.ok)
+
+
+def test_a_photo_whose_task_fails_becomes_its_failure() -> None:
+    from posecheck.cluster import _collect
+
+    class Failing:
+        released = False
+
+        def result(self) -> Any:
+            raise RuntimeError("the worker ran out of memory")
+
+        def release(self) -> None:
+            self.released = True
+
+    future = Failing()
+    item = _collect(future, "a.jpg", SETTINGS)
+    assert not item.result.ok and item.result.name == "a.jpg"
+    assert item.document["error"]["code"] == ErrorCode.ERROR
+    assert "ran out of memory" in item.document["error"]["message"]
+    assert future.released
+
+
+def test_the_cli_runs_on_the_cluster_and_resumes(
+    cluster: Any,
+    folder: Path,
+    serial: list[BatchItem],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    resume = tmp_path / "results.jsonl"
+    args = ["analyze", str(folder), "--cluster", cluster.scheduler_address, "--json"]
+    status = main([*args, "--resume", str(resume), "--csv", str(tmp_path / "rows.csv")])
+    stdout, stderr = capsys.readouterr()
+    assert status == EXIT_FAILED  # the broken file fails; the others are all there
+    document = json.loads(stdout)
+    assert document["results"] == [i.document for i in serial]
+    assert f"[{len(serial)}/{len(serial)}]" in stderr  # progress on stderr, as with --jobs
+    assert len(resume.read_text(encoding="utf-8").splitlines()) == len(serial)
+    # a re-run takes every analysed photo from the file: only the broken one goes out again
+    status = main([*args, "--resume", str(resume)])
+    again = json.loads(capsys.readouterr().out)
+    assert status == EXIT_FAILED and again == document
+    assert len(resume.read_text(encoding="utf-8").splitlines()) == len(serial) + 1
+
+
+def test_importing_posecheck_does_not_import_dask() -> None:
+    code = (
+        "import sys, posecheck, posecheck.cli, posecheck.cluster; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_without_dask_the_cluster_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    from posecheck.cluster import analyze_on_cluster
+
+    monkeypatch.setitem(sys.modules, "distributed", None)  # `import distributed` fails
+    with pytest.raises(PosecheckError, match=r"pip install 'posecheck\[cluster\]'"):
+        analyze_on_cluster(["a.jpg"], SETTINGS, "tcp://127.0.0.1:8786")
