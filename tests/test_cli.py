@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import struct
 import zlib
 from pathlib import Path
@@ -213,3 +214,62 @@ def test_csv_and_combine(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     lines = target.read_text().splitlines()
     assert lines[0].startswith("image,view,measure,value")
     assert any(line.startswith("combined,") for line in lines)
+
+
+# --- --cluster and --resume (the cluster itself: tests/test_cluster.py) ---------------------------
+
+
+def test_cluster_and_jobs_cannot_go_together(capsys: pytest.CaptureFixture[str]) -> None:
+    # `--jobs 2` is the default on a 2-core machine: it must still count as given
+    argv = ["analyze", "x.jpg", "--cluster", "tcp://127.0.0.1:8786", "--jobs", "2"]
+    assert main(argv) == EXIT_USAGE
+    assert "not allowed with" in capsys.readouterr().err
+
+
+def test_a_scheduler_not_there_is_one_clear_failure(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("distributed", reason="the cluster extra is not installed")
+    listener = socket.socket()  # a port nobody listens on: bound, never listening
+    listener.bind(("127.0.0.1", 0))
+    address = f"tcp://127.0.0.1:{listener.getsockname()[1]}"
+    photo_path = str(_write_blank(tmp_path / "a.jpg"))
+    with listener:
+        status, document = run_json(capsys, photo_path, "--cluster", address)
+        assert status == EXIT_FAILED and document["results"] == []
+        status = main(["analyze", photo_path, "--cluster", address])
+    out, err = capsys.readouterr()
+    assert status == EXIT_FAILED and "Cannot reach the Dask scheduler" in err and out == ""
+
+
+def test_resume_reuses_kept_results_and_analyses_the_rest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from posecheck.samples import sample_paths
+
+    first, second = sample_paths()[:2]
+    resume = tmp_path / "results.jsonl"
+    status, document = run_json(capsys, str(first), "--resume", str(resume), "--jobs", "1")
+    assert status == EXIT_OK
+    [line] = resume.read_text(encoding="utf-8").splitlines()
+    record = json.loads(line)
+    assert record["photo"] == str(first) and record["document"] == only_result(document)
+    # proof that a re-run reads the file instead of analysing again: a mark put in the file
+    record["document"]["view_confidence"] = -1.0
+    resume.write_text(json.dumps(record) + "\n" + '{"photo": "cut short by a cra', encoding="utf-8")
+    status, again = run_json(capsys, str(first), str(second), "--resume", str(resume))
+    assert status == EXIT_OK
+    results = again["results"]
+    assert isinstance(results, list)
+    assert results[0]["view_confidence"] == -1.0
+    assert results[1]["image"] == str(second) and results[1]["ok"] is True
+    lines = resume.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 3 and json.loads(lines[2])["photo"] == str(second)
+    # other settings, other results: nothing is taken from the file
+    status, other = run_json(capsys, str(first), "--resume", str(resume), "--view", "back")
+    assert only_result(other)["view_confidence"] != -1.0
+
+
+def test_resume_keeps_single_photos_only(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["analyze", "x.jpg", "--resume", "r.jsonl", "--combine"]) == EXIT_USAGE
+    assert "--resume" in capsys.readouterr().err
