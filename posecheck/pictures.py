@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -49,7 +48,6 @@ def _picture(folder: Path, entry: Any, index: Path) -> Picture:
     )
 
 
-@cache
 def _index(folder: Path) -> tuple[tuple[Picture, ...], dict[str, tuple[Picture, ...]]]:
     index = folder / "pictures.json"
     try:

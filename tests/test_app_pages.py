@@ -6,7 +6,14 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from posecheck import COACHED_IDS, DISCLAIMER, MEASURES, load_catalogue
+from posecheck import (
+    COACHED_IDS,
+    DISCLAIMER,
+    MEASURES,
+    exercise_pictures,
+    guide_pictures,
+    load_catalogue,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ROOT / "posecheck/ui/pages"
@@ -35,6 +42,47 @@ def test_the_exercises_page_lists_the_catalogue_and_what_the_coach_follows() -> 
     assert sum(DISCLAIMER in c.value for c in app.caption) == 1
     app.toggle[0].set_value(True).run()
     assert len(app.expander) == len(COACHED_IDS)
+
+
+def test_each_exercise_shows_its_pictures_with_captions_beside_its_steps() -> None:
+    app = opened("exercises.py")
+    by_name = {exercise.name: exercise for exercise in load_catalogue()}
+    seen = 0
+    for expander in app.expander:
+        name = expander.label.split("**")[1]
+        if name not in by_name:  # the live-only posture hold has no catalogue entry
+            continue
+        exercise = by_name[name]
+        pictures = exercise_pictures(exercise.id)
+        images = expander.image
+        assert len(images) == len(pictures) >= 1, exercise.id
+        captions = [image.proto.imgs[0].caption for image in images]
+        assert captions == [p.caption for p in pictures]
+        (shown, told) = expander.columns  # pictures beside the words
+        assert len(shown.image) == len(pictures) and not told.image
+        told_text = "\n".join(m.value for m in told.markdown)
+        assert exercise.steps[0] in told_text and exercise.dose.describe() in told_text
+        seen += 1
+    assert seen == len(by_name)
+
+
+def test_the_capture_guide_shows_each_picture_with_its_caption_and_advice() -> None:
+    def guide_page() -> None:
+        from posecheck.ui.guide import show_guide
+
+        show_guide(expanded=True)
+
+    app = AppTest.from_function(guide_page, default_timeout=60).run()
+    assert not app.exception, app.exception
+    (expander,) = app.expander
+    assert expander.label == "How to take the photos"
+    pictures = guide_pictures()
+    captions = [image.proto.imgs[0].caption for image in expander.image]
+    assert captions == [p.caption for p in pictures]
+    text = "\n".join(m.value for m in expander.markdown)
+    for picture in pictures:
+        assert picture.advice in text
+    assert "hip height" in text and "2 to 3 metres" in text
 
 
 def test_the_about_page_says_what_it_measures_how_well_and_what_stays_here() -> None:

@@ -1,5 +1,6 @@
-"""The Exercises page: the catalogue, each exercise's steps, dose and cautions, and which ones the
-live coach can follow (and where the camera goes for them). Pictures of each position come later.
+"""The Exercises page: the catalogue, each exercise's pictures of its key positions (rendered from
+posecheck's own body model) beside its steps, dose and cautions, and which ones the live coach can
+follow (and where the camera goes for them).
 
 A page script: Streamlit runs it; nothing imports it.
 """
@@ -15,6 +16,7 @@ from posecheck import (
     STANDING_POSTURE,
     Coach,
     Exercise,
+    exercise_pictures,
     load_catalogue,
 )
 
@@ -47,16 +49,27 @@ def show_exercise(exercise: Exercise) -> None:
     badge = " · :green-badge[:material/videocam: live coach]" if coached else ""
     with st.expander(f"**{exercise.name}** — {exercise.dose.describe()}{badge}"):
         st.write(exercise.summary)
-        st.markdown("\n".join(f"{i}. {step}" for i, step in enumerate(exercise.steps, start=1)))
-        st.markdown("**Take care:** " + " ".join(exercise.cautions))
-        if coached:
-            coach = Coach(exercise.id).summary()
-            st.markdown(f"**Live coach:** {coach.camera}")
-            if coach.cannot_see:
-                st.caption(coach.cannot_see)
+        pictures = exercise_pictures(exercise.id)
+        # Pictures beside the steps on a computer; on a phone Streamlit stacks them, pictures first.
+        if pictures:
+            shown, told = st.columns([2, 3])
+            with shown:
+                for picture in pictures:
+                    st.image(str(picture.path), caption=picture.caption, width="stretch")
         else:
-            st.caption(f"Live coach: not followed. {exercise.live_signal}".strip())
-        st.caption(f"Evidence: {exercise.evidence}")
+            told = st.container()
+        with told:
+            st.markdown("\n".join(f"{i}. {step}" for i, step in enumerate(exercise.steps, start=1)))
+            st.markdown(f"**How much:** {exercise.dose.describe()}")
+            st.markdown("**Take care:** " + " ".join(exercise.cautions))
+            if coached:
+                coach = Coach(exercise.id).summary()
+                st.markdown(f"**Live coach:** {coach.camera}")
+                if coach.cannot_see:
+                    st.caption(coach.cannot_see)
+            else:
+                st.caption(f"Live coach: not followed. {exercise.live_signal}".strip())
+            st.caption(f"Evidence: {exercise.evidence}")
 
 
 def render() -> None:
