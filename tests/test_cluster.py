@@ -200,3 +200,14 @@ def test_without_dask_the_cluster_says_what_to_install(monkeypatch: pytest.Monke
     monkeypatch.setitem(sys.modules, "distributed", None)  # `import distributed` fails
     with pytest.raises(PosecheckError, match=r"pip install 'posecheck\[cluster\]'"):
         analyze_on_cluster(["a.jpg"], SETTINGS, "tcp://127.0.0.1:8786")
+
+
+def test_the_paper_estimate() -> None:
+    from posecheck.dev.cluster_bench import ESTIMATE_PHOTOS, estimate, link_hours
+
+    assert ESTIMATE_PHOTOS == 100_000
+    # 8 cores at 80 ms a photo: 100 photos a second, 1,000 s for the lot; 4 machines: 250 s
+    rows = estimate(0.08, [1, 4], cores=8)
+    assert rows[2] == "| 1 | 100 | 0.28 h (17 min) |"
+    assert rows[3] == "| 4 | 400 | 0.07 h (4 min) |"
+    assert link_hours(4.212e6, bytes_per_second=117e6) == pytest.approx(1.0)
