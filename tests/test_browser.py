@@ -24,6 +24,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -146,10 +147,16 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with streamlit_server("app.py", tmp_path_factory.mktemp("server") / "streamlit.log") as url:
+        yield url
+
+
+@contextmanager
+def streamlit_server(script: str, log: Path) -> Iterator[str]:
+    """``streamlit run script`` (a path from the repository's root) on 127.0.0.1: its URL."""
     port = free_port()
-    log = tmp_path_factory.mktemp("server") / "streamlit.log"
     command = [
-        str(Path(sys.executable).parent / "streamlit"), "run", "app.py",
+        str(Path(sys.executable).parent / "streamlit"), "run", script,
         "--server.port", str(port), "--server.address", "127.0.0.1",
         "--server.headless", "true",
     ]  # fmt: skip

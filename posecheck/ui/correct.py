@@ -118,7 +118,6 @@ def _move(key: str, photo: str, landmark: Landmark, to: tuple[float, float]) -> 
     moves[landmark] = to
     store_moves(photo, moves)
     st.session_state[f"{key}-point"] = None
-    st.session_state[f"{key}-note"] = f"Moved the {plain_name(landmark)} to where you showed."
 
 
 def _clicked(analysis: Analysis, key: str, photo: str) -> None:
@@ -198,11 +197,11 @@ def _status(key: str, selected: Landmark | None, moves: Moves) -> None:
             "on the photo): now click where it belongs."
         )
     else:
-        st.markdown("Click a dot on the photo to choose it (the person's left is their left).")
+        st.markdown("Click a dot on the photo to choose it (left and right are the person's own).")
     if moves:
         st.success(
             f"Corrected by you: {_listed(list(moves))}. Every measure, finding and exercise "
-            "uses your positions (the report marks them as yours).",
+            "uses your positions (the downloaded report records them as yours).",
             icon=":material/edit_location_alt:",
         )
 
@@ -223,6 +222,7 @@ def correction_editor(analysis: PhotoResult, data: bytes, key: str) -> None:
         "Is a dot not where that part of the body is? Click the dot, then click where it "
         "belongs: every measure, finding and exercise is worked out again."
     )
+    _status(key, selected, moves)  # above the picture: on a phone it is seen before clicking
     left, right = st.columns([3, 2])
     with left:
         streamlit_image_coordinates(
@@ -241,11 +241,12 @@ def correction_editor(analysis: PhotoResult, data: bytes, key: str) -> None:
             + "."
         )
     with right:
-        _status(key, selected, moves)
         st.selectbox(
             "Or choose the point by name",
-            [None, *MOVABLE],
-            format_func=lambda landmark: "–" if landmark is None else plain_name(landmark),
+            MOVABLE,
+            index=None,
+            format_func=plain_name,
+            placeholder="Choose a point",
             key=point_key,
         )
         if selected is not None:

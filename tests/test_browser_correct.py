@@ -1,0 +1,201 @@
+"""Correcting a point in a real browser (Debian's chromium through Selenium): on a test page with
+the editor (tests/pages/correct_page.py, started here by ``streamlit run``), click a point on the
+photo, then click where it belongs; the measure shown changes to what the Python path gives for
+that position (so the click is mapped back to the photo's pixels right), and the page says the
+point was corrected. At 1280 wide (the left heel) and at a phone's 400 (the left knee).
+Screenshots go to ``out/screenshots/`` (look at them)."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from posecheck import MEASURES_BY_NAME, Analysis, Analyzer, Landmark, MeasureName, correct_points
+from posecheck.samples import sample_paths
+from posecheck.ui.correct import plain_name
+from tests.test_browser import (
+    By,
+    WebDriver,
+    WebElement,
+    chromium,
+    page_text,
+    profile,
+    pytestmark,
+    shot,
+    streamlit_server,
+    wait_for,
+    webdriver,
+)
+
+__all__ = ["profile", "pytestmark"]  # a fixture and the skips, used by pytest
+
+PAGE = "tests/pages/correct_page.py"
+SAMPLE = next(p for p in sample_paths() if p.stem == "woman_neutral_front")
+
+
+@pytest.fixture(scope="module")
+def page_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with streamlit_server(PAGE, tmp_path_factory.mktemp("server") / "streamlit.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def before() -> Analysis:
+    """The sample as the Python path sees it (the page analyses the same bytes)."""
+    with Analyzer.open("full") as analyzer:
+        result = analyzer.analyze_path(SAMPLE)
+    assert isinstance(result, Analysis)
+    return result
+
+
+class Editor:
+    """The correction editor in the browser: its picture lives in the component's frame."""
+
+    def __init__(self, driver: WebDriver) -> None:
+        self.driver = driver
+
+    def _frame(self) -> WebElement | None:
+        self.driver.switch_to.default_content()
+        frames = self.driver.find_elements(
+            By.CSS_SELECTOR, "iframe[title*='streamlit_image_coordinates']"
+        )
+        shown = [f for f in frames if f.size["height"] > 0]
+        return shown[0] if shown and not self._updating() else None
+
+    def _updating(self) -> bool:
+        return bool(self.driver.find_elements(By.CSS_SELECTOR, "[data-stale='true']"))
+
+    def picture(self) -> tuple[WebElement, float, float]:
+        """The shown picture (loaded, wholly in view) and its size on screen, CSS pixels."""
+        frame = wait_for("the editor's picture", self._frame, 90, step=0.3)
+        inside = self.driver.execute_script(
+            "arguments[0].scrollIntoView({block: 'center'}); const r = "
+            "arguments[0].getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight",
+            frame,
+        )
+        # WebDriver's offsets start at the middle of the part in view: all of it must be
+        assert inside, "the window is too short for the whole picture: make it taller"
+        self.driver.switch_to.frame(frame)
+        image = self.driver.find_element(By.ID, "image")
+        size = wait_for(
+            "the picture to load",
+            lambda: self.driver.execute_script(
+                "const i = arguments[0]; return i.complete && i.naturalWidth && "
+                "i.clientWidth ? [i.clientWidth, i.clientHeight] : null",
+                image,
+            ),
+            30,
+        )
+        return image, float(size[0]), float(size[1])
+
+    def click(self, photo_xy: tuple[float, float], photo_size: tuple[int, int]) -> tuple[int, int]:
+        """Click the picture where a point of the photo is shown; the CSS pixel clicked."""
+        image, width, height = self.picture()
+        x = round(photo_xy[0] * width / photo_size[0])
+        y = round(photo_xy[1] * height / photo_size[1])
+        # Selenium 4 measures the offset from the element's centre (whole pixels)
+        offset = (x - int(width / 2), y - int(height / 2))
+        actions = webdriver.ActionChains(self.driver)
+        actions.move_to_element_with_offset(image, *offset).click().perform()
+        self.driver.switch_to.default_content()
+        return x, y
+
+    def says(self, words: str) -> bool:
+        return words in page_text(self.driver) and not self._updating()
+
+
+def shown_value(driver: WebDriver, label: str) -> float | None:
+    found = re.search(rf"{label}: ([+-][\d.]+)", page_text(driver))
+    return float(found.group(1)) if found else None
+
+
+def correct_in_browser(
+    driver: WebDriver,
+    before: Analysis,
+    landmark: Landmark,
+    step: int,
+    measure: MeasureName,
+    screenshots: str,
+) -> tuple[float, float, float]:
+    """Click the point, then ``step`` CSS pixels to its right; (value before, shown after, the
+    Python path's value for the clicked position)."""
+    label = MEASURES_BY_NAME[measure].label
+    editor = Editor(driver)
+    size = (before.image.width, before.image.height)
+    editor.picture()
+    old = wait_for(f"the {label}", lambda: shown_value(driver, label), 30)
+    assert old == pytest.approx(before.measurements[measure].value, abs=0.01)
+    point = tuple(float(v) for v in before.detection.subject.xy[landmark])
+    editor.click((point[0], point[1]), size)
+    chosen = f"{plain_name(landmark).capitalize()} is chosen"
+    wait_for(f"'{chosen}'", lambda: editor.says(chosen), 30, step=0.2)
+    time.sleep(0.5)
+    shot(driver, f"{screenshots}-1-chosen")
+    _, width, _ = editor.picture()
+    target = (point[0] + step * size[0] / width, point[1])
+    x, y = editor.click(target, size)
+    done = f"Corrected by you: {plain_name(landmark)}"
+    wait_for(f"'{done}'", lambda: editor.says(done), 30, step=0.2)
+    new = wait_for(f"the new {label}", lambda: shown_value(driver, label), 30)
+    editor.picture()
+    time.sleep(0.5)
+    shot(driver, f"{screenshots}-2-corrected")
+    _, width, height = editor.picture()
+    driver.switch_to.default_content()
+    clicked = (x * size[0] / width, y * size[1] / height)
+    expected = correct_points(before, {landmark: clicked}).measurements[measure].value
+    assert expected is not None
+    print(
+        f"\n[correct] {label}: {old:+.2f} before, {new:+.2f} after the click in the browser, "
+        f"{expected:+.2f} from correct_points at the clicked pixel ({clicked[0]:.0f}, "
+        f"{clicked[1]:.0f}); picture shown {width:.0f}x{height:.0f}"
+    )
+    return old, new, expected
+
+
+#: (window, point, CSS pixels to move it right, the measure it changes, screenshots' name)
+CASES = [
+    ((1280, 1800), Landmark.LEFT_HEEL, 25, MeasureName.LEFT_FOOT_ANGLE, "20-correct-desktop"),
+    ((400, 900), Landmark.LEFT_KNEE, 15, MeasureName.LEFT_KNEE_ANGLE_FRONTAL, "21-correct-phone"),
+]
+
+
+@pytest.mark.parametrize(("window", "landmark", "step", "measure", "screenshots"), CASES)
+def test_moving_a_point_by_clicks_changes_its_measure(
+    page_server: str,
+    profile: Path,
+    before: Analysis,
+    window: tuple[int, int],
+    landmark: Landmark,
+    step: int,
+    measure: MeasureName,
+    screenshots: str,
+) -> None:
+    driver = chromium(profile, None, window)
+    driver.set_window_size(*window)  # headless chromium starts no narrower than 500
+    try:
+        driver.get(page_server)
+        old, new, expected = correct_in_browser(
+            driver, before, landmark, step, measure, screenshots
+        )
+        # the point moved outward (image-right on a front photo): the heel turns the toes in,
+        # the knee bows out; either way the measure drops
+        assert new < old - 5
+        # the page measured where the click landed: the mapping to the photo's pixels is right
+        # (within a click's rounding to whole CSS pixels, under 2 photo pixels here)
+        assert new == pytest.approx(expected, abs=1.0)
+        heading = driver.find_element(By.XPATH, "//h3[contains(., 'Correct a point')]")
+        driver.execute_script("arguments[0].scrollIntoView()", heading)
+        time.sleep(0.5)
+        shot(driver, f"{screenshots}-3-said")  # what is shown above the picture
+        # nothing sticks out sideways, a phone's width included
+        overflow = driver.execute_script(
+            "return document.documentElement.scrollWidth - window.innerWidth"
+        )
+        assert overflow <= 0, f"the page is {overflow} px wider than the window"
+    finally:
+        driver.quit()
