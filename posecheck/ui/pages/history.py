@@ -65,6 +65,11 @@ def views_words(check: StoredCheck) -> str:
     return f"{' and '.join(views)} photos"
 
 
+def file_name(name: str) -> str:
+    """A photo's file name without its folder (the command line saves whole paths)."""
+    return name.replace("\\", "/").rsplit("/", 1)[-1]
+
+
 def check_label(check: StoredCheck) -> str:
     return f"{when_words(check.created)} · {views_words(check)}"
 
@@ -115,8 +120,9 @@ def trend_words(spec: MeasureSpec, points: Sequence[TrendPoint]) -> tuple[str, s
 
 
 def findings_lines(findings: Sequence[dict[str, Any]]) -> str:
+    """The findings as a list (empty when there were none: the summary says so)."""
     if not findings:
-        return "Nothing found outside the usual ranges (beyond the measurement error)."
+        return ""
     return "\n".join(
         f"- {STATUS_ICON.get(f['status'], '')} {f['title']} "
         f"({STATUS_WORDS.get(Status(f['status']), f['status'])})"
@@ -143,11 +149,18 @@ def trend_chart(spec: MeasureSpec, points: Sequence[TrendPoint]) -> dict[str, An
         if p.value is not None
     ]
     low, high = spec.normal
-    x = {"field": "when", "type": "temporal", "title": None, "axis": {"format": "%d %b"}}
+    x = {
+        "field": "when",
+        "type": "temporal",
+        "title": None,
+        "axis": {"format": "%d %b", "labelFlush": True},
+        "scale": {"padding": 24},  # room for the first and last dates' labels
+    }
     band = {"x": x, "y": {"field": "low", "type": "quantitative"}, "y2": {"field": "high"}}
     y_title = {Unit.DEG: "degrees", Unit.RATIO: "ratio"}.get(spec.unit, spec.unit.symbol.strip())
     return {
         "height": 220,
+        "padding": {"left": 5, "top": 5, "bottom": 5, "right": 20},
         "data": {"values": rows},
         "layer": [
             {
@@ -230,7 +243,7 @@ def _pictures(store: HistoryStore, check: StoredCheck) -> None:
     if thumbnails:
         st.image(
             list(thumbnails.values()),
-            caption=[f"{name} with the points and measures drawn" for name in thumbnails],
+            caption=[f"{file_name(name)}, with the points drawn" for name in thumbnails],
             width=160,
         )
     if store.pictures(check.id, "photo"):
@@ -250,7 +263,8 @@ def saved_checks(store: HistoryStore, checks: Sequence[StoredCheck]) -> None:
         )
         with st.expander(f"{check_label(check)} · {count}"):
             st.write(check.summary)
-            st.markdown(findings_lines(findings))
+            if findings:
+                st.markdown(findings_lines(findings))
             _pictures(store, check)
             delete_button(check, "check")
 
@@ -282,7 +296,7 @@ def trends(store: HistoryStore) -> None:
 
 def _one_side(store: HistoryStore, check: StoredCheck) -> None:
     st.markdown(f"**{check_label(check)}**")
-    st.markdown(findings_lines(store.findings(check.id)))
+    st.markdown(findings_lines(store.findings(check.id)) or check.summary)
     _pictures(store, check)
 
 

@@ -1,0 +1,164 @@
+"""The History page in a real browser (Debian's chromium through Selenium).
+
+The app is started with its history in a temporary folder (``POSECHECK_HOME``), seeded by the
+test with two checks analysed by ``Analyzer`` on two sample renders, four weeks apart. The page
+must list both, draw the trends (with their error bands) and say in words whether each change is
+beyond the measurement error; deleting one check leaves the other. Screenshots at 1280 and 400
+pixels wide go to ``out/screenshots/`` (look at them).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from posecheck import Analysis, Analyzer, HistoryStore, draw_analysis, sample_paths
+from posecheck.ui.history import THUMBNAIL_SIDE, jpeg
+from tests.test_browser import (
+    By,
+    WebDriver,
+    WebElement,
+    chromium,
+    page_text,
+    profile,
+    pytestmark,
+    server,
+    shot,
+    wait_for,
+)
+
+__all__ = ["profile", "pytestmark", "server"]  # fixtures and the skips, used by pytest
+
+SAMPLES = {p.stem: p for p in sample_paths()}
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The app's history folder, seeded with two checks four weeks apart; POSECHECK_HOME names it
+    while this module runs (the app's server, started after it, inherits it)."""
+    folder = tmp_path_factory.mktemp("history")
+    with Analyzer.open("full") as analyzer:
+        results = [
+            analyzer.analyze_path(SAMPLES[stem])
+            for stem in ("man_misaligned_front", "woman_neutral_front")
+        ]
+    first_day = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+    with HistoryStore(folder / "history.sqlite3") as store:
+        for weeks, result in enumerate(results):
+            assert isinstance(result, Analysis) and result.judged
+            thumbnails = {result.name: jpeg(draw_analysis(result), THUMBNAIL_SIDE)}
+            created = first_day + timedelta(weeks=4 * weeks)
+            store.save_check([result], created=created, thumbnails=thumbnails)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("POSECHECK_HOME", str(folder))
+        yield folder
+
+
+@pytest.fixture(scope="module")
+def history_server(home: Path, server: str) -> str:
+    """The app (``server``, started after ``home`` set POSECHECK_HOME, so it reads that folder)."""
+    return server
+
+
+def _settled(driver: WebDriver) -> bool:
+    return not driver.find_elements(By.CSS_SELECTOR, "[data-stale='true']")
+
+
+def _charts_drawn(driver: WebDriver) -> int:
+    """How many charts have drawn their picture (Vega draws into a canvas or an svg)."""
+    charts = driver.find_elements(By.CSS_SELECTOR, "[data-testid='stVegaLiteChart']")
+    return sum(bool(c.find_elements(By.CSS_SELECTOR, "canvas, svg")) for c in charts)
+
+
+def show(driver: WebDriver, element: WebElement) -> None:
+    """Scroll the element to the middle of the window (the top is under the pages' bar)."""
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    time.sleep(1)
+
+
+def _pictures_shown(driver: WebDriver) -> int:
+    """Pictures on screen that have loaded."""
+    pictures = driver.find_elements(By.CSS_SELECTOR, "[data-testid='stImage'] img")
+    return sum(
+        bool(p.is_displayed() and driver.execute_script("return arguments[0].complete", p))
+        for p in pictures
+    )
+
+
+def _expander(driver: WebDriver, words: str) -> WebElement | None:
+    for summary in driver.find_elements(By.CSS_SELECTOR, "details summary"):
+        if words in summary.text:
+            return summary
+    return None
+
+
+def test_the_history_page_lists_charts_and_deletes_in_a_real_browser(
+    history_server: str, home: Path, profile: Path
+) -> None:
+    driver = chromium(profile, None, (1280, 1800))
+    try:
+        driver.get(f"{history_server}/history")
+        wait_for(
+            "the saved checks",
+            lambda: "Saved checks" in page_text(driver) and _settled(driver),
+            90,
+            step=0.3,
+        )
+        wait_for("a trend chart drawn", lambda: _charts_drawn(driver), 30, step=0.3)
+        text = page_text(driver)
+        assert "1 Nov 2026" in text and "29 Nov 2026" in text  # both checks listed
+        assert "Left foot angle: changed by" in text
+        assert "no change beyond the measurement error" in text  # some measure stayed put
+        time.sleep(1)
+        shot(driver, "h01-history-desktop")
+        show(driver, driver.find_element(By.XPATH, "//h2[contains(., 'Two checks side')]"))
+        shot(driver, "h02-history-side-by-side")
+        assert _pictures_shown(driver) == 2  # each check's small picture, side by side
+        driver.set_window_size(400, 900)  # a phone
+        show(driver, driver.find_element(By.TAG_NAME, "h1"))
+        shot(driver, "h04-history-phone-top")
+        show(driver, driver.find_elements(By.CSS_SELECTOR, "[data-testid='stVegaLiteChart']")[0])
+        shot(driver, "h05-history-phone-trend")
+        newer = _expander(driver, "29 Nov 2026")
+        assert newer is not None
+        show(driver, newer)
+        newer.click()
+        wait_for("its picture", lambda: _pictures_shown(driver) == 3, 30, step=0.3)
+        show(driver, newer)
+        shot(driver, "h06-history-phone-check")
+        newer.click()
+        width = driver.execute_script("return document.documentElement.scrollWidth")
+        assert width <= 400, f"the page is {width} px wide on a 400 px screen"
+        driver.set_window_size(1280, 1800)
+        # delete the older check: open its entry, press its Delete button
+        older = wait_for("the older check", lambda: _expander(driver, "1 Nov 2026"), 10)
+        show(driver, older)
+        older.click()
+        details = older.find_element(By.XPATH, "./..")
+        wait_for(
+            "its Delete button",
+            lambda: [
+                b
+                for b in details.find_elements(By.TAG_NAME, "button")
+                if "Delete this check" in b.text and b.is_displayed()
+            ],
+            10,
+        )[0].click()
+        wait_for(
+            "the deletion said",
+            lambda: "Deleted the check of 1 Nov 2026" in page_text(driver) and _settled(driver),
+            30,
+            step=0.3,
+        )
+        time.sleep(1)
+        shot(driver, "h07-history-deleted")
+        with HistoryStore(home / "history.sqlite3") as store:
+            (left,) = store.checks()
+        assert left.created.date() == datetime(2026, 11, 29).date()
+        assert "29 Nov 2026" in page_text(driver)
+    finally:
+        driver.quit()
