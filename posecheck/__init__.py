@@ -15,7 +15,8 @@ nothing else):
 from posecheck.analysis import Analysis, AnalysisFailure, Analyzer, PhotoResult, correct_points
 from posecheck.bodymap import BodyRegion, body_map, measure_meaning, measure_scale, region_states
 from posecheck.calibration import Calibration
-from posecheck.combine import CombinedReport, combine
+from posecheck.clothing import Clothing
+from posecheck.combine import CombinedReport, PersonCheck, combine, same_person
 from posecheck.draw import draw_analysis, draw_measures, draw_pose
 from posecheck.draw_live import draw_live_frame
 from posecheck.errors import (
@@ -133,6 +134,7 @@ __all__ = [
     "CameraRoll",
     "CameraSource",
     "CaptureCheck",
+    "Clothing",
     "Coach",
     "CoachPhase",
     "CoachState",
@@ -166,6 +168,7 @@ __all__ = [
     "ModelName",
     "NoPersonError",
     "PdfPhoto",
+    "PersonCheck",
     "PhotoResult",
     "Picture",
     "Plan",
@@ -220,6 +223,7 @@ __all__ = [
     "region_states",
     "results_csv",
     "results_document",
+    "same_person",
     "sample_paths",
     "summary_to_dict",
     "video_estimator",

@@ -18,6 +18,7 @@ import numpy as np
 
 from posecheck.calibration import Calibration
 from posecheck.capture import capture_checks, check_lighting, read_exif_hints
+from posecheck.clothing import Clothing, read_clothing
 from posecheck.errors import ErrorCode, NoPersonError, PosecheckError
 from posecheck.estimator import PoseEstimator
 from posecheck.exercises import Plan, build_plan
@@ -66,6 +67,9 @@ class Analysis:
     plan: Plan | None
     #: landmarks the user moved by hand (``correct_points``); their positions are the user's
     corrected: tuple[Landmark, ...] = ()
+    #: the colour of the person's clothes (kept when the pixels are dropped): for the same-person
+    #: check across a report's photos
+    clothing: Clothing | None = None
 
     @property
     def ok(self) -> Literal[True]:
@@ -228,6 +232,7 @@ def interpret(
     roll = roll_from_edges(found, person_box=_body_box(subject, image.scale))
     measurements = measure_pose(subject, estimate, roll, calibrations=calibrations)
     checks = capture_checks(image, detection, estimate, roll, exif=exif)
+    clothing = read_clothing(image, subject, estimate.view)
     blocking = [check for check in checks if _blocks(check)]
     if blocking:
         return Analysis(
@@ -241,6 +246,7 @@ def interpret(
             checks=checks,
             assessment=_not_judged(blocking),
             plan=None,
+            clothing=clothing,
         )
     assessment = assess(measurements)
     return Analysis(
@@ -254,6 +260,7 @@ def interpret(
         checks=checks,
         assessment=assessment,
         plan=build_plan(finding_keys(assessment)),
+        clothing=clothing,
     )
 
 

@@ -2,15 +2,17 @@
 
 Each measure is taken from the photo whose view measures it best (``PREFERRED_VIEWS``), and among
 photos of that view from the most confident one; findings and the plan are then made once from the
-combined measures.
+combined measures. :func:`same_person` warns when the photos may show different people.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from posecheck.analysis import Analysis, PhotoResult
+from posecheck.clothing import Clothing
 from posecheck.exercises import Plan, build_plan
 from posecheck.findings import Assessment, assess, finding_keys
 from posecheck.measures import MEASURES, Measurement, MeasureName
@@ -25,11 +27,78 @@ PREFERRED_VIEWS: Mapping[MeasureName, tuple[View, ...]] = {
 }
 
 
+#: Distance between two photos' clothes (chroma per lightness, see ``posecheck.clothing``)
+#: beyond which they may show different people: torso (front and back views) and thigh (every
+#: view). Set by real photos: one man filmed at one moment by three cameras (front, back, oblique;
+#: ``../shared/data/photos``) differed by up to 6.1 (torso) and 16.9 (thigh), the cameras' colours
+#: differing; rendered people differ far less (at most 0.8 and 6.6). On 2 x 16 rendered people,
+#: each photographed front, side and back in one sitting (``python -m synth.render --set people``,
+#: seeds 0 and 1), these limits flagged 0 of 84 pairs of one person's photos, and 42 % and 48 % of
+#: the pairs of two people (many wear like colours: the renderer's palette is small); 93 and 182 of
+#: 1128 pairs could not be compared (a side view's thighs hidden by the hands). Printed by
+#: ``python -m posecheck.dev same-person out/synth/people``.
+TOP_LIMIT = 12.0
+BOTTOM_LIMIT = 20.0
+
+
+@dataclass(frozen=True)
+class PersonCheck:
+    """Whether a report's photos show one person, judged by the colour of their clothes.
+
+    ``same`` is None when it could not be told (fewer than two photos with clothes read);
+    ``differing`` names the photos whose clothes do not match the first photo's.
+    """
+
+    same: bool | None
+    reason: str
+    differing: tuple[str, ...] = ()
+
+
+def _distance(one: tuple[float, float] | None, other: tuple[float, float] | None) -> float | None:
+    if one is None or other is None:
+        return None
+    return math.dist(one, other)
+
+
+def clothes_differ(one: Clothing, other: Clothing) -> bool | None:
+    """True when the clothes clearly differ, False when they match, None when nothing compares."""
+    top, bottom = _distance(one.top, other.top), _distance(one.bottom, other.bottom)
+    if top is None and bottom is None:
+        return None
+    return (top is not None and top > TOP_LIMIT) or (bottom is not None and bottom > BOTTOM_LIMIT)
+
+
+def same_person(analyses: Sequence[PhotoResult]) -> PersonCheck:
+    """Do the analysed photos show one person? Each is compared with the first whose clothes
+    were read."""
+    read = [
+        (a.name, a.clothing) for a in analyses if isinstance(a, Analysis) and a.clothing is not None
+    ]
+    if len(read) < 2:
+        return PersonCheck(None, "Fewer than two photos to compare.")
+    (first, clothes), rest = read[0], read[1:]
+    verdicts = {name: clothes_differ(clothes, other) for name, other in rest}
+    differing = tuple(name for name, differs in verdicts.items() if differs)
+    if differing:
+        names = ", ".join(differing)
+        return PersonCheck(
+            False,
+            f"The clothes in {names} do not match those in {first}: these may be photos of "
+            "different people, or of another day. A report combines photos of one person taken "
+            "together; check the photos.",
+            differing,
+        )
+    if all(differs is None for differs in verdicts.values()):
+        return PersonCheck(None, "The clothes could not be compared between the photos.")
+    return PersonCheck(True, "The clothes match across the photos.")
+
+
 @dataclass(frozen=True, eq=False)
 class CombinedReport:
     """One report from several analysed photos of one person.
 
-    ``sources`` maps each measure to the photo it was taken from.
+    ``sources`` maps each measure to the photo it was taken from; ``person`` says whether the
+    photos seem to show one person.
     """
 
     analyses: tuple[PhotoResult, ...]
@@ -37,6 +106,7 @@ class CombinedReport:
     sources: Mapping[MeasureName, str]
     assessment: Assessment
     plan: Plan
+    person: PersonCheck = PersonCheck(None, "Not checked.")
 
     @property
     def views(self) -> tuple[View, ...]:
@@ -70,4 +140,5 @@ def combine(analyses: Sequence[PhotoResult]) -> CombinedReport:
         sources={name: best[name][1] for name in order},
         assessment=assessment,
         plan=build_plan(finding_keys(assessment)),
+        person=same_person(analyses),
     )

@@ -149,6 +149,11 @@ def combined_to_dict(report: CombinedReport) -> dict[str, Any]:
     return {
         "images": [a.name for a in report.analyses if a.ok],
         "views": [v.value for v in report.views],
+        "same_person": {
+            "same": report.person.same,
+            "reason": report.person.reason,
+            "differing": list(report.person.differing),
+        },
         "measures": measures,
         **_judgement(report.assessment, report.plan),
     }
@@ -295,7 +300,10 @@ def summary_text(analysis: PhotoResult) -> str:
 
 def combined_text(report: CombinedReport) -> str:
     views = ", ".join(v.value for v in report.views)
-    lines = [f"Combined report from {len(report.views)} photos ({views}):", "  measures:"]
+    lines = [f"Combined report from {len(report.views)} photos ({views}):"]
+    if report.person.same is False:
+        lines.append(f"  warning: {report.person.reason}")
+    lines.append("  measures:")
     lines += _measure_lines(report.measurements)
     lines += _judgement_lines(report.assessment, report.plan)
     return "\n".join(lines)

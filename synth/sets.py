@@ -301,6 +301,34 @@ def hard_set(
     return out
 
 
+def people_set(count: int, seed: int) -> list[RenderParams]:
+    """``count`` people (every archetype in turn), each photographed front, side and back in one
+    sitting (the same clothes and posture; the phone held a little differently each time): the
+    truth for the same-person check across a report's photos."""
+    rng = np.random.default_rng([seed, 11])
+    out = []
+    for i in range(count):
+        body = _body(rng, ARCHETYPES[i % len(ARCHETYPES)])
+        look, posture, scene = _appearance(rng, body), _posture(rng, body), _scene(rng)
+        side = "left" if rng.random() < 0.5 else "right"
+        for view in ("front", side, "back"):
+            camera = Camera(
+                yaw_deg=round((VIEW_YAWS[view] + float(rng.uniform(-10, 10))) % 360.0, 2),
+                height_m=round(float(rng.uniform(0.8, 1.4)), 3),
+                distance_m=round(float(rng.uniform(2.2, 3.6)), 3),
+                roll_deg=round(float(rng.uniform(-4, 4)), 2),
+                vfov_deg=round(float(rng.uniform(44, 62)), 2),
+            )
+            out.append(
+                RenderParams(
+                    name=f"people_{i:03d}_{view}", body=body, appearance=look, posture=posture,
+                    camera=camera, scene=scene, width=720, height=1280,
+                    seed=int(rng.integers(2**31)),
+                )
+            )  # fmt: skip
+    return out
+
+
 SETS: dict[str, Callable[[int, int | None], list[RenderParams]]] = {
     "samples": lambda seed, count: samples_set(),
     "ci": lambda seed, count: ci_set(seed),
@@ -314,6 +342,8 @@ SETS: dict[str, Callable[[int, int | None], list[RenderParams]]] = {
     "hard_test": lambda seed, count: hard_set(
         "hard_test", TEST_ARCHETYPES, count or 160, seed + 2_000_003
     ),
+    # 16 people, three photos each (``count`` cuts the photos, as for the other sets)
+    "people": lambda seed, count: people_set(16, seed),
 }
 
 

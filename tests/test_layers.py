@@ -21,7 +21,7 @@ PACKAGE = ROOT / "posecheck"
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"types", "errors", "geometry", "names"}),
     frozenset({"images", "video", "models", "tflite_metadata", "estimator", "samples", "pictures"}),
-    frozenset({"views", "roll", "calibration"}),
+    frozenset({"views", "roll", "calibration", "clothing"}),
     frozenset({"measures"}),
     frozenset({"capture"}),
     frozenset({"findings"}),

@@ -91,6 +91,12 @@ def build_parser() -> argparse.ArgumentParser:
     soak.add_argument("--clip", type=Path, help="the clip to loop (live; default: a rendered one)")
     soak.add_argument("--exercise", help="coach this exercise during the live soak")
 
+    same = commands.add_parser(
+        "same-person", help="the same-person check on renders of people in front, side, back"
+    )
+    same.add_argument("folder", type=Path, help="renders <set>_<person>_<view>.jpg")
+    add_model_option(same)
+
     screening = commands.add_parser(
         "screening", help="findings' sensitivity and specificity on renders (what users are told)"
     )
@@ -148,6 +154,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _repeatability(args)
     if args.command == "screening":
         return _screening(args)
+    if args.command == "same-person":
+        return _same_person(args)
     if args.command == "batch":
         return _batch(args)
     if args.command == "soak":
@@ -342,6 +350,20 @@ def _repeatability(args: argparse.Namespace) -> int:
             print(f"{clip.name}: {len(frames)} frames", file=sys.stderr, flush=True)
             tables[clip.name] = repeatability(analyzer, frames, view)
     print(markdown(tables))
+    return EXIT_OK
+
+
+def _same_person(args: argparse.Namespace) -> int:
+    from posecheck.analysis import Analyzer
+    from posecheck.dev.sameperson import read_clothes, report
+
+    with Analyzer.open(args.model) as analyzer:
+        clothes = read_clothes(
+            analyzer,
+            args.folder,
+            progress=lambda i, n, name: print(f"[{i}/{n}] {name}", file=sys.stderr, flush=True),
+        )
+    print(report(clothes))
     return EXIT_OK
 
 
