@@ -339,7 +339,7 @@ def body_map(
 
 # --- the scale of one measure --------------------------------------------------------------------
 
-SCALE_WIDTH = 480
+SCALE_WIDTH = 360  # shown at about its own size on a phone: its words stay legible
 SCALE_HEIGHT = 104
 _TRACK = (52, 64)  # the track's top and bottom rows
 _TINTS: Mapping[Status, Colour] = {
@@ -387,11 +387,11 @@ def measure_scale(measurement: Measurement, *, width: int = SCALE_WIDTH) -> np.n
     cv2.rectangle(canvas, (x(low), top - 3), (x(high), bottom + 3), OKABE_ITO[Status.NORMAL], 2)
     cv2.rectangle(canvas, (left, top), (right, bottom), (170, 170, 170), 1)
     # the range's ends beside its edges, outward, so a narrow range keeps them apart
-    _text(canvas, f"{low:g}", (x(low) - 3, bottom + 18), 0.45, align="right")
-    _text(canvas, f"{high:g}", (x(high) + 3, bottom + 18), 0.45)
+    _text(canvas, f"{low:g}", (x(low) - 3, bottom + 18), 0.5, align="right")
+    _text(canvas, f"{high:g}", (x(high) + 3, bottom + 18), 0.5)
     unit = measurement.unit.ascii_suffix.strip()
     words = f"usual range ({unit})" if unit else "usual range"
-    _text(canvas, words, ((x(low) + x(high)) // 2, bottom + 36), 0.42, align="centre")
+    _text(canvas, words, ((x(low) + x(high)) // 2, bottom + 36), 0.48, align="centre")
     if value is None:
         _text(canvas, "not measured", (width // 2, 30), 0.55, align="centre")
         return canvas
@@ -404,8 +404,8 @@ def measure_scale(measurement: Measurement, *, width: int = SCALE_WIDTH) -> np.n
     cv2.line(canvas, (x(value), top - 10), (x(value), bottom + 4), _INK, 3)
     status_marker(canvas, measurement.status, (x(value), top - 22), 11)
     you = f"you {_number(value, measurement.unit)}"
-    (text_width, _), _ = cv2.getTextSize(you, _FONT, 0.5, 1)
+    (text_width, _), _ = cv2.getTextSize(you, _FONT, 0.55, 1)
     side = "right" if x(value) > width - text_width - 40 else "left"
     offset = -16 if side == "right" else 16
-    _text(canvas, you, (x(value) + offset, top - 16), 0.5, align=side)
+    _text(canvas, you, (x(value) + offset, top - 16), 0.55, align=side)
     return canvas

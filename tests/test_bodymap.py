@@ -17,6 +17,7 @@ from posecheck.bodymap import (
     MEASURE_REGIONS,
     OKABE_ITO,
     SCALE_HEIGHT,
+    SCALE_WIDTH,
     BodyRegion,
     body_map,
     measure_scale,
@@ -159,7 +160,7 @@ def test_every_measure_has_a_scale(spec: object) -> None:
     name = spec.name  # type: ignore[attr-defined]
     for status in STATUSES:
         picture = measure_scale(_measurement(name, _value_for(name, status), status))
-        assert picture.shape == (SCALE_HEIGHT, 480, 3) and picture.dtype == np.uint8
+        assert picture.shape == (SCALE_HEIGHT, SCALE_WIDTH, 3) and picture.dtype == np.uint8
         assert (picture < 100).any()  # words and marks in dark ink
 
 

@@ -179,14 +179,6 @@ def show_photo(analysis: PhotoResult, *, problem: bool = True, key: str = "photo
         show_measures(analysis.measurements)
 
 
-def _region_words(measurements: Mapping[MeasureName, Measurement], assessment: Assessment) -> str:
-    """The body map in words: its text alternative."""
-    states = region_states(measurements, assessment)
-    return "Body map, front view: " + "; ".join(
-        f"{region}: {status.words}" for region, status in states.items()
-    )
-
-
 _ORDER = (Status.MARKED, Status.MILD, Status.POSSIBLE, Status.NORMAL, Status.UNKNOWN)
 
 
@@ -197,11 +189,7 @@ def measure_card(measurement: Measurement) -> None:
     with st.container(border=True):
         st.markdown(f"**{spec.label.capitalize()}** · {_value(measurement)}")
         low, high = measurement.normal_range
-        where = (
-            "not measured"
-            if measurement.value is None
-            else f"you are at {_value(measurement)}, {status.words}"
-        )
+        where = "not measured" if measurement.value is None else f"you: {_value(measurement)}"
         st.image(
             measure_scale(measurement),
             caption=f"Scale: usual range {low:g} to {high:g}; {where}",
@@ -223,13 +211,19 @@ def show_at_a_glance(
     """The body map and a card per measure, the furthest from the usual range first; the
     measures that could not be taken wait behind an expander."""
     st.subheader("At a glance")
-    left, _ = st.columns([3, 2])
+    left, right = st.columns([2, 3])
     left.image(
         body_map(measurements, assessment),
-        caption=_region_words(measurements, assessment),
+        caption="Body map, front view (your left is on the picture's right); each region's "
+        "state is listed beside it in words",
         width="stretch",
         output_format="PNG",
     )
+    states = region_states(measurements, assessment)
+    with right:
+        st.markdown("**Each region, the furthest from the usual range first**")
+        for region, status in sorted(states.items(), key=lambda item: _ORDER.index(item[1])):
+            st.markdown(f"{STATUS_ICON[status.value]} **{region.capitalize()}**: {status.words}")
     st.subheader("Your measures")
     ordered = sorted(measurements.values(), key=lambda m: _ORDER.index(m.status))
     known = [m for m in ordered if m.value is not None]

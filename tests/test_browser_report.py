@@ -1,0 +1,160 @@
+"""The report in a real browser: press a sample on the Check page, see the body map and the measure
+cards, switch a photo layer, download the PDF and read it (pdftotext); at 1280 px and on a phone
+(400 px). Screenshots go to out/screenshots/ (21-26)."""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from posecheck import MEASURES
+from tests.test_browser import (  # noqa: F401  (server and profile are fixtures)
+    By,
+    WebDriver,
+    WebElement,
+    chromium,
+    page_text,
+    profile,
+    server,
+    shot,
+    wait_for,
+)
+
+pytestmark = pytest.mark.slow
+PDFTOTEXT = shutil.which("pdftotext")
+LABELS = tuple(spec.label.capitalize() for spec in MEASURES)
+
+
+def _ready(driver: WebDriver) -> bool:
+    """The report, its body map and its cards are on screen and the page has stopped updating."""
+    driver.switch_to.default_content()
+    if driver.find_elements(By.CSS_SELECTOR, "[data-stale='true']"):
+        return False
+    if not driver.find_elements(By.XPATH, "//h3[contains(., 'At a glance')]"):
+        return False
+    body = [box for box in _images(driver) if box.text.startswith("Body map")]
+    if not body:
+        return False
+    picture = body[0].find_element(By.TAG_NAME, "img")
+    return bool(driver.execute_script("return arguments[0].complete", picture))
+
+
+def _images(driver: WebDriver) -> list[WebElement]:
+    """Streamlit's image boxes: the picture and its caption (its text alternative)."""
+    return list(driver.find_elements(By.CSS_SELECTOR, "[data-testid='stImage']"))
+
+
+def _button(driver: WebDriver, words: str) -> object:
+    driver.switch_to.default_content()
+    found = driver.find_elements(By.XPATH, f"//button[contains(., '{words}')]")
+    return found[0] if found else None
+
+
+def _captions(driver: WebDriver, start: str) -> list[str]:
+    driver.switch_to.default_content()
+    return [box.text for box in _images(driver) if box.text.startswith(start)]
+
+
+def _scroll_to(driver: WebDriver, xpath: str) -> None:
+    element = driver.find_element(By.XPATH, xpath)
+    driver.execute_script("arguments[0].scrollIntoView({block: 'start'})", element)
+    time.sleep(0.8)
+
+
+def test_report_body_map_cards_and_pdf_in_a_real_browser(
+    server: str,  # noqa: F811
+    profile: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    driver = chromium(profile, None, (1280, 1400))
+    try:
+        driver.execute_cdp_cmd(
+            "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
+        )
+        driver.get(f"{server}/")
+        sample = wait_for("the sample buttons", lambda: _button(driver, "man misaligned"), 90, 0.3)
+        pressed = time.monotonic()
+        sample.click()  # type: ignore[attr-defined]
+        wait_for("the report with its body map", lambda: _ready(driver), 180, 0.2)
+        took = time.monotonic() - pressed
+        print(f"\n[report] sample pressed to body map on screen: {took:.2f} s")
+        text = page_text(driver)
+        assert "Your report from 3 photos" in text and "Your measures" in text
+        assert len(_captions(driver, "Body map")) == 1
+        assert "Left knee: " in text and "Head: " in text  # the regions in words beside it
+        scales = _captions(driver, "Scale: usual range")
+        cards = [label for label in LABELS if f"{label} · " in text]
+        assert len(scales) >= 15 and len(cards) >= 15, (len(scales), cards)
+        assert "_" not in " ".join(cards)
+        time.sleep(1)
+        shot(driver, "21-report-desktop-top")
+        _scroll_to(driver, "//h3[contains(., 'At a glance')]")
+        shot(driver, "22-report-desktop-body-map-and-cards")
+
+        # a photo layer switched off: the picture's caption says what is drawn
+        labels = driver.find_elements(By.XPATH, "//button[normalize-space(.)='labels']")
+        assert labels, "no layer switch for the photo"
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", labels[0])
+        labels[0].click()
+        wait_for(
+            "the photo without its labels",
+            lambda: any(
+                "with skeleton, measure lines;" in alt for alt in _captions(driver, "man_")
+            ),
+            60,
+            0.2,
+        )
+        time.sleep(1)
+        shot(driver, "23-report-desktop-photo-without-labels")
+
+        # the PDF, made when the button is pressed
+        pdf_button = wait_for(
+            "the PDF button", lambda: _button(driver, "Download the report (PDF)"), 30
+        )
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", pdf_button)
+        pdf_button.click()  # type: ignore[attr-defined]
+        saved = wait_for(
+            "the PDF download",
+            lambda: [p for p in downloads.glob("*.pdf") if p.stat().st_size > 0],
+            90,
+            0.3,
+        )[0]
+        time.sleep(0.5)  # let chromium finish renaming it
+        assert saved.read_bytes().startswith(b"%PDF")
+        if PDFTOTEXT is not None:
+            pdf_text = subprocess.run(
+                [PDFTOTEXT, "-layout", str(saved), "-"], capture_output=True, check=True, text=True
+            ).stdout
+            for words in ("posecheck report", "At a glance", "left foot angle", "hip level"):
+                assert words in pdf_text, words
+            print(f"[report] the PDF: {saved.stat().st_size} bytes, {len(pdf_text)} characters")
+
+        # a phone: the cards stack, nothing runs off the side
+        driver.set_window_size(400, 900)
+        time.sleep(2)
+        _scroll_to(driver, "//h3[contains(., 'At a glance')]")
+        shot(driver, "24-report-phone-body-map")
+        _scroll_to(driver, "//h3[contains(., 'Your measures')]")
+        shot(driver, "25-report-phone-cards")
+        widths = driver.execute_script(
+            "return [document.documentElement.scrollWidth, window.innerWidth]"
+        )
+        assert widths[0] <= widths[1] + 1, f"the page is wider than the phone: {widths}"
+        scales = [box for box in _images(driver) if box.text.startswith("Scale: usual range")]
+        boxes = [box.find_element(By.TAG_NAME, "img").rect for box in scales[:4]]
+        # stacked: each card's scale below the one before, each inside the screen
+        assert all(b["x"] >= 0 and b["x"] + b["width"] <= 400 for b in boxes), boxes
+        assert all(a["y"] < b["y"] for a, b in itertools.pairwise(boxes)), boxes
+        pdf_button = driver.find_element(By.XPATH, "//button[contains(., 'the report (PDF)')]")
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", pdf_button)
+        time.sleep(0.8)
+        shot(driver, "26-report-phone-downloads")
+    finally:
+        driver.quit()
