@@ -133,3 +133,26 @@ def test_a_crash_mid_write_leaves_no_half_check(tmp_path: Path) -> None:
         assert checks, "some checks were saved before the kill"
         for check in checks:  # every saved check is whole: its measures and its thumbnail
             assert store.measures(check.id) and len(store.pictures(check.id)) == 1
+
+
+def test_a_live_session_summary_is_saved_read_exported_and_deleted(tmp_path: Path) -> None:
+    summary = {
+        "summary": "Heel raises: right side 10 of 10 (done); left side 4 of 10",
+        "title": "Heel raises",
+        "frames": 300,
+        "duration_s": 40.0,
+        "exercise": {"form_notes": ["keep the knees straight"]},
+        "stance": None,
+    }
+    when = datetime(2026, 12, 1, 18, 30, tzinfo=UTC)
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        session = store.save_live_session(summary, created=when)
+        (check,) = store.checks()
+        assert (check.id, check.kind, check.created) == (session, "live", when)
+        assert check.summary == summary["summary"] and check.images == ()
+        assert check.details == summary  # the whole summary comes back, as saved
+        assert store.measures(session) == {} and store.findings(session) == []
+        assert store.trend(MeasureName.LEFT_FOOT_ANGLE) == []  # never mixed into the trends
+        (exported,) = json.loads(json.dumps(store.export()))["checks"]
+        assert exported["kind"] == "live" and exported["details"]["frames"] == 300
+        assert store.delete(session) and store.checks() == []
