@@ -22,7 +22,7 @@ import streamlit as st
 from PIL import Image, ImageDraw
 from streamlit_image_coordinates import streamlit_image_coordinates
 
-from posecheck import MEASURES, Analysis, Landmark, PhotoResult, draw_analysis
+from posecheck import MEASURES, Analysis, Landmark, PhotoResult, draw_pose
 from posecheck.ui.analyses import Moves, moves_key, store_moves, stored_moves
 
 #: The picture's width as sent (CSS pixels): a phone's screen.
@@ -87,26 +87,29 @@ def nearest(
 def editor_picture(
     analysis: Analysis, selected: Landmark | None, moved: Sequence[Landmark]
 ) -> Image.Image:
-    """The annotated photo :data:`DISPLAY_WIDTH` wide: the chosen point ringed with a cross, the
-    points moved by the user in squares (shapes, so no one needs to tell colours apart)."""
-    drawn = Image.fromarray(draw_analysis(analysis))
-    height = max(1, round(drawn.height * DISPLAY_WIDTH / drawn.width))
-    picture = drawn.resize((DISPLAY_WIDTH, height), Image.Resampling.LANCZOS)
+    """The photo :data:`DISPLAY_WIDTH` wide with the skeleton drawn at that size (no measure
+    labels to hide the points); the points one can move circled, the chosen one ringed with a
+    cross, those moved by the user in squares (shapes, so no one needs to tell colours apart)."""
+    image = analysis.image
+    height = max(1, round(image.height * DISPLAY_WIDTH / image.width))
+    small = Image.fromarray(image.rgb).resize((DISPLAY_WIDTH, height), Image.Resampling.LANCZOS)
+    pose = analysis.detection.subject
+    factor = DISPLAY_WIDTH / image.width
+    picture = Image.fromarray(draw_pose(np.asarray(small), pose, scale=factor))
     pen = ImageDraw.Draw(picture)
-    factor = DISPLAY_WIDTH / analysis.image.width
-    xy = analysis.detection.subject.xy
+    for landmark in MOVABLE:
+        x, y = pose.xy[landmark] * factor
+        pen.ellipse((x - 6, y - 6, x + 6, y + 6), outline=(255, 255, 255), width=2)
     for landmark in moved:
-        x, y = xy[landmark] * factor
-        pen.rectangle((x - 7, y - 7, x + 7, y + 7), outline=(0, 0, 0), width=4)
-        pen.rectangle((x - 7, y - 7, x + 7, y + 7), outline=(255, 255, 255), width=2)
+        x, y = pose.xy[landmark] * factor
+        pen.rectangle((x - 8, y - 8, x + 8, y + 8), outline=(0, 0, 0), width=4)
+        pen.rectangle((x - 8, y - 8, x + 8, y + 8), outline=(255, 255, 255), width=2)
     if selected is not None:
-        x, y = xy[selected] * factor
+        x, y = pose.xy[selected] * factor
         for colour, width in (((0, 0, 0), 6), ((255, 214, 0), 3)):
             pen.ellipse((x - 13, y - 13, x + 13, y + 13), outline=colour, width=width)
-            pen.line((x - 20, y, x - 8, y), fill=colour, width=width - 1)
-            pen.line((x + 8, y, x + 20, y), fill=colour, width=width - 1)
-            pen.line((x, y - 20, x, y - 8), fill=colour, width=width - 1)
-            pen.line((x, y + 8, x, y + 20), fill=colour, width=width - 1)
+            for dx, dy in ((-1, 0), (1, 0), (0, -1), (0, 1)):
+                pen.line((x + 8 * dx, y + 8 * dy, x + 20 * dx, y + 20 * dy), colour, width - 1)
     return picture
 
 
@@ -235,7 +238,7 @@ def correction_editor(analysis: PhotoResult, data: bytes, key: str) -> None:
             cursor="crosshair",
         )
         st.caption(
-            f"{analysis.name} with the points found"
+            f"{analysis.name} with the points found (circled: those you can move)"
             + (f"; ringed: the {plain_name(selected)}" if selected else "")
             + (f"; in squares: moved by you ({_listed(list(moves))})" if moves else "")
             + "."
