@@ -10,6 +10,7 @@ by ``MeasureName`` and ``FindingKey``), never read from their names.
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Callable, Mapping
 
 import cv2
@@ -321,7 +322,17 @@ def body_map(
 ) -> np.ndarray:
     """A front-view body with each region's state (:func:`region_states`) as a shape, a colour
     and words, and a legend; an RGB uint8 array of ``MAP_HEIGHT`` × ``MAP_WIDTH``."""
-    states = region_states(measurements, assessment)
+    canvas = _blank_map().copy()
+    for region, status in region_states(measurements, assessment).items():
+        status_marker(canvas, status, _SPOTS[region], 18)
+        _region_label(canvas, region, status)
+    return canvas
+
+
+@functools.cache
+def _blank_map() -> np.ndarray:
+    """The body, its orientation and the legend: the same on every map (drawn once, then only
+    copied)."""
     canvas = np.full((MAP_HEIGHT, MAP_WIDTH, 3), 255, np.uint8)
     mask = _silhouette()
     canvas[mask > 127] = (228, 228, 228)
@@ -329,11 +340,9 @@ def body_map(
     cv2.drawContours(canvas, contours, -1, (120, 120, 120), 2, cv2.LINE_AA)
     _text(canvas, "your right", (40, 30), 0.5)
     _text(canvas, "your left", (MAP_WIDTH - 40, 30), 0.5, align="right")
-    for region, status in states.items():
-        status_marker(canvas, status, _SPOTS[region], 18)
-        _region_label(canvas, region, status)
     cv2.line(canvas, (20, 630), (MAP_WIDTH - 20, 630), (200, 200, 200), 1)
     _legend(canvas, 658)
+    canvas.flags.writeable = False  # shared: callers copy it
     return canvas
 
 

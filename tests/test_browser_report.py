@@ -60,9 +60,9 @@ def _captions(driver: WebDriver, start: str) -> list[str]:
     return [box.text for box in _images(driver) if box.text.startswith(start)]
 
 
-def _scroll_to(driver: WebDriver, xpath: str) -> None:
+def _scroll_to(driver: WebDriver, xpath: str, block: str = "start") -> None:
     element = driver.find_element(By.XPATH, xpath)
-    driver.execute_script("arguments[0].scrollIntoView({block: 'start'})", element)
+    driver.execute_script(f"arguments[0].scrollIntoView({{block: '{block}'}})", element)
     time.sleep(0.8)
 
 
@@ -152,9 +152,7 @@ def test_report_body_map_cards_and_pdf_in_a_real_browser(
         # stacked: each card's scale below the one before, each inside the screen
         assert all(b["x"] >= 0 and b["x"] + b["width"] <= 400 for b in boxes), boxes
         assert all(a["y"] < b["y"] for a, b in itertools.pairwise(boxes)), boxes
-        pdf_button = driver.find_element(By.XPATH, "//button[contains(., 'the report (PDF)')]")
-        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", pdf_button)
-        time.sleep(0.8)
+        _scroll_to(driver, "//button[contains(., 'the report (PDF)')]", "center")
         shot(driver, "26-report-phone-downloads")
     finally:
         driver.quit()

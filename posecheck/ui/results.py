@@ -208,8 +208,8 @@ def measure_card(measurement: Measurement) -> None:
 def show_at_a_glance(
     measurements: Mapping[MeasureName, Measurement], assessment: Assessment
 ) -> None:
-    """The body map and a card per measure, the furthest from the usual range first; the
-    measures that could not be taken wait behind an expander."""
+    """The body map and a card per measure, the furthest from the usual range first (the
+    experimental ones last); the measures that could not be taken wait behind an expander."""
     st.subheader("At a glance")
     left, right = st.columns([2, 3])
     left.image(
@@ -225,7 +225,11 @@ def show_at_a_glance(
         for region, status in sorted(states.items(), key=lambda item: _ORDER.index(item[1])):
             st.markdown(f"{STATUS_ICON[status.value]} **{region.capitalize()}**: {status.words}")
     st.subheader("Your measures")
-    ordered = sorted(measurements.values(), key=lambda m: _ORDER.index(m.status))
+    # the furthest from the usual range first; experimental measures after the others
+    ordered = sorted(
+        measurements.values(),
+        key=lambda m: (not MEASURES_BY_NAME[m.name].for_findings, _ORDER.index(m.status)),
+    )
     known = [m for m in ordered if m.value is not None]
     columns = st.columns(2)
     for index, measurement in enumerate(known):
