@@ -26,7 +26,9 @@ def show_pictures(pictures: list[Picture], columns: int = COLUMNS) -> None:
         row = pictures[start : start + columns]
         for column, picture in zip(st.columns(columns), row, strict=False):
             with column:
-                st.image(str(picture.path), caption=picture.caption, width="stretch")
+                st.image(
+                    str(picture.path), caption=picture.caption, alt=picture.caption, width="stretch"
+                )
                 if picture.advice:
                     st.markdown(f"**{picture.advice}**")
 

@@ -52,10 +52,16 @@ def show_exercise(exercise: Exercise) -> None:
         pictures = exercise_pictures(exercise.id)
         # Pictures beside the steps on a computer; on a phone Streamlit stacks them, pictures first.
         if pictures:
-            shown, told = st.columns([2, 3])
+            shown, told = st.columns([2 * len(pictures), 3])
             with shown:
-                for picture in pictures:
-                    st.image(str(picture.path), caption=picture.caption, width="stretch")
+                for column, picture in zip(st.columns(len(pictures)), pictures, strict=True):
+                    # At most their own size (they are small renders), side by side.
+                    column.image(
+                        str(picture.path),
+                        caption=picture.caption,
+                        alt=picture.caption,
+                        width="content",
+                    )
         else:
             told = st.container()
         with told:
