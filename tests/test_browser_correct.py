@@ -129,6 +129,8 @@ def correct_in_browser(
     editor.picture()
     old = wait_for(f"the {label}", lambda: shown_value(driver, label), 30)
     assert old == pytest.approx(before.measurements[measure].value, abs=0.01)
+    editor.click((5.0, 5.0), size)  # the photo's corner: no point is near
+    wait_for("'No point there'", lambda: editor.says("No point there"), 30, step=0.2)
     point = tuple(float(v) for v in before.detection.subject.xy[landmark])
     editor.click((point[0], point[1]), size)
     chosen = f"{plain_name(landmark).capitalize()} is chosen"
