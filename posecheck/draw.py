@@ -104,19 +104,26 @@ def _pt(point: np.ndarray) -> tuple[int, int]:
     return round(float(point[0])), round(float(point[1]))
 
 
-def _label(canvas: np.ndarray, text: str, at: np.ndarray, colour: tuple[int, int, int]) -> None:
-    """Text on a dark box, readable on light and dark backgrounds."""
+def _label_layout(
+    canvas: np.ndarray, text: str, at: np.ndarray
+) -> tuple[float, int, tuple[int, int], tuple[int, int, int, int]]:
+    """Where a label goes: font scale, thickness, the text's origin and its box (x0, y0, x1, y1),
+    kept inside the picture."""
     size = max(int(canvas.shape[0]), int(canvas.shape[1]))
     scale = max(0.4, size / 2400)
     thickness = max(1, round(scale * 1.5))
     (width, height), baseline = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, thickness)
     x = int(min(max(0.0, float(at[0])), canvas.shape[1] - width - 4))
     y = int(min(max(float(height + 4), float(at[1])), canvas.shape[0] - baseline - 4))
-    cv2.rectangle(
-        canvas, (x - 3, y - height - 4), (x + width + 3, y + baseline + 2), (20, 20, 20), -1
-    )
+    return scale, thickness, (x, y), (x - 3, y - height - 4, x + width + 3, y + baseline + 2)
+
+
+def _label(canvas: np.ndarray, text: str, at: np.ndarray, colour: tuple[int, int, int]) -> None:
+    """Text on a dark box, readable on light and dark backgrounds."""
+    scale, thickness, origin, (x0, y0, x1, y1) = _label_layout(canvas, text, at)
+    cv2.rectangle(canvas, (x0, y0), (x1, y1), (20, 20, 20), -1)
     cv2.putText(
-        canvas, text, (x, y), cv2.FONT_HERSHEY_SIMPLEX, scale, colour, thickness, cv2.LINE_AA
+        canvas, text, origin, cv2.FONT_HERSHEY_SIMPLEX, scale, colour, thickness, cv2.LINE_AA
     )
 
 
@@ -164,7 +171,7 @@ def draw_measures(
     factor = scale * enlarge
     # without lines, the drawers draw on a scrap copy and only say where each label goes
     pen = _Pen(canvas if lines else canvas.copy(), _line_width(canvas), roll_degrees)
-    placed: list[np.ndarray] = []
+    placed: list[tuple[np.ndarray, tuple[int, int, int, int]]] = []
     for name, measurement in measurements.items():
         if measurement.value is None:
             continue
@@ -176,18 +183,40 @@ def draw_measures(
         if not labels:
             continue
         text = f"{spec.label} {measurement.value:+.1f}{measurement.unit.ascii_suffix}"
-        anchor = _free_spot(anchor, placed, step=max(14.0, canvas.shape[0] / 45))
-        placed.append(anchor)
+        anchor = _free_spot(
+            anchor, placed, step=max(14.0, canvas.shape[0] / 45), box=_box_of(canvas, text)
+        )
+        placed.append((anchor, _box_of(canvas, text)(anchor)))
         _label(canvas, text, anchor, colour)
     return canvas
 
 
-def _free_spot(anchor: np.ndarray, placed: list[np.ndarray], step: float) -> np.ndarray:
-    """Move a label down until it no longer sits on another one."""
+def _box_of(canvas: np.ndarray, text: str) -> Callable[[np.ndarray], tuple[int, int, int, int]]:
+    """The box a label with ``text`` would cover at a given anchor."""
+    return lambda at: _label_layout(canvas, text, at)[3]
+
+
+def _free_spot(
+    anchor: np.ndarray,
+    placed: list[tuple[np.ndarray, tuple[int, int, int, int]]],
+    step: float,
+    box: Callable[[np.ndarray], tuple[int, int, int, int]],
+) -> np.ndarray:
+    """Move a label down until it no longer sits on another one: near another's anchor, or its
+    box (kept inside the picture) over another's box."""
     spot = anchor.copy()
-    while any(abs(spot[1] - p[1]) < step and abs(spot[0] - p[0]) < 12 * step for p in placed):
+    for _ in range(200):  # a picture holds a few dozen labels at most
+        near = any(
+            abs(spot[1] - p[1]) < step and abs(spot[0] - p[0]) < 12 * step for p, _ in placed
+        )
+        if not near and not any(_overlap(box(spot), other) for _, other in placed):
+            break
         spot = spot + np.array([0.0, step])
     return spot
+
+
+def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 class _Pen:

@@ -139,3 +139,19 @@ def test_the_layers_switch_off_one_by_one_and_the_picture_keeps_its_size() -> No
     labels_only = draw_analysis(analysis, skeleton=False, lines=False)
     dark_box = np.all(labels_only == 20, axis=2)  # a label's background
     assert dark_box.sum() > 500 and not np.all(lines_only == 20, axis=2).any()
+
+
+def test_a_long_label_is_moved_off_another_one_it_would_cover() -> None:
+    """Anchors far enough apart can still overlap when a label is long (or pushed in from the
+    picture's edge): the label's real box decides."""
+    from posecheck.draw import _box_of, _free_spot, _overlap
+
+    long_text = "left knee angle from the front +17.2 deg and more words"
+    first = np.array([300.0, 500.0])
+    placed = [(first, _box_of(BLACK, long_text)(first))]
+    second = np.array([570.0, 505.0])  # 270 px to the right: beyond the old 12-step guess
+    box = _box_of(BLACK, "right knee angle from the front +7.0 deg")
+    assert _overlap(box(second), placed[0][1])  # where it would have gone
+    moved = _free_spot(second, placed, step=22.0, box=box)
+    assert moved[0] == second[0] and moved[1] > second[1]
+    assert not _overlap(box(moved), placed[0][1])
