@@ -70,6 +70,8 @@ class Analysis:
     #: the colour of the person's clothes (kept when the pixels are dropped): for the same-person
     #: check across a report's photos
     clothing: Clothing | None = None
+    #: the file's EXIF hints the capture checks read (kept so a corrected point redoes them alike)
+    exif: Mapping[str, str] | None = None
 
     @property
     def ok(self) -> Literal[True]:
@@ -247,6 +249,7 @@ def interpret(
             assessment=_not_judged(blocking),
             plan=None,
             clothing=clothing,
+            exif=exif,
         )
     assessment = assess(measurements)
     return Analysis(
@@ -261,6 +264,7 @@ def interpret(
         assessment=assessment,
         plan=build_plan(finding_keys(assessment)),
         clothing=clothing,
+        exif=exif,
     )
 
 
@@ -333,7 +337,12 @@ def correct_points(
     detection = replace(analysis.detection, people=tuple(people))
     view = analysis.view.view if analysis.view.overridden else None
     redone = interpret(
-        analysis.image, detection, view, model=analysis.model, calibrations=calibrations
+        analysis.image,
+        detection,
+        view,
+        model=analysis.model,
+        exif=analysis.exif,
+        calibrations=calibrations,
     )
     corrected = tuple(dict.fromkeys((*analysis.corrected, *moves)))
     return replace(redone, name=analysis.name, corrected=corrected)

@@ -4,6 +4,7 @@ which points were moved."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -46,3 +47,23 @@ def test_a_point_outside_the_photo_is_refused(analyzer: Analyzer) -> None:
     with pytest.raises(ValueError, match="outside the photo"):
         correct_points(before, {Landmark.NOSE: (-5.0, 10.0)})
     assert correct_points(before, {}) is before
+
+
+def test_a_corrected_point_keeps_what_the_files_tags_said(
+    analyzer: Analyzer, tmp_path: Path
+) -> None:
+    """A selfie saved mirrored is not judged; moving a point must not let it through (the
+    capture checks are redone with the file's EXIF hints, not without them)."""
+    from PIL import Image
+
+    mirrored = tmp_path / "selfie.jpg"
+    with Image.open(SAMPLE) as image:
+        exif = image.getexif()
+        exif[0x0112] = 2  # Orientation: mirror horizontal
+        image.save(mirrored, exif=exif, quality=92)
+    before = analyzer.analyze_path(mirrored)
+    assert isinstance(before, Analysis) and not before.judged
+    knee = before.detection.subject.xy[Landmark.LEFT_KNEE]
+    after = correct_points(before, {Landmark.LEFT_KNEE: (float(knee[0]) + 3, float(knee[1]))})
+    assert not after.judged
+    assert next(c for c in after.checks if c.name == "not_mirrored").passed is False
