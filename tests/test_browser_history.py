@@ -11,13 +11,24 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from posecheck import Analysis, Analyzer, HistoryStore, draw_analysis, sample_paths
-from posecheck.ui.history import THUMBNAIL_SIDE, jpeg
+from posecheck import (
+    Analysis,
+    Analyzer,
+    CoachSummary,
+    HistoryStore,
+    SessionSummary,
+    Side,
+    SideProgress,
+    draw_analysis,
+    sample_paths,
+    summary_to_dict,
+)
+from posecheck.ui.history import THUMBNAIL_SIDE, jpeg, session_record
 from tests.test_browser import (
     By,
     WebDriver,
@@ -34,6 +45,19 @@ from tests.test_browser import (
 __all__ = ["profile", "pytestmark", "server"]  # fixtures and the skips, used by pytest
 
 SAMPLES = {p.stem: p for p in sample_paths()}
+
+
+def heel_raises() -> SessionSummary:
+    """A set of heel raises: the right side done, the left side under way."""
+    sides = tuple(
+        SideProgress(side, count, 15, count * 2000.0, None, 1500.0, {}, {}, count == 15)
+        for side, count in ((Side.RIGHT, 15), (Side.LEFT, 9))
+    )
+    coach = CoachSummary(
+        "heel_raises", "Heel raises", "2 x 15 each side", "side-on", None, 48_000.0, sides,
+        ("Rise straight up, not onto the outer edge: 2 times",), False,
+    )  # fmt: skip
+    return SessionSummary(720, 700, 50_000.0, coach, None, 0)
 
 
 @pytest.fixture(scope="module")
@@ -53,6 +77,10 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
             thumbnails = {result.name: jpeg(draw_analysis(result), THUMBNAIL_SIDE)}
             created = first_day + timedelta(weeks=4 * weeks)
             store.save_check([result], created=created, thumbnails=thumbnails)
+        store.save_live_session(
+            session_record("Heel raises", summary_to_dict(heel_raises())),
+            created=first_day + timedelta(weeks=4, hours=1),
+        )
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("POSECHECK_HOME", str(folder))
         yield folder
@@ -118,6 +146,19 @@ def test_the_history_page_lists_charts_and_deletes_in_a_real_browser(
         show(driver, driver.find_element(By.XPATH, "//h2[contains(., 'Two checks side')]"))
         shot(driver, "h02-history-side-by-side")
         assert _pictures_shown(driver) == 2  # each check's small picture, side by side
+        live = driver.find_element(By.XPATH, "//h2[contains(., 'Live sessions')]")
+        session = _expander(driver, "Heel raises")
+        assert session is not None
+        show(driver, live)
+        session.click()
+        wait_for(
+            "the session's summary",
+            lambda: "right side 15 of 15 (done); left side 9 of 15" in page_text(driver),
+            10,
+        )
+        assert "Rise straight up" in page_text(driver)  # its form notes
+        show(driver, live)
+        shot(driver, "h03-history-live-session")
         driver.set_window_size(400, 900)  # a phone
         show(driver, driver.find_element(By.TAG_NAME, "h1"))
         shot(driver, "h04-history-phone-top")
@@ -157,8 +198,8 @@ def test_the_history_page_lists_charts_and_deletes_in_a_real_browser(
         time.sleep(1)
         shot(driver, "h07-history-deleted")
         with HistoryStore(home / "history.sqlite3") as store:
-            (left,) = store.checks()
-        assert left.created.date() == datetime(2026, 11, 29).date()
+            left = [(c.kind, c.created.date()) for c in store.checks()]
+        assert left == [("live", date(2026, 11, 29)), ("photo", date(2026, 11, 29))]
         assert "29 Nov 2026" in page_text(driver)
     finally:
         driver.quit()

@@ -190,12 +190,16 @@ def session_words(title: str, data: Mapping[str, Any]) -> str:
     return f"{title}: never still long enough to measure"
 
 
+def session_record(title: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """What the history keeps of a live set: its summary (``summary_to_dict``), its title, and
+    the line that says what was done."""
+    return {**data, "title": title, "summary": session_words(title, data)}
+
+
 def _save_session(title: str, data: dict[str, Any], fingerprint: str) -> None:
     try:
         with open_store() as store:
-            check_id = store.save_live_session(
-                {**data, "title": title, "summary": session_words(title, data)}
-            )
+            check_id = store.save_live_session(session_record(title, data))
     except PosecheckError as error:
         st.session_state.setdefault(FAILED_KEY, {})[fingerprint] = error.message
         return
