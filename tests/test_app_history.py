@@ -128,7 +128,7 @@ def test_two_saved_checks_are_listed_trended_compared_and_one_deleted(
     home: Path, two_photos: tuple[Analysis, Analysis]
 ) -> None:
     misaligned, neutral = two_photos[1], two_photos[0]
-    first_day = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+    first_day = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)  # the same date in any time zone
     with stored(home) as store:
         first = store.save_check([misaligned], created=first_day)
         second = store.save_check([neutral], created=first_day + timedelta(days=28))

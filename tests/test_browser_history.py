@@ -70,7 +70,7 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
             analyzer.analyze_path(SAMPLES[stem])
             for stem in ("man_misaligned_front", "woman_neutral_front")
         ]
-    first_day = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+    first_day = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)  # the same date in any time zone
     with HistoryStore(folder / "history.sqlite3") as store:
         for weeks, result in enumerate(results):
             assert isinstance(result, Analysis) and result.judged
