@@ -97,6 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
         "(needs pip install 'posecheck[cluster]')",
     )
     analyze.add_argument(
+        "--shared-folder",
+        action="store_true",
+        help="with --cluster: the workers open the photos at the same paths (a folder every "
+        "machine shares) instead of receiving their bytes from here",
+    )
+    analyze.add_argument(
         "--resume",
         type=Path,
         metavar="FILE",
@@ -290,6 +296,9 @@ def _analyze(args: argparse.Namespace) -> int:
     )
 
     empty_document = {**document_head(), "results": []}
+    if args.shared_folder and args.cluster is None:
+        print("posecheck: --shared-folder is for --cluster.", file=sys.stderr)
+        return EXIT_USAGE
     if args.resume is not None and (args.combine or args.pdf is not None or args.save):
         print(
             "posecheck: --resume keeps results one photo at a time; run --combine, --pdf or "
@@ -393,7 +402,9 @@ def _start_batch(
         return iter(analyze_batch(items, settings, jobs=args.jobs or os.cpu_count() or 1))
     from posecheck.cluster import analyze_on_cluster
 
-    return iter(analyze_on_cluster(items, settings, args.cluster) if items else [])
+    if not items:
+        return iter([])
+    return analyze_on_cluster(items, settings, args.cluster, send_paths=args.shared_folder)
 
 
 # --- resuming a batch from the results kept in a file ---------------------------------------------

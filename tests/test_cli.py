@@ -270,6 +270,11 @@ def test_resume_reuses_kept_results_and_analyses_the_rest(
     assert only_result(other)["view_confidence"] != -1.0
 
 
+def test_shared_folder_is_for_the_cluster(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["analyze", "x.jpg", "--shared-folder"]) == EXIT_USAGE
+    assert "--cluster" in capsys.readouterr().err
+
+
 def test_resume_keeps_single_photos_only(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["analyze", "x.jpg", "--resume", "r.jsonl", "--combine"]) == EXIT_USAGE
     assert "--resume" in capsys.readouterr().err

@@ -83,6 +83,8 @@ def test_the_cluster_gives_what_one_process_gives_in_the_same_order(
 ) -> None:
     from posecheck.cluster import analyze_on_cluster, analyzers_opened
 
+    addresses = [cluster.scheduler_address, *client.nthreads()]
+    assert all(a.startswith("tcp://127.0.0.1:") for a in addresses), addresses
     remote = list(analyze_on_cluster(items, SETTINGS, cluster.scheduler_address))
     _same(serial, remote)
     assert [i.result.name for i in remote] == items
@@ -183,6 +185,9 @@ def test_the_cli_runs_on_the_cluster_and_resumes(
     again = json.loads(capsys.readouterr().out)
     assert status == EXIT_FAILED and again == document
     assert len(resume.read_text(encoding="utf-8").splitlines()) == len(serial) + 1
+    # the workers opening the paths themselves (this machine's folder is every worker's)
+    assert main([*args, "--shared-folder"]) == EXIT_FAILED
+    assert json.loads(capsys.readouterr().out) == document
 
 
 def test_importing_posecheck_does_not_import_dask() -> None:
