@@ -565,17 +565,26 @@ def hip_flexor_stretch(studio: Studio) -> Figure:
 
 def bridge(top: bool) -> Callable[[Studio], Figure]:
     def make(studio: Studio) -> Figure:
-        p = studio.pose(studio.man)
-        for side in SIDES:
-            if top:
-                p.leg(side, seg(-2, 4, side), seg(-112, 4, side)).foot(side, 70)
-            else:
-                p.leg(side, seg(50, 4, side), seg(-52, 4, side)).foot(side, 102)
-            p.arm(side, seg(-5, 8, side), seg(-5, 8, side))
         back = studio.group("spine01", "spine02", "clavicle", "shoulder01")
         lowest = feet(studio)
         span = (-60.0, 10.0) if top else (-25.0, 25.0)
-        return Figure(settle(p.build(), LIE_ON_BACK, "x", (back, lowest), span))
+        pitch = 70.0 if top else 102.0
+        posed = None
+        for _ in range(4):
+            # Turn the feet until they stand flat once the body is laid and tipped.
+            p = studio.pose(studio.man)
+            for side in SIDES:
+                if top:
+                    p.leg(side, seg(-2, 4, side), seg(-112, 4, side)).foot(side, pitch)
+                else:
+                    p.leg(side, seg(50, 4, side), seg(-52, 4, side)).foot(side, pitch)
+                p.arm(side, seg(-5, 8, side), seg(-5, 8, side))
+            posed = settle(p.build(), LIE_ON_BACK, "x", (back, lowest), span)
+            along = posed.keypoints["left_foot_index"] - posed.keypoints["left_heel"]
+            slope = math.degrees(math.atan2(along[2], math.hypot(along[0], along[1])))
+            pitch += slope
+        assert posed is not None
+        return Figure(posed)
 
     return make
 
@@ -656,14 +665,15 @@ def doorway_stretch(studio: Studio) -> Figure:
     return Figure(posed, frame)
 
 
-def _feet_focus(studio: Studio, posed: PosedBody) -> np.ndarray:
-    lower = lower_legs(studio)
+def _feet_focus(studio: Studio, posed: PosedBody, side: str | None = None) -> np.ndarray:
+    lower = lower_legs(studio) if side is None else feet(studio, side)
     knees = float(min(posed.keypoints[f"{s}_knee"][2] for s in SIDES))
     return lower[posed.vertices[lower, 2] < knees - 0.12]
 
 
 def seated_feet(change: Callable[[Poser], None], props: Callable[[PosedBody], list[Any]] | None
-                = None, whole: bool = False) -> Callable[[Studio], Figure]:  # fmt: skip
+                = None, whole: bool = False, side: str | None = None
+                ) -> Callable[[Studio], Figure]:  # fmt: skip
     def make(studio: Studio) -> Figure:
         p = studio.pose().seated()
         change(p)
@@ -671,14 +681,14 @@ def seated_feet(change: Callable[[Poser], None], props: Callable[[PosedBody], li
         if props is not None:
             figure.props.extend(props(figure.posed))
         if not whole:
-            figure.focus = _feet_focus(studio, figure.posed)
+            figure.focus = _feet_focus(studio, figure.posed, side)
         return figure
 
     return make
 
 
 def _spread(p: Poser) -> None:
-    p.toes("left", -50, spread=12)
+    p.toes("left", -65, spread=16)
 
 
 def _press(p: Poser) -> None:
@@ -776,6 +786,7 @@ LEFT = replace(FRONT, yaw_deg=90.0)
 RIGHT = replace(FRONT, yaw_deg=270.0)
 BACK = replace(FRONT, yaw_deg=180.0)
 OBLIQUE = Camera(yaw_deg=35.0, height_m=1.1, distance_m=2.8, vfov_deg=40.0)
+TOES_CAM = Camera(yaw_deg=25.0, height_m=0.35, distance_m=0.9, vfov_deg=14.0)
 FEET_CAM = Camera(yaw_deg=40.0, height_m=0.55, distance_m=1.1, vfov_deg=24.0)
 FLOOR_FRONT = Camera(yaw_deg=0.0, height_m=1.25, distance_m=2.6, vfov_deg=34.0)
 HEAD_CAM = Camera(yaw_deg=90.0, height_m=1.45, distance_m=1.8, vfov_deg=14.0)
@@ -788,7 +799,7 @@ def guide_shots() -> list[Shot]:
         Shot("guide/setup.jpg",
              "A phone in portrait on a tripod, level, at hip height, about 2.5 metres in front "
              "of a person standing barefoot in shorts and a fitted top.",
-             phone_on_tripod, Camera(yaw_deg=90.0, height_m=1.3, distance_m=4.5, vfov_deg=30.0),
+             phone_on_tripod, Camera(yaw_deg=90.0, height_m=1.3, distance_m=3.6, vfov_deg=30.0),
              size=(g[1], g[0]), scene=ROOM,
              advice="Phone upright (portrait) and level, at hip height, 2 to 3 metres away."),
         Shot("guide/front.jpg",
@@ -876,11 +887,11 @@ def exercise_shots() -> list[Shot]:
         ex("doorway_pec_stretch", 1, "Forearms on a door frame, one foot stepped forward, the "
            "chest eased through the doorway.", doorway_stretch, OBLIQUE),
         ex("toe_pressing", 1, "Sitting, bare feet flat: the toes of one foot press down into "
-           "the floor, heel down.", seated_feet(_press), FEET_CAM),
+           "the floor, heel down.", seated_feet(_press, side="left"), TOES_CAM),
         ex("toe_walking", 1, "Walking on the balls of the feet with the heels high.", toe_walk,
            LEFT),
         ex("toe_stretching", 1, "Sitting, the toes of one foot lifted and spread wide.",
-           seated_feet(_spread), FEET_CAM),
+           seated_feet(_spread, side="left"), TOES_CAM),
         ex("toe_pencil_grip", 1, "Sitting, the toes of one foot curled around a pencil and "
            "lifting it off the floor.", seated_feet(_pencil_pose, pencil), FEET_CAM),
         ex("towel_leg_stretch", 1, "Lying on the back, a towel looped round one foot, that "
