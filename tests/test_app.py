@@ -4,6 +4,7 @@ combined report (from app.py, the way users reach it)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import streamlit_webrtc
@@ -59,6 +60,13 @@ def test_every_page_is_reachable_from_the_navigation(
     assert app.title[0].value == title
 
 
+def photos_shown(app: AppTest) -> list[str]:
+    """The captions of the annotated photos (the report's drawings are pictures too)."""
+    images: Any = app.get("image")
+    captions = [picture.caption for image in images for picture in image.proto.imgs]
+    return [c for c in captions if c.startswith(("front.jpg", "side.jpg"))]
+
+
 def test_one_photo_gives_a_report() -> None:
     app = started()
     data = photo("front_standing_01.jpg").read_bytes()
@@ -66,10 +74,10 @@ def test_one_photo_gives_a_report() -> None:
     app.run()
     assert not app.exception, app.exception
     assert not app.error, [e.value for e in app.error]
-    assert len(app.get("image")) == 1
+    assert len(photos_shown(app)) == 1  # the annotated photo (the body map and scales besides)
     assert "Your report" in headers(app)
     assert disclaimers(app) == 1  # once per page, not again under the plan
-    assert len(app.get("download_button")) == 2
+    assert len(app.get("download_button")) == 3  # PDF, JSON, CSV
 
 
 def test_bad_file_gets_a_clear_error() -> None:
@@ -92,4 +100,4 @@ def test_several_photos_give_one_combined_report() -> None:
     app.run()
     assert not app.exception, app.exception
     assert "Your report from 2 photos" in headers(app)
-    assert len(app.get("image")) == 2
+    assert len(photos_shown(app)) == 2

@@ -87,7 +87,8 @@ def test_app_opens_no_connection(tmp_path: Path) -> None:
         at.run()
         assert not at.exception, at.exception
         assert not at.error, [e.value for e in at.error]
-        assert len(at.get("image")) == 1
+        captions = [p.caption for image in at.get("image") for p in image.proto.imgs]
+        assert sum(c.startswith("front.jpg") for c in captions) == 1
         """,
         tmp_path,
         allow_loopback=True,
