@@ -24,10 +24,11 @@ from posecheck import (
     HistoryStore,
     MeasureName,
     Status,
+    StoredCheck,
     TrendPoint,
     sample_paths,
 )
-from posecheck.ui.pages.history import NO_CHANGE, change_words, trend_words
+from posecheck.ui.pages.history import NO_CHANGE, change_words, trend_words, views_words
 from tests.test_app_live import FakeStreamer, feed, letterboxed
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,6 +90,16 @@ def test_a_change_within_the_error_is_not_called_progress() -> None:
     assert short == NO_CHANGE and "±7.1°" in sentence and "smaller" in sentence
     short, sentence = trend_words(spec, [first])
     assert short == "one reading so far" and "+22.0°" in sentence
+
+
+def test_a_saved_check_says_which_views_it_holds() -> None:
+    def saved(views: dict[str, str]) -> StoredCheck:
+        return StoredCheck(1, datetime.now(UTC), "photo", tuple(views), "", {"views": views})
+
+    assert views_words(saved({"/photos/a.jpg": "front"})) == "one front photo"
+    three = {"b.jpg": "back", "r.jpg": "right", "f.jpg": "front"}
+    assert views_words(saved(three)) == "front, side and back photos"
+    assert views_words(saved({"l.jpg": "left", "r.jpg": "right"})) == "side photos"
 
 
 # --- the History page --------------------------------------------------------------------------

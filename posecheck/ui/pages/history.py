@@ -54,15 +54,16 @@ def when_words(created: datetime) -> str:
 
 
 def views_words(check: StoredCheck) -> str:
-    """ "front and side photos", "one front photo"."""
-    views = list(
-        dict.fromkeys(_VIEW_WORDS.get(v, v) for v in check.details.get("views", {}).values())
-    )
+    """What was photographed: "one front photo", "front, side and back photos"."""
+    seen = {_VIEW_WORDS.get(v, v) for v in check.details.get("views", {}).values()}
+    order = ("front", "side", "back")
+    views = [v for v in order if v in seen] + sorted(seen.difference(order))
     if not views:
         return "photos"
     if len(check.images) == 1:
         return f"one {views[0]} photo"
-    return f"{' and '.join(views)} photos"
+    listed = views[0] if len(views) == 1 else f"{', '.join(views[:-1])} and {views[-1]}"
+    return f"{listed} photos"
 
 
 def file_name(name: str) -> str:
