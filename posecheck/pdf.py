@@ -19,12 +19,18 @@ from pathlib import Path
 import numpy as np
 
 from posecheck.analysis import Analysis, AnalysisFailure, PhotoResult
-from posecheck.bodymap import body_map, measure_meaning, measure_scale
+from posecheck.bodymap import (
+    SCALE_HEIGHT,
+    SCALE_WIDTH,
+    body_map,
+    measure_meaning,
+    measure_scale,
+)
 from posecheck.combine import CombinedReport
 from posecheck.draw import draw_analysis
 from posecheck.exercises import CLINICIAN_NOTE, DISCLAIMER, Plan
 from posecheck.findings import Assessment
-from posecheck.measures import MEASURES_BY_NAME, Measurement, MeasureName
+from posecheck.measures import MEASURES_BY_NAME, Measurement, MeasureName, MeasureSpec
 from posecheck.types import Unit
 
 #: Unicode fonts tried in order (Debian's DejaVu, then the copy matplotlib ships, which MediaPipe
@@ -174,7 +180,7 @@ class _Report:
         value = _value(measurement)
         if measurement.value is not None and measurement.error:
             value += f" (error ±{measurement.error:.1f})"
-        pdf.multi_cell(text_width, 4.6, self.text(f"{spec.label}: {value}"),
+        pdf.multi_cell(text_width, 4.6, self.text(f"{_label(spec)}: {value}"),
                        new_x="LMARGIN", new_y="NEXT")  # fmt: skip
         pdf.set_font(self.family, size=8.5)
         status = measurement.status.words
@@ -182,7 +188,7 @@ class _Report:
             status += f": {measurement.reason}"
         lines = f"{status[0].upper()}{status[1:]}. {measure_meaning(measurement.name)}"
         pdf.multi_cell(text_width, 3.9, self.text(lines), align="L", new_x="LMARGIN", new_y="NEXT")
-        pdf.set_y(max(pdf.get_y(), top + picture_width * 104 / 480) + 2.5)
+        pdf.set_y(max(pdf.get_y(), top + picture_width * SCALE_HEIGHT / SCALE_WIDTH) + 2.5)
 
     def output(self) -> bytes:
         return bytes(self.pdf.output())
@@ -197,12 +203,16 @@ def _value(m: Measurement) -> str:
     return f"{m.value:+.1f}{unit}"
 
 
+def _label(spec: MeasureSpec) -> str:
+    return spec.label + ("" if spec.for_findings else " (experimental)")
+
+
 def _measure_rows(measurements: dict[MeasureName, Measurement]) -> list[list[str]]:
     rows = []
     for name, m in measurements.items():
         spec = MEASURES_BY_NAME[name]
         low, high = m.normal_range
-        label = spec.label + ("" if spec.for_findings else " (experimental)")
+        label = _label(spec)
         rows.append([label, _value(m), f"{low:g} to {high:g}", f"±{m.error:g}", m.status.words])
     return rows
 
