@@ -22,11 +22,13 @@ PICTURES_FORMAT = "posecheck-pictures/1"
 @dataclass(frozen=True)
 class Picture:
     """One shipped picture: the file, its caption (a text alternative a screen reader can read
-    instead of the picture) and one line of advice (the capture guide's; empty for exercises)."""
+    instead of the picture) and one line of advice (the capture guide's; empty for exercises).
+    ``mistake``: a guide picture of what to avoid rather than what to do."""
 
     path: Path
     caption: str
     advice: str = ""
+    mistake: bool = False
 
     def __post_init__(self) -> None:
         if not self.caption.strip():
@@ -45,6 +47,7 @@ def _picture(folder: Path, entry: Any, index: Path) -> Picture:
         path=folder / entry["file"],
         caption=str(entry.get("caption", "")),
         advice=str(entry.get("advice", "")),
+        mistake=entry.get("mistake") is True,
     )
 
 

@@ -313,6 +313,8 @@ class Shot:
     size: tuple[int, int] = PORTRAIT
     scene: Scene = STUDIO
     advice: str = ""
+    #: A guide picture of what to avoid (a mistake), not of what to do.
+    mistake: bool = False
     look: Appearance = LOOK
     #: Frame the camera on the figure's focus (widening the view until it fits), or use the
     #: camera as given (a photo taken too close).
@@ -817,13 +819,13 @@ def guide_shots() -> list[Shot]:
         Shot("guide/too_close.jpg",
              "Too close: the camera is so near that the feet and lower legs are cut off.",
              guide_standing, Camera(yaw_deg=0.0, height_m=1.2, distance_m=1.3, vfov_deg=50.0),
-             size=g, fit=False,
+             size=g, fit=False, mistake=True,
              advice="Too close: feet cut off. Step back until your feet and head both show."),
         Shot("guide/tilted.jpg",
              "Tilted phone: the picture leans, so the floor and the door frame slope.",
              guide_standing, replace(FRONT, roll_deg=12.0, vfov_deg=54.0), size=g, scene=ROOM,
-             fit=False, advice="Tilted: the room leans. Hold the phone level or rest it on a "
-             "shelf or tripod."),
+             fit=False, mistake=True,
+             advice="Tilted: the room leans. Hold the phone level or rest it on a shelf."),
     ]  # fmt: skip
 
 
@@ -911,7 +913,7 @@ def all_shots() -> list[Shot]:
 
 
 def index_record(shots: Sequence[Shot]) -> dict[str, Any]:
-    guide = [{"file": s.file, "caption": s.caption, "advice": s.advice}
+    guide = [{"file": s.file, "caption": s.caption, "advice": s.advice, "mistake": s.mistake}
              for s in shots if s.file.startswith("guide/")]  # fmt: skip
     exercises: dict[str, list[dict[str, str]]] = {}
     for s in shots:

@@ -86,6 +86,8 @@ def test_the_capture_guide_shows_each_picture_with_its_caption_and_advice() -> N
     text = "\n".join(m.value for m in expander.markdown)
     for picture in pictures:
         assert picture.advice in text
+    assert text.count("Avoid.") == sum(p.mistake for p in pictures) >= 1
+    assert text.count("Do.") == sum(not p.mistake for p in pictures) >= 3
     assert "hip height" in text and "2 to 3 metres" in text
 
 

@@ -87,6 +87,8 @@ def test_the_guide_shows_the_views_and_the_mistakes_with_captions_and_advice() -
         assert picture.path.is_file() and picture.path.parent.name == "guide"
         assert picture.caption and picture.advice and "_" not in picture.advice
     assert any("hip height" in p.advice for p in pictures)
+    mistakes = [p.path.stem for p in pictures if p.mistake]
+    assert mistakes == ["too_close", "tilted"]  # marked as what to avoid, the rest as what to do
 
 
 def test_an_unknown_exercise_has_no_pictures() -> None:

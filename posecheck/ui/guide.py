@@ -30,7 +30,9 @@ def show_pictures(pictures: list[Picture], columns: int = COLUMNS) -> None:
                     str(picture.path), caption=picture.caption, alt=picture.caption, width="stretch"
                 )
                 if picture.advice:
-                    st.markdown(f"**{picture.advice}**")
+                    # What to avoid and what to do differ in symbol and word, not colour alone.
+                    mark = ":material/close: Avoid." if picture.mistake else ":material/check: Do."
+                    st.markdown(f"{mark} **{picture.advice}**")
 
 
 def show_guide(expanded: bool = False) -> None:
