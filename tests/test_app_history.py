@@ -187,6 +187,8 @@ def test_everything_is_deleted_only_after_a_confirmation(
         store.save_live_session({"summary": "Stance check: measured", "title": "Stance check"})
     app = opened()
     assert "Live sessions" in [h.value for h in app.header]
+    (download,) = app.get("download_button")  # everything, as JSON, before deleting it
+    assert "JSON" in download.proto.label  # type: ignore[attr-defined]
     button(app, "Delete everything saved…").click().run()  # type: ignore[attr-defined]
     assert any("cannot be undone" in w.value for w in app.warning)
     button(app, "Cancel").click().run()  # type: ignore[attr-defined]

@@ -11,6 +11,7 @@ A page script: Streamlit runs it; nothing imports it but the tests of its pure h
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Sequence
 from datetime import datetime
@@ -367,8 +368,16 @@ def live_sessions(checks: Sequence[StoredCheck]) -> None:
             delete_button(check, "session")
 
 
-def delete_everything(count: int) -> None:
-    st.header("Delete everything")
+def everything(store: HistoryStore, count: int) -> None:
+    """Take everything away (as JSON, pictures left out), or delete it all."""
+    st.header("Everything saved")
+    st.download_button(
+        "Download everything saved (JSON, without the pictures)",
+        json.dumps(store.export(), indent=2, ensure_ascii=False),
+        file_name="posecheck-history.json",
+        mime="application/json",
+        icon=":material/download:",
+    )
     if not st.session_state.get(CONFIRM_KEY):
         st.button("Delete everything saved…", icon=":material/delete_forever:",
                   on_click=_ask_to_delete_all, args=(True,))  # fmt: skip
@@ -412,7 +421,7 @@ def render() -> None:
             trends(store)
             compare(store, photos)
             live_sessions(sessions)
-            delete_everything(len(checks))
+            everything(store, len(checks))
         st.caption(f"Saved only on this computer, in {store.path}. {DISCLAIMER} {CLINICIAN_NOTE}")
 
 
