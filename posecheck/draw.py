@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import cv2
 import numpy as np
 
+from posecheck.bodymap import OKABE_ITO, SHORT_WORDS, status_marker
 from posecheck.measures import MEASURES_BY_NAME, DrawKind, Measurement, MeasureName
 from posecheck.roll import usable_roll
 from posecheck.types import SKELETON, VISIBILITY_THRESHOLD, Landmark, Pose, Status, View
@@ -105,26 +106,36 @@ def _pt(point: np.ndarray) -> tuple[int, int]:
 
 
 def _label_layout(
-    canvas: np.ndarray, text: str, at: np.ndarray
+    canvas: np.ndarray, text: str, at: np.ndarray, lead: bool = False
 ) -> tuple[float, int, tuple[int, int], tuple[int, int, int, int]]:
     """Where a label goes: font scale, thickness, the text's origin and its box (x0, y0, x1, y1),
-    kept inside the picture."""
+    kept inside the picture; with ``lead``, the box starts with a square's room for a mark."""
     size = max(int(canvas.shape[0]), int(canvas.shape[1]))
     scale = max(0.4, size / 2400)
     thickness = max(1, round(scale * 1.5))
     (width, height), baseline = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, thickness)
-    x = int(min(max(0.0, float(at[0])), canvas.shape[1] - width - 4))
+    room = height + baseline + 6 if lead else 0
+    x = int(min(max(0.0, float(at[0])), canvas.shape[1] - width - room - 4))
     y = int(min(max(float(height + 4), float(at[1])), canvas.shape[0] - baseline - 4))
-    return scale, thickness, (x, y), (x - 3, y - height - 4, x + width + 3, y + baseline + 2)
+    box = (x - 3, y - height - 4, x + room + width + 3, y + baseline + 2)
+    return scale, thickness, (x + room, y), box
 
 
-def _label(canvas: np.ndarray, text: str, at: np.ndarray, colour: tuple[int, int, int]) -> None:
-    """Text on a dark box, readable on light and dark backgrounds."""
-    scale, thickness, origin, (x0, y0, x1, y1) = _label_layout(canvas, text, at)
+def _label(
+    canvas: np.ndarray,
+    text: str,
+    at: np.ndarray,
+    colour: tuple[int, int, int],
+    lead: bool = False,
+) -> tuple[int, int, int, int]:
+    """Text on a dark box, readable on light and dark backgrounds (``lead``: with room for a
+    mark before the text); returns the box."""
+    scale, thickness, origin, (x0, y0, x1, y1) = _label_layout(canvas, text, at, lead)
     cv2.rectangle(canvas, (x0, y0), (x1, y1), (20, 20, 20), -1)
     cv2.putText(
         canvas, text, origin, cv2.FONT_HERSHEY_SIMPLEX, scale, colour, thickness, cv2.LINE_AA
     )
+    return x0, y0, x1, y1
 
 
 def _reference_line(
@@ -152,9 +163,13 @@ def draw_measures(
     roll_degrees: float = 0.0,
     lines: bool = True,
     labels: bool = True,
+    status_marks: bool = False,
 ) -> np.ndarray:
     """A copy of ``rgb`` with, for each known measure, the lines and the value behind it
-    (``lines`` and ``labels`` switch either off; the picture keeps its size).
+    (``lines`` and ``labels`` switch either off; the picture keeps its size). With
+    ``status_marks``, the status is told as the body map tells it, not by colour alone: lines
+    and labels in the Okabe-Ito colours, each label led by the status's shape and ended by its
+    words.
 
     What is drawn comes from the measure's row (``MeasureSpec.drawing``). Lines are coloured by
     status (green normal, amber mild, red marked); the white reference lines are the true
@@ -178,22 +193,30 @@ def draw_measures(
         spec = MEASURES_BY_NAME[name]
         drawing = spec.drawing
         points = [pose.xy[lm] * factor for lm in drawing.resolve(measurement.view or View.FRONT)]
-        colour = _STATUS_COLOURS[measurement.status]
+        status = measurement.status
+        colour = OKABE_ITO[status] if status_marks else _STATUS_COLOURS[status]
         anchor = _DRAWERS[drawing.kind](pen, points, colour)
         if not labels:
             continue
         text = f"{spec.label} {measurement.value:+.1f}{measurement.unit.ascii_suffix}"
-        anchor = _free_spot(
-            anchor, placed, step=max(14.0, canvas.shape[0] / 45), box=_box_of(canvas, text)
-        )
-        placed.append((anchor, _box_of(canvas, text)(anchor)))
-        _label(canvas, text, anchor, colour)
+        if status_marks:
+            text = f"{text} ({SHORT_WORDS[status]})"
+        box_at = _box_of(canvas, text, status_marks)
+        anchor = _free_spot(anchor, placed, step=max(14.0, canvas.shape[0] / 45), box=box_at)
+        placed.append((anchor, box_at(anchor)))
+        box = _label(canvas, text, anchor, colour, status_marks)
+        if status_marks:  # the shape in the room left before the words
+            radius = max(4, (box[3] - box[1]) // 2 - 3)
+            centre = (box[0] + 4 + radius, (box[1] + box[3]) // 2)
+            status_marker(canvas, status, centre, radius)
     return canvas
 
 
-def _box_of(canvas: np.ndarray, text: str) -> Callable[[np.ndarray], tuple[int, int, int, int]]:
+def _box_of(
+    canvas: np.ndarray, text: str, lead: bool = False
+) -> Callable[[np.ndarray], tuple[int, int, int, int]]:
     """The box a label with ``text`` would cover at a given anchor."""
-    return lambda at: _label_layout(canvas, text, at)[3]
+    return lambda at: _label_layout(canvas, text, at, lead)[3]
 
 
 def _free_spot(
@@ -308,14 +331,20 @@ _DRAWERS: Mapping[DrawKind, Callable[[_Pen, _Points, tuple[int, int, int]], np.n
 
 
 def draw_analysis(
-    analysis: Analysis, *, skeleton: bool = True, lines: bool = True, labels: bool = True
+    analysis: Analysis,
+    *,
+    skeleton: bool = True,
+    lines: bool = True,
+    labels: bool = True,
+    status_marks: bool = False,
 ) -> np.ndarray:
     """The annotated picture of an analysis: skeleton, other people faint, measures on top.
 
     ``skeleton``, ``lines`` (each measure's lines) and ``labels`` (each measure's name and value)
-    are layers that can be switched off; the picture's size does not change. The reference lines
-    turn by the camera roll only when the measures used it (a roll estimate too unsure to
-    correct the measures is not drawn either).
+    are layers that can be switched off; the picture's size does not change; ``status_marks``
+    tells each measure's status by shape, colour and words (see :func:`draw_measures`). The
+    reference lines turn by the camera roll only when the measures used it (a roll estimate too
+    unsure to correct the measures is not drawn either).
     """
     image = analysis.image
     detection = analysis.detection
@@ -334,4 +363,5 @@ def draw_analysis(
         roll_degrees=usable.degrees if usable is not None else 0.0,
         lines=lines,
         labels=labels,
+        status_marks=status_marks,
     )

@@ -155,3 +155,23 @@ def test_a_long_label_is_moved_off_another_one_it_would_cover() -> None:
     moved = _free_spot(second, placed, step=22.0, box=box)
     assert moved[0] == second[0] and moved[1] > second[1]
     assert not _overlap(box(moved), placed[0][1])
+
+
+def test_status_marks_tell_the_status_by_shape_colour_and_words() -> None:
+    """With ``status_marks`` the status is not colour alone: the Okabe-Ito colour, the body
+    map's shape before each label, and the status in words (a longer label)."""
+    from posecheck.bodymap import OKABE_ITO
+
+    pose = make_pose({L.RIGHT_HEEL: (480, 915)})
+    name = MeasureName.RIGHT_REARFOOT_ANGLE
+    pictures = {}
+    for status in (Status.NORMAL, Status.POSSIBLE, Status.MILD, Status.MARKED):
+        measures = {name: _measurement(name, 12.0, status, View.BACK)}
+        plain = draw_measures(BLACK, pose, measures)
+        marked = draw_measures(BLACK, pose, measures, status_marks=True)
+        colour = np.array(OKABE_ITO[status])
+        assert (np.abs(marked.astype(int) - colour).sum(axis=2) < 30).sum() > 50, status
+        # the label's dark box is longer: the words and the shape's room
+        assert np.all(marked == 20, axis=2).sum() > np.all(plain == 20, axis=2).sum() + 400
+        pictures[status] = marked
+    assert not np.array_equal(pictures[Status.MILD], pictures[Status.MARKED])

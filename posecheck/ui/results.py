@@ -125,7 +125,8 @@ def _photo_caption(analysis: Analysis, layers: Sequence[str]) -> str:
     shown = ", ".join(layers) if layers else "nothing drawn"
     return (
         f"{analysis.name} ({analysis.image.width}×{analysis.image.height}), with {shown}; "
-        "the lines' colours follow each measure's status, the values are listed below"
+        "each label gives the measure's status as a shape and in words; the values are listed "
+        "below"
     )
 
 
@@ -151,6 +152,7 @@ def show_photo(analysis: PhotoResult, *, problem: bool = True, key: str = "photo
             skeleton=LAYERS[0] in layers,
             lines=LAYERS[1] in layers,
             labels=LAYERS[2] in layers,
+            status_marks=True,  # shape, colour and words: not colour alone
         )
         st.image(
             picture,
