@@ -25,6 +25,7 @@ import json
 import os
 import random
 import tempfile
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,8 +43,6 @@ from posecheck.errors import ErrorCode
 from posecheck.names import printable_name
 from posecheck.report import CSV_COLUMNS
 from posecheck.samples import sample_paths
-
-pytestmark = pytest.mark.slow
 
 SAMPLE = next(p for p in sample_paths() if p.stem == "woman_neutral_front")
 JPEG = SAMPLE.read_bytes()
@@ -159,6 +158,25 @@ def make(folder: Path, entry: Entry) -> Path:
     return path
 
 
+# --- names alone -------------------------------------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(
+    raw=st.one_of(st.binary(max_size=64), st.text(max_size=32).map(os.fsencode)),
+    built=st.text(st.characters(blacklist_categories=()), max_size=16),  # lone surrogates too
+)
+def test_a_printable_name_is_one_line_of_valid_utf8(raw: bytes, built: str) -> None:
+    name = os.fsdecode(raw)
+    for shown in (printable_name(name), printable_name(built)):
+        shown.encode("utf-8")  # raises on a surrogate
+        assert len(shown.splitlines()) <= 1, shown  # no line break of any kind
+        assert not any(unicodedata.category(c) in ("Cc", "Cs", "Zl", "Zp") for c in shown)
+    shown = printable_name(name)
+    if raw.isascii() and raw.decode().isprintable():
+        assert shown == name  # an ordinary name is shown as it is
+
+
 # --- the shared model -----------------------------------------------------------------------------
 
 
@@ -259,6 +277,7 @@ def check_annotations(folder: Path, results: list[dict[str, object]], err: str) 
     assert len(written) + unwritten == analysed, (written, err[-2000:])
 
 
+@pytest.mark.slow
 @FUZZ
 # found by this fuzzer: the message for a FIFO (or any path images.py refused) held the name's
 # raw bytes, so the JSON was not valid UTF-8; a carriage return in a name broke the CSV
@@ -296,6 +315,7 @@ def test_any_names_and_contents_through_the_cli(
             check_annotations(annotated, results, result.err)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(entries=st.lists(ENTRIES, min_size=0, max_size=4))
 def test_a_folder_of_anything_through_the_cli(
