@@ -24,6 +24,8 @@ import io
 import json
 import os
 import random
+import subprocess
+import sys
 import tempfile
 import unicodedata
 from collections.abc import Iterator
@@ -352,3 +354,32 @@ def test_a_folder_of_anything_through_the_cli(
             EXIT_OK if all(r["ok"] for r in document["results"]) else EXIT_FAILED
         )
         check_annotations(annotated, document["results"], result.err)
+
+
+@pytest.mark.slow
+def test_the_found_names_through_worker_processes(tmp_path: Path) -> None:
+    """The names the fuzzer found, through ``--jobs 2`` (spawned workers, each loading the model)
+    in a process of its own, as users run it: one valid UTF-8 JSON document, a CSV of one header
+    and whole rows, well-formed pictures."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    entries = [
+        Entry(b"\x80.jpg", "fifo", b""),
+        Entry(b"\r.jpg", "file", JPEG),
+        Entry(b"caf\xe9 \xe2\x80\xae gpj.jpg", "file", JPEG),
+        Entry(b"-x.jpg", "file", JPEG[:5000]),
+    ]
+    paths = [str(make(folder, entry)) for entry in entries]
+    table, annotated = tmp_path / "rows.csv", tmp_path / "annotated"
+    script = "import sys; from posecheck.cli import main; sys.exit(main(sys.argv[1:]))"
+    argv = ["analyze", "--json", "--jobs", "2", "--csv", str(table), "--annotate", str(annotated)]
+    done = subprocess.run(
+        [sys.executable, "-c", script, *argv, "--", *paths], capture_output=True, timeout=600
+    )
+    err = done.stderr.decode("utf-8", errors="replace")
+    result = Run(done.returncode, done.stdout.decode("utf-8"), err)  # strict: valid UTF-8
+    assert "Traceback" not in err, err[-3000:]
+    results = check_json(result, paths, entries)
+    assert [r["ok"] for r in results] == [False, True, True, False]
+    check_csv(table, results)
+    check_annotations(annotated, results, err)
