@@ -622,11 +622,11 @@ def chin_tuck(glide: float) -> Callable[[Studio], Figure]:
 
 
 def neck_side_stretch(studio: Studio) -> Figure:
-    p = studio.pose().seated().head(tilt=-28)
+    p = studio.pose().seated().head(tilt=-36)
     p.arm("left", seg(2, 16, "left"), seg(6, 14, "left"))
     posed = floored(p.build())
     upper = studio.group("head", "neck", "spine", "clavicle", "shoulder", "upperarm", "lowerarm",
-                         "upperleg", "root", "pelvis")  # fmt: skip
+                         "wrist", "root", "pelvis")  # fmt: skip
     return Figure(posed, _chair(posed, studio), upper)
 
 
@@ -790,9 +790,10 @@ BACK = replace(FRONT, yaw_deg=180.0)
 OBLIQUE = Camera(yaw_deg=35.0, height_m=1.1, distance_m=2.8, vfov_deg=40.0)
 TOES_CAM = Camera(yaw_deg=25.0, height_m=0.35, distance_m=0.9, vfov_deg=14.0)
 FEET_CAM = Camera(yaw_deg=40.0, height_m=0.55, distance_m=1.1, vfov_deg=24.0)
-FLOOR_FRONT = Camera(yaw_deg=0.0, height_m=1.25, distance_m=2.6, vfov_deg=34.0)
+FLOOR_FRONT = Camera(yaw_deg=0.0, height_m=1.5, distance_m=2.4, vfov_deg=22.0)
+UPPER_CAM = Camera(yaw_deg=0.0, height_m=1.0, distance_m=2.2, vfov_deg=18.0)
 HEAD_CAM = Camera(yaw_deg=90.0, height_m=1.45, distance_m=1.8, vfov_deg=14.0)
-FLOOR_SIDE = Camera(yaw_deg=90.0, height_m=0.9, distance_m=2.8, vfov_deg=34.0)
+FLOOR_SIDE = Camera(yaw_deg=90.0, height_m=0.9, distance_m=2.8, vfov_deg=24.0)
 
 
 def guide_shots() -> list[Shot]:
@@ -881,7 +882,7 @@ def exercise_shots() -> list[Shot]:
         ex("chin_tucks", 2, "Chin tuck: the head glided straight back, eyes level.",
            chin_tuck(-8.0), HEAD_CAM),
         ex("neck_side_stretch", 1, "Sitting tall, one hand holding the seat, the head tilted "
-           "ear toward the other shoulder.", neck_side_stretch, FRONT),
+           "ear toward the other shoulder.", neck_side_stretch, UPPER_CAM, margin=0.12),
         ex("wall_angels", 1, "Back against a wall, arms in a goal-post shape, elbows and wrists "
            "near the wall.", wall_angel(False), OBLIQUE),
         ex("wall_angels", 2, "Arms slid up the wall as far as is comfortable.", wall_angel(True),
