@@ -88,3 +88,15 @@ def test_the_photo_layers_can_be_switched_off() -> None:
     photos = [alt for alt in _alts(app) if alt.startswith("man_misaligned_")]
     assert sum("with skeleton;" in alt for alt in photos) == 1  # only the first photo changed
     assert sum("with skeleton, measure lines, labels;" in alt for alt in photos) == 2
+
+
+@pytest.mark.slow
+def test_how_the_photo_was_taken_is_in_words_and_the_reasons_wait_in_an_expander() -> None:
+    app = _sample("man_misaligned")
+    sharpness = [m for m in _markdown(app) if "**sharpness**" in m]
+    assert len(sharpness) == 3 and all(m.endswith("**sharpness**: fine") for m in sharpness)
+    assert not any("Laplacian" in m or "confidence 0." in m for m in _markdown(app))
+    technical = [e for e in app.expander if e.label == "Technical detail of the photo"]
+    assert len(technical) == 3
+    words = " ".join(c.value for c in technical[0].caption)
+    assert "Laplacian" in words and "Camera roll" in words and "confidence" in words
