@@ -278,7 +278,7 @@ def show_assessment(
     for finding in assessment.findings:
         icon = STATUS_ICON[finding.status.value]
         with st.expander(
-            f"{icon} {finding.title} ({finding.status.value})",
+            f"{icon} {finding.title} ({finding.status.words})",
             expanded=finding.status is Status.MARKED,
         ):
             st.write(finding.explanation)
