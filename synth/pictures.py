@@ -895,8 +895,8 @@ def exercise_shots() -> list[Shot]:
            LEFT),
         ex("toe_stretching", 1, "Sitting, the toes of one foot lifted and spread wide.",
            seated_feet(_spread, side="left"), TOES_CAM),
-        ex("toe_pencil_grip", 1, "Sitting, the toes of one foot curled around a pencil and "
-           "lifting it off the floor.", seated_feet(_pencil_pose, pencil), FEET_CAM),
+        ex("toe_pencil_grip", 1, "Sitting, the toes of one foot curled around a pencil on the "
+           "floor, about to pick it up.", seated_feet(_pencil_pose, pencil), FEET_CAM),
         ex("towel_leg_stretch", 1, "Lying on the back, a towel looped round one foot, that "
            "leg raised straight and the towel ends held in both hands.", towel_stretch,
            FLOOR_SIDE, size=LANDSCAPE),
