@@ -2,9 +2,9 @@
 
 Per photo: the annotated picture, the measures with their usual range, error band and status in
 words; then the body map and a scale picture per measure (the same pictures as the app), the
-findings, the pattern from the feet up, what a photo cannot judge, the exercise
-plan with steps, doses and cautions, the date, and the disclaimer on every page. A photo that
-could not be judged says why and how to retake.
+findings, the pattern from the feet up, what a photo cannot judge, the exercise plan with steps,
+doses, cautions and each exercise's pictures, the date, and the disclaimer on every page. A photo
+that could not be judged says why and how to retake.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from posecheck.draw import draw_analysis
 from posecheck.exercises import CLINICIAN_NOTE, DISCLAIMER, Plan
 from posecheck.findings import Assessment
 from posecheck.measures import MEASURES_BY_NAME, Measurement, MeasureName, MeasureSpec
+from posecheck.pictures import Picture, exercise_pictures
 from posecheck.types import Unit
 
 #: Unicode fonts tried in order (Debian's DejaVu, then the copy matplotlib ships, which MediaPipe
@@ -161,6 +162,25 @@ class _Report:
         self.pdf.image(io.BytesIO(data), w=shown, alt_text=self.text(alt))
         self.pdf.ln(2)
 
+    def picture_row(self, pictures: Sequence[Picture], height: float = 36.0) -> None:
+        """Small pictures side by side, all ``height`` mm tall (an exercise's key positions), each
+        with its caption as its text alternative."""
+        from PIL import Image
+
+        if not pictures:
+            return
+        pdf = self.pdf
+        if pdf.will_page_break(height + 2):
+            pdf.add_page()
+        top, x = pdf.get_y(), pdf.l_margin
+        for picture in pictures:
+            with Image.open(picture.path) as image:
+                width = height * image.width / max(image.height, 1)
+            pdf.image(str(picture.path), x=x, y=top, w=width, h=height,
+                      alt_text=self.text(picture.caption))  # fmt: skip
+            x += width + 3
+        pdf.set_y(top + height + 2)
+
     def scale_card(self, measurement: Measurement) -> None:
         """One measure: its name, value and status in words on the left, its scale on the right."""
         pdf = self.pdf
@@ -246,6 +266,7 @@ def _judgement(report: _Report, assessment: Assessment, plan: Plan | None) -> No
         report.paragraph(f"{exercise.name}: {exercise.dose.describe()}", size=10.5)
         steps = " ".join(f"{i}. {step}" for i, step in enumerate(exercise.steps, start=1))
         report.paragraph(steps, size=9)
+        report.picture_row(exercise_pictures(exercise.id))
         report.paragraph("Take care: " + " ".join(exercise.cautions), size=8.5, colour=(90, 90, 90))
 
 

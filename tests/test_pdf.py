@@ -16,6 +16,7 @@ from posecheck.combine import combine
 from posecheck.errors import ErrorCode, InvalidImageError
 from posecheck.measures import MEASURES_BY_NAME
 from posecheck.pdf import PdfPhoto, pdf_report
+from posecheck.pictures import exercise_pictures
 from posecheck.samples import sample_paths
 
 PDFTOTEXT = shutil.which("pdftotext")
@@ -97,5 +98,9 @@ def test_the_app_and_the_cli_make_the_same_pdf_with_the_body_map_and_scales(
     images = subprocess.run(["pdfimages", "-list", str(app_pdf)], capture_output=True, text=True)
     if images.returncode == 0:
         listed = images.stdout.count("jpeg")
-        # two photos, the body map, a scale per measure
-        assert listed >= 2 + 1 + len(combined.measurements), images.stdout
+        plan = combined.plan
+        exercise_pictures_shown = sum(len(exercise_pictures(i.exercise.id)) for i in plan.items)
+        assert exercise_pictures_shown > 0
+        # two photos, the body map, a scale per measure, the plan's pictures
+        expected = 2 + 1 + len(combined.measurements) + exercise_pictures_shown
+        assert listed >= expected, images.stdout
