@@ -17,14 +17,12 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -34,6 +32,7 @@ import pytest
 
 from posecheck import Analyzer
 from posecheck.samples import sample_paths
+from tests.appserver import app_server
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -139,45 +138,15 @@ def exercise_clip(path: Path, name: str) -> tuple[Path, dict[str, Any]]:
 # --- the server and the browser ------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with streamlit_server("app.py", tmp_path_factory.mktemp("server") / "streamlit.log") as url:
         yield url
 
 
-@contextmanager
-def streamlit_server(script: str, log: Path) -> Iterator[str]:
+def streamlit_server(script: str, log: Path) -> AbstractContextManager[str]:
     """``streamlit run script`` (a path from the repository's root) on 127.0.0.1: its URL."""
-    port = free_port()
-    command = [
-        str(Path(sys.executable).parent / "streamlit"), "run", script,
-        "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--server.headless", "true",
-    ]  # fmt: skip
-    with log.open("wb") as sink:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.read() == b"ok":
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"the app did not start:\n{log.read_text(errors='replace')}")
-                time.sleep(0.3)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    return app_server(log, script=script)
 
 
 def chromium(profile: Path, camera: Path | None, size: tuple[int, int]) -> WebDriver:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.appserver import free_port
 from tests.conftest import photo
 
 REPO = Path(__file__).resolve().parents[1]
@@ -97,20 +98,12 @@ def test_app_opens_no_connection(tmp_path: Path) -> None:
     assert "BLOCKED" not in log, f"network activity:\n{log}"
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_app_server_opens_no_outside_connection(tmp_path: Path) -> None:
     """`streamlit run app.py` serves the page and reaches nothing beyond this machine."""
     import time
     import urllib.request
 
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "net.log"
     log.touch()
     env = dict(os.environ)

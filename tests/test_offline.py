@@ -4,20 +4,17 @@ Streamlit's address lookups) that a Python audit hook cannot. Only loopback is a
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
 from posecheck.samples import sample_paths
+from tests.appserver import app_server
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -44,10 +41,13 @@ def outbound(log: Path) -> list[str]:
     return bad
 
 
-def _traced(command: list[str], log: Path, **kwargs: object) -> subprocess.Popen[bytes]:
+def _tracer(log: Path) -> list[str]:
     assert STRACE is not None
-    trace = [STRACE, "-f", "-qq", "-e", "trace=connect", "-o", str(log)]
-    return subprocess.Popen([*trace, *command], cwd=ROOT, **kwargs)  # type: ignore[call-overload,no-any-return]
+    return [STRACE, "-f", "-qq", "-e", "trace=connect", "-o", str(log)]
+
+
+def _traced(command: list[str], log: Path, **kwargs: object) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([*_tracer(log), *command], cwd=ROOT, **kwargs)  # type: ignore[call-overload,no-any-return]
 
 
 def test_the_parser_sees_an_outbound_connect(tmp_path: Path) -> None:
@@ -93,32 +93,11 @@ def test_the_app_page_with_an_upload_opens_no_outside_connection(tmp_path: Path)
     assert outbound(log) == []
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def test_the_app_server_binds_loopback_and_looks_nothing_up(tmp_path: Path) -> None:
     log = tmp_path / "server.txt"
-    port = _free_port()
-    server = _traced(
-        [str(BIN / "streamlit"), "run", "app.py", "--server.port", str(port)], log,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.5)
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as page:
+    # the app's own settings decide the address, as a user gets it
+    with app_server(tmp_path / "streamlit.log", prefix=_tracer(log), address=None) as url:
+        page = urllib.request.urlopen(f"{url}/", timeout=5)
+        with page:
             assert page.status == 200
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)  # strace and the server it runs
-        server.wait(timeout=30)
     assert outbound(log) == []

@@ -6,13 +6,14 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.appserver import app_server
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -31,36 +32,14 @@ def test_the_settings_users_get() -> None:
     assert out.stdout.split() == ["True", "127.0.0.1", "none", "minimal", "False"]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
-def server() -> Iterator[int]:
-    port = _free_port()
-    process = subprocess.Popen(
-        [str(BIN / "streamlit"), "run", "app.py", "--server.port", str(port)],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.5)
-        yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    """The app as a user starts it: its own settings decide the address."""
+    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+    with app_server(log, address=None) as url:
+        yield int(url.rsplit(":", 1)[1])
 
 
-@pytest.mark.slow
 def test_an_upload_without_the_xsrf_token_is_refused(server: int) -> None:
     boundary = "posecheck"
     body = (

@@ -14,15 +14,12 @@ the same kind of upload under strace, is caught creating a temporary file.
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -32,10 +29,10 @@ import numpy as np
 import pytest
 
 from posecheck.samples import sample_paths
+from tests.appserver import app_server
 from tests.test_browser import (
     _report_on_screen,
     chromium,
-    free_port,
     page_text,
     profile,
     shot,
@@ -140,10 +137,14 @@ def bytes_written_to(log: Path, file: Created) -> int:
     return total
 
 
-def traced(command: list[str], log: Path, **kwargs: object) -> subprocess.Popen[bytes]:
+def tracer(log: Path) -> list[str]:
+    """strace, following every thread and child, writing the watched calls to ``log``."""
     assert STRACE is not None
-    trace = [STRACE, "-f", "-qq", "-s", "64", "-e", TRACED, "-o", str(log)]
-    return subprocess.Popen([*trace, *command], cwd=ROOT, **kwargs)  # type: ignore[call-overload,no-any-return]
+    return [STRACE, "-f", "-qq", "-s", "64", "-e", TRACED, "-o", str(log)]
+
+
+def traced(command: list[str], log: Path, **kwargs: object) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([*tracer(log), *command], cwd=ROOT, **kwargs)  # type: ignore[call-overload,no-any-return]
 
 
 # --- the control: the watch catches Starlette spooling an upload to disk --------------------------
@@ -198,29 +199,8 @@ class TracedServer:
 def traced_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TracedServer]:
     folder = tmp_path_factory.mktemp("traced")
     log, output = folder / "server-trace.txt", folder / "streamlit.log"
-    port = free_port()
-    command = [
-        str(BIN / "streamlit"), "run", "app.py", "--server.port", str(port),
-        "--server.address", "127.0.0.1", "--server.headless", "true",
-    ]  # fmt: skip
-    with output.open("wb") as sink:
-        server = traced(command, log, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.read() == b"ok":
-                        break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"the app did not start:\n{output.read_text(errors='replace')}")
-                time.sleep(0.5)
+    with app_server(output, prefix=tracer(log)) as url:
         yield TracedServer(url, log)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)  # strace and the server it runs
-        server.wait(timeout=60)
 
 
 def big_photo(folder: Path, name: str) -> Path:

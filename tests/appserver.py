@@ -1,0 +1,66 @@
+"""The app's server for a test: ``streamlit run`` on a free port, optionally under a tracer
+(strace), ready when its health check answers, and stopped with everything it started (the
+tracer and the server are one process group)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+STREAMLIT = Path(sys.executable).parent / "streamlit"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def app_server(
+    log: Path,
+    *,
+    script: str = "app.py",
+    prefix: Sequence[str] = (),
+    address: str | None = "127.0.0.1",
+    seconds: float = 120.0,
+) -> Iterator[str]:
+    """The URL of ``streamlit run script`` (a path from the repository's root), its output in
+    ``log``; ``prefix`` runs it under another command (a tracer); ``address`` None keeps the
+    app's own setting (``.streamlit/config.toml``), as a user gets it."""
+    port = free_port()
+    command = [*prefix, str(STREAMLIT), "run", script, "--server.port", str(port)]
+    command += ["--server.headless", "true"]
+    if address is not None:
+        command += ["--server.address", address]
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            command, cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.read() == b"ok":
+                        break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"the app did not start:\n{log.read_text(errors='replace')}")
+                time.sleep(0.3)
+        yield url
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=60)
