@@ -172,7 +172,6 @@ _VIEWS_OBLIQUE_NOTE: Final = "; turned part-way to the camera (oblique)"
 _FLOOR: Final = (L.LEFT_HEEL, L.RIGHT_HEEL, L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX)
 
 UInt8Array = npt.NDArray[np.uint8]
-BoolArray = npt.NDArray[np.bool_]
 
 
 # --- the API ------------------------------------------------------------------------------------
@@ -197,6 +196,7 @@ def capture_checks(
             for ``not_mirrored``.
     """
     subject = detection.subject
+    luma = _luma(image)  # once, for lighting and sharpness
     return (
         check_standing(subject),
         check_relaxed_stance(subject, view.view),
@@ -206,8 +206,8 @@ def capture_checks(
         check_camera_level(roll),
         check_square_to_camera(subject, view),
         check_one_person(detection),
-        check_lighting(image, subject),
-        check_sharpness(image, subject),
+        check_lighting(image, subject, luma),
+        check_sharpness(image, subject, luma),
         check_not_mirrored(exif),
     )
 
@@ -434,15 +434,18 @@ def check_one_person(detection: Detection) -> CaptureCheck:
 # --- the pixels ---------------------------------------------------------------------------------
 
 
-def check_lighting(image: LoadedImage, subject: Pose | None = None) -> CaptureCheck:
-    """Too dark, over-exposed or backlit, from luma statistics on the working copy.
+def check_lighting(
+    image: LoadedImage, subject: Pose | None = None, luma: UInt8Array | None = None
+) -> CaptureCheck:
+    """Too dark, over-exposed or backlit, from luma statistics on the working copy (``luma``:
+    its grey levels, if already made).
 
     Darkness and clipping are judged inside the subject's box, backlight by comparing the pixels
     on the body (torso, limbs, head) with the frame around the box. Without a subject (nobody
     found) the whole frame is judged, for darkness and clipping only. Grayscale photos arrive as
     equal RGB channels and are judged the same way.
     """
-    luma = _luma(image)
+    luma = _luma(image) if luma is None else luma
     x0, y0, x1, y1 = _full_box(luma) if subject is None else _working_box(image, subject)
     region = luma[y0:y1, x0:x1]
     where = "the whole frame" if subject is None else "the person's area"
@@ -456,8 +459,10 @@ def check_lighting(image: LoadedImage, subject: Pose | None = None) -> CaptureCh
     counts = _histogram(region)
     median, box_bright = _percentile(counts, 50), _percentile(counts, 95)
     clipped = float(counts[CLIPPED_LUMA:].sum() / counts.sum())
-    body = luma[_body_mask(image, subject)] if subject is not None else region[:0]
-    body_bright = _percentile(_histogram(body), 95) if body.size >= MIN_REGION_PIXELS else None
+    body_bright = None
+    if subject is not None:
+        body = _histogram(luma, _body_mask(image, subject))
+        body_bright = _percentile(body, 95) if body.sum() >= MIN_REGION_PIXELS else None
     # Dark clothes lower the box's median, but in a well-exposed photo some 5 % of the box or of
     # the body (skin, highlights) still reaches the mid-tones.
     bright_end = max(box_bright, body_bright or 0.0)
@@ -494,9 +499,11 @@ def check_lighting(image: LoadedImage, subject: Pose | None = None) -> CaptureCh
     return CaptureCheck("lighting", True, f"lighting looks fine: {reason}", "")
 
 
-def check_sharpness(image: LoadedImage, subject: Pose) -> CaptureCheck:
+def check_sharpness(
+    image: LoadedImage, subject: Pose, luma: UInt8Array | None = None
+) -> CaptureCheck:
     """Whether the person is sharp enough, by ``sharpness_score``."""
-    score = sharpness_score(image, subject)
+    score = sharpness_score(image, subject, luma)
     if score is None:
         return CaptureCheck(
             "sharpness",
@@ -522,7 +529,9 @@ def check_sharpness(image: LoadedImage, subject: Pose) -> CaptureCheck:
     return CaptureCheck("sharpness", True, reason, "")
 
 
-def sharpness_score(image: LoadedImage, subject: Pose) -> float | None:
+def sharpness_score(
+    image: LoadedImage, subject: Pose, luma: UInt8Array | None = None
+) -> float | None:
     """Variance of the 3x3 Laplacian of luma inside the subject's box, at a fixed body size.
 
     The box is cut from the working copy and resampled so that the body (its stature, or the
@@ -534,7 +543,7 @@ def sharpness_score(image: LoadedImage, subject: Pose) -> float | None:
     than ``MIN_REGION_PIXELS`` pixels in the working copy.
     """
     x0, y0, x1, y1 = _working_box(image, subject)
-    crop = _luma(image)[y0:y1, x0:x1].astype(np.float32)
+    crop = (_luma(image) if luma is None else luma)[y0:y1, x0:x1].astype(np.float32)
     body_px = _body_length(subject) * image.scale
     if crop.size < MIN_REGION_PIXELS or body_px <= 0:
         return None
@@ -798,10 +807,13 @@ def _retake_advice(problems: Sequence[_Problem], what: str) -> str:
 # --- helpers: pixels ----------------------------------------------------------------------------
 
 
-def _histogram(values: UInt8Array) -> npt.NDArray[np.int64]:
-    """Counts of each 8-bit level: percentiles from it cost one pass, not a sort."""
-    flat = np.ascontiguousarray(values).reshape(-1, 1)
-    counts = cv2.calcHist([flat], [0], None, [256], [0, 256])
+def _histogram(values: UInt8Array, mask: UInt8Array | None = None) -> npt.NDArray[np.int64]:
+    """Counts of each 8-bit level (of the pixels where ``mask`` is non-zero, if given):
+    percentiles from it cost one pass, not a sort, and a mask costs no copy of the pixels."""
+    plane = np.ascontiguousarray(values)
+    if mask is None:
+        plane = plane.reshape(-1, 1)
+    counts = cv2.calcHist([plane], [0], mask, [256], [0, 256])
     return np.asarray(counts.ravel(), dtype=np.int64)
 
 
@@ -837,8 +849,9 @@ def _working_box(image: LoadedImage, pose: Pose, grow: float = 0.0) -> tuple[int
     return left, top, right, bottom
 
 
-def _body_mask(image: LoadedImage, pose: Pose) -> BoolArray:
-    """Working-copy pixels on the body: the torso, strokes along visible limbs, a head disc."""
+def _body_mask(image: LoadedImage, pose: Pose) -> UInt8Array:
+    """Working-copy pixels on the body (1; 0 elsewhere): the torso, strokes along visible limbs,
+    a head disc."""
     height, width = image.rgb.shape[:2]
     mask = np.zeros((height, width), dtype=np.uint8)
     # Clipped so that extrapolated points far outside the frame stay valid int32 for OpenCV.
@@ -862,20 +875,18 @@ def _body_mask(image: LoadedImage, pose: Pose) -> BoolArray:
     if head:
         centre = np.mean(points[head], axis=0)
         cv2.circle(mask, (round(float(centre[0])), round(float(centre[1]))), stroke, 1, -1)
-    return mask.astype(bool)
+    return mask
 
 
 def _backlight(
     image: LoadedImage, luma: UInt8Array, pose: Pose, body_bright: float | None
 ) -> tuple[str, bool]:
     """(what was measured, whether it looks backlit): the body's bright end vs the surround."""
-    outside = np.ones(luma.shape, dtype=bool)
     x0, y0, x1, y1 = _working_box(image, pose, grow=SURROUND_MARGIN)
-    outside[y0:y1, x0:x1] = False
-    surround = luma[outside]
-    if body_bright is None or surround.size < MIN_SURROUND_SHARE * luma.size:
+    surround = _histogram(luma) - _histogram(luma[y0:y1, x0:x1])  # the frame but the box
+    if body_bright is None or surround.sum() < MIN_SURROUND_SHARE * luma.size:
         return "backlight not judged (too little of the body or of the background in view)", False
-    surround_median = _percentile(_histogram(surround), 50)
+    surround_median = _percentile(surround, 50)
     backlit = (
         surround_median >= BACKLIGHT_SURROUND_MIN
         and body_bright < BACKLIGHT_RATIO * surround_median

@@ -23,8 +23,9 @@ import numpy as np
 from posecheck.images import LoadedImage
 from posecheck.types import FloatArray, Landmark, Pose, View
 
-#: Fewest pixels a region needs for its colour to count.
+#: Fewest pixels a region needs for its colour to count, and most it reads (a sample beyond).
 MIN_PIXELS = 40
+MAX_PIXELS = 4096
 #: Points that bound each region must be at least this visible.
 MIN_VISIBILITY = 0.5
 #: Lightness (OpenCV's 8-bit CIELAB L, 0-255) below which chroma is no longer divided by it.
@@ -79,9 +80,12 @@ def _median_chroma(
     mask = np.zeros(crop.shape[:2], np.uint8)
     cv2.fillConvexPoly(mask, np.round(points - (x0, y0)).astype(np.int32), 1)
     _paint_out_arms(mask, pose, image.scale, (x0, y0))
-    pixels = cv2.cvtColor(crop, cv2.COLOR_RGB2LAB)[mask.astype(bool)]
-    if len(pixels) < MIN_PIXELS:
+    chosen = crop[mask.astype(bool)]
+    if len(chosen) < MIN_PIXELS:
         return None
+    chosen = chosen[:: max(1, len(chosen) // MAX_PIXELS)]  # an even sample: the median holds
+    # only the region's pixels are converted (a row of them), not the crop around it
+    pixels = cv2.cvtColor(chosen.reshape(1, -1, 3), cv2.COLOR_RGB2LAB)[0]
     lightness, a, b = np.median(pixels.astype(np.float64), axis=0) - (0.0, 128.0, 128.0)
     # chroma per lightness: a darker photo of the same cloth keeps its value (a dark cloth is
     # floored, so its noise is not blown up)
