@@ -1,6 +1,6 @@
 """The report in a real browser: press a sample on the Check page, see the body map and the measure
 cards, switch a photo layer, download the PDF and read it (pdftotext); at 1280 px and on a phone
-(400 px). Screenshots go to out/screenshots/ (21-26)."""
+(400 px). Screenshots go to out/screenshots/ (21-27)."""
 
 from __future__ import annotations
 
@@ -37,11 +37,12 @@ def _ready(driver: WebDriver) -> bool:
         return False
     if not driver.find_elements(By.XPATH, "//h3[contains(., 'At a glance')]"):
         return False
-    body = [box for box in _images(driver) if box.text.startswith("Body map")]
-    if not body:
-        return False
-    picture = body[0].find_element(By.TAG_NAME, "img")
-    return bool(driver.execute_script("return arguments[0].complete", picture))
+    return bool(
+        driver.execute_script(
+            "return [...document.querySelectorAll(\"[data-testid='stImage']\")].some(box =>"
+            " box.innerText.trim().startsWith('Body map') && box.querySelector('img').complete)"
+        )
+    )
 
 
 def _images(driver: WebDriver) -> list[WebElement]:
@@ -56,8 +57,13 @@ def _button(driver: WebDriver, words: str) -> object:
 
 
 def _captions(driver: WebDriver, start: str) -> list[str]:
+    """The captions that begin with ``start``, read in one go (the page may be redrawing)."""
     driver.switch_to.default_content()
-    return [box.text for box in _images(driver) if box.text.startswith(start)]
+    texts = driver.execute_script(
+        "return [...document.querySelectorAll(\"[data-testid='stImage']\")]"
+        ".map(box => box.innerText)"
+    )
+    return [str(text).strip() for text in texts if str(text).strip().startswith(start)]
 
 
 def _scroll_to(driver: WebDriver, xpath: str, block: str = "start") -> None:
@@ -85,6 +91,13 @@ def test_report_body_map_cards_and_pdf_in_a_real_browser(
         wait_for("the report with its body map", lambda: _ready(driver), 180, 0.2)
         took = time.monotonic() - pressed
         print(f"\n[report] sample pressed to body map on screen: {took:.2f} s")
+        # the whole page drawn: the photos' layer switches come after the report
+        wait_for(
+            "the photos below the report",
+            lambda: driver.find_elements(By.XPATH, "//button[normalize-space(.)='labels']"),
+            60,
+            0.2,
+        )
         text = page_text(driver)
         assert "Your report from 3 photos" in text and "Your measures" in text
         assert len(_captions(driver, "Body map")) == 1
@@ -99,8 +112,14 @@ def test_report_body_map_cards_and_pdf_in_a_real_browser(
         shot(driver, "22-report-desktop-body-map-and-cards")
 
         # a photo layer switched off: the picture's caption says what is drawn
-        labels = driver.find_elements(By.XPATH, "//button[normalize-space(.)='labels']")
-        assert labels, "no layer switch for the photo"
+        labels = wait_for(
+            "the photo's layer switches",
+            lambda: driver.find_elements(By.XPATH, "//button[normalize-space(.)='labels']"),
+            60,
+            0.2,
+        )
+        _scroll_to(driver, "//p[normalize-space(.)='Show on the photo']")
+        shot(driver, "23-report-desktop-photo-with-status-labels")
         driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", labels[0])
         labels[0].click()
         wait_for(
@@ -112,7 +131,7 @@ def test_report_body_map_cards_and_pdf_in_a_real_browser(
             0.2,
         )
         time.sleep(1)
-        shot(driver, "23-report-desktop-photo-without-labels")
+        shot(driver, "24-report-desktop-photo-without-labels")
 
         # the PDF, made when the button is pressed
         pdf_button = wait_for(
@@ -140,19 +159,19 @@ def test_report_body_map_cards_and_pdf_in_a_real_browser(
         driver.set_window_size(400, 900)
         time.sleep(2)
         _scroll_to(driver, "//h3[contains(., 'At a glance')]")
-        shot(driver, "24-report-phone-body-map")
+        shot(driver, "25-report-phone-body-map")
         _scroll_to(driver, "//h3[contains(., 'Your measures')]")
-        shot(driver, "25-report-phone-cards")
+        shot(driver, "26-report-phone-cards")
         widths = driver.execute_script(
             "return [document.documentElement.scrollWidth, window.innerWidth]"
         )
         assert widths[0] <= widths[1] + 1, f"the page is wider than the phone: {widths}"
         scales = [box for box in _images(driver) if box.text.startswith("Scale: usual range")]
-        boxes = [box.find_element(By.TAG_NAME, "img").rect for box in scales[:4]]
-        # stacked: each card's scale below the one before, each inside the screen
+        boxes = [box.find_element(By.TAG_NAME, "img").rect for box in scales]
+        # stacked in reading order: each card's scale below the one before, inside the screen
         assert all(b["x"] >= 0 and b["x"] + b["width"] <= 400 for b in boxes), boxes
         assert all(a["y"] < b["y"] for a, b in itertools.pairwise(boxes)), boxes
         _scroll_to(driver, "//button[contains(., 'the report (PDF)')]", "center")
-        shot(driver, "26-report-phone-downloads")
+        shot(driver, "27-report-phone-downloads")
     finally:
         driver.quit()

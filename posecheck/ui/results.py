@@ -249,10 +249,10 @@ def show_at_a_glance(
         key=lambda m: (not MEASURES_BY_NAME[m.name].for_findings, _ORDER.index(m.status)),
     )
     known = [m for m in ordered if m.value is not None]
-    columns = st.columns(2)
-    for index, measurement in enumerate(known):
-        with columns[index % 2]:
-            measure_card(measurement)
+    for start in range(0, len(known), 2):  # a row at a time: a phone stacks them in order
+        for column, measurement in zip(st.columns(2), known[start : start + 2], strict=False):
+            with column:
+                measure_card(measurement)
     missing = [m for m in ordered if m.value is None]
     if missing:
         with st.expander(f"Not measured in these photos ({len(missing)})"):
