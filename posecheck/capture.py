@@ -184,6 +184,7 @@ def capture_checks(
     roll: CameraRoll | None,
     *,
     exif: Mapping[str, str] | None = None,
+    pixels: tuple[CaptureCheck, CaptureCheck] | None = None,
 ) -> tuple[CaptureCheck, ...]:
     """Every capture check of one analysed photo, in ``CHECK_NAMES`` order.
 
@@ -194,9 +195,11 @@ def capture_checks(
         roll: the camera roll estimated from the scene, or None when it was not estimated.
         exif: EXIF text tags of the file, if known (``read_exif_hints`` reads them): used only
             for ``not_mirrored``.
+        pixels: ``image_checks`` of this photo and subject, if already made (the photo path
+            makes them on another thread while it measures).
     """
     subject = detection.subject
-    luma = _luma(image)  # once, for lighting and sharpness
+    lighting, sharpness = pixels if pixels is not None else image_checks(image, subject)
     return (
         check_standing(subject),
         check_relaxed_stance(subject, view.view),
@@ -206,10 +209,16 @@ def capture_checks(
         check_camera_level(roll),
         check_square_to_camera(subject, view),
         check_one_person(detection),
-        check_lighting(image, subject, luma),
-        check_sharpness(image, subject, luma),
+        lighting,
+        sharpness,
         check_not_mirrored(exif),
     )
+
+
+def image_checks(image: LoadedImage, subject: Pose) -> tuple[CaptureCheck, CaptureCheck]:
+    """The checks that read the pixels, lighting and sharpness (from one grey copy)."""
+    luma = _luma(image)
+    return check_lighting(image, subject, luma), check_sharpness(image, subject, luma)
 
 
 def checks_to_list(checks: Sequence[CaptureCheck]) -> list[dict[str, Any]]:
