@@ -74,6 +74,14 @@ class _Analyzers:
         with self._lock:
             self._free.setdefault(model, []).append(analyzer)
 
+    def close(self) -> None:
+        """Close the analyzers not at work (the next photo opens one again)."""
+        with self._lock:
+            free, self._free = self._free, {}
+        for analyzers in free.values():
+            for analyzer in analyzers:
+                analyzer.close()
+
 
 #: The analyzers of the worker process this module is imported in (empty until a photo comes:
 #: nothing is loaded on import, and the client's own copy stays empty).
@@ -103,6 +111,11 @@ def _analyze_on_worker(photo: _Photo, settings: BatchSettings) -> tuple[BatchIte
 def analyzers_opened() -> int:
     """How many analyzers this process has opened for the cluster (``client.run`` asks workers)."""
     return _WORKER_ANALYZERS.opened
+
+
+def close_analyzers() -> None:
+    """Free this worker's models (``client.run(close_analyzers)``; the next photo loads one)."""
+    _WORKER_ANALYZERS.close()
 
 
 # --- on the client ------------------------------------------------------------------------------

@@ -87,10 +87,12 @@ def _timed(run: Callable[[], int]) -> float:
     return time.perf_counter() - start
 
 
-def _restart_workers(address: str) -> None:
-    """Fresh worker processes (each loads the model again at its first photo)."""
+def _unload_models(address: str) -> None:
+    """Every worker frees its models (each loads one again at its next photo)."""
+    from posecheck.cluster import close_analyzers
+
     with _distributed().Client(address, set_as_default=False) as client:
-        client.restart()
+        client.run(close_analyzers)
 
 
 def measure(
@@ -100,10 +102,10 @@ def measure(
     jobs: int,
     rounds: int,
     *,
-    restart: bool,
+    unload: bool,
 ) -> list[Timing]:
     """``--jobs N`` (processes started and the model loaded in the timed span, as the command
-    does), the cluster cold (with ``restart``: workers restarted, each loads the model again;
+    does), the cluster cold (with ``unload``: every worker frees its models and loads one again;
     never done to a cluster this did not start) and warm, alternated."""
     from posecheck.cluster import analyze_on_cluster
 
@@ -116,13 +118,13 @@ def measure(
     timings: dict[str, list[float]] = {"jobs": [], "cold": [], "warm": []}
     for _ in range(rounds):
         timings["jobs"].append(_timed(local))
-        if restart:
-            _restart_workers(address)
+        if unload:
+            _unload_models(address)
             timings["cold"].append(_timed(cluster))
         timings["warm"].append(_timed(cluster))
     labels = {
         "jobs": f"`posecheck analyze --jobs {jobs}` (processes start and load the model)",
-        "cold": "`--cluster`, workers just restarted (each loads the model)",
+        "cold": "`--cluster`, models freed first (each worker loads the model)",
         "warm": "`--cluster`, workers warm (the model loaded)",
     }
     return [Timing(labels[k], len(items), seconds) for k, seconds in timings.items() if seconds]
@@ -156,7 +158,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         with _distributed().Client(address, set_as_default=False) as client:
             threads = sum(client.nthreads().values())
         timings = measure(
-            items, settings, address, args.jobs, args.rounds, restart=args.address is None
+            items, settings, address, args.jobs, args.rounds, unload=args.address is None
         )
     print(f"{len(items)} photos ({len(paths)} x {args.repeat}), model {args.model}, "
           f"{threads} worker threads, median of {args.rounds} rounds")  # fmt: skip
