@@ -81,10 +81,18 @@ def _same(serial: list[BatchItem], other: list[BatchItem]) -> None:
 def test_the_cluster_gives_what_one_process_gives_in_the_same_order(
     cluster: Any, client: Any, items: list[str | InvalidImageError], serial: list[BatchItem]
 ) -> None:
+    import psutil  # comes with distributed
+
     from posecheck.cluster import analyze_on_cluster, analyzers_opened, close_analyzers
 
-    addresses = [cluster.scheduler_address, *client.nthreads()]
-    assert all(a.startswith("tcp://127.0.0.1:") for a in addresses), addresses
+    pids = {os.getpid(), *client.run(os.getpid).values()}
+    listening = [
+        f"{pid} {c.laddr.ip}:{c.laddr.port}"
+        for pid in pids
+        for c in psutil.Process(pid).net_connections("tcp")
+        if c.status == psutil.CONN_LISTEN
+    ]
+    assert listening and all(" 127.0.0.1:" in address for address in listening), listening
     remote = list(analyze_on_cluster(items, SETTINGS, cluster.scheduler_address))
     _same(serial, remote)
     assert [i.result.name for i in remote] == items
