@@ -227,3 +227,47 @@ def test_the_paper_estimate() -> None:
     assert rows[2] == "| 1 | 100 | 0.28 h (17 min) |"
     assert rows[3] == "| 4 | 400 | 0.07 h (4 min) |"
     assert link_hours(4.212e6, bytes_per_second=117e6) == pytest.approx(1.0)
+
+
+def test_a_bounded_number_of_photos_is_out_and_retries_are_asked_for(tmp_path: Path) -> None:
+    """With a stand-in client: never more than the window out at once, each task asks Dask for
+    retries, and photos still out when the caller stops are cancelled."""
+    from posecheck.batch import _failed
+    from posecheck.cluster import _window
+
+    class Future:
+        def __init__(self, client: Client, item: str) -> None:
+            self.client, self.item = client, item
+
+        def result(self) -> tuple[BatchItem, None]:
+            return _failed(self.item, "full", PosecheckError("stand-in")), None
+
+        def release(self) -> None:
+            self.client.out -= 1
+
+    class Client:
+        def __init__(self) -> None:
+            self.out = self.most = 0
+            self.retries: set[int] = set()
+            self.cancelled: list[Future] = []
+
+        def submit(self, function: Any, photo: Any, settings: Any, **options: Any) -> Future:
+            self.out += 1
+            self.most = max(self.most, self.out)
+            self.retries.add(options["retries"])
+            return Future(self, photo.item)
+
+        def cancel(self, futures: list[Future]) -> None:
+            self.cancelled += futures
+
+    photo = tmp_path / "a.jpg"
+    photo.write_bytes(b"not looked at")
+    items: list[str | InvalidImageError] = [str(photo)] * 20
+    client = Client()
+    done = list(_window(client, items, SETTINGS, 3, False, 2))
+    assert len(done) == 20 and client.most == 3 and client.retries == {2}
+    client = Client()
+    batch = _window(client, items, SETTINGS, 3, False, 2)
+    next(batch)
+    batch.close()  # the caller stops early: the photos out are cancelled
+    assert len(client.cancelled) == 2
