@@ -105,7 +105,8 @@ def small_picture(analysis: Analysis, side: int = PICTURE_SIDE) -> bytes | None:
     return encoded.tobytes() if ok else None
 
 
-def _finish(result: PhotoResult, settings: BatchSettings) -> BatchItem:
+def finished_item(result: PhotoResult, settings: BatchSettings) -> BatchItem:
+    """A result's outputs (its picture written, when the settings ask), without its pixels."""
     if settings.annotate is not None:
         write_annotation(result, settings.annotate)
     picture = small_picture(result) if settings.pictures and isinstance(result, Analysis) else None
@@ -118,7 +119,8 @@ def _finish(result: PhotoResult, settings: BatchSettings) -> BatchItem:
     )
 
 
-def _failed(item: str | InvalidImageError, model: str, error: PosecheckError) -> BatchItem:
+def failed_item(item: str | InvalidImageError, model: str, error: PosecheckError) -> BatchItem:
+    """The outputs of a photo that failed with ``error`` before it reached the model."""
     name = str(error.extra.get("name", "")) if isinstance(item, InvalidImageError) else item
     result = AnalysisFailure(name=printable_name(name), model=model, error=error)
     return BatchItem(result, analysis_to_dict(result), [], summary_text(result))
@@ -134,16 +136,16 @@ def _serial(
         analyzer = Analyzer.open(settings.model)
     except PosecheckError as error:
         for item in items:
-            yield _failed(
+            yield failed_item(
                 item, settings.model, item if isinstance(item, InvalidImageError) else error
             )
         return
     with analyzer:
         for item in items:
             if isinstance(item, InvalidImageError):
-                yield _failed(item, settings.model, item)
+                yield failed_item(item, settings.model, item)
             else:
-                yield _finish(analyzer.analyze_path(item, settings.view), settings)
+                yield finished_item(analyzer.analyze_path(item, settings.view), settings)
 
 
 # --- worker processes ---------------------------------------------------------------------------
@@ -164,11 +166,11 @@ def _start_worker(settings: BatchSettings) -> None:
 def _work(item: str | InvalidImageError) -> BatchItem:
     settings: BatchSettings = _WORKER["settings"]
     if isinstance(item, InvalidImageError):
-        return _failed(item, settings.model, item)
+        return failed_item(item, settings.model, item)
     if "error" in _WORKER:
-        return _failed(item, settings.model, _WORKER["error"])
+        return failed_item(item, settings.model, _WORKER["error"])
     analyzer: Analyzer = _WORKER["analyzer"]
-    return _finish(analyzer.analyze_path(item, settings.view), settings)
+    return finished_item(analyzer.analyze_path(item, settings.view), settings)
 
 
 def analyze_batch(

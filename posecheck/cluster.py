@@ -27,9 +27,9 @@ from posecheck.analysis import Analysis, Analyzer
 from posecheck.batch import (
     BatchItem,
     BatchSettings,
-    _failed,
-    _finish,
     annotated_jpeg,
+    failed_item,
+    finished_item,
     write_picture,
 )
 from posecheck.errors import ErrorCode, InvalidImageError, PosecheckError
@@ -94,7 +94,7 @@ def _analyze_on_worker(photo: _Photo, settings: BatchSettings) -> tuple[BatchIte
     try:
         analyzer = _WORKER_ANALYZERS.take(settings.model)
     except PosecheckError as error:
-        return _failed(photo.item, settings.model, error), None
+        return failed_item(photo.item, settings.model, error), None
     try:
         if photo.data is None:
             result = analyzer.analyze_path(photo.item, settings.view)
@@ -105,7 +105,7 @@ def _analyze_on_worker(photo: _Photo, settings: BatchSettings) -> tuple[BatchIte
     annotated = None
     if settings.annotate is not None and isinstance(result, Analysis):
         annotated = annotated_jpeg(result)
-    return _finish(result, replace(settings, annotate=None)), annotated
+    return finished_item(result, replace(settings, annotate=None)), annotated
 
 
 def analyzers_opened() -> int:
@@ -244,10 +244,10 @@ def _submit(
     key: str,
 ) -> Any:
     if isinstance(item, InvalidImageError):
-        return _failed(item, settings.model, item)
+        return failed_item(item, settings.model, item)
     data = None if send_paths else read_photo(item)
     if isinstance(data, InvalidImageError):
-        return _failed(item, settings.model, data)
+        return failed_item(item, settings.model, data)
     return client.submit(
         _analyze_on_worker,
         _Photo(item, data),
@@ -272,7 +272,7 @@ def _collect(future: Any, item: str | InvalidImageError, settings: BatchSettings
             code=ErrorCode.ERROR,
         )
         name = item if isinstance(item, str) else ""
-        return _failed(name, settings.model, failure)
+        return failed_item(name, settings.model, failure)
     finally:
         future.release()
     if settings.annotate is not None and annotated is not None:

@@ -234,7 +234,7 @@ def test_the_paper_estimate() -> None:
 def test_a_bounded_number_of_photos_is_out_and_retries_are_asked_for(tmp_path: Path) -> None:
     """With a stand-in client: never more than the window out at once, each task asks Dask for
     retries, and photos still out when the caller stops are cancelled."""
-    from posecheck.batch import _failed
+    from posecheck.batch import failed_item
     from posecheck.cluster import _window
 
     class Future:
@@ -242,7 +242,7 @@ def test_a_bounded_number_of_photos_is_out_and_retries_are_asked_for(tmp_path: P
             self.client, self.item = client, item
 
         def result(self) -> tuple[BatchItem, None]:
-            return _failed(self.item, "full", PosecheckError("stand-in")), None
+            return failed_item(self.item, "full", PosecheckError("stand-in")), None
 
         def release(self) -> None:
             self.client.out -= 1
