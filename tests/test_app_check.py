@@ -153,3 +153,33 @@ def test_sessions_analysing_at_once_share_one_analyser_safely() -> None:
         "\n[analysers] two sessions at once, time per photo: "
         + ", ".join(f"{label} {seconds * 1000:.0f} ms" for label, seconds in per_photo.items())
     )
+
+
+@pytest.mark.slow
+def test_photos_of_two_people_get_a_warning_before_the_report() -> None:
+    app = AppTest.from_file(CHECK_PAGE, default_timeout=120).run()
+    files = [upload("her.jpg", "woman_neutral_front"), upload("him.jpg", "man_misaligned_front")]
+    app.get("file_uploader")[0].set_value(files).run()  # type: ignore[attr-defined]
+    assert not app.exception, app.exception
+    warnings = [w.value for w in app.warning]
+    assert any("Different people?" in w and "him.jpg" in w for w in warnings), warnings
+    same = [upload("front.jpg", "woman_neutral_front"), upload("back.jpg", "woman_neutral_back")]
+    app.get("file_uploader")[0].set_value(same).run()  # type: ignore[attr-defined]
+    assert not any("Different people?" in w.value for w in app.warning)
+
+
+@pytest.mark.slow
+def test_the_report_offers_the_guide_saving_and_moving_a_point(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("POSECHECK_HOME", str(tmp_path))
+    app = AppTest.from_file(CHECK_PAGE, default_timeout=120).run()
+    assert any(e.label == "How to take the photos" for e in app.expander)
+    app.get("file_uploader")[0].set_value([upload("front.jpg", "man_misaligned_front")]).run()  # type: ignore[attr-defined]
+    assert not app.exception, app.exception
+    assert any("Save this check on this computer" in c.label for c in app.checkbox)
+    assert not any(s.value == "Correct a point" for s in app.subheader)
+    app.toggle(key="correcting-0").set_value(True).run()
+    assert not app.exception, app.exception
+    assert any(s.value == "Correct a point" for s in app.subheader)
+    assert not list(tmp_path.iterdir())  # nothing saved without consent

@@ -4,6 +4,7 @@ the photo's switchable layers, and the PDF button beside the JSON and CSV ones."
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +29,10 @@ def _markdown(app: AppTest) -> list[str]:
 
 
 def _alts(app: AppTest) -> list[str]:
-    """Every picture's caption (its text alternative)."""
+    """Every picture's caption (its text alternative), as shown: markdown escapes undone."""
     images: Any = app.get("image")
-    return [picture.caption for image in images for picture in image.proto.imgs]
+    captions = [picture.caption for image in images for picture in image.proto.imgs]
+    return [re.sub(r"\\([^A-Za-z0-9])", r"\1", caption) for caption in captions]
 
 
 def _download_labels(app: AppTest) -> list[str]:

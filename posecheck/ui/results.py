@@ -35,6 +35,7 @@ from posecheck import (
     results_csv,
     results_document,
 )
+from posecheck.ui.text import plain
 
 # Streamlit's own icon font (no dependence on an emoji font in the browser), in the body map's
 # shapes: check, circle, triangle, square, question mark.
@@ -111,10 +112,11 @@ def show_measures(measurements: Mapping[MeasureName, Measurement]) -> None:
 def show_problem(analysis: PhotoResult) -> None:
     """Why a photo gives no report (it failed, or must be retaken); nothing when it is fine."""
     if isinstance(analysis, AnalysisFailure):
-        error = analysis.error
-        st.error(f"**Could not analyse {analysis.name}** ({error.code}): {error.message}")
+        st.error(f"**Could not analyse {plain(analysis.name)}**: {plain(analysis.error.message)}")
     elif not analysis.judged:
-        st.warning(f"**Please retake {analysis.name}.** {analysis.assessment.summary}")
+        st.warning(
+            f"**Please retake {plain(analysis.name)}.** {plain(analysis.assessment.summary)}"
+        )
 
 
 #: The photo's layers that can be switched off, in words.
@@ -124,7 +126,7 @@ LAYERS = ("skeleton", "measure lines", "labels")
 def _photo_caption(analysis: Analysis, layers: Sequence[str]) -> str:
     shown = ", ".join(layers) if layers else "nothing drawn"
     return (
-        f"{analysis.name} ({analysis.image.width}×{analysis.image.height}), with {shown}; "
+        f"{plain(analysis.name)} ({analysis.image.width}×{analysis.image.height}), with {shown}; "
         "each label gives the measure's status as a shape and in words; the values are listed "
         "below"
     )

@@ -21,6 +21,9 @@ from posecheck import (
     sample_paths,
 )
 from posecheck.ui.analyses import analyse, cap_note
+from posecheck.ui.correct import correction_editor
+from posecheck.ui.guide import show_guide
+from posecheck.ui.history import offer_to_save
 from posecheck.ui.results import (
     downloads,
     show_assessment,
@@ -28,6 +31,7 @@ from posecheck.ui.results import (
     show_photo,
     show_problem,
 )
+from posecheck.ui.text import plain
 
 VIEW_CHOICES = ["auto", *(v.value for v in View)]
 #: Photos in one report: front, side and back.
@@ -76,7 +80,8 @@ def tab_labels(names: list[str]) -> list[str]:
     labels = []
     for index, name in enumerate(names):
         same = names.count(name)
-        labels.append(f"{name} ({names[: index + 1].count(name)})" if same > 1 else name)
+        shown = plain(name)
+        labels.append(f"{shown} ({names[: index + 1].count(name)})" if same > 1 else shown)
     return labels
 
 
@@ -86,6 +91,8 @@ def report(analyses: list[PhotoResult]) -> None:
         return
     combined = combine(good) if len(good) > 1 else None
     if combined is not None:
+        if combined.person.same is False:
+            st.warning(f"**Different people?** {plain(combined.person.reason)}")
         st.header(f"Your report from {len(good)} photos")
         show_assessment(combined.assessment, combined.plan, combined.measurements)
         with st.expander("The measures as a table, each from the view that measures it best"):
@@ -94,6 +101,7 @@ def report(analyses: list[PhotoResult]) -> None:
         st.header("Your report")
         show_assessment(good[0].assessment, good[0].plan, good[0].measurements)
     downloads(analyses, combined)
+    offer_to_save(analyses, combined)
 
 
 def render() -> None:
@@ -102,6 +110,7 @@ def render() -> None:
         f"Upload up to {MAX_PHOTOS} standing photos of one person — front, side and back, whole "
         "body and both feet in the frame, camera at hip height, 2-3 m away — and get one report."
     )
+    show_guide()
     photos = inputs()
     st.caption(cap_note())
     disclaimer = f"{DISCLAIMER} {CLINICIAN_NOTE}"
@@ -123,6 +132,11 @@ def render() -> None:
         with tab:
             st.selectbox("View", VIEW_CHOICES, key=f"view-{index}", help="auto = detect it")
             show_photo(analysis, problem=False, key=f"photo-{index}")
+            # a switch, not an expander: the editor's picture sizes itself when it is shown
+            if isinstance(analysis, Analysis) and st.toggle(
+                "A point in the wrong place? Move it", key=f"correcting-{index}"
+            ):
+                correction_editor(analysis, photos[index][1], key=f"correct-{index}")
 
 
 if __name__ == "__main__":
