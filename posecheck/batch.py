@@ -8,6 +8,7 @@ picture, which needs the pixels, is written by the worker. ``jobs=1`` runs in th
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import sys
 from collections.abc import Iterator, Sequence
@@ -66,9 +67,26 @@ def annotated_jpeg(analysis: Analysis) -> bytes | None:
     return encoded.tobytes() if ok else None
 
 
+#: The longest stem a picture's file name keeps, in UTF-8 bytes: file systems allow 255 bytes a
+#: name, and ``.pose-NNN.jpg`` must still fit after it.
+MAX_STEM_BYTES = 200
+
+
+def picture_stem(name: str) -> str:
+    """The stem of a picture's file name: the photo's, or, when that is too long for a file
+    name (a long name whose odd bytes were escaped grows), its start and a short hash of it."""
+    stem = Path(name).stem  # printable: no bytes that are not UTF-8
+    encoded = stem.encode("utf-8")
+    if len(encoded) <= MAX_STEM_BYTES:
+        return stem
+    digest = hashlib.sha256(encoded).hexdigest()[:10]
+    start = encoded[: MAX_STEM_BYTES - len(digest) - 1].decode("utf-8", errors="ignore")
+    return f"{start}~{digest}"
+
+
 def write_picture(jpeg: bytes | None, name: str, folder: Path) -> Path | None:
     """``jpeg`` as ``<stem of name>.pose.jpg`` in ``folder`` (``.pose-2.jpg``... if taken)."""
-    stem = Path(name).stem  # printable: no bytes that are not UTF-8
+    stem = picture_stem(name)
     target = folder / f"{stem}.pose.jpg"
     try:
         if jpeg is None:

@@ -82,3 +82,26 @@ def test_pictures_of_the_same_photo_written_at_once_never_share_a_name(tmp_path:
         written = list(pool.map(write, range(writers)))
     assert all(path is not None for path in written)
     assert len({p.name for p in out.iterdir()}) == writers
+
+
+def test_a_name_too_long_for_a_file_name_still_gets_its_picture(tmp_path: Path) -> None:
+    """Escaping odd bytes makes a name longer: 60 bytes that are not UTF-8 and 190 letters come
+    back as a 430-byte stem, beyond the 255 bytes a file name may hold. The picture was lost."""
+    from posecheck import Analyzer
+    from posecheck.batch import MAX_STEM_BYTES, picture_stem, write_annotation
+    from posecheck.names import printable_name
+
+    raw = b"\xff" * 60 + b"a" * 190 + b".jpg"
+    name = printable_name(raw.decode("utf-8", errors="surrogateescape"))
+    assert len(Path(name).stem.encode()) > 255
+    with Analyzer.open("full") as analyzer:
+        result = analyzer.analyze_path(sample_paths()[0])
+    from dataclasses import replace
+
+    written = write_annotation(replace(result, name=name), tmp_path)
+    assert written is not None and written.is_file()
+    assert len(written.name.encode()) <= 255
+    stem = picture_stem(name)
+    other = picture_stem(name.replace("a.jpg", "b.jpg"))  # another name, the same start
+    assert len(stem.encode()) <= MAX_STEM_BYTES and stem != other
+    assert picture_stem("front.jpg") == "front"

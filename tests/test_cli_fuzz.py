@@ -285,7 +285,7 @@ def check_annotations(folder: Path, results: list[dict[str, object]], err: str) 
 # raw bytes, so the JSON was not valid UTF-8; a carriage return in a name broke the CSV
 @example(entries=[Entry(b"\x80.jpg", "fifo", b"")], flags=set())
 @example(entries=[Entry(b"\r.jpg", "file", JPEG)], flags={"csv"})
-# a name whose escaped form is longer than the file system allows: said on stderr, not a crash
+# a name whose escaped form is longer than a file name may be: its picture gets a shortened name
 @example(entries=[Entry(b"\xff" * 60 + b"y" * 190 + b".jpg", "link", b"")], flags={"annotate"})
 @given(
     entries=st.lists(ENTRIES, min_size=1, max_size=3),
