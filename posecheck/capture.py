@@ -215,10 +215,18 @@ def capture_checks(
     )
 
 
-def image_checks(image: LoadedImage, subject: Pose) -> tuple[CaptureCheck, CaptureCheck]:
-    """The checks that read the pixels, lighting and sharpness (from one grey copy)."""
-    luma = _luma(image)
+def image_checks(
+    image: LoadedImage, subject: Pose, luma: UInt8Array | None = None
+) -> tuple[CaptureCheck, CaptureCheck]:
+    """The checks that read the pixels, lighting and sharpness, from one grey copy (``luma``:
+    ``grey_levels(image)``, if already made)."""
+    luma = _luma(image) if luma is None else luma
     return check_lighting(image, subject, luma), check_sharpness(image, subject, luma)
+
+
+def grey_levels(image: LoadedImage) -> UInt8Array:
+    """The working copy's grey levels, as the lighting and sharpness checks read them."""
+    return _luma(image)
 
 
 def checks_to_list(checks: Sequence[CaptureCheck]) -> list[dict[str, Any]]:
