@@ -14,12 +14,14 @@ from types import MappingProxyType
 import cv2
 import numpy as np
 
+from posecheck.bodymap import SHORT_WORDS
 from posecheck.draw import draw_pose
 from posecheck.live.coach import CoachState
 from posecheck.live.definitions import SIGNALS, Signal
 from posecheck.live.session import LiveFrame
 from posecheck.live.stance import StancePhase, StanceResult
 from posecheck.live.trackers import Rotation
+from posecheck.measures import MEASURES_BY_NAME
 from posecheck.types import Landmark, Pose, Side, Status
 
 _WHITE = (255, 255, 255)
@@ -147,8 +149,12 @@ def _result_lines(result: StanceResult) -> list[Line]:
         if measure.value is None or len(lines) >= MAX_STANCE_LINES:
             continue
         colour = _STATUS_COLOURS.get(measure.status, _OTHER_STATUS)
-        spread = f" (sd {measure.spread:.1f})" if measure.spread is not None else ""
-        lines.append((f"{measure.name.value} {measure.value:+.1f}{spread}", colour))
+        spread = f" sd {measure.spread:.1f}" if measure.spread is not None else ""
+        label = MEASURES_BY_NAME[measure.name].label
+        label = label[:1].upper() + label[1:]
+        # the status in words too: colour alone is lost on colour-blind eyes
+        words = SHORT_WORDS[measure.status]
+        lines.append((f"{label} {measure.value:+.1f}{spread}: {words}", colour))
     return lines
 
 

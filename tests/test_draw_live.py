@@ -62,3 +62,17 @@ def test_the_skeletons_points_and_visibility_match_the_pose() -> None:
         assert points == [
             (round(x * 0.37), round(y * 0.37)) for x, y in (pose.xy[lm] for lm in Landmark)
         ]
+
+
+def test_the_stance_result_is_written_in_words_not_identifiers() -> None:
+    from posecheck.draw_live import _result_lines
+
+    times = frame_times(5000)
+    still = frames(None, [front_still() for _ in times], times)[-1]
+    assert still.stance.result is not None
+    lines = [text for text, _ in _result_lines(still.stance.result)]
+    assert lines and not any("_" in text for text in lines), lines
+    assert all(
+        text.endswith(("within range", "recheck", "outside", "well outside")) for text in lines
+    )
+    assert any(text.startswith("Left foot angle") for text in lines), lines
