@@ -134,8 +134,14 @@ def fake_pip_audit(tmp_path: Path, report: dict[str, object] | None, status: int
     return tool
 
 
-def audit(tool: Path) -> subprocess.CompletedProcess[str]:
-    environment = {**os.environ, "PIP_AUDIT": str(tool), "PYTHON": sys.executable}
+def audit(tool: Path, safety_db: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """The audit with a stand-in pip-audit, and a stand-in safety-db (or none) for its fallback."""
+    environment = {
+        **os.environ,
+        "PIP_AUDIT": str(tool),
+        "PYTHON": sys.executable,
+        "SAFETY_DB": str(safety_db) if safety_db is not None else "none",
+    }
     return subprocess.run(
         ["bash", str(AUDIT)], capture_output=True, text=True, timeout=120, env=environment
     )
@@ -193,3 +199,22 @@ def test_the_audit_passes_a_clean_report(tmp_path: Path) -> None:
 
 def test_the_audit_script_is_executable() -> None:
     assert os.access(AUDIT, os.X_OK)
+
+
+def test_offline_the_pins_are_checked_against_safety_db(tmp_path: Path) -> None:
+    """pip-audit cannot reach its service: the pins go against the installable database, which
+    is named with its date; a pinned version it lists fails the audit."""
+    numpy = pins(REQUIREMENTS)["numpy"]
+    clean = tmp_path / "clean.json"
+    clean.write_text(json.dumps({"numpy": [{"specs": ["<1.0"], "cve": "CVE-0"}]}), "utf-8")
+    listed = tmp_path / "listed.json"
+    advisory = {"specs": [f"=={numpy}"], "cve": "CVE-2099-1", "id": "pyup.io-1"}
+    listed.write_text(json.dumps({"numpy": [advisory]}), "utf-8")
+    unreachable = fake_pip_audit(tmp_path, None)
+    result = audit(unreachable, clean)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "cannot check" in result.stdout and "safety-db 2021.7.17" in result.stdout
+    assert "not covered" in result.stdout
+    result = audit(unreachable, listed)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"numpy {numpy}: CVE-2099-1" in result.stdout
