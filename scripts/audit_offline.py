@@ -14,6 +14,7 @@ import json
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
@@ -31,11 +32,11 @@ def pins(requirements: Path) -> dict[str, str]:
     return found
 
 
-def vulnerable(pinned: dict[str, str], database: dict[str, object]) -> list[str]:
+def vulnerable(pinned: dict[str, str], database: dict[str, Any]) -> list[str]:
     lines = []
     advisories = {canonicalize_name(k): v for k, v in database.items() if k != "$meta"}
     for name, version in sorted(pinned.items()):
-        for advisory in advisories.get(name, []):  # type: ignore[union-attr]
+        for advisory in advisories.get(name, []):
             for spec in advisory.get("specs", []):
                 try:
                     hit = Version(version) in SpecifierSet(spec)
