@@ -24,17 +24,17 @@ _PIN = re.compile(r"^\s*([A-Za-z0-9_.\-]+)(?:\[[^\]]*\])?\s*==\s*([^\s;#]+)")
 
 
 def pins(requirements: Path) -> dict[str, str]:
-    found = {}
+    found: dict[str, str] = {}
     for line in requirements.read_text(encoding="utf-8").splitlines():
         match = _PIN.match(line)
         if match:
-            found[canonicalize_name(match[1])] = match[2]
+            found[str(canonicalize_name(match[1]))] = match[2]
     return found
 
 
 def vulnerable(pinned: dict[str, str], database: dict[str, Any]) -> list[str]:
     lines = []
-    advisories = {canonicalize_name(k): v for k, v in database.items() if k != "$meta"}
+    advisories = {str(canonicalize_name(k)): v for k, v in database.items() if k != "$meta"}
     for name, version in sorted(pinned.items()):
         for advisory in advisories.get(name, []):
             for spec in advisory.get("specs", []):
