@@ -183,3 +183,12 @@ def test_the_report_offers_the_guide_saving_and_moving_a_point(
     assert not app.exception, app.exception
     assert any(s.value == "Correct a point" for s in app.subheader)
     assert not list(tmp_path.iterdir())  # nothing saved without consent
+
+
+@pytest.mark.slow
+def test_a_camera_snapshot_can_be_taken_instead_of_an_upload() -> None:
+    app = AppTest.from_file(CHECK_PAGE, default_timeout=120).run()
+    assert not app.get("camera_input")
+    app.toggle(key="use-camera").set_value(True).run()
+    assert not app.exception, app.exception
+    assert len(app.get("camera_input")) == 1

@@ -450,6 +450,45 @@ def test_check_page_upload_to_report_in_a_real_browser(server: str, profile: Pat
         driver.quit()
 
 
+def test_check_page_snapshot_from_the_camera_in_a_real_browser(
+    server: str, tmp_path: Path, profile: Path
+) -> None:
+    """No file at hand: the device's camera (chromium's fake one, showing a sample render) takes
+    the photo, and it gets its report."""
+    camera = still_clip(tmp_path / "still.y4m", "man_misaligned_front", seconds=2.0)
+    driver = chromium(profile, camera, (1280, 1800))
+    try:
+        driver.get(server)
+        switch = wait_for(
+            "the camera switch",
+            lambda: driver.find_elements(By.XPATH, '//label[contains(., "this device\'s camera")]'),
+            90,
+            step=0.3,
+        )[0]
+        switch.click()
+        take = wait_for(
+            "the camera's button",
+            lambda: [
+                b
+                for b in driver.find_elements(
+                    By.CSS_SELECTOR, "[data-testid='stCameraInput'] button"
+                )
+                if "Take Photo" in b.text and b.is_enabled()
+            ],
+            60,
+            step=0.3,
+        )[0]
+        time.sleep(1.5)  # the fake camera's first frames
+        take.click()
+        wait_for("the report", lambda: _report_on_screen(driver, "Your report"), 120)
+        # the photo's own section, below the report, names it
+        wait_for("the snapshot's name", lambda: "camera photo.jpg" in page_text(driver), 60)
+        time.sleep(1)
+        shot(driver, "13-check-camera-snapshot")
+    finally:
+        driver.quit()
+
+
 def _heading(driver: WebDriver, tag: str, words: str) -> bool:
     driver.switch_to.default_content()
     found = driver.find_elements(By.XPATH, f"//{tag}[contains(., '{words}')]")

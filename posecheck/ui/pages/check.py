@@ -62,6 +62,15 @@ def inputs() -> list[tuple[str, bytes]]:
                 f"these are the first {MAX_PHOTOS} of the {len(uploads)} you chose."
             )
         return [(upload.name, upload.getvalue()) for upload in uploads[:MAX_PHOTOS]]
+    if st.toggle("Or take a photo with this device's camera", key="use-camera"):
+        st.caption(
+            "Prop the device up at hip height, 2-3 m away, step back into the frame (whole body "
+            "and both feet), and use a timer or a helper."
+        )
+        snapshot = st.camera_input("Camera", label_visibility="collapsed")
+        if snapshot is not None:
+            st.session_state.pop("sample", None)
+            return [("camera photo.jpg", snapshot.getvalue())]
     groups = samples()
     if groups:
         st.caption("No photo at hand? Try a sample (rendered bodies with known angles):")
