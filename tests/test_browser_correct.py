@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -25,13 +25,14 @@ from tests.test_browser import (
     page_text,
     profile,
     pytestmark,
+    server,
     shot,
     streamlit_server,
     wait_for,
     webdriver,
 )
 
-__all__ = ["profile", "pytestmark"]  # a fixture and the skips, used by pytest
+__all__ = ["profile", "pytestmark", "server"]  # fixtures and the skips, used by pytest
 
 PAGE = "tests/pages/correct_page.py"
 SAMPLE = next(p for p in sample_paths() if p.stem == "woman_neutral_front")
@@ -113,6 +114,12 @@ def shown_value(driver: WebDriver, label: str) -> float | None:
     return float(found.group(1)) if found else None
 
 
+def card_value(driver: WebDriver, label: str) -> float | None:
+    """The value on the Check page's card for the measure: "Left foot angle · +2.5 ± 6.2 deg"."""
+    found = re.search(rf"{label.capitalize()} · ([+-][\d.]+)", page_text(driver))
+    return float(found.group(1)) if found else None
+
+
 def correct_in_browser(
     driver: WebDriver,
     before: Analysis,
@@ -120,15 +127,18 @@ def correct_in_browser(
     step: int,
     measure: MeasureName,
     screenshots: str,
+    read: Callable[[WebDriver, str], float | None] = shown_value,
+    digits: float = 0.01,
 ) -> tuple[float, float, float]:
     """Click the point, then ``step`` CSS pixels to its right; (value before, shown after, the
-    Python path's value for the clicked position)."""
+    Python path's value for the clicked position). ``read`` finds the value on the page, shown
+    to within ``digits``."""
     label = MEASURES_BY_NAME[measure].label
     editor = Editor(driver)
     size = (before.image.width, before.image.height)
     editor.picture()
-    old = wait_for(f"the {label}", lambda: shown_value(driver, label), 30)
-    assert old == pytest.approx(before.measurements[measure].value, abs=0.01)
+    old = wait_for(f"the {label}", lambda: read(driver, label), 30)
+    assert old == pytest.approx(before.measurements[measure].value, abs=digits)
     editor.click((5.0, 5.0), size)  # the photo's corner: no point is near
     wait_for("'No point there'", lambda: editor.says("No point there"), 30, step=0.2)
     point = tuple(float(v) for v in before.detection.subject.xy[landmark])
@@ -142,7 +152,7 @@ def correct_in_browser(
     x, y = editor.click(target, size)
     done = f"Corrected by you: {plain_name(landmark)}"
     wait_for(f"'{done}'", lambda: editor.says(done), 30, step=0.2)
-    new = wait_for(f"the new {label}", lambda: shown_value(driver, label), 30)
+    new = wait_for(f"the new {label}", lambda: (value := read(driver, label)) != old and value, 30)
     editor.picture()
     time.sleep(0.5)
     shot(driver, f"{screenshots}-2-corrected")
@@ -199,5 +209,44 @@ def test_moving_a_point_by_clicks_changes_its_measure(
             "return document.documentElement.scrollWidth - window.innerWidth"
         )
         assert overflow <= 0, f"the page is {overflow} px wider than the window"
+    finally:
+        driver.quit()
+
+
+def test_moving_a_point_on_the_check_page_changes_the_report(
+    server: str, profile: Path, before: Analysis
+) -> None:
+    """The same, in the app itself: a photo uploaded on the Check page, its switch turned on, the
+    left heel moved by two clicks; the report's card shows the new value."""
+    driver = chromium(profile, None, (1280, 1900))
+    try:
+        driver.get(server)
+        upload = wait_for(
+            "the uploader",
+            lambda: driver.find_elements(By.CSS_SELECTOR, "input[type=file]"),
+            90,
+            step=0.3,
+        )[0]
+        upload.send_keys(str(SAMPLE))
+        switch = wait_for(
+            "the switch to move a point",
+            lambda: driver.find_elements(By.XPATH, "//label[contains(., 'A point in the wrong')]"),
+            120,
+            step=0.3,
+        )[0]
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", switch)
+        switch.click()
+        old, new, expected = correct_in_browser(
+            driver,
+            before,
+            Landmark.LEFT_HEEL,
+            25,
+            MeasureName.LEFT_FOOT_ANGLE,
+            "14-check-correct",
+            read=card_value,
+            digits=0.051,
+        )
+        assert new < old - 5
+        assert new == pytest.approx(expected, abs=1.0)
     finally:
         driver.quit()
