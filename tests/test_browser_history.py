@@ -203,3 +203,60 @@ def test_the_history_page_lists_charts_and_deletes_in_a_real_browser(
         assert "29 Nov 2026" in page_text(driver)
     finally:
         driver.quit()
+
+
+def test_a_check_saved_on_the_check_page_is_listed_in_the_history(
+    history_server: str, home: Path, profile: Path
+) -> None:
+    """Saving goes through the page: nothing is kept until the box is ticked and Save pressed;
+    then the check is in the store and on the History page."""
+    with HistoryStore(home / "history.sqlite3") as store:
+        before = len([c for c in store.checks() if c.kind == "photo"])
+    driver = chromium(profile, None, (1280, 1800))
+    try:
+        driver.get(history_server)
+        upload = wait_for(
+            "the uploader",
+            lambda: driver.find_elements(By.CSS_SELECTOR, "input[type=file]"),
+            90,
+            step=0.3,
+        )[0]
+        upload.send_keys(str(SAMPLES["man_misaligned_front"]))
+        consent = wait_for(
+            "the consent box",
+            lambda: driver.find_elements(
+                By.XPATH, "//label[contains(., 'Save this check on this computer')]"
+            ),
+            120,
+            step=0.3,
+        )[0]
+        save = driver.find_element(By.XPATH, "//button[contains(., 'Save')]")
+        assert not save.is_enabled()  # no consent, no saving
+        show(driver, consent)
+        consent.click()
+        wait_for("Save to be enabled", lambda: save.is_enabled() and _settled(driver), 30)
+        save.click()
+        wait_for(
+            "the check saved",
+            lambda: "Saved on this computer" in page_text(driver),
+            60,
+            step=0.3,
+        )
+        with HistoryStore(home / "history.sqlite3") as store:
+            photos = [c for c in store.checks() if c.kind == "photo"]
+        assert len(photos) == before + 1
+        driver.get(f"{history_server}/history")
+        wait_for(
+            "the saved checks",
+            lambda: "Saved checks" in page_text(driver) and _settled(driver),
+            90,
+            step=0.3,
+        )
+        newest = max(check.created for check in photos)
+        assert newest.date() > date(2026, 11, 29)  # the one just saved, not a seeded one
+        today = newest.strftime("%-d %b %Y")
+        assert today in page_text(driver), today
+        time.sleep(1)
+        shot(driver, "h08-history-saved-from-the-check-page")
+    finally:
+        driver.quit()
