@@ -30,7 +30,9 @@ peak is bounded by the working copy, not by the pixel count, wherever the format
   (OpenCV's libwebp: 4 bytes a pixel, 8 when lossless), HEIC (libheif and pillow-heif: about
   8), interlaced PNG, BMP and a TIFF strip larger than a band (1-4; twice for a run-length BMP),
   and progressive JPEG (libjpeg keeps every DCT coefficient: 2 bytes a sample, 3 bytes a pixel
-  for 4:2:0 colour, up to 8 for 4:4:4 CMYK). At the 120 MP limit that can reach about 1 GB.
+  for 4:2:0 colour, up to 8 for 4:4:4 CMYK). Such files are refused past
+  ``ImageLimits.max_whole_pixels`` (50 MP), which bounds this to about 400 MB (it reached about
+  1 GB at the 120 MP limit).
 
 Nothing here changes global state on import. The only global change at call time is registering
 pillow-heif's HEIF opener with Pillow, once, on the first call.
@@ -117,14 +119,18 @@ class ImageLimits:
             Pillow refuses anything over ``2 * PIL.Image.MAX_IMAGE_PIXELS`` (about 179 MP) on its
             own; that is reported the same way.
         min_side: smallest width or height, pixels.
+        max_whole_pixels: largest width x height of a file that can only be decoded whole
+            (progressive JPEG, interlaced PNG, WebP, BMP, HEIC, GIF, a TIFF not in strips): its
+            decoder holds up to 8 bytes a pixel, so this bounds that to about 400 MB.
     """
 
     max_file_bytes: int = 50 * 1024 * 1024
     max_pixels: int = 120_000_000
     min_side: int = 32
+    max_whole_pixels: int = 50_000_000
 
     def __post_init__(self) -> None:
-        for name in ("max_file_bytes", "max_pixels", "min_side"):
+        for name in ("max_file_bytes", "max_pixels", "min_side", "max_whole_pixels"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"ImageLimits.{name}: expected a positive int, got {value!r}")
@@ -269,7 +275,25 @@ def _decode(data: bytes, name: str, max_side: int | None, limits: ImageLimits) -
         _check_dimensions(stored_width, stored_height, name, limits)
         file_format = "JPEG" if image.format == "MPO" else str(image.format)
         try:
-            rgb, (width, height) = _upright_working_copy(image, data, max_side)
+            rgb, (width, height) = _upright_working_copy(
+                image, data, max_side, limits.max_whole_pixels
+            )
+        except _WholeTooLargeError as error:
+            raise InvalidImageError(
+                f'"{name}" is {stored_width}×{stored_height} pixels '
+                f"({_megapixels(stored_width * stored_height)} megapixels) in a kind of file "
+                f"({file_format}{', progressive' if image.info.get('progressive') else ''}) "
+                "that can only be decoded whole, which posecheck does up to "
+                f"{_megapixels(limits.max_whole_pixels)} megapixels. Save it as a standard "
+                "JPEG (or export a smaller copy) and try again.",
+                code=ErrorCode.TOO_MANY_PIXELS,
+                extra={
+                    "name": name,
+                    "width": stored_width,
+                    "height": stored_height,
+                    "max_pixels": limits.max_whole_pixels,
+                },
+            ) from error
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
             raise _too_many_pixels(name, stored_width, stored_height, limits) from error
         except MemoryError as error:
@@ -316,8 +340,20 @@ def _open(data: bytes, name: str, limits: ImageLimits) -> ImageFile.ImageFile:
         raise _corrupt(name, _sniff(data), error) from error
 
 
+class _WholeTooLargeError(Exception):
+    """A file that only decodes whole declares more pixels than ``max_whole_pixels``."""
+
+
+def _check_whole(image: ImageFile.ImageFile, size: tuple[int, int], max_whole: int) -> None:
+    """Before a format is decoded whole: refuse it past ``max_whole`` pixels (a baseline JPEG,
+    scaled while decoding, is not held whole; a progressive one keeps every coefficient)."""
+    baseline_jpeg = image.format in ("JPEG", "MPO") and not image.info.get("progressive")
+    if not baseline_jpeg and size[0] * size[1] > max_whole:
+        raise _WholeTooLargeError
+
+
 def _upright_working_copy(
-    image: ImageFile.ImageFile, data: bytes, max_side: int | None
+    image: ImageFile.ImageFile, data: bytes, max_side: int | None, max_whole_pixels: int
 ) -> tuple[UInt8Array, tuple[int, int]]:
     """Decode, shrink to ``max_side``, convert to RGB, make upright.
 
@@ -339,12 +375,10 @@ def _upright_working_copy(
         if target != size:
             # libjpeg scales by 1/2, 1/4 or 1/8 while decoding, to no less than target each way.
             image.draft("RGB", target)
-    pixels = (
-        _png_pixels(image, data, max_side)
-        or _tiff_pixels(image, data, max_side)
-        or _webp_pixels(image, data, max_side)
-        or _decoded_pixels(image, size, max_side)
-    )
+    pixels = _png_pixels(image, data, max_side) or _tiff_pixels(image, data, max_side)
+    if pixels is None:
+        _check_whole(image, size, max_whole_pixels)
+        pixels = _webp_pixels(image, data, max_side) or _decoded_pixels(image, size, max_side)
     builder = _WorkingCopy(pixels.size, _fit(pixels.stored_size, max_side))
     for band in pixels.bands:
         builder.add(band)

@@ -143,3 +143,30 @@ def test_a_lying_jpeg_header_is_refused_before_decoding(tmp_path: Path) -> None:
     [result] = measure([path], timeout=60)
     assert result["outcome"] == ["error", "corrupt_image"], result
     assert result["peak_mb"] <= 8, result
+
+
+def test_a_file_decoded_whole_is_refused_past_its_limit_before_decoding(tmp_path: Path) -> None:
+    """Lossless WebP, interlaced PNG, run-length BMP: their decoders hold the whole image (up to
+    8 bytes a pixel, about 1 GB at 120 MP). Past ImageLimits.max_whole_pixels (50 MP) they are
+    refused as too many pixels, having cost next to nothing; under it they are read."""
+    from posecheck.images import ImageLimits
+
+    corpus = hostile_corpus()
+    limit = ImageLimits().max_whole_pixels
+    side = int(limit**0.5) + 400  # just past the limit
+    files = {
+        "big.webp": corpus.lossless_webp(side, side),
+        "big_interlaced.png": corpus.interlaced_png(side, side),
+        "big.bmp": corpus.rle_bmp(side, side),
+        "small.webp": corpus.lossless_webp(2000, 2000),
+    }
+    paths = []
+    for name, data in files.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        paths.append(path)
+    results = {Path(r["path"]).name: r for r in measure(paths, timeout=120)}
+    for name in ("big.webp", "big_interlaced.png", "big.bmp"):
+        assert results[name]["outcome"] == ["error", "too_many_pixels"], results[name]
+        assert results[name]["peak_mb"] < 16, results[name]
+    assert results["small.webp"]["outcome"][0] == "ok", results["small.webp"]
