@@ -6,13 +6,21 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from posecheck import AnalysisFailure, Analyzer, ErrorCode, InvalidImageError, PhotoResult
+from posecheck import (
+    SUPPORTED_FORMATS,
+    AnalysisFailure,
+    Analyzer,
+    ErrorCode,
+    InvalidImageError,
+    PhotoResult,
+)
 from posecheck.samples import sample_paths
 from posecheck.ui.analyses import MAX_ANALYSES, STORE_KEY, AnalysisStore, SharedAnalyzer
 
@@ -192,3 +200,31 @@ def test_a_camera_snapshot_can_be_taken_instead_of_an_upload() -> None:
     app.toggle(key="use-camera").set_value(True).run()
     assert not app.exception, app.exception
     assert len(app.get("camera_input")) == 1
+
+
+@pytest.mark.slow
+def test_the_page_survives_every_hostile_file_three_at_a_time() -> None:
+    """The hostile corpus (scripts/hostile_corpus.py: corrupt, truncated, empty, bombs, lying
+    headers, animations, every orientation and mode, not images, HEIC, odd names) through the
+    Check page, three files at a time as the uploader allows: no exception, and each file that
+    cannot be read gets its own error on the page."""
+    from tests.test_images_memory import hostile_corpus
+
+    # the uploader takes only the photo formats' endings (the browser refuses the others, and
+    # Streamlit raises on them itself), so the others are given a .jpg name: their bytes are
+    # what is hostile
+    allowed = tuple(f".{ending}" for ending in SUPPORTED_FORMATS)
+    cases = []
+    for case in hostile_corpus().corpus(2000):
+        # a browser sends names as text: bytes that are not UTF-8 arrive replaced
+        name = case.name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        cases.append(replace(case, name=name if name.lower().endswith(allowed) else f"{name}.jpg"))
+    app = AppTest.from_file(CHECK_PAGE, default_timeout=120).run()
+    for start in range(0, len(cases), 3):
+        group = cases[start : start + 3]
+        files = [(case.name, case.data, "application/octet-stream") for case in group]
+        app.get("file_uploader")[0].set_value(files).run()  # type: ignore[attr-defined]
+        names = [case.name for case in group]
+        assert not app.exception, (names, app.exception)
+        unreadable = [case for case in group if case.size is None and case.errors]
+        assert len(app.error) >= len(unreadable), (names, [e.value for e in app.error])
