@@ -46,6 +46,7 @@ from posecheck.images import (
     ImageLimits,
     LoadedImage,
     decode_image,
+    encode_jpeg,
     load_image,
 )
 from posecheck.live import (
@@ -210,6 +211,7 @@ __all__ = [
     "draw_live_frame",
     "draw_measures",
     "draw_pose",
+    "encode_jpeg",
     "exercise_pictures",
     "guide_pictures",
     "load_catalogue",

@@ -18,6 +18,7 @@ from typing import Any
 
 from posecheck.analysis import Analysis, AnalysisFailure, Analyzer, PhotoResult, without_pixels
 from posecheck.errors import InvalidImageError, PosecheckError
+from posecheck.images import encode_jpeg
 from posecheck.names import printable_name
 from posecheck.report import analysis_to_dict, csv_rows, summary_text
 from posecheck.types import View
@@ -57,14 +58,9 @@ def write_annotation(analysis: PhotoResult, folder: Path) -> Path | None:
 
 def annotated_jpeg(analysis: Analysis) -> bytes | None:
     """The photo with the skeleton and measures drawn, as JPEG bytes (None if encoding failed)."""
-    import cv2
-
     from posecheck.draw import draw_analysis
 
-    bgr = cv2.cvtColor(draw_analysis(analysis), cv2.COLOR_RGB2BGR)
-    # encoded in memory and written by Python: OpenCV's own file writing crashed on some names
-    ok, encoded = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, 90])
-    return encoded.tobytes() if ok else None
+    return encode_jpeg(draw_analysis(analysis), quality=90)
 
 
 #: The longest stem a picture's file name keeps, in UTF-8 bytes: file systems allow 255 bytes a
@@ -110,17 +106,9 @@ def write_picture(jpeg: bytes | None, name: str, folder: Path) -> Path | None:
 
 def small_picture(analysis: Analysis, side: int = PICTURE_SIDE) -> bytes | None:
     """The annotated picture, at most ``side`` pixels on its long side, as JPEG bytes."""
-    import cv2
-
     from posecheck.draw import draw_analysis
 
-    picture = draw_analysis(analysis)
-    scale = min(1.0, side / max(picture.shape[:2]))
-    if scale < 1.0:
-        size = (round(picture.shape[1] * scale), round(picture.shape[0] * scale))
-        picture = cv2.resize(picture, size, interpolation=cv2.INTER_AREA)
-    ok, encoded = cv2.imencode(".jpg", cv2.cvtColor(picture, cv2.COLOR_RGB2BGR))
-    return encoded.tobytes() if ok else None
+    return encode_jpeg(draw_analysis(analysis), side=side, quality=95)
 
 
 def finished_item(result: PhotoResult, settings: BatchSettings) -> BatchItem:

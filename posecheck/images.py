@@ -238,6 +238,20 @@ def load_image(
     return _decode(data, name, max_side, limits)
 
 
+def encode_jpeg(rgb: UInt8Array, *, side: int | None = None, quality: int = 90) -> bytes | None:
+    """An (H, W, 3) uint8 RGB picture as JPEG bytes, first shrunk (area-averaged) to at most
+    ``side`` pixels on its long side if given; None if the encoder fails. Encoded in memory:
+    OpenCV's own file writing crashed on some file names."""
+    scale = 1.0 if side is None else min(1.0, side / max(rgb.shape[:2]))
+    picture = np.ascontiguousarray(rgb)
+    if scale < 1.0:
+        size = (max(1, round(rgb.shape[1] * scale)), max(1, round(rgb.shape[0] * scale)))
+        picture = np.asarray(cv2.resize(picture, size, interpolation=cv2.INTER_AREA))
+    bgr = cv2.cvtColor(picture, cv2.COLOR_RGB2BGR)
+    ok, encoded = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    return encoded.tobytes() if ok else None
+
+
 def decode_image(
     data: bytes,
     *,

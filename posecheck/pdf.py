@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import numpy as np
-
 from posecheck.analysis import Analysis, AnalysisFailure, PhotoResult
 from posecheck.bodymap import (
     SCALE_HEIGHT,
@@ -30,6 +28,7 @@ from posecheck.combine import CombinedReport
 from posecheck.draw import draw_analysis
 from posecheck.exercises import CLINICIAN_NOTE, DISCLAIMER, Plan
 from posecheck.findings import Assessment
+from posecheck.images import encode_jpeg
 from posecheck.measures import MEASURES_BY_NAME, Measurement, MeasureName, MeasureSpec
 from posecheck.pictures import Picture, exercise_pictures
 from posecheck.types import Unit
@@ -45,18 +44,6 @@ _MARGIN = 15.0
 PICTURE_SIDE = 900
 
 
-def jpeg(rgb: np.ndarray, side: int | None = None) -> bytes | None:
-    """An RGB picture as JPEG bytes, first shrunk to ``side`` pixels on its long side if given."""
-    import cv2
-
-    scale = 1.0 if side is None else min(1.0, side / max(rgb.shape[:2]))
-    if scale < 1.0:
-        size = (round(rgb.shape[1] * scale), round(rgb.shape[0] * scale))
-        rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
-    ok, encoded = cv2.imencode(".jpg", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
-    return encoded.tobytes() if ok else None
-
-
 @dataclass(frozen=True)
 class PdfPhoto:
     """One photo's result and, if there is one, its annotated picture as JPEG bytes."""
@@ -70,7 +57,7 @@ class PdfPhoto:
         still holds its photo."""
         if not isinstance(result, Analysis) or result.image.rgb.shape[:2] == (1, 1):
             return cls(result)
-        return cls(result, jpeg(draw_analysis(result), PICTURE_SIDE))
+        return cls(result, encode_jpeg(draw_analysis(result), side=PICTURE_SIDE, quality=95))
 
 
 def _font_file() -> Path | None:
@@ -190,7 +177,7 @@ class _Report:
         picture_width = 72.0
         text_width = pdf.epw - picture_width - 4
         spec = MEASURES_BY_NAME[measurement.name]
-        scale = jpeg(measure_scale(measurement))
+        scale = encode_jpeg(measure_scale(measurement), quality=95)
         if scale is not None:
             words = f"Scale of {spec.label}: usual range and where the reading lies"
             pdf.image(io.BytesIO(scale), x=pdf.l_margin + text_width + 4, y=top,
@@ -242,7 +229,7 @@ def _at_a_glance(
 ) -> None:
     """The body map and a scale per measure."""
     report.heading("At a glance", 12)
-    picture = jpeg(body_map(measurements, assessment))
+    picture = encode_jpeg(body_map(measurements, assessment), quality=95)
     if picture is not None:
         report.picture(picture, "Body map: each region's state as a shape and words", tallest=95)
     for measurement in measurements.values():

@@ -857,3 +857,17 @@ def test_damaged_files_never_escape_as_other_exceptions(fuzz_seeds: list[bytes],
             }
         else:
             assert loaded.rgb.ndim == 3 and loaded.rgb.shape[2] == 3
+
+
+def test_encode_jpeg_shrinks_to_the_side_asked_and_decodes_back() -> None:
+    from posecheck.images import encode_jpeg
+
+    rgb = np.zeros((400, 200, 3), np.uint8)
+    rgb[:, :100] = (200, 30, 30)
+    whole = encode_jpeg(rgb)
+    small = encode_jpeg(rgb, side=100, quality=70)
+    assert whole is not None and small is not None and len(small) < len(whole)
+    back = decode_image(small, name="small.jpg", max_side=None)
+    assert (back.width, back.height) == (50, 100)
+    left = back.rgb[50, 10].astype(int)
+    assert abs(left[0] - 200) < 20 and left[1] < 60  # still red on the left: RGB, not BGR

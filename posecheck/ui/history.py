@@ -16,14 +16,12 @@ folder). The store is opened for each use and closed at once: nothing is held be
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import streamlit as st
-from PIL import Image
 
 from posecheck import (
     Analysis,
@@ -34,6 +32,7 @@ from posecheck import (
     SessionSummary,
     Unit,
     draw_analysis,
+    encode_jpeg,
     summary_to_dict,
 )
 
@@ -57,12 +56,10 @@ def open_store() -> HistoryStore:
 
 def jpeg(rgb: np.ndarray, side: int | None = None, quality: int = 85) -> bytes:
     """An RGB picture as JPEG bytes, shrunk to at most ``side`` pixels on its long side."""
-    image = Image.fromarray(rgb)
-    if side is not None:
-        image.thumbnail((side, side))
-    buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", quality=quality)
-    return buffer.getvalue()
+    encoded = encode_jpeg(rgb, side=side, quality=quality)
+    if encoded is None:  # OpenCV's encoder failed: nothing can be saved of this picture
+        raise ValueError("the picture could not be encoded as JPEG")
+    return encoded
 
 
 def value_words(value: float | None, unit: Unit, *, signed: bool = False) -> str:
