@@ -5,12 +5,19 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test setup models lint bench clean synth samples renders clips validate pictures
+.PHONY: run test test-all setup models lint bench clean synth samples renders clips validate pictures
 
 run: models
 	$(BIN)/streamlit run app.py
 
 test: models
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/pytest -m "not slow" -n 2
+
+# Everything, the real model, real browsers and the shared data included (several minutes).
+test-all: models
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy

@@ -91,6 +91,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built
 
 
+@pytest.mark.slow  # builds a wheel
 def test_the_wheel_has_the_samples_and_not_the_developer_tools(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     samples = [n for n in names if n.startswith("posecheck/data/samples/") and n.endswith(".jpg")]
@@ -100,6 +101,7 @@ def test_the_wheel_has_the_samples_and_not_the_developer_tools(wheel: Path) -> N
     assert not [n for n in names if n.startswith("posecheck/dev/")]
 
 
+@pytest.mark.slow  # builds a wheel
 def test_the_wheel_has_the_pictures_and_their_index(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     folder = ROOT / "posecheck/data/pictures"
@@ -110,6 +112,7 @@ def test_the_wheel_has_the_pictures_and_their_index(wheel: Path) -> None:
     assert "posecheck/data/pictures/pictures.json" in names
 
 
+@pytest.mark.slow  # builds a wheel
 def test_samples_work_from_an_installed_wheel(wheel: Path, tmp_path: Path) -> None:
     target = tmp_path / "site"
     subprocess.run(

@@ -56,6 +56,7 @@ def corpus_results(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[dict[
     return list(zip(index, results, strict=True))
 
 
+@pytest.mark.slow  # the corpus in a child process
 def test_the_corpus_has_every_class(corpus_results: list[tuple[dict[str, Any], dict]]) -> None:
     classes = Counter(case["class"] for case, _ in corpus_results)
     missing = CLASSES - set(classes)
@@ -65,6 +66,7 @@ def test_the_corpus_has_every_class(corpus_results: list[tuple[dict[str, Any], d
     assert classes["orientation"] == 8
 
 
+@pytest.mark.slow  # the corpus in a child process
 def test_every_hostile_file_gets_a_result_or_a_clear_error(
     corpus_results: list[tuple[dict[str, Any], dict]],
 ) -> None:
@@ -85,6 +87,7 @@ def test_every_hostile_file_gets_a_result_or_a_clear_error(
     assert wrong == []
 
 
+@pytest.mark.slow  # the corpus in a child process
 def test_every_hostile_file_is_handled_within_the_time_and_memory_bounds(
     corpus_results: list[tuple[dict[str, Any], dict]],
 ) -> None:
@@ -96,6 +99,7 @@ def test_every_hostile_file_is_handled_within_the_time_and_memory_bounds(
     assert over == []
 
 
+@pytest.mark.slow  # the corpus in a child process
 def test_error_codes_are_the_documented_ones(
     corpus_results: list[tuple[dict[str, Any], dict]],
 ) -> None:
@@ -104,6 +108,7 @@ def test_error_codes_are_the_documented_ones(
     assert {"corrupt_image", "unsupported_format", "too_many_pixels", "empty_file"} <= codes
 
 
+@pytest.mark.slow  # the corpus in a child process
 def test_the_script_writes_files_and_an_index(tmp_path: Path) -> None:
     corpus.main([str(tmp_path / "out"), "--side", "64"])
     index = json.loads((tmp_path / "out" / "corpus.json").read_text())

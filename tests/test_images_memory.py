@@ -19,6 +19,8 @@ from types import ModuleType
 
 import pytest
 
+pytestmark = pytest.mark.slow  # a child process per case: seconds each
+
 REPO = Path(__file__).resolve().parents[1]
 
 #: The bound stated in posecheck/images.py for formats decoded a band at a time (baseline JPEG,
