@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -74,15 +75,24 @@ class Analysis:
     plan: Plan | None
     #: landmarks the user moved by hand (``correct_points``); their positions are the user's
     corrected: tuple[Landmark, ...] = ()
-    #: the colour of the person's clothes (kept when the pixels are dropped): for the same-person
-    #: check across a report's photos
-    clothing: Clothing | None = None
+    #: the clothes' colour read before the pixels were dropped (``without_pixels``); otherwise
+    #: ``clothing`` reads it from the pixels when first asked
+    kept_clothing: Clothing | None = None
     #: the file's EXIF hints the capture checks read (kept so a corrected point redoes them alike)
     exif: Mapping[str, str] | None = None
 
     @property
     def ok(self) -> Literal[True]:
         return True
+
+    @cached_property
+    def clothing(self) -> Clothing | None:
+        """The colour of the person's clothes, for the same-person check across a report's
+        photos. Read on first use (a single photo never needs it; it costs about a millisecond
+        and a half of the photo path), and kept when the pixels are dropped."""
+        if self.kept_clothing is not None or self.image.rgb.size <= 3:
+            return self.kept_clothing
+        return read_clothing(self.image, self.detection.subject, self.view.view)
 
     @property
     def judged(self) -> bool:
@@ -123,7 +133,10 @@ def without_pixels(result: PhotoResult) -> PhotoResult:
         return result
     image = result.image
     empty = np.zeros((1, 1, 3), dtype=np.uint8)
-    return replace(result, image=replace(image, rgb=empty, scale=1.0 / image.width))
+    dropped = replace(image, rgb=empty, scale=1.0 / image.width)
+    if isinstance(result, Analysis):
+        return replace(result, image=dropped, kept_clothing=result.clothing)
+    return replace(result, image=dropped)
 
 
 class Analyzer(Closing):
@@ -181,9 +194,8 @@ class Analyzer(Closing):
         *,
         exif: Mapping[str, str] | None = None,
     ) -> PhotoResult:
-        # while the model runs: the scene's edges, then the grey levels the checks read
-        edges = self._background.submit(scene_edges, image.rgb)
-        grey = self._background.submit(grey_levels, image)
+        # while the model runs: the grey levels the checks read, and the scene's edges in them
+        pixels = self._background.submit(_grey_and_edges, image)
         detection = self.estimator.detect(
             image.rgb, scale=image.scale, image_size=(image.width, image.height)
         )
@@ -194,7 +206,7 @@ class Analyzer(Closing):
                 code=ErrorCode.NO_PERSON,
             )
             # Darkness is the usual reason: say so when it is.
-            checks = (check_lighting(image),)
+            checks = (check_lighting(image, None, pixels.result()[0]),)
             return AnalysisFailure(
                 name=image.name, model=self.model, error=error, image=image, checks=checks
             )
@@ -204,10 +216,15 @@ class Analyzer(Closing):
             view,
             model=self.model,
             exif=exif,
-            edges=edges.result(),
+            edges=pixels.result()[1],
             calibrations=self.calibrations,
-            luma=grey.result(),
+            luma=pixels.result()[0],
         )
+
+
+def _grey_and_edges(image: LoadedImage) -> tuple[npt.NDArray[np.uint8], SceneEdges]:
+    luma = grey_levels(image)
+    return luma, scene_edges(image.rgb, luma)
 
 
 _ARMS = frozenset(range(Landmark.LEFT_ELBOW, Landmark.RIGHT_THUMB + 1))
@@ -248,7 +265,6 @@ def interpret(
     roll = roll_from_edges(found, person_box=_body_box(subject, image.scale))
     measurements = measure_pose(subject, estimate, roll, calibrations=calibrations)
     pixels = image_checks(image, subject, luma)
-    clothing = read_clothing(image, subject, estimate.view)
     checks = capture_checks(image, detection, estimate, roll, exif=exif, pixels=pixels)
     blocking = [check for check in checks if _blocks(check)]
     if blocking:
@@ -263,7 +279,6 @@ def interpret(
             checks=checks,
             assessment=_not_judged(blocking),
             plan=None,
-            clothing=clothing,
             exif=exif,
         )
     assessment = assess(measurements)
@@ -278,7 +293,6 @@ def interpret(
         checks=checks,
         assessment=assessment,
         plan=build_plan(finding_keys(assessment)),
-        clothing=clothing,
         exif=exif,
     )
 

@@ -478,7 +478,13 @@ def check_lighting(
     clipped = float(counts[CLIPPED_LUMA:].sum() / counts.sum())
     body_bright = None
     if subject is not None:
-        body = _histogram(luma, _body_mask(image, subject))
+        mask, (left, top) = _body_mask(image, subject)
+        rows, columns = mask.shape
+        body = (
+            _histogram(luma[top : top + rows, left : left + columns], mask)
+            if mask.size
+            else np.zeros(256, dtype=np.int64)
+        )
         body_bright = _percentile(body, 95) if body.sum() >= MIN_REGION_PIXELS else None
     # Dark clothes lower the box's median, but in a well-exposed photo some 5 % of the box or of
     # the body (skin, highlights) still reaches the mid-tones.
@@ -866,21 +872,30 @@ def _working_box(image: LoadedImage, pose: Pose, grow: float = 0.0) -> tuple[int
     return left, top, right, bottom
 
 
-def _body_mask(image: LoadedImage, pose: Pose) -> UInt8Array:
+def _body_mask(image: LoadedImage, pose: Pose) -> tuple[UInt8Array, tuple[int, int]]:
     """Working-copy pixels on the body (1; 0 elsewhere): the torso, strokes along visible limbs,
-    a head disc."""
+    a head disc. The mask covers only the box around what is drawn, clipped to the frame; its
+    top-left corner in the working copy comes with it (a small mask is a quicker histogram)."""
     height, width = image.rgb.shape[:2]
-    mask = np.zeros((height, width), dtype=np.uint8)
     # Clipped so that extrapolated points far outside the frame stay valid int32 for OpenCV.
     points: FloatArray = np.clip(
         pose.xy * image.scale, -4 * max(height, width), 4 * max(height, width)
     )
     body_px = _body_length(pose) * image.scale
     stroke = max(3, round(LIMB_WIDTH_FRACTION * body_px))
+    drawn = [lm for lm in Landmark if _visible(pose, lm)]
+    if drawn:
+        low = np.floor(points[drawn].min(axis=0)) - stroke - 1
+        high = np.ceil(points[drawn].max(axis=0)) + stroke + 2
+        left, top = int(min(max(low[0], 0), width)), int(min(max(low[1], 0), height))
+        right, bottom = int(min(max(high[0], left), width)), int(min(max(high[1], top), height))
+    else:
+        left = top = right = bottom = 0
+    mask = np.zeros((bottom - top, right - left), dtype=np.uint8)
 
     def point(landmark: Landmark) -> tuple[int, int]:
         x, y = points[landmark]
-        return round(float(x)), round(float(y))
+        return round(float(x)) - left, round(float(y)) - top
 
     if all(_visible(pose, lm) for lm in _TORSO):
         torso = np.array([point(lm) for lm in _TORSO], dtype=np.int32)
@@ -891,8 +906,14 @@ def _body_mask(image: LoadedImage, pose: Pose) -> UInt8Array:
     head = [lm for lm in _HEAD if _visible(pose, lm)]
     if head:
         centre = np.mean(points[head], axis=0)
-        cv2.circle(mask, (round(float(centre[0])), round(float(centre[1]))), stroke, 1, -1)
-    return mask
+        cv2.circle(
+            mask,
+            (round(float(centre[0])) - left, round(float(centre[1])) - top),
+            stroke,
+            1,
+            -1,
+        )
+    return mask, (left, top)
 
 
 def _backlight(

@@ -152,10 +152,14 @@ class SceneEdges:
     size: tuple[int, int]
 
 
-def scene_edges(rgb: np.ndarray) -> SceneEdges:
-    """The straight edges of a picture ((H, W, 3) uint8 RGB); see ``roll_from_edges``."""
+def scene_edges(rgb: np.ndarray, grey: np.ndarray | None = None) -> SceneEdges:
+    """The straight edges of a picture ((H, W, 3) uint8 RGB); see ``roll_from_edges``.
+
+    ``grey`` is the picture's grey levels (OpenCV's RGB to grey), if already made."""
     _check_inputs(rgb, None, 15.0)
-    grey, scale = _working_grey(rgb)
+    if grey is not None and grey.shape != rgb.shape[:2]:
+        raise ValueError(f"scene_edges: grey is {grey.shape}, the picture {rgb.shape[:2]}")
+    grey, scale = _working_grey(rgb, grey)
     segments = _detect_segments(grey) if min(grey.shape) >= 32 else np.zeros((0, 4))
     return SceneEdges(segments, scale, (grey.shape[0], grey.shape[1]), (rgb.shape[1], rgb.shape[0]))
 
@@ -242,9 +246,10 @@ def _none(reason: str) -> CameraRoll:
     return CameraRoll(degrees=None, confidence=0.0, method="none", reason=reason)
 
 
-def _working_grey(rgb: np.ndarray) -> tuple[np.ndarray, float]:
+def _working_grey(rgb: np.ndarray, grey: np.ndarray | None = None) -> tuple[np.ndarray, float]:
     """A grey copy with the long side at most WORKING_LONG_SIDE, and its scale from ``rgb``."""
-    grey = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2GRAY)
+    if grey is None:
+        grey = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2GRAY)
     height, width = grey.shape
     scale = min(1.0, WORKING_LONG_SIDE / max(height, width))
     if scale < 1.0:
@@ -480,10 +485,8 @@ def _fit_vanishing_point(segments: _Segments, max_roll: float) -> _Outcome:
     residuals = _residuals(segments, candidates.rolls, candidates.ks)
     support = _support(residuals, candidates.seeds)
     scores = support @ segments.weights
-    fits = [
-        _refine(segments, float(candidates.rolls[i]), float(candidates.ks[i]))
-        for i in _distinct_best(candidates, scores)
-    ]
+    best = _distinct_best(candidates, scores)
+    fits = _refine(segments, candidates.rolls[best], candidates.ks[best])
     fits.sort(key=lambda fit: -fit.score)
     fit = fits[0]
     if fit.score <= 0:
@@ -519,53 +522,79 @@ def _distinct_best(candidates: _Hypotheses, scores: FloatArray) -> list[int]:
     return chosen
 
 
-def _refine(segments: _Segments, roll: float, k: float, iterations: int = 8) -> _Fit:
-    """Iteratively reweighted Gauss-Newton on (roll, k), Tukey weights, weak prior on k.
+def _refine(
+    segments: _Segments, rolls: FloatArray, ks: FloatArray, iterations: int = 8
+) -> list[_Fit]:
+    """Iteratively reweighted Gauss-Newton on (roll, k) from each start, Tukey weights, weak
+    prior on k.
 
     The weights are the segment weights times Tukey's biweight of the residual, rescaled to the
     effective number of segments over the residual variance, so that the 2x2 information matrix
-    (plus the prior on k) gives the standard error of the roll.
+    (plus the prior on k) gives the standard error of the roll. The starts are refined side by
+    side, each stopping on its own (a few dozen segments: numpy's call overhead is the cost).
     """
     tukey = 2.0 * math.radians(INLIER_DEGREES)
     prior = 1.0 / PRIOR_INVERSE_DISTANCE**2
-    variance = math.inf
+    floor = math.radians(0.2) ** 2
+    roll, k = np.array(rolls, dtype=np.float64), np.array(ks, dtype=np.float64)
+    variance = np.full(len(roll), math.inf)
+    active = np.ones(len(roll), dtype=bool)
     for _ in range(iterations):
         residual, d_roll, d_k = _linearise(segments, roll, k)
-        weights = segments.weights * np.clip(1.0 - (residual / tukey) ** 2, 0.0, None) ** 2
-        total = float(weights.sum())
-        if total <= 0:
+        biweight = np.maximum(1.0 - (residual / tukey) ** 2, 0.0)
+        weights = segments.weights * biweight * biweight
+        total = weights.sum(axis=1)
+        active &= total > 0
+        if not active.any():
             break
-        residual_scale = max(_weighted_rms(residual, weights), math.radians(0.2)) ** 2
-        w = weights * (_effective_count(weights) / total / residual_scale)
-        a = float((w * d_roll * d_roll).sum())
-        b = float((w * d_roll * d_k).sum())
-        c = float((w * d_k * d_k).sum()) + prior
-        g_roll = float((w * d_roll * residual).sum())
-        g_k = float((w * d_k * residual).sum()) - prior * k
+        total = np.where(active, total, 1.0)
+        squares = (weights * weights).sum(axis=1)
+        effective = np.where(squares > 0, total * total / np.where(squares > 0, squares, 1.0), 0.0)
+        residual_scale = np.maximum((weights * residual * residual).sum(axis=1) / total, floor)
+        w = weights * (effective / total / residual_scale)[:, None]
+        w_roll, w_k = w * d_roll, w * d_k
+        a = (w_roll * d_roll).sum(axis=1)
+        b = (w_roll * d_k).sum(axis=1)
+        c = (w_k * d_k).sum(axis=1) + prior
+        g_roll = (w_roll * residual).sum(axis=1)
+        g_k = (w_k * residual).sum(axis=1) - prior * k
         determinant = a * c - b * b
-        if determinant <= 0:
+        active &= determinant > 0
+        if not active.any():
             break
-        variance = c / determinant
-        step_roll = (c * g_roll - b * g_k) / determinant
-        step_k = (a * g_k - b * g_roll) / determinant
-        roll += step_roll
-        k = float(np.clip(k + step_k, -MAX_INVERSE_DISTANCE, MAX_INVERSE_DISTANCE))
-        if abs(step_roll) < 1e-6 and abs(step_k) < 1e-5:
+        safe = np.where(active, determinant, 1.0)
+        step_roll = (c * g_roll - b * g_k) / safe
+        step_k = (a * g_k - b * g_roll) / safe
+        variance = np.where(active, c / safe, variance)
+        roll = np.where(active, roll + step_roll, roll)
+        k = np.where(active, np.clip(k + step_k, -MAX_INVERSE_DISTANCE, MAX_INVERSE_DISTANCE), k)
+        active &= (np.abs(step_roll) >= 1e-6) | (np.abs(step_k) >= 1e-5)
+        if not active.any():
             break
     residual = _linearise(segments, roll, k)[0]
     inliers = np.abs(residual) <= 2.0 * math.radians(INLIER_DEGREES)
-    score = float(_support(residual[None, :])[0] @ segments.weights)
-    return _Fit(roll, k, residual, inliers, math.sqrt(variance), score)
+    scores = _support(residual) @ segments.weights
+    return [
+        _Fit(
+            float(roll[i]),
+            float(k[i]),
+            residual[i],
+            inliers[i],
+            math.sqrt(float(variance[i])),
+            float(scores[i]),
+        )
+        for i in range(len(roll))
+    ]
 
 
-def _linearise(segments: _Segments, roll: float, k: float) -> tuple[FloatArray, ...]:
+def _linearise(segments: _Segments, roll: FloatArray, k: FloatArray) -> tuple[FloatArray, ...]:
     """Residuals (observed minus predicted lean, radians) and the predicted lean's derivatives
-    with respect to roll and k, each (N,)."""
+    with respect to roll and k, each (C, N) for C values of (roll, k) and N segments."""
     px, py = segments.points[:, 0], segments.points[:, 1]
     dx, dy = segments.directions[:, 0], segments.directions[:, 1]
-    sin, cos = math.sin(roll), math.cos(roll)
-    qx = -sin - k * px
-    qy = cos - k * py
+    sin, cos = np.sin(roll)[:, None], np.cos(roll)[:, None]
+    qx = -sin - k[:, None] * px
+    qy = cos - k[:, None] * py
     residual = np.arctan((qx * dy - qy * dx) / (qx * dx + qy * dy))
     squared = qx * qx + qy * qy
     # lean(q) = atan2(-qx, qy), so d lean = (qx dqy - qy dqx) / |q|^2, with
@@ -573,13 +602,6 @@ def _linearise(segments: _Segments, roll: float, k: float) -> tuple[FloatArray, 
     d_roll = (qy * cos - qx * sin) / squared
     d_k = (qy * px - qx * py) / squared
     return residual, d_roll, d_k
-
-
-def _effective_count(weights: FloatArray) -> float:
-    """Kish's effective number of observations behind unequal weights."""
-    total = float(weights.sum())
-    squares = float((weights**2).sum())
-    return total * total / squares if squares > 0 else 0.0
 
 
 def _weighted_rms(values: FloatArray, weights: FloatArray) -> float:

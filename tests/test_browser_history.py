@@ -9,6 +9,7 @@ pixels wide go to ``out/screenshots/`` (look at them).
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from posecheck import (
+    MEASURES_BY_NAME,
     Analysis,
     Analyzer,
     CoachSummary,
@@ -139,7 +141,18 @@ def test_the_history_page_lists_charts_and_deletes_in_a_real_browser(
         wait_for("a trend chart drawn", lambda: _charts_drawn(driver), 30, step=0.3)
         text = page_text(driver)
         assert "1 Nov 2026" in text and "29 Nov 2026" in text  # both checks listed
-        assert "Left foot angle: changed by" in text
+        with HistoryStore(home / "history.sqlite3") as store:
+            trends = {spec.label: store.trend(spec.name) for spec in MEASURES_BY_NAME.values()}
+        changed = [
+            label
+            for label, points in trends.items()
+            if len(points) == 2
+            and abs(points[1].value - points[0].value)  # type: ignore[operator]
+            > math.hypot(points[0].error, points[1].error)
+        ]
+        assert changed  # a 20° toe-out against a neutral stance: some measure moved for sure
+        for label in changed:
+            assert f"{label.capitalize()}: changed by" in text, label
         assert "no change beyond the measurement error" in text  # some measure stayed put
         time.sleep(1)
         shot(driver, "h01-history-desktop")

@@ -105,7 +105,7 @@ def test_a_reported_result_keeps_no_pixels(analyzer: object) -> None:
 
     assert isinstance(analyzer, Analyzer)
     result = analyzer.analyze_path(SAMPLE)
-    assert isinstance(result, Analysis) and result.image.rgb.nbytes > 1_000_000
+    assert isinstance(result, Analysis) and result.image.rgb.nbytes > 100_000  # pixels held
     kept = without_pixels(result)
     assert isinstance(kept, Analysis)
     assert kept.image.rgb.nbytes == 3 and (kept.image.width, kept.image.height) == (

@@ -9,6 +9,10 @@ Four timings per image, interleaved, with the same landmarker settings and the s
   ``detect``: bare MediaPipe on a photo (no orientation, no checks);
 - ``whole``: from the file on disk, everything ``posecheck analyze`` does (reading, decoding,
   orientation, resizing, estimation, subject, view, roll, measures, checks, findings, plan).
+And two parts of ``whole``, to read off what the path adds around its own decode and model call:
+- ``decode``: reading and decoding the file to posecheck's working copy (``load_image``);
+- ``model``: the bare model on that working copy, already wrapped.
+``rest = whole - decode - model`` is everything else, given as a share of ``model``.
 Figures only: nothing here passes or fails.
 """
 
@@ -37,6 +41,7 @@ from posecheck.samples import sample_paths
 from posecheck.types import ModelName
 
 BASELINES = ("detect", "wrap_detect", "file")
+COLUMNS = ("detect", "wrap_detect", "file", "whole", "decode", "model")
 
 
 @dataclass(frozen=True)
@@ -50,9 +55,20 @@ class ImageTiming:
     wrap_detect_ms: float
     file_ms: float
     whole_ms: float
+    decode_ms: float
+    model_ms: float
 
     def ratio(self, baseline: str = "detect") -> float:
         return self.whole_ms / float(getattr(self, f"{baseline}_ms"))
+
+    @property
+    def rest_ms(self) -> float:
+        """What the whole path spends beyond decoding to its working copy and the model on it."""
+        return self.whole_ms - self.decode_ms - self.model_ms
+
+    @property
+    def rest_share(self) -> float:
+        return self.rest_ms / self.model_ms
 
 
 @dataclass(frozen=True)
@@ -72,17 +88,32 @@ class BenchReport:
     def worst_ratio(self, baseline: str = "detect") -> float:
         return max(t.ratio(baseline) for t in self.images)
 
+    def median_rest_share(self) -> float:
+        return statistics.median(t.rest_share for t in self.images)
+
+    def worst_rest_share(self) -> float:
+        return max(t.rest_share for t in self.images)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "model": self.model,
             "repeats": self.repeats,
             "model_load_ms": round(self.model_load_ms, 1),
-            "median_ms": {c: round(self.median_ms(c), 1) for c in (*BASELINES, "whole")},
+            "median_ms": {c: round(self.median_ms(c), 1) for c in COLUMNS},
             "median_ratio": {b: round(self.median_ratio(b), 3) for b in BASELINES},
             "worst_ratio": {b: round(self.worst_ratio(b), 3) for b in BASELINES},
+            "rest_share_of_model": {
+                "median": round(self.median_rest_share(), 3),
+                "worst": round(self.worst_rest_share(), 3),
+            },
             "peak_rss_mb": round(self.peak_rss_mb, 1),
             "images": [
-                asdict(t) | {"ratio": {b: round(t.ratio(b), 3) for b in BASELINES}}
+                asdict(t)
+                | {
+                    "ratio": {b: round(t.ratio(b), 3) for b in BASELINES},
+                    "rest_ms": round(t.rest_ms, 2),
+                    "rest_share_of_model": round(t.rest_share, 3),
+                }
                 for t in self.images
             ],
         }
@@ -146,7 +177,8 @@ def _run(paths: Sequence[str], model: ModelName, repeats: int) -> BenchReport:
     analyzer = Analyzer(estimator)
     decoded = [load_image(p, max_side=None) for p in paths]
     wrapped = [to_mp_image(d.rgb) for d in decoded]
-    columns = ("detect", "wrap_detect", "file", "whole")
+    working = [to_mp_image(load_image(p, max_side=analyzer.max_side).rgb) for p in paths]
+    columns = COLUMNS
     samples: dict[str, list[list[float]]] = {c: [[] for _ in paths] for c in columns}
     for run in range(repeats + 1):  # the first round warms up and is not counted
         for index, path in enumerate(paths):
@@ -155,6 +187,8 @@ def _run(paths: Sequence[str], model: ModelName, repeats: int) -> BenchReport:
                 "wrap_detect": lambda: bare.detect(to_mp_image(decoded[index].rgb)),  # noqa: B023
                 "file": lambda: bare.detect(_wrap_file(path)),  # noqa: B023
                 "whole": lambda: analyzer.analyze_path(path),  # noqa: B023
+                "decode": lambda: load_image(path, max_side=analyzer.max_side),  # noqa: B023
+                "model": lambda: bare.detect(working[index]),  # noqa: B023
             }
             for column, action in actions.items():
                 seconds = _timed(action)
@@ -182,23 +216,28 @@ def _run(paths: Sequence[str], model: ModelName, repeats: int) -> BenchReport:
 def format_report(report: BenchReport) -> str:
     lines = [
         f"posecheck bench: model {report.model}, median of {report.repeats} runs per image after "
-        "one warm-up, all four interleaved; times in ms",
+        "one warm-up, all six interleaved; times in ms",
         "detect = the model on the decoded, wrapped image; wrap+detect = wrapping the decoded "
         "array, then detect; file = mp.Image.create_from_file + detect; whole = posecheck analyze",
-        f"{'image':36} {'size':>10} {'detect':>7} {'wrap+det':>8} {'file':>6} {'whole':>6}"
-        f"  whole / detect, wrap+det, file",
+        "decode = posecheck decoding the file to its working copy; model = the model on that "
+        "copy; rest = whole - decode - model, as a share of model",
+        f"{'image':30} {'size':>10} {'detect':>7} {'wrap+det':>8} {'file':>6} {'whole':>6}"
+        f" {'decode':>6} {'model':>6} {'rest':>5}  whole / detect, wrap+det, file; rest / model",
     ]
     for t in report.images:
         size = f"{t.width}x{t.height}"
         ratios = ", ".join(f"{t.ratio(b):.2f}" for b in BASELINES)
         lines.append(
-            f"{t.name[:36]:36} {size:>10} {t.detect_ms:7.1f} {t.wrap_detect_ms:8.1f}"
-            f" {t.file_ms:6.1f} {t.whole_ms:6.1f}  {ratios}"
+            f"{t.name[:30]:30} {size:>10} {t.detect_ms:7.1f} {t.wrap_detect_ms:8.1f}"
+            f" {t.file_ms:6.1f} {t.whole_ms:6.1f} {t.decode_ms:6.1f} {t.model_ms:6.1f}"
+            f" {t.rest_ms:5.1f}  {ratios}; {t.rest_share:.2f}"
         )
     medians = ", ".join(f"{report.median_ratio(b):.2f}" for b in BASELINES)
     worst = ", ".join(f"{report.worst_ratio(b):.2f}" for b in BASELINES)
     lines += [
         f"median ratio whole / (detect, wrap+detect, file): {medians} (worst {worst})",
+        f"median rest / model: {report.median_rest_share():.2f} "
+        f"(worst {report.worst_rest_share():.2f})",
         f"model load {report.model_load_ms:.0f} ms (once per run, not in the ratios); "
         f"peak memory {report.peak_rss_mb:.0f} MB (whole process)",
     ]
