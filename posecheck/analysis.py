@@ -23,7 +23,6 @@ from posecheck.capture import (
     capture_checks,
     check_lighting,
     grey_levels,
-    image_checks,
     read_exif_hints,
 )
 from posecheck.clothing import Clothing, read_clothing
@@ -264,8 +263,7 @@ def interpret(
     found = edges if edges is not None else scene_edges(image.rgb)
     roll = roll_from_edges(found, person_box=_body_box(subject, image.scale))
     measurements = measure_pose(subject, estimate, roll, calibrations=calibrations)
-    pixels = image_checks(image, subject, luma)
-    checks = capture_checks(image, detection, estimate, roll, exif=exif, pixels=pixels)
+    checks = capture_checks(image, detection, estimate, roll, exif=exif, luma=luma)
     blocking = [check for check in checks if _blocks(check)]
     if blocking:
         return Analysis(

@@ -184,7 +184,7 @@ def capture_checks(
     roll: CameraRoll | None,
     *,
     exif: Mapping[str, str] | None = None,
-    pixels: tuple[CaptureCheck, CaptureCheck] | None = None,
+    luma: UInt8Array | None = None,
 ) -> tuple[CaptureCheck, ...]:
     """Every capture check of one analysed photo, in ``CHECK_NAMES`` order.
 
@@ -195,11 +195,11 @@ def capture_checks(
         roll: the camera roll estimated from the scene, or None when it was not estimated.
         exif: EXIF text tags of the file, if known (``read_exif_hints`` reads them): used only
             for ``not_mirrored``.
-        pixels: ``image_checks`` of this photo and subject, if already made (the photo path
-            makes them on another thread while it measures).
+        luma: the working copy's grey levels (``grey_levels``), if already made (the photo path
+            makes them on another thread while the model runs).
     """
     subject = detection.subject
-    lighting, sharpness = pixels if pixels is not None else image_checks(image, subject)
+    luma = _luma(image) if luma is None else luma
     return (
         check_standing(subject),
         check_relaxed_stance(subject, view.view),
@@ -209,19 +209,10 @@ def capture_checks(
         check_camera_level(roll),
         check_square_to_camera(subject, view),
         check_one_person(detection),
-        lighting,
-        sharpness,
+        check_lighting(image, subject, luma),
+        check_sharpness(image, subject, luma),
         check_not_mirrored(exif),
     )
-
-
-def image_checks(
-    image: LoadedImage, subject: Pose, luma: UInt8Array | None = None
-) -> tuple[CaptureCheck, CaptureCheck]:
-    """The checks that read the pixels, lighting and sharpness, from one grey copy (``luma``:
-    ``grey_levels(image)``, if already made)."""
-    luma = _luma(image) if luma is None else luma
-    return check_lighting(image, subject, luma), check_sharpness(image, subject, luma)
 
 
 def grey_levels(image: LoadedImage) -> UInt8Array:

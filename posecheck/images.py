@@ -23,7 +23,7 @@ peak is bounded by the working copy, not by the pixel count, wherever the format
 * JPEG (baseline), non-interlaced PNG, TIFF in strips or tiles: at most ``_WHOLE_IMAGE_BYTES``
   (64 MB: an image Pillow decodes whole only if it takes no more) or about ten bands of
   ``_BAND_BYTES`` (4 MB; a larger PNG is inflated and unfiltered a band at a time, a larger TIFF
-  read a band of strips at a time), plus a few working copies (3 MB each at 1024 px): under
+  read a band of strips at a time), plus a few working copies (5 MB each at 1280 px): under
   128 MB whatever the pixel count. Measured on 120-megapixel files of 1-6 MB: 17-42 MB
   (``tests/test_images_memory.py``; up to 2.4 GB before).
 * Formats decoded whole by their library: the image once more at the decoder's depth. WebP
@@ -69,12 +69,11 @@ __all__ = [
 
 UInt8Array = npt.NDArray[np.uint8]
 
-#: Long side of the working copy. The pose model looks at a 256x256 crop of the body anyway, so a
-#: 720x1280 photo is decoded at half size (DCT scaling, about 1.7 ms instead of 4) and its pixel
-#: checks read a quarter of the pixels. On the 120 unseen test renders the errors did not change
-#: (``posecheck.dev validate out/synth/test``, 1280 against 1024: foot angle MAE 3.81/3.86 against
-#: 3.59/3.95, knee 1.58/1.48 against 1.63/1.68, landmarks' median pixel error the same to 0.5 px).
-DEFAULT_MAX_SIDE: Final = 1024
+#: Long side of the working copy. The pose model reads a 256x256 crop of the body, but a person
+#: far from the camera fills little of the frame: at 1024 (a 720x1280 photo decoded at half size,
+#: 3 ms faster) the foot angles' error on the hard test renders rose from 3.7 to 4.1 degrees and
+#: two false findings appeared (``posecheck.dev screening out/synth/hard_test``), so it stays 1280.
+DEFAULT_MAX_SIDE: Final = 1280
 
 #: File extensions we read (lower case, no dot): pass to a file uploader as the accepted types.
 SUPPORTED_FORMATS: Final[tuple[str, ...]] = (

@@ -617,3 +617,12 @@ def test_histogram_percentile_equals_numpy(values: list[int], q: float) -> None:
 
     data = np.array(values, dtype=np.uint8)
     assert _percentile(_histogram(data), q) == pytest.approx(float(np.percentile(data, q)))
+
+
+def test_every_gate_is_a_check_that_exists() -> None:
+    """A misspelt name in the gate would silently let a failed check sit beside the numbers."""
+    from posecheck.analysis import GATE_CHECKS
+
+    assert set(CHECK_NAMES) >= GATE_CHECKS, GATE_CHECKS - set(CHECK_NAMES)
+    # the size and the camera's level only change how sure the numbers are: advice, not a gate
+    assert set(CHECK_NAMES) - GATE_CHECKS == {"person_size", "camera_level"}
