@@ -30,6 +30,7 @@ _ACCENT = (255, 200, 40)
 _STATUS_COLOURS: Mapping[Status, tuple[int, int, int]] = MappingProxyType(
     {
         Status.NORMAL: (40, 200, 90),
+        Status.POSSIBLE: (240, 228, 66),
         Status.MILD: (255, 180, 0),
         Status.MARKED: (230, 40, 40),
     }
@@ -49,8 +50,11 @@ _ANCHORS: Mapping[Signal, str] = MappingProxyType(
         Signal.BODY_SWAY: "HIP",
     }
 )
-#: Stance measures shown on the picture at most.
-MAX_STANCE_LINES = 6
+#: Stance measures shown on the picture at most (those not within the usual range come first;
+#: the ones within it are counted on one line: the table beside the video lists them all).
+MAX_STANCE_LINES = 4
+#: How much of the picture shows through the panel (0 = an opaque box).
+PANEL_SEE_THROUGH = 0.35
 
 
 def _ascii(text: str) -> str:
@@ -85,13 +89,16 @@ class _Writer:
         return int(width)
 
     def panel(self, lines: list[tuple[str, tuple[int, int, int]]]) -> None:
-        """Lines on a dark box in the top-left corner."""
+        """Lines on a dark, see-through box in the top-left corner (the body stays visible)."""
         if not lines:
             return
         pad = self.line // 3
         width = min(self.canvas.shape[1] - 1, max(self.width(t) for t, _ in lines) + 2 * pad)
         height = min(self.canvas.shape[0] - 1, self.line * len(lines) + pad)
-        cv2.rectangle(self.canvas, (0, 0), (width, height), _PANEL, -1)
+        box = self.canvas[: height + 1, : width + 1]
+        dark = np.empty_like(box)
+        dark[:] = _PANEL
+        cv2.addWeighted(box, PANEL_SEE_THROUGH, dark, 1.0 - PANEL_SEE_THROUGH, 0.0, dst=box)
         for index, (words, colour) in enumerate(lines):
             self.text(words, (pad, self.line * (index + 1) - pad // 2), colour)
 
@@ -124,7 +131,7 @@ def _coach_lines(frame: LiveFrame, coach: CoachState) -> list[tuple[str, tuple[i
         amount = f"{current.time_ms / 1000:.0f} / {current.target_ms / 1000:.0f} s"
     else:
         amount = ""
-    tracker = f"  [{coach.tracker}]" if not current.circle_ms else ""
+    tracker = f"  [{coach.tracker}]" if coach.tracker and not current.circle_ms else ""
     lines = [(f"{coach.name}{side}", _WHITE), (f"{amount}{tracker}", _ACCENT)]
     lines += [(cue.text, _WHITE) for cue in frame.cues[:3]]
     return lines
@@ -144,17 +151,27 @@ Line = tuple[str, tuple[int, int, int]]
 
 
 def _result_lines(result: StanceResult) -> list[Line]:
+    """The measures to look at first (outside the usual range, or to recheck), each with its
+    value and status in words (colour alone is lost on colour-blind eyes), then how many more are
+    within the usual range, on one line."""
+    read = [m for m in result.measures.values() if m.value is not None]
+    flagged = [m for m in read if m.status is not Status.NORMAL]
+    within = len(read) - len(flagged)
+    room = MAX_STANCE_LINES - (1 if within else 0)
     lines: list[Line] = []
-    for measure in result.measures.values():
-        if measure.value is None or len(lines) >= MAX_STANCE_LINES:
-            continue
-        colour = _STATUS_COLOURS.get(measure.status, _OTHER_STATUS)
-        spread = f" sd {measure.spread:.1f}" if measure.spread is not None else ""
+    for measure in flagged[:room]:
         label = MEASURES_BY_NAME[measure.name].label
         label = label[:1].upper() + label[1:]
-        # the status in words too: colour alone is lost on colour-blind eyes
         words = SHORT_WORDS[measure.status]
-        lines.append((f"{label} {measure.value:+.1f}{spread}: {words}", colour))
+        colour = _STATUS_COLOURS.get(measure.status, _OTHER_STATUS)
+        lines.append((f"{label} {measure.value:+.1f}: {words}", colour))
+    more = len(flagged) - len(lines)
+    if more:  # the last place says how many are left out
+        lines[-1] = (f"{more + 1} more not within range: see the list", _OTHER_STATUS)
+    if within:
+        counted = f"All {within}" if not flagged else f"{within} more"
+        noun = "measure" if within == 1 else "measures"
+        lines.append((f"{counted} {noun}: within range", _STATUS_COLOURS[Status.NORMAL]))
     return lines
 
 

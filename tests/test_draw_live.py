@@ -3,12 +3,16 @@ check's progress and result; the frame given is never drawn on."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from posecheck.draw import _points_and_visibility
 from posecheck.draw_live import draw_live_frame
 from posecheck.live.session import LiveFrame, LiveSession
-from posecheck.types import Landmark, Pose
+from posecheck.live.stance import StanceResult
+from posecheck.measures import MEASURES_BY_NAME
+from posecheck.types import Landmark, Pose, Status
 from tests.live_fakes import (
     ReplayFactory,
     frame_times,
@@ -64,15 +68,60 @@ def test_the_skeletons_points_and_visibility_match_the_pose() -> None:
         ]
 
 
-def test_the_stance_result_is_written_in_words_not_identifiers() -> None:
-    from posecheck.draw_live import _result_lines
-
+def _still_result() -> StanceResult:
     times = frame_times(5000)
     still = frames(None, [front_still() for _ in times], times)[-1]
     assert still.stance.result is not None
-    lines = [text for text, _ in _result_lines(still.stance.result)]
-    assert lines and not any("_" in text for text in lines), lines
-    assert all(
-        text.endswith(("within range", "recheck", "outside", "well outside")) for text in lines
-    )
-    assert any(text.startswith("Left foot angle") for text in lines), lines
+    return still.stance.result
+
+
+def test_the_stance_result_is_written_in_words_not_identifiers() -> None:
+    from posecheck.draw_live import _result_lines
+
+    result = _still_result()
+    read = [m for m in result.measures.values() if m.value is not None]
+    assert len(read) >= 5 and all(m.status is Status.NORMAL for m in read)
+    # all within range: one line says so, rather than a box of lines over the body
+    assert [text for text, _ in _result_lines(result)] == [
+        f"All {len(read)} measures: within range"
+    ]
+
+
+def test_the_stance_panel_puts_what_to_look_at_first() -> None:
+    from posecheck.draw_live import MAX_STANCE_LINES, _result_lines
+
+    result = _still_result()
+    names = [n for n, m in result.measures.items() if m.value is not None]
+    marked = {names[1]: Status.MARKED, names[3]: Status.POSSIBLE}
+    measures = {n: replace(m, status=marked.get(n, m.status)) for n, m in result.measures.items()}
+    lines = [text for text, _ in _result_lines(replace(result, measures=measures))]
+    assert len(lines) == 3 and not any("_" in text for text in lines), lines
+    first, second = (MEASURES_BY_NAME[n].label.lower() for n in marked)
+    assert lines[0].lower().startswith(first) and lines[0].endswith("well outside"), lines
+    assert lines[1].lower().startswith(second) and lines[1].endswith("recheck"), lines
+    assert lines[2] == f"{len(names) - 2} more measures: within range"
+    # more to look at than there is room for: the last place counts the rest
+    every = {n: replace(m, status=Status.MARKED) for n, m in result.measures.items()}
+    crowded = [text for text, _ in _result_lines(replace(result, measures=every))]
+    assert len(crowded) == MAX_STANCE_LINES
+    left_out = len(names) - (MAX_STANCE_LINES - 1)
+    assert crowded[-1] == f"{left_out} more not within range: see the list"
+
+
+def test_the_panel_lets_the_body_show_through() -> None:
+    """A bright picture stays visible under the panel: the box is darkened, not painted over."""
+    times = frame_times(5000)
+    still = frames(None, [front_still() for _ in times], times)[-1]
+    picture = draw_live_frame(np.full((480, 640, 3), 200, dtype=np.uint8), still)
+    corner = picture[2:6, 2:6].astype(int)  # inside the box, left of the text
+    assert (corner > 25).all() and (corner < 200).all(), corner
+
+
+def test_the_coach_panel_has_no_empty_brackets() -> None:
+    """Before the tracker has a phase to name (the person not yet side-on), nothing is bracketed."""
+    from posecheck.draw_live import _coach_lines
+
+    frame = frames("heel_raises", [front_still()], [0.0])[-1]
+    assert frame.coach is not None and frame.coach.tracker == ""
+    lines = [text for text, _ in _coach_lines(frame, frame.coach)]
+    assert not any("[]" in text for text in lines), lines
