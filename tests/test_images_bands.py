@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+import posecheck.bands as bands_module
 import posecheck.images as images_module
 from posecheck.errors import InvalidImageError
 from posecheck.images import DEFAULT_MAX_SIDE, decode_image, load_image
@@ -78,8 +79,8 @@ def random_png(
 @pytest.fixture
 def in_bands(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every PNG and TIFF through the band path, in bands of a few rows."""
-    monkeypatch.setattr(images_module, "_WHOLE_IMAGE_BYTES", 0)
-    monkeypatch.setattr(images_module, "_BAND_BYTES", 600)
+    monkeypatch.setattr(bands_module, "_WHOLE_IMAGE_BYTES", 0)
+    monkeypatch.setattr(bands_module, "_BAND_BYTES", 600)
 
 
 def both_ways(data: bytes, monkeypatch: pytest.MonkeyPatch, **options: Any) -> tuple[Any, Any]:
@@ -94,8 +95,8 @@ def both_ways(data: bytes, monkeypatch: pytest.MonkeyPatch, **options: Any) -> t
 
     whole = outcome()
     with monkeypatch.context() as patch:
-        patch.setattr(images_module, "_WHOLE_IMAGE_BYTES", 0)
-        patch.setattr(images_module, "_BAND_BYTES", 600)
+        patch.setattr(bands_module, "_WHOLE_IMAGE_BYTES", 0)
+        patch.setattr(bands_module, "_BAND_BYTES", 600)
         banded = outcome()
     return whole, banded
 
@@ -110,16 +111,16 @@ def assert_same(whole: Any, banded: Any) -> None:
 
 
 def spy_band_path(monkeypatch: pytest.MonkeyPatch, name: str) -> list[bool]:
-    """Record whether ``images._<name>_pixels`` took the image (True) or passed it on."""
+    """Record whether ``images.<name>_pixels`` took the image (True) or passed it on."""
     taken: list[bool] = []
-    original = getattr(images_module, f"_{name}_pixels")
+    original = getattr(images_module, f"{name}_pixels")
 
     def spy(*args: Any) -> Any:
         pixels = original(*args)
         taken.append(pixels is not None)
         return pixels
 
-    monkeypatch.setattr(images_module, f"_{name}_pixels", spy)
+    monkeypatch.setattr(images_module, f"{name}_pixels", spy)
     return taken
 
 

@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
+import posecheck.bands as bands_module
 import posecheck.images as images_module
 from posecheck.errors import ErrorCode, InvalidImageError
 from posecheck.images import decode_image
@@ -203,8 +204,8 @@ def test_mutated_images_only_raise_invalid_image_error(
     sample = mutated(data.draw(st.sampled_from(SEEDS)), data.draw)
     with monkeypatch.context() as patch:
         if banded:
-            patch.setattr(images_module, "_WHOLE_IMAGE_BYTES", 0)
-            patch.setattr(images_module, "_BAND_BYTES", 512)
+            patch.setattr(bands_module, "_WHOLE_IMAGE_BYTES", 0)
+            patch.setattr(bands_module, "_BAND_BYTES", 512)
         decode_quietly(sample)
 
 
@@ -212,7 +213,7 @@ def test_the_fuzzer_reaches_the_band_paths(monkeypatch: pytest.MonkeyPatch) -> N
     """The seeds do go through the PNG and TIFF band paths when they are forced."""
     taken: list[str] = []
     for name in ("png", "tiff"):
-        original = getattr(images_module, f"_{name}_pixels")
+        original = getattr(images_module, f"{name}_pixels")
 
         def spy(*args: Any, _name: str = name, _original: Any = original) -> Any:
             pixels = _original(*args)
@@ -220,8 +221,8 @@ def test_the_fuzzer_reaches_the_band_paths(monkeypatch: pytest.MonkeyPatch) -> N
                 taken.append(_name)
             return pixels
 
-        monkeypatch.setattr(images_module, f"_{name}_pixels", spy)
-    monkeypatch.setattr(images_module, "_WHOLE_IMAGE_BYTES", 0)
+        monkeypatch.setattr(images_module, f"{name}_pixels", spy)
+    monkeypatch.setattr(bands_module, "_WHOLE_IMAGE_BYTES", 0)
     for seed in SEEDS:
         decode_quietly(seed)
     assert Counter(taken) == {"png": 4, "tiff": 1}
@@ -232,7 +233,7 @@ def test_a_png_of_one_stored_block_per_row_is_read(monkeypatch: pytest.MonkeyPat
     rows = b"".join(b"\0" + bytes(range(y, y + 48 * 3)) for y in range(40))
     data = corpus.png(48, 40, idat=zlib.compress(rows, 0))
     whole = decode_image(data).rgb
-    monkeypatch.setattr(images_module, "_WHOLE_IMAGE_BYTES", 0)
+    monkeypatch.setattr(bands_module, "_WHOLE_IMAGE_BYTES", 0)
     np.testing.assert_array_equal(decode_image(data).rgb, whole)
     assert np.array_equal(whole[3, :2], [[3, 4, 5], [6, 7, 8]])
 

@@ -20,7 +20,18 @@ PACKAGE = ROOT / "posecheck"
 #: own layer or below; a module not listed here fails the test until it is given a layer.
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"types", "errors", "geometry", "names"}),
-    frozenset({"images", "video", "models", "tflite_metadata", "estimator", "samples", "pictures"}),
+    frozenset(
+        {
+            "images",
+            "bands",
+            "video",
+            "models",
+            "tflite_metadata",
+            "estimator",
+            "samples",
+            "pictures",
+        }
+    ),
     frozenset({"views", "roll", "calibration", "clothing"}),
     frozenset({"measures"}),
     frozenset({"capture"}),
