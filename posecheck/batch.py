@@ -1,9 +1,13 @@
-"""A batch of photos on every core: each photo analysed in a worker process that loaded the model
-once, results handed back in the order given, as they come, without their pixels.
+"""A batch of photos and video clips on every core: each photo analysed in a worker process that
+loaded the model once (at its first photo), each clip run through the live pipeline as one task
+with its own VIDEO-mode estimator, results handed back in the order given, as they come, without
+their pixels.
 
 What comes back per photo is small (the result without its working copy, its JSON entry, its CSV
 rows and its text), so a batch of any length holds a few kilobytes per photo; the annotated
-picture, which needs the pixels, is written by the worker. ``jobs=1`` runs in this process.
+picture, which needs the pixels, is written by the worker. A clip is decoded one frame at a time
+and comes back as its summary (``posecheck video --json``'s) and a line of text. ``jobs=1`` runs
+in this process.
 """
 
 from __future__ import annotations
@@ -12,16 +16,20 @@ import hashlib
 import multiprocessing
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from posecheck.analysis import Analysis, AnalysisFailure, Analyzer, PhotoResult, without_pixels
-from posecheck.errors import InvalidImageError, PosecheckError
+from posecheck.errors import ErrorCode, InvalidImageError, PosecheckError
 from posecheck.images import encode_jpeg
 from posecheck.names import printable_name
 from posecheck.report import analysis_to_dict, csv_rows, summary_text
-from posecheck.types import View
+from posecheck.types import Side, View
+
+if TYPE_CHECKING:
+    from posecheck.live.session import SessionSummary
+    from posecheck.video import VideoInfo, VideoReader
 
 
 @dataclass(frozen=True)
@@ -37,12 +45,43 @@ class BatchItem:
 
 
 @dataclass(frozen=True)
+class Clip:
+    """A video file in a batch, by its path: run through the live pipeline as one task."""
+
+    path: str
+
+
+@dataclass(frozen=True)
+class ClipItem:
+    """One clip's outputs: its JSON entry (``name``, ``ok``, ``error`` and, when it ran, the
+    summary ``posecheck video --json`` gives) and one line of text."""
+
+    name: str
+    document: dict[str, Any]
+    text: str
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.document["ok"])
+
+
+#: What a batch is given: a photo's path, a folder's error, or a clip.
+BatchInput = str | InvalidImageError | Clip
+#: What a batch hands back for each input, in the order given.
+BatchOutput = BatchItem | ClipItem
+
+
+@dataclass(frozen=True)
 class BatchSettings:
     model: str
     view: View | None
     annotate: Path | None
     #: also hand back each annotated picture as a small JPEG (the PDF report shows them)
     pictures: bool = False
+    #: the exercise the clips are coached for (None: the stance check alone)
+    exercise: str | None = None
+    #: the side a per-side exercise starts on, in the clips
+    side: Side = Side.RIGHT
 
 
 #: The long side of the pictures handed back for a report.
@@ -132,26 +171,151 @@ def failed_item(item: str | InvalidImageError, model: str, error: PosecheckError
     return BatchItem(result, analysis_to_dict(result), [], summary_text(result))
 
 
+# --- clips ----------------------------------------------------------------------------------------
+
+
+def analyze_clip(path: str, settings: BatchSettings, *, name: str | None = None) -> ClipItem:
+    """The clip at ``path`` through a fresh live session (its own VIDEO-mode estimator, whose
+    timestamps start again with this clip), decoded one frame at a time; ``name`` (default: the
+    path) is what its outputs and messages call it."""
+    from posecheck.video import open_video
+
+    shown = name if name is not None else path
+    try:
+        with open_video(path) as reader:
+            summary = clip_summary(reader, settings.model, settings.exercise, settings.side)
+    except PosecheckError as error:
+        return failed_clip(shown, _renamed(error, path, shown))
+    if summary.frames_with_person == 0:
+        return failed_clip(shown, _nobody(shown, summary.frames))
+    document = clip_document(summary, replace(reader.info, name=shown), settings.model)
+    return ClipItem(printable_name(shown), _clip_entry(shown, document), clip_line(shown, document))
+
+
+def clip_summary(
+    frames: VideoReader, model: str, exercise: str | None, side: Side
+) -> SessionSummary:
+    """The summary of a live session given every frame of ``frames``, one at a time."""
+    from posecheck.live import session as live
+
+    estimator = live.video_estimator(model)  # looked up now: tests replay poses instead
+    with live.LiveSession(estimator, exercise=exercise, first_side=side) as session:
+        for t_ms, rgb in frames:
+            session.process(rgb, t_ms)
+        return session.summary()
+
+
+def clip_document(summary: SessionSummary, info: VideoInfo, model: str) -> dict[str, Any]:
+    """A clip's summary as ``posecheck video --json`` gives it (without its outputs)."""
+    from posecheck.live.records import summary_to_dict
+
+    video = {
+        "file": printable_name(info.name),
+        "width": info.width,
+        "height": info.height,
+        "fps": round(info.fps, 3),
+        "frame_count": info.frame_count,
+        "duration_s": round(info.duration_ms / 1000.0, 2),
+        "working_size": list(info.working_size),
+    }
+    return {**summary_to_dict(summary), "video": video, "model": model}
+
+
+def _clip_entry(name: str, document: dict[str, Any]) -> dict[str, Any]:
+    return {"name": printable_name(name), "ok": True, "error": None, **document}
+
+
+def failed_clip(name: str, error: PosecheckError) -> ClipItem:
+    """The outputs of a clip that could not be run: its error's code and message."""
+    shown = printable_name(name)
+    document = {"name": shown, "ok": False,
+                "error": {"code": error.code.value, "message": error.message}}  # fmt: skip
+    return ClipItem(shown, document, f"{shown}: could not analyse ({error.code}): {error.message}")
+
+
+def clip_line(name: str, document: dict[str, Any]) -> str:
+    """One line about a clip that ran: frames, the exercise's count or time, the stance."""
+    parts = [f"{document['frames']} frames ({document['duration_s']:.1f} s), a person in "
+             f"{document['frames_with_person']}"]  # fmt: skip
+    exercise = document["exercise"]
+    if exercise is not None:
+        sides = ", ".join(_side_amount(side) for side in exercise["sides"])
+        parts.append(f"{exercise['name']}: {sides}")
+    stance = document["stance"]
+    if stance is not None:
+        parts.append(f"stance {stance['view']} view over {stance['duration_s']:.1f} s")
+    elif exercise is None:
+        parts.append("stance never still long enough")
+    return f"{printable_name(name)}: video, " + "; ".join(parts)
+
+
+def _side_amount(side: dict[str, Any]) -> str:
+    who = f"{side['side']} " if side["side"] else ""
+    if side["target_count"] is not None:
+        return f"{who}{side['count']} of {side['target_count']}"
+    return f"{who}{side['time_s']:.0f} of {side['target_s']:.0f} s"
+
+
+def _nobody(name: str, frames: int) -> PosecheckError:
+    return PosecheckError(
+        f'Nobody was found in any of the {frames} frames of "{printable_name(name)}". Film the '
+        "whole body, in good light, and try again.",
+        code=ErrorCode.NO_PERSON,
+        extra={"name": name, "frames": frames},
+    )
+
+
+def _renamed(error: PosecheckError, path: str, name: str) -> PosecheckError:
+    """``error`` about the file at ``path`` (a copy), said about ``name`` instead."""
+    if path == name:
+        return error
+    extra = {**error.extra, "name": name}
+    return type(error)(error.message.replace(path, name), code=error.code, extra=extra)
+
+
 # --- one process --------------------------------------------------------------------------------
 
 
-def _serial(
-    items: Sequence[str | InvalidImageError], settings: BatchSettings
-) -> Iterator[BatchItem]:
+class _Photos:
+    """The photos' analyzer, opened at the first photo (a batch of clips never loads it); when
+    it cannot be opened, every photo fails with that error."""
+
+    def __init__(self, model: str) -> None:
+        self.model = model
+        self._analyzer: Analyzer | None = None
+        self._error: PosecheckError | None = None
+
+    def analyze(self, item: str, settings: BatchSettings) -> BatchItem:
+        if self._analyzer is None and self._error is None:
+            try:
+                self._analyzer = Analyzer.open(self.model)
+            except PosecheckError as error:
+                self._error = error
+        if self._analyzer is None:
+            assert self._error is not None
+            return failed_item(item, self.model, self._error)
+        return finished_item(self._analyzer.analyze_path(item, settings.view), settings)
+
+    def close(self) -> None:
+        if self._analyzer is not None:
+            self._analyzer.close()
+
+
+def _one(item: BatchInput, photos: _Photos, settings: BatchSettings) -> BatchOutput:
+    if isinstance(item, InvalidImageError):
+        return failed_item(item, settings.model, item)
+    if isinstance(item, Clip):
+        return analyze_clip(item.path, settings)
+    return photos.analyze(item, settings)
+
+
+def _serial(items: Sequence[BatchInput], settings: BatchSettings) -> Iterator[BatchOutput]:
+    photos = _Photos(settings.model)
     try:
-        analyzer = Analyzer.open(settings.model)
-    except PosecheckError as error:
         for item in items:
-            yield failed_item(
-                item, settings.model, item if isinstance(item, InvalidImageError) else error
-            )
-        return
-    with analyzer:
-        for item in items:
-            if isinstance(item, InvalidImageError):
-                yield failed_item(item, settings.model, item)
-            else:
-                yield finished_item(analyzer.analyze_path(item, settings.view), settings)
+            yield _one(item, photos, settings)
+    finally:
+        photos.close()
 
 
 # --- worker processes ---------------------------------------------------------------------------
@@ -162,27 +326,19 @@ _WORKER: dict[str, Any] = {}
 
 
 def _start_worker(settings: BatchSettings) -> None:
-    try:
-        _WORKER["analyzer"] = Analyzer.open(settings.model)
-    except PosecheckError as error:
-        _WORKER["error"] = error
+    _WORKER["photos"] = _Photos(settings.model)
     _WORKER["settings"] = settings
 
 
-def _work(item: str | InvalidImageError) -> BatchItem:
-    settings: BatchSettings = _WORKER["settings"]
-    if isinstance(item, InvalidImageError):
-        return failed_item(item, settings.model, item)
-    if "error" in _WORKER:
-        return failed_item(item, settings.model, _WORKER["error"])
-    analyzer: Analyzer = _WORKER["analyzer"]
-    return finished_item(analyzer.analyze_path(item, settings.view), settings)
+def _work(item: BatchInput) -> BatchOutput:
+    return _one(item, _WORKER["photos"], _WORKER["settings"])
 
 
 def analyze_batch(
-    items: Sequence[str | InvalidImageError], settings: BatchSettings, *, jobs: int = 1
-) -> Iterator[BatchItem]:
-    """Each photo's outputs, in the order given, as soon as it and those before it are done."""
+    items: Sequence[BatchInput], settings: BatchSettings, *, jobs: int = 1
+) -> Iterator[BatchOutput]:
+    """Each photo's and clip's outputs, in the order given, as soon as it and those before it are
+    done (photos as :class:`BatchItem`, clips as :class:`ClipItem`)."""
     if jobs <= 1 or len(items) <= 1:
         yield from _serial(items, settings)
         return

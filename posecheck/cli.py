@@ -3,7 +3,7 @@
 
 Developer tools (bench, mirror, validate, calibrate) are ``python -m posecheck.dev``.
 
-Exit status: 0 = every photo (or the clip) analysed, 1 = some failed, 2 = usage error.
+Exit status: 0 = every photo and clip analysed, 1 = some failed, 2 = usage error.
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ from posecheck.types import ModelName, Side, View
 
 if TYPE_CHECKING:  # imported lazily at run time: `posecheck --help` stays fast
     from posecheck.analysis import PhotoResult
-    from posecheck.batch import BatchItem, BatchSettings
+    from posecheck.batch import BatchInput, BatchOutput, BatchSettings
     from posecheck.live.session import LiveFrame, LiveSession, SessionSummary
-    from posecheck.video import VideoInfo, VideoReader
+    from posecheck.video import VideoReader
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -47,6 +47,18 @@ IMAGE_SUFFIXES = (
     ".heic",
     ".heif",
 )
+#: Video files a folder given to ``analyze`` is searched for (what ``posecheck.video`` reads).
+VIDEO_SUFFIXES = (
+    ".mp4",
+    ".mov",
+    ".m4v",
+    ".avi",
+    ".mkv",
+    ".webm",
+    ".mpg",
+    ".mpeg",
+    ".y4m",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,8 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    analyze = commands.add_parser("analyze", help="analyse standing photos")
-    analyze.add_argument("paths", nargs="+", metavar="PATH", help="photos, or folders of photos")
+    analyze = commands.add_parser("analyze", help="analyse standing photos (and video clips)")
+    analyze.add_argument(
+        "paths", nargs="+", metavar="PATH", help="photos and video clips, or folders of them"
+    )
     add_model_option(analyze)
     analyze.add_argument(
         "--view",
@@ -88,27 +102,29 @@ def build_parser() -> argparse.ArgumentParser:
         "--jobs",
         type=_positive,
         metavar="N",
-        help="analyse N photos at once in parallel processes (default: the cores there are)",
+        help="analyse N photos or clips at once in parallel processes (default: the cores there "
+        "are)",
     )
     where.add_argument(
         "--cluster",
         metavar="ADDRESS",
-        help="analyse the photos on a Dask cluster, e.g. tcp://192.168.1.10:8786 "
+        help="analyse the photos and clips on a Dask cluster, e.g. tcp://192.168.1.10:8786 "
         "(needs pip install 'posecheck[cluster]')",
     )
     analyze.add_argument(
         "--shared-folder",
         action="store_true",
-        help="with --cluster: the workers open the photos at the same paths (a folder every "
-        "machine shares) instead of receiving their bytes from here",
+        help="with --cluster: the workers open the files at the same paths (a folder every "
+        "machine shares) instead of receiving their bytes from here (clips over 256 MB need it)",
     )
     analyze.add_argument(
         "--resume",
         type=Path,
         metavar="FILE",
         help="keep each result in FILE (JSON lines) as it comes; run again to analyse only the "
-        "photos without a result there",
+        "photos and clips without a result there",
     )
+    add_clip_options(analyze)
     analyze.add_argument(
         "--combine",
         action="store_true",
@@ -164,6 +180,19 @@ def add_model_option(parser: argparse.ArgumentParser, default: ModelName = Model
         default=default.value,
         help=f"pose model (default: {default.value})",
     )
+
+
+def add_clip_options(analyze: argparse.ArgumentParser) -> None:
+    """``analyze``'s options for the video clips in a batch (as ``posecheck video`` has them)."""
+    from posecheck.live.definitions import COACHED_IDS
+
+    analyze.add_argument(
+        "--exercise",
+        choices=COACHED_IDS,
+        metavar="ID",
+        help=f"in the video clips (photos are not coached), {_exercise_help()}",
+    )
+    add_side_option(analyze)
 
 
 def add_video_commands(commands: Any) -> None:
@@ -240,6 +269,10 @@ def entry() -> None:
 def expand_paths(paths: Sequence[str]) -> list[str | InvalidImageError]:
     """Folders become the photos inside them (sorted); everything else is kept as given. A folder
     that cannot be read becomes an error for that folder alone (the others are still expanded)."""
+    return _expand(paths, IMAGE_SUFFIXES)
+
+
+def _expand(paths: Sequence[str], suffixes: tuple[str, ...]) -> list[str | InvalidImageError]:
     expanded: list[str | InvalidImageError] = []
     for raw in paths:
         path = Path(raw)
@@ -259,10 +292,23 @@ def expand_paths(paths: Sequence[str]) -> list[str | InvalidImageError]:
                 )
             )
             continue
-        expanded.extend(
-            str(p) for p in entries if p.suffix.lower() in IMAGE_SUFFIXES and _is_file(p)
-        )
+        expanded.extend(str(p) for p in entries if p.suffix.lower() in suffixes and _is_file(p))
     return expanded
+
+
+def expand_batch(paths: Sequence[str]) -> list[BatchInput]:
+    """Folders become the photos and video clips inside them (sorted); a path given or found
+    with a video suffix (:data:`VIDEO_SUFFIXES`) is a clip, anything else is kept as given (a
+    photo, or a folder's error)."""
+    from posecheck.batch import Clip
+
+    found: list[BatchInput] = []
+    for item in _expand(paths, IMAGE_SUFFIXES + VIDEO_SUFFIXES):
+        if isinstance(item, str) and Path(item).suffix.lower() in VIDEO_SUFFIXES:
+            found.append(Clip(item))
+        else:
+            found.append(item)
+    return found
 
 
 def readable_paths(paths: Sequence[str]) -> list[str]:
@@ -284,7 +330,7 @@ def _is_file(path: Path) -> bool:
 
 
 def _analyze(args: argparse.Namespace) -> int:
-    from posecheck.batch import BatchSettings
+    from posecheck.batch import BatchSettings, Clip
     from posecheck.combine import combine
     from posecheck.exercises import CLINICIAN_NOTE, DISCLAIMER
     from posecheck.report import (
@@ -306,9 +352,9 @@ def _analyze(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    items = expand_paths(args.paths)
+    items = expand_batch(args.paths)
     if not items:
-        print("posecheck: no photos found in the given folders.", file=sys.stderr)
+        print("posecheck: no photos found in the given folders (nor video clips).", file=sys.stderr)
         if args.json:  # the contract: exactly one document, even when there is nothing in it
             print(json.dumps(empty_document, indent=2, ensure_ascii=False))
         return EXIT_USAGE
@@ -317,6 +363,8 @@ def _analyze(args: argparse.Namespace) -> int:
         view=None if args.view == "auto" else View(args.view),
         annotate=args.annotate,
         pictures=args.pdf is not None or args.save,
+        exercise=args.exercise,
+        side=Side(args.side),
     )
     try:
         kept = read_resume(args.resume, settings) if args.resume is not None else {}
@@ -332,23 +380,20 @@ def _analyze(args: argparse.Namespace) -> int:
     if csv_file is not None:
         writer = csv.DictWriter(csv_file, fieldnames=CSV_COLUMNS, lineterminator="\n")
         writer.writeheader()
-    # Each photo is reported as it comes (in the order given) and kept without its pixels: a
-    # batch of any length holds a few kilobytes per photo.
+    # Each photo and clip is reported as it comes (in the order given) and kept without its
+    # pixels: a batch of any length holds a few kilobytes per item.
     results: list[PhotoResult] = []
     documents: list[dict[str, Any]] = []
     pictures: list[bytes | None] = []
+    clips: list[dict[str, Any]] = []
     try:
         with log if log is not None else contextlib.nullcontext():
             for index, item in enumerate(items, start=1):
                 done = kept.get(_key(item)) or keep_result(log, item, next(fresh), settings)
-                if len(items) > 1:
-                    progress = f"[{index}/{len(items)}]"
-                    if args.json:
-                        print(f"{progress} {done.document['image']}", file=sys.stderr, flush=True)
-                    else:
-                        print(progress, end=" ")
-                if not args.json:
-                    print(done.text + "\n", flush=True)
+                _show(done, index, len(items), as_json=args.json)
+                if isinstance(done, ReportedClip):
+                    clips.append(done.document)
+                    continue
                 if writer is not None and csv_file is not None:
                     writer.writerows(done.rows)
                     csv_file.flush()
@@ -381,17 +426,29 @@ def _analyze(args: argparse.Namespace) -> int:
         document: dict[str, object] = {**document_head(), "results": documents}
         if combined is not None:
             document["combined"] = combined_to_dict(combined)
+        if any(isinstance(item, Clip) for item in items):
+            document["videos"] = clips
         print(json.dumps(document, indent=2, ensure_ascii=False))
     else:
         if combined is not None:
             print(combined_text(combined) + "\n")
         print(f"{DISCLAIMER}\n{CLINICIAN_NOTE}")
-    return EXIT_OK if all(d["ok"] for d in documents) else EXIT_FAILED
+    every = [*documents, *clips]
+    return EXIT_OK if all(d["ok"] for d in every) else EXIT_FAILED
+
+
+def _show(done: Reported | ReportedClip, index: int, total: int, *, as_json: bool) -> None:
+    """One photo or clip as it comes: its text, or, under ``--json``, its progress on stderr."""
+    progress = f"[{index}/{total}] " if total > 1 else ""
+    if not as_json:
+        print(progress + done.text + "\n", flush=True)
+    elif progress:
+        print(progress + done.label, file=sys.stderr, flush=True)
 
 
 def _start_batch(
-    items: list[str | InvalidImageError], settings: BatchSettings, args: argparse.Namespace
-) -> Iterator[BatchItem]:
+    items: list[BatchInput], settings: BatchSettings, args: argparse.Namespace
+) -> Iterator[BatchOutput]:
     """The batch's outputs in order: on the cluster (connected now, so a scheduler that is not
     there is reported before any photo), or in ``--jobs`` processes here."""
     from posecheck.batch import analyze_batch
@@ -421,19 +478,48 @@ class Reported:
     result: PhotoResult | None = None
     picture: bytes | None = None
 
+    @property
+    def label(self) -> str:
+        return str(self.document["image"])
 
-def _key(item: str | InvalidImageError) -> str | None:
-    return item if isinstance(item, str) else None
+
+@dataclass(frozen=True)
+class ReportedClip:
+    """One clip's outputs as the command reports them (its ``videos`` entry and its line)."""
+
+    document: dict[str, Any]
+    text: str
+
+    @property
+    def label(self) -> str:
+        return str(self.document["name"])
+
+
+#: What the resume file keeps an item under: ("photo", path) or ("video", path).
+ResumeKey = tuple[str, str] | None
+
+
+def _key(item: BatchInput) -> ResumeKey:
+    from posecheck.batch import Clip
+
+    if isinstance(item, Clip):
+        return ("video", item.path)
+    return ("photo", item) if isinstance(item, str) else None
 
 
 def _settings_of(settings: BatchSettings) -> dict[str, str | None]:
     return {"model": settings.model, "view": None if settings.view is None else settings.view.value}
 
 
-def read_resume(path: Path, settings: BatchSettings) -> dict[str | None, Reported]:
-    """The photos analysed with these settings in the resume file, by the path they were given
-    as. Failures are left out (they are tried again), and so is a line a crash cut short."""
-    kept: dict[str | None, Reported] = {}
+def _clip_settings_of(settings: BatchSettings) -> dict[str, str | None]:
+    return {"model": settings.model, "exercise": settings.exercise, "side": settings.side.value}
+
+
+def read_resume(path: Path, settings: BatchSettings) -> dict[ResumeKey, Reported | ReportedClip]:
+    """The photos and clips analysed with these settings in the resume file, by the path they
+    were given as. Failures are left out (they are tried again), and so is a line a crash cut
+    short."""
+    kept: dict[ResumeKey, Reported | ReportedClip] = {}
     try:
         with path.open(encoding="utf-8") as lines:
             for line in lines:
@@ -447,25 +533,29 @@ def read_resume(path: Path, settings: BatchSettings) -> dict[str | None, Reporte
     return kept
 
 
-def _read_line(line: str, settings: BatchSettings, kept: dict[str | None, Reported]) -> None:
+def _read_line(
+    line: str, settings: BatchSettings, kept: dict[ResumeKey, Reported | ReportedClip]
+) -> None:
     try:
         record = json.loads(line)
     except json.JSONDecodeError:
         return
-    if not isinstance(record, dict) or record.get("settings") != _settings_of(settings):
+    if not isinstance(record, dict):
         return
-    document, rows, text = record.get("document"), record.get("rows"), record.get("text")
-    if (
-        isinstance(document, dict)
-        and document.get("ok") is True
-        and isinstance(rows, list)
-        and isinstance(text, str)
-    ):
-        kept[str(record.get("photo"))] = Reported(document, rows, text)
+    document, text = record.get("document"), record.get("text")
+    if not (isinstance(document, dict) and document.get("ok") is True and isinstance(text, str)):
+        return
+    if "video" in record:  # a clip's line: {"video": path, "settings", "document", "text"}
+        if record.get("settings") == _clip_settings_of(settings):
+            kept[("video", str(record["video"]))] = ReportedClip(document, text)
+        return
+    rows = record.get("rows")
+    if record.get("settings") == _settings_of(settings) and isinstance(rows, list):
+        kept[("photo", str(record.get("photo")))] = Reported(document, rows, text)
 
 
 def open_resume_log(path: Path | None) -> TextIO | None:
-    """The resume file, open to append one JSON line per photo (None without a path)."""
+    """The resume file, open to append one JSON line per photo or clip (None without a path)."""
     if path is None:
         return None
     try:
@@ -480,16 +570,28 @@ def open_resume_log(path: Path | None) -> TextIO | None:
 
 
 def keep_result(
-    log: TextIO | None, item: str | InvalidImageError, done: BatchItem, settings: BatchSettings
-) -> Reported:
-    """The photo's outputs as reported, appended to the resume log as one flushed JSON line (a
-    crash keeps every photo finished before it)."""
-    if log is not None and isinstance(item, str):
-        record = {"photo": item, "settings": _settings_of(settings), "document": done.document,
-                  "rows": done.rows, "text": done.text}  # fmt: skip
+    log: TextIO | None, item: BatchInput, done: BatchOutput, settings: BatchSettings
+) -> Reported | ReportedClip:
+    """The item's outputs as reported, appended to the resume log as one flushed JSON line (a
+    crash keeps every photo and clip finished before it): ``{"photo": ...}`` for a photo,
+    ``{"video": ...}`` for a clip."""
+    from posecheck.batch import Clip, ClipItem
+
+    if isinstance(done, ClipItem):
+        if isinstance(item, Clip):
+            _append(log, {"video": item.path, "settings": _clip_settings_of(settings),
+                          "document": done.document, "text": done.text})  # fmt: skip
+        return ReportedClip(done.document, done.text)
+    if isinstance(item, str):
+        _append(log, {"photo": item, "settings": _settings_of(settings),
+                      "document": done.document, "rows": done.rows, "text": done.text})  # fmt: skip
+    return Reported(done.document, done.rows, done.text, done.result, done.picture_jpeg)
+
+
+def _append(log: TextIO | None, record: dict[str, Any]) -> None:
+    if log is not None:
         log.write(json.dumps(record) + "\n")
         log.flush()
-    return Reported(done.document, done.rows, done.text, done.result, done.picture_jpeg)
 
 
 def _ends_a_line(path: Path) -> bool:
@@ -722,7 +824,7 @@ class AnnotatedVideo:
 
 
 def _video(args: argparse.Namespace) -> int:
-    from posecheck.live.records import summary_to_dict
+    from posecheck.batch import clip_document
     from posecheck.video import open_video
 
     try:
@@ -731,9 +833,7 @@ def _video(args: argparse.Namespace) -> int:
     except PosecheckError as error:
         return _failed(args, error)
     document = {
-        **summary_to_dict(summary),
-        "video": _video_info(reader.info),
-        "model": args.model,
+        **clip_document(summary, reader.info, args.model),  # what `analyze` gives for a clip
         "outputs": {
             "video": None if args.out is None else str(args.out),
             "csv": None if args.csv is None else str(args.csv),
@@ -790,18 +890,6 @@ def _frame_csv(
         table = csv.DictWriter(file, fieldnames=frame_columns(exercise))
         table.writeheader()
         yield table.writerow
-
-
-def _video_info(info: VideoInfo) -> dict[str, Any]:
-    return {
-        "file": info.name,
-        "width": info.width,
-        "height": info.height,
-        "fps": round(info.fps, 3),
-        "frame_count": info.frame_count,
-        "duration_s": round(info.duration_ms / 1000.0, 2),
-        "working_size": list(info.working_size),
-    }
 
 
 def _failed(args: argparse.Namespace, error: PosecheckError) -> int:

@@ -1,6 +1,7 @@
 """A batch on a Dask cluster started here (a scheduler and two one-thread worker processes on
 127.0.0.1, no dashboard): the same outputs as one local process, in the order given, with the
-model loaded once per worker, and nothing lost when a worker is killed mid-batch."""
+model loaded once per worker, and nothing lost when a worker is killed mid-batch; the same for a
+batch of photos and video clips (sent as bytes up to the cap, or as paths)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,15 @@ from typing import Any
 
 import pytest
 
-from posecheck.batch import BatchItem, BatchSettings, analyze_batch
-from posecheck.cli import EXIT_FAILED, main
+from posecheck.batch import (
+    BatchInput,
+    BatchItem,
+    BatchOutput,
+    BatchSettings,
+    ClipItem,
+    analyze_batch,
+)
+from posecheck.cli import EXIT_FAILED, expand_batch, main
 from posecheck.errors import ErrorCode, InvalidImageError, PosecheckError
 from posecheck.samples import sample_paths
 
@@ -273,3 +281,120 @@ def test_a_bounded_number_of_photos_is_out_and_retries_are_asked_for(tmp_path: P
     next(batch)
     batch.close()  # the caller stops early: the photos out are cancelled
     assert len(client.cancelled) == 2
+
+
+# --- video clips in the batch ---------------------------------------------------------------------
+
+#: Clips with the light model and an exercise to count (photos too, with the same model).
+CLIPS_SETTINGS = BatchSettings(model="lite", view=None, annotate=None, exercise="heel_raises")
+CLIPS = Path(__file__).resolve().parent / "data" / "clips"
+
+
+@pytest.fixture(scope="module")
+def mixed_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A photo, two committed rendered clips and a broken clip (the head of a real MP4)."""
+    folder = tmp_path_factory.mktemp("mixed")
+    shutil.copyfile(sample_paths()[0], folder / "a_photo.jpg")
+    shutil.copyfile(CLIPS / "heel_raises_side.mp4", folder / "b_raises.mp4")  # 217 kB
+    (folder / "c_broken.mp4").write_bytes((CLIPS / "stance_still_front.mp4").read_bytes()[:4000])
+    shutil.copyfile(CLIPS / "stance_still_front.mp4", folder / "d_still.mp4")  # 80 kB
+    return folder
+
+
+@pytest.fixture(scope="module")
+def mixed(mixed_folder: Path) -> list[BatchInput]:
+    return expand_batch([str(mixed_folder)])
+
+
+@pytest.fixture(scope="module")
+def mixed_serial(mixed: list[BatchInput]) -> list[BatchOutput]:
+    return list(analyze_batch(mixed, CLIPS_SETTINGS, jobs=1))
+
+
+def _same_outputs(serial: list[BatchOutput], other: list[BatchOutput]) -> None:
+    """Photos and clips alike: the same kinds, documents and texts, in the same order."""
+    assert [type(i) for i in other] == [type(i) for i in serial]
+    for one, two in zip(serial, other, strict=True):
+        assert two.document == one.document
+        assert two.text == one.text
+
+
+def test_clips_on_the_cluster_give_what_one_process_gives(
+    cluster: Any,
+    mixed: list[BatchInput],
+    mixed_serial: list[BatchOutput],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import posecheck.cluster
+    from posecheck.cluster import analyze_on_cluster
+
+    kinds = [i.document["error"]["code"] if i.document["error"] else "ok" for i in mixed_serial]
+    assert kinds == ["ok", "ok", ErrorCode.CORRUPT_VIDEO, "ok"]
+    raises = mixed_serial[1]
+    assert isinstance(raises, ClipItem) and raises.document["exercise"]["total_count"] == 4
+    address = cluster.scheduler_address
+    _same_outputs(mixed_serial, list(analyze_on_cluster(mixed, CLIPS_SETTINGS, address)))
+    _same_outputs(
+        mixed_serial, list(analyze_on_cluster(mixed, CLIPS_SETTINGS, address, send_paths=True))
+    )
+    # past the cap, a clip is not sent: its own error says to use a shared folder
+    monkeypatch.setattr(posecheck.cluster, "MAX_CLIP_BYTES", 200_000)
+    capped = list(analyze_on_cluster(mixed, CLIPS_SETTINGS, address))
+    error = capped[1].document["error"]
+    assert error["code"] == ErrorCode.VIDEO_TOO_LARGE and "--shared-folder" in error["message"]
+    _same_outputs(mixed_serial[2:], capped[2:])
+    _same_outputs(mixed_serial[:1], capped[:1])
+    shared = list(analyze_on_cluster(mixed, CLIPS_SETTINGS, address, send_paths=True))
+    _same_outputs(mixed_serial, shared)
+
+
+def test_a_worker_killed_mid_clip_loses_nothing(
+    cluster: Any, client: Any, mixed: list[BatchInput], mixed_serial: list[BatchOutput]
+) -> None:
+    from posecheck.cluster import analyze_on_cluster
+
+    pids = client.run(os.getpid)
+    twice = mixed * 2
+    batch = analyze_on_cluster(
+        twice, CLIPS_SETTINGS, cluster.scheduler_address, in_flight=len(twice)
+    )
+    first = next(batch)
+    # a worker at a clip (running it or holding it queued) dies without a word
+    busy = {
+        worker: keys
+        for worker, keys in client.processing().items()
+        if any(str(key).startswith("posecheck-video-") for key in keys)
+    }
+    assert busy, "no clip was out when the worker was killed: the test proves nothing"
+    victim = next(iter(busy))
+    os.kill(pids[victim], signal.SIGKILL)
+    rest = list(batch)
+    _same_outputs(mixed_serial * 2, [first, *rest])  # every clip once, unchanged, in order
+    assert pids[victim] not in client.run(os.getpid).values()  # it really died
+
+
+def test_the_cli_runs_clips_on_the_cluster_and_resumes(
+    cluster: Any,
+    mixed_folder: Path,
+    mixed_serial: list[BatchOutput],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    resume = tmp_path / "results.jsonl"
+    args = ["analyze", str(mixed_folder), "--cluster", cluster.scheduler_address, "--json",
+            "--model", "lite", "--exercise", "heel_raises", "--resume", str(resume)]  # fmt: skip
+    assert main(args) == EXIT_FAILED  # the broken clip; the others are all there
+    stdout, stderr = capsys.readouterr()
+    document = json.loads(stdout)
+    assert document["results"] == [i.document for i in mixed_serial if isinstance(i, BatchItem)]
+    assert document["videos"] == [i.document for i in mixed_serial if isinstance(i, ClipItem)]
+    assert "[4/4]" in stderr
+    lines = [json.loads(line) for line in resume.read_text(encoding="utf-8").splitlines()]
+    assert [("photo" in line, "video" in line) for line in lines] == [
+        (True, False), (False, True), (False, True), (False, True),
+    ]  # fmt: skip
+    # a re-run takes the photo and both clips from the file: only the broken clip goes out again
+    assert main(args) == EXIT_FAILED
+    assert json.loads(capsys.readouterr().out) == document
+    again = resume.read_text(encoding="utf-8").splitlines()
+    assert len(again) == 5 and json.loads(again[-1])["video"].endswith("c_broken.mp4")
