@@ -185,6 +185,23 @@ def wait_for(what: str, condition: Callable[[], T | None], seconds: float, step:
         time.sleep(step)
 
 
+def uploader(driver: WebDriver) -> WebElement:
+    """The Check page's file chooser, once the page has drawn it."""
+    chooser: list[WebElement] = wait_for(
+        "the uploader",
+        lambda: driver.find_elements(By.CSS_SELECTOR, "input[type=file]"),
+        90,
+        step=0.3,
+    )
+    return chooser[0]
+
+
+def upload(driver: WebDriver, url: str, files: list[Path]) -> None:
+    """Open the Check page and choose ``files`` in its uploader, all at once."""
+    driver.get(url)
+    uploader(driver).send_keys("\n".join(str(f) for f in files))
+
+
 def shot(driver: WebDriver, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
@@ -407,22 +424,17 @@ def test_check_page_upload_to_report_in_a_real_browser(server: str, profile: Pat
     driver = chromium(profile, None, (1280, 2000))
     try:
         driver.get(server)
-        upload = wait_for(
-            "the uploader",
-            lambda: driver.find_elements(By.CSS_SELECTOR, "input[type=file]"),
-            90,
-            step=0.3,
-        )[0]
+        chooser = uploader(driver)
         shot(driver, "07-check-start")
         sent = time.monotonic()
-        upload.send_keys(str(front))  # the first photo of this server: the model loads too
+        chooser.send_keys(str(front))  # the first photo of this server: the model loads too
         wait_for("the report", lambda: _report_on_screen(driver, "Your report"), 120)
         cold_s = time.monotonic() - sent
         assert "What we saw" in page_text(driver)
-        upload = driver.find_elements(By.CSS_SELECTOR, "input[type=file]")[0]
-        driver.execute_script("arguments[0].value = ''", upload)  # else it sends both files
+        chooser = uploader(driver)
+        driver.execute_script("arguments[0].value = ''", chooser)  # else it sends both files
         sent = time.monotonic()
-        upload.send_keys(str(side))  # a second photo: one more analysis, then the combined report
+        chooser.send_keys(str(side))  # a second photo: one more analysis, then the combined report
         wait_for(
             "the combined report",
             lambda: _report_on_screen(driver, "Your report from 2 photos"),

@@ -28,6 +28,7 @@ from tests.test_browser import (
     server,
     shot,
     streamlit_server,
+    upload,
     wait_for,
     webdriver,
 )
@@ -220,14 +221,7 @@ def test_moving_a_point_on_the_check_page_changes_the_report(
     left heel moved by two clicks; the report's card shows the new value."""
     driver = chromium(profile, None, (1280, 1900))
     try:
-        driver.get(server)
-        upload = wait_for(
-            "the uploader",
-            lambda: driver.find_elements(By.CSS_SELECTOR, "input[type=file]"),
-            90,
-            step=0.3,
-        )[0]
-        upload.send_keys(str(SAMPLE))
+        upload(driver, server, [SAMPLE])
         switch = wait_for(
             "the switch to move a point",
             lambda: driver.find_elements(By.XPATH, "//label[contains(., 'A point in the wrong')]"),

@@ -41,6 +41,7 @@ from tests.test_browser import (
     pytestmark,
     server,
     shot,
+    upload,
     wait_for,
 )
 
@@ -227,14 +228,7 @@ def test_a_check_saved_on_the_check_page_is_listed_in_the_history(
         before = len([c for c in store.checks() if c.kind == "photo"])
     driver = chromium(profile, None, (1280, 1800))
     try:
-        driver.get(history_server)
-        upload = wait_for(
-            "the uploader",
-            lambda: driver.find_elements(By.CSS_SELECTOR, "input[type=file]"),
-            90,
-            step=0.3,
-        )[0]
-        upload.send_keys(str(SAMPLES["man_misaligned_front"]))
+        upload(driver, history_server, [SAMPLES["man_misaligned_front"]])
         consent = wait_for(
             "the consent box",
             lambda: driver.find_elements(

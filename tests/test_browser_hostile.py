@@ -38,6 +38,8 @@ from tests.test_browser import (
     pytestmark,
     server,
     shot,
+    upload,
+    uploader,
     wait_for,
 )
 
@@ -78,18 +80,6 @@ def rss_mb(pid: int) -> float:
 def healthy(url: str) -> bool:
     with urllib.request.urlopen(f"{url}/_stcore/health", timeout=10) as response:
         return bool(response.status == 200 and response.read() == b"ok")
-
-
-def upload(driver: WebDriver, url: str, files: list[Path]) -> None:
-    """Open the Check page and choose ``files`` in its uploader, all at once."""
-    driver.get(url)
-    chooser = wait_for(
-        "the uploader",
-        lambda: driver.find_elements(By.CSS_SELECTOR, "input[type=file]"),
-        90,
-        step=0.3,
-    )[0]
-    chooser.send_keys("\n".join(str(f) for f in files))
 
 
 def written(folder: Path, name: str, data: bytes) -> Path:
@@ -274,20 +264,16 @@ def test_sessions_at_once_each_get_their_own_report(
         for stem in SESSION_PHOTOS
     }
     try:
-        for driver in drivers.values():  # every page open and ready first
+        choosers = {}
+        for stem, driver in drivers.items():  # every page open and ready first
             driver.get(server)
-            wait_for(
-                "the uploader",
-                lambda d=driver: d.find_elements(By.CSS_SELECTOR, "input[type=file]"),
-                90,
-                step=0.3,
-            )
+            choosers[stem] = uploader(driver)
         start = threading.Barrier(len(drivers))
         errors: list[Exception] = []
 
         def send(stem: str) -> None:
             try:
-                chooser = drivers[stem].find_elements(By.CSS_SELECTOR, "input[type=file]")[0]
+                chooser = choosers[stem]
                 start.wait(timeout=30)
                 chooser.send_keys(str(photos[stem]))
             except (WebDriverException, threading.BrokenBarrierError) as error:  # said below
