@@ -24,7 +24,8 @@ import stat
 import tempfile
 import threading
 import uuid
-from collections.abc import Iterator, Sequence
+import warnings
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -341,14 +342,7 @@ def _submit(
     data = None if send_paths else read_photo(item)
     if isinstance(data, InvalidImageError):
         return failed_item(item, settings.model, data)
-    return client.submit(
-        _analyze_on_worker,
-        _Photo(item, data),
-        settings,
-        key=f"posecheck-photo-{key}",
-        pure=False,
-        retries=retries,
-    )
+    return _send(client, _analyze_on_worker, _Photo(item, data), settings, retries, f"photo-{key}")
 
 
 def _submit_clip(
@@ -357,14 +351,25 @@ def _submit_clip(
     data = None if send_paths else read_clip(clip.path)
     if isinstance(data, PosecheckError):
         return failed_clip(clip.path, data)
-    return client.submit(
-        _clip_on_worker,
-        _Clip(clip.path, data),
-        settings,
-        key=f"posecheck-video-{key}",
-        pure=False,
-        retries=retries,
-    )
+    return _send(client, _clip_on_worker, _Clip(clip.path, data), settings, retries, f"video-{key}")
+
+
+def _send(
+    client: Any,
+    function: Callable[..., Any],
+    task: _Photo | _Clip,
+    settings: BatchSettings,
+    retries: int,
+    key: str,
+) -> Any:
+    """``function(task, settings)`` submitted to the cluster. Dask warns of a "large graph" when
+    a task carries more than 10 MB: here the bytes are the task, by design, and the window and
+    :data:`CLIP_BYTES_IN_FLIGHT` bound them, so the warning is left out."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Sending large graph", category=UserWarning)
+        return client.submit(
+            function, task, settings, key=f"posecheck-{key}", pure=False, retries=retries
+        )
 
 
 def _collect(future: Any, item: BatchInput, settings: BatchSettings) -> BatchOutput:

@@ -308,3 +308,23 @@ def test_a_photo_and_a_rendered_clip_through_jobs(
     assert broken["name"] == str(folder / "c_broken.mp4")
     assert broken["error"]["code"] == ErrorCode.CORRUPT_VIDEO
     assert "[3/3]" in err  # one progress count over photos and clips
+
+
+def test_dasks_large_graph_warning_is_left_out(recwarn: pytest.WarningsRecorder) -> None:
+    """A clip's bytes are its task by design: Dask's advice against "large graphs" (printed for
+    every clip over 10 MB) is not passed on; other warnings are."""
+    import warnings
+
+    import posecheck.cluster as cluster
+
+    class Client:
+        def submit(self, function: Any, task: Any, settings: Any, **options: Any) -> str:
+            warnings.warn("Sending large graph of size 30.00 MiB.", UserWarning, stacklevel=1)
+            warnings.warn("something else", UserWarning, stacklevel=1)
+            return f"{options['key']} {options['retries']}"
+
+    settings = BatchSettings(model="lite", view=None, annotate=None)
+    task = cluster._Clip("a.mp4", b"\0" * 100)
+    sent = cluster._send(Client(), cluster._clip_on_worker, task, settings, 2, "video-1")
+    assert sent == "posecheck-video-1 2"
+    assert [str(w.message) for w in recwarn] == ["something else"]
