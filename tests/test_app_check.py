@@ -8,7 +8,7 @@ import threading
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -19,6 +19,7 @@ from posecheck import (
     Analyzer,
     ErrorCode,
     InvalidImageError,
+    ModelError,
     PhotoResult,
 )
 from posecheck.samples import sample_paths
@@ -228,3 +229,53 @@ def test_the_page_survives_every_hostile_file_three_at_a_time() -> None:
         assert not app.exception, (names, app.exception)
         unreadable = [case for case in group if case.size is None and case.errors]
         assert len(app.error) >= len(unreadable), (names, [e.value for e in app.error])
+
+
+class _CountingAnalyzer:
+    """Stands in for ``Analyzer`` in ``posecheck.ui.analyses``: records each load and its thread."""
+
+    loads: ClassVar[list[tuple[str, str]]] = []
+    fail = False
+
+    @classmethod
+    def open(cls, model: str) -> object:
+        cls.loads.append((model, threading.current_thread().name))
+        if cls.fail:
+            raise ModelError("no model here", code=ErrorCode.MODEL_UNAVAILABLE)
+        time.sleep(0.2)  # a load takes a while: a second caller must wait for it, not load again
+        return object()
+
+
+def test_the_photo_model_loads_in_the_background_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from posecheck.ui import analyses
+
+    monkeypatch.setattr(analyses, "Analyzer", _CountingAnalyzer)
+    monkeypatch.setattr(_CountingAnalyzer, "loads", [])
+    model = f"warm-test-{time.monotonic_ns()}"  # a key no other test has cached
+    analyses.warm_up(model)
+    analyses.warm_up(model)  # a second page view: nothing more
+    time.sleep(0.05)
+    shared = analyses.shared_analyzer(model)  # the first photo, while it loads: it waits
+    assert isinstance(shared, SharedAnalyzer)
+    assert _CountingAnalyzer.loads == [(model, "posecheck-warm-up")]
+    assert analyses.shared_analyzer(model) is shared
+
+
+def test_a_missing_model_is_tried_again_at_the_next_page_view(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from posecheck.ui import analyses
+
+    monkeypatch.setattr(analyses, "Analyzer", _CountingAnalyzer)
+    monkeypatch.setattr(_CountingAnalyzer, "loads", [])
+    monkeypatch.setattr(_CountingAnalyzer, "fail", True)
+    model = f"warm-test-{time.monotonic_ns()}"
+    analyses.warm_up(model)
+    deadline = time.monotonic() + 10
+    while model in analyses._WARMING and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert model not in analyses._WARMING  # the failure forgotten: the page may try again
+    monkeypatch.setattr(_CountingAnalyzer, "fail", False)
+    analyses.warm_up(model)
+    assert isinstance(analyses.shared_analyzer(model), SharedAnalyzer)
+    assert [m for m, _ in _CountingAnalyzer.loads] == [model, model]

@@ -27,7 +27,15 @@ from collections.abc import Callable, Mapping
 
 import streamlit as st
 
-from posecheck import Analysis, Analyzer, Landmark, PhotoResult, View, correct_points
+from posecheck import (
+    Analysis,
+    Analyzer,
+    Landmark,
+    PhotoResult,
+    PosecheckError,
+    View,
+    correct_points,
+)
 
 #: Analyses kept per browser session (the newest; older ones are dropped).
 MAX_ANALYSES = 6
@@ -55,10 +63,34 @@ class SharedAnalyzer:
             return self._analyzer.analyze_bytes(data, name, view)
 
 
-@st.cache_resource(show_spinner="Loading the pose model…")
+@st.cache_resource(show_spinner=False)
 def shared_analyzer(model: str = PHOTO_MODEL) -> SharedAnalyzer:
-    """The process's photo analyser (loaded on first use, then shared by every session)."""
+    """The process's photo analyser (loaded on first use, then shared by every session). A call
+    while another thread loads it waits for that load rather than starting a second one."""
     return SharedAnalyzer(Analyzer.open(model))
+
+
+_WARMING: set[str] = set()
+_WARMING_LOCK = threading.Lock()
+
+
+def warm_up(model: str = PHOTO_MODEL) -> None:
+    """Start loading the photo model on a background thread, once per process: it is ready by the
+    time the user has read the guide and chosen a photo, so the first report does not wait for it
+    (about a second: MediaPipe's set-up in a fresh process and the model file)."""
+    with _WARMING_LOCK:
+        if model in _WARMING:
+            return
+        _WARMING.add(model)
+    threading.Thread(target=_warm, args=(model,), name="posecheck-warm-up", daemon=True).start()
+
+
+def _warm(model: str) -> None:
+    try:
+        shared_analyzer(model)
+    except PosecheckError:
+        with _WARMING_LOCK:  # the model is missing: the first photo says so; try again then
+            _WARMING.discard(model)
 
 
 class AnalysisStore:

@@ -20,7 +20,7 @@ from posecheck import (
     combine,
     sample_paths,
 )
-from posecheck.ui.analyses import analyse, cap_note
+from posecheck.ui.analyses import analyse, cap_note, warm_up
 from posecheck.ui.correct import correction_editor
 from posecheck.ui.guide import show_guide
 from posecheck.ui.history import offer_to_save
@@ -114,6 +114,7 @@ def report(analyses: list[PhotoResult]) -> None:
 
 
 def render() -> None:
+    warm_up()  # the model loads while the user reads the guide and picks photos
     st.title("Check your posture")
     st.write(
         f"Upload up to {MAX_PHOTOS} standing photos of one person — front, side and back, whole "
