@@ -15,7 +15,14 @@ from typing import Any
 import pytest
 
 import posecheck.live.session as live_session
-from posecheck.batch import BatchItem, BatchSettings, Clip, ClipItem, analyze_batch
+from posecheck.batch import (
+    BatchItem,
+    BatchSettings,
+    Clip,
+    ClipItem,
+    analyze_batch,
+    analyze_clip,
+)
 from posecheck.cli import EXIT_FAILED, EXIT_OK, expand_batch, expand_paths, main
 from posecheck.errors import ErrorCode, PosecheckError
 from posecheck.samples import sample_paths
@@ -148,6 +155,25 @@ def test_a_clip_without_anybody_is_its_own_error(
     assert item.document["error"]["code"] == ErrorCode.NO_PERSON
     assert "30 frames" in item.document["error"]["message"]
     assert item.text.startswith(f"{clip}: could not analyse (no_person)")
+
+
+def test_a_clip_is_decoded_a_frame_at_a_time(
+    tmp_path: Path, replayed_heel_raises: ReplayFactory
+) -> None:
+    """300 frames of 640x480 (276 MB decoded) peak at a few frames' worth: never the whole clip."""
+    import tracemalloc
+
+    clip = blank_clip(tmp_path / "long.mp4", frames=300, size=(640, 480))
+    settings = BatchSettings(model="lite", view=None, annotate=None, exercise="heel_raises")
+    tracemalloc.start()
+    try:
+        item = analyze_clip(str(clip), settings)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert item.ok and item.document["frames"] == 300
+    frame = 640 * 480 * 3
+    assert peak < 10 * frame, f"{peak / 1e6:.1f} MB at the peak"
 
 
 def test_resume_keeps_clips_as_video_lines(
