@@ -12,9 +12,11 @@ in this process.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import multiprocessing
 import sys
+import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -178,18 +180,50 @@ def analyze_clip(path: str, settings: BatchSettings, *, name: str | None = None)
     """The clip at ``path`` through a fresh live session (its own VIDEO-mode estimator, whose
     timestamps start again with this clip), decoded one frame at a time; ``name`` (default: the
     path) is what its outputs and messages call it."""
-    from posecheck.video import open_video
-
-    shown = name if name is not None else path
+    shown = printable_name(name if name is not None else path)
     try:
-        with open_video(path) as reader:
+        with open_clip(path, shown) as reader:
             summary = clip_summary(reader, settings.model, settings.exercise, settings.side)
     except PosecheckError as error:
-        return failed_clip(shown, _renamed(error, path, shown))
+        return failed_clip(shown, error)
     if summary.frames_with_person == 0:
         return failed_clip(shown, _nobody(shown, summary.frames))
-    document = clip_document(summary, replace(reader.info, name=shown), settings.model)
-    return ClipItem(printable_name(shown), _clip_entry(shown, document), clip_line(shown, document))
+    document = clip_document(summary, reader.info, settings.model)
+    return ClipItem(shown, _clip_entry(shown, document), clip_line(shown, document))
+
+
+@contextlib.contextmanager
+def open_clip(path: str, name: str) -> Iterator[VideoReader]:
+    """``open_video(path)``, its info and its errors naming the clip ``name``. A path that is not
+    valid UTF-8 (OpenCV's FFmpeg crashes the process on such a name) is opened through a
+    symbolic link with a plain name."""
+    from posecheck.video import open_video
+
+    with _plain_path(path) as readable:
+        try:
+            reader = open_video(readable)
+        except PosecheckError as error:
+            raise _renamed(error, readable, name) from error
+        with reader:
+            reader.info = replace(reader.info, name=name)
+            yield reader
+
+
+@contextlib.contextmanager
+def _plain_path(path: str) -> Iterator[str]:
+    """``path``, or, when it is not valid UTF-8, a symbolic link to it with a plain name."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        pass
+    else:
+        yield path
+        return
+    suffix = "".join(c for c in Path(path).suffix if c.isascii() and (c.isalnum() or c == "."))
+    with tempfile.TemporaryDirectory(prefix="posecheck-") as folder:
+        link = Path(folder) / f"clip{suffix}"
+        link.symlink_to(Path(path).absolute())
+        yield str(link)
 
 
 def clip_summary(
@@ -228,9 +262,10 @@ def _clip_entry(name: str, document: dict[str, Any]) -> dict[str, Any]:
 def failed_clip(name: str, error: PosecheckError) -> ClipItem:
     """The outputs of a clip that could not be run: its error's code and message."""
     shown = printable_name(name)
+    message = error.message.replace(name, shown)  # messages name files as outputs show them
     document = {"name": shown, "ok": False,
-                "error": {"code": error.code.value, "message": error.message}}  # fmt: skip
-    return ClipItem(shown, document, f"{shown}: could not analyse ({error.code}): {error.message}")
+                "error": {"code": error.code.value, "message": message}}  # fmt: skip
+    return ClipItem(shown, document, f"{shown}: could not analyse ({error.code}): {message}")
 
 
 def clip_line(name: str, document: dict[str, Any]) -> str:

@@ -824,11 +824,10 @@ class AnnotatedVideo:
 
 
 def _video(args: argparse.Namespace) -> int:
-    from posecheck.batch import clip_document
-    from posecheck.video import open_video
+    from posecheck.batch import clip_document, open_clip
 
     try:
-        with open_video(args.file) as reader:
+        with open_clip(str(args.file), printable_name(args.file)) as reader:
             summary = _process_clip(reader, args)
     except PosecheckError as error:
         return _failed(args, error)

@@ -7,6 +7,7 @@ a photo and a committed rendered clip through `--jobs 1` and `--jobs 2`."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -174,6 +175,30 @@ def test_a_clip_is_decoded_a_frame_at_a_time(
     assert item.ok and item.document["frames"] == 300
     frame = 640 * 480 * 3
     assert peak < 10 * frame, f"{peak / 1e6:.1f} MB at the peak"
+
+
+def test_a_clip_whose_name_is_not_utf8_runs_and_is_named_printably(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], replayed_heel_raises: ReplayFactory
+) -> None:
+    """OpenCV's FFmpeg crashed the whole process on a file name that is not UTF-8 (`posecheck
+    video` too): such a clip is opened through a link with a plain name."""
+    folder = _folder(tmp_path)
+    odd = Path(os.fsdecode(os.fsencode(folder) + b"/caf\xe9.mp4"))
+    _clip(folder / "plain.mp4", replayed_heel_raises).rename(odd)
+    text = Path(os.fsdecode(os.fsencode(folder) + b"/notes\xff.mov"))
+    text.write_text("not a video\n", encoding="utf-8")
+    argv = ["analyze", str(folder), "--jobs", "1", "--exercise", "heel_raises", "--json"]
+    status, document, _ = _run([*argv, "--model", "lite"], capsys)
+    assert status == EXIT_FAILED
+    ran, failed = document["videos"]
+    assert ran["name"] == ran["video"]["file"] == f"{folder}/caf\\xe9.mp4"
+    assert ran["exercise"]["total_count"] == 5
+    assert failed["name"] == f"{folder}/notes\\xff.mov"
+    assert failed["error"]["code"] == ErrorCode.NOT_A_VIDEO
+    assert f'"{folder}/notes\\xff.mov" is text' in failed["error"]["message"]
+    status, alone, _ = _run(["video", str(odd), "--exercise", "heel_raises", "--json"], capsys)
+    assert status == EXIT_OK and alone["video"]["file"] == ran["name"]
+    assert _summary(ran, ENTRY_ONLY) == _summary(alone, VIDEO_ONLY)
 
 
 def test_resume_keeps_clips_as_video_lines(
