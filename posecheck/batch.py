@@ -288,7 +288,14 @@ def _side_amount(side: dict[str, Any]) -> str:
     who = f"{side['side']} " if side["side"] else ""
     if side["target_count"] is not None:
         return f"{who}{side['count']} of {side['target_count']}"
-    return f"{who}{side['time_s']:.0f} of {side['target_s']:.0f} s"
+    target = "" if side["target_s"] is None else f" of {side['target_s']:.0f} s"
+    if side["circles"]:
+        circles = ", ".join(
+            f"{count} {way} ({side['circle_s'].get(way, 0):.0f} s)"
+            for way, count in side["circles"].items()
+        )
+        return f"{who}circles {circles}{target} each direction"
+    return f"{who}{side['time_s']:.0f} s{target}"
 
 
 def _nobody(name: str, frames: int) -> PosecheckError:

@@ -111,6 +111,27 @@ def test_a_clip_in_a_batch_gives_what_posecheck_video_gives(
     assert f"{clip}: video, 151 frames (10.0 s), a person in 151; Heel raises: 5 of 20" in out
 
 
+def test_a_clips_line_in_words() -> None:
+    from posecheck.batch import clip_line
+
+    side = {"side": "left", "count": 4, "target_count": None, "time_s": 0.0, "target_s": 15.0,
+            "circles": {"clockwise": 4, "anticlockwise": 1},
+            "circle_s": {"clockwise": 9.47, "anticlockwise": 2.2}}  # fmt: skip
+    document = {"frames": 176, "duration_s": 11.67, "frames_with_person": 170, "stance": None,
+                "exercise": {"name": "Ankle circles", "sides": [side]}}  # fmt: skip
+    assert clip_line("a.mp4", document) == (
+        "a.mp4: video, 176 frames (11.7 s), a person in 170; Ankle circles: left circles "
+        "4 clockwise (9 s), 1 anticlockwise (2 s) of 15 s each direction"
+    )
+    hold = {**side, "side": None, "circles": {}, "time_s": 7.4, "target_s": 20.0}
+    stance = {"view": "front", "duration_s": 4.07}
+    document = {**document, "exercise": {"name": "Toe walking", "sides": [hold]}, "stance": stance}
+    assert clip_line("a.mp4", document).endswith("Toe walking: 7 s of 20 s; stance front view "
+                                                 "over 4.1 s")  # fmt: skip
+    document = {**document, "exercise": None, "stance": None}
+    assert clip_line("a.mp4", document).endswith("in 170; stance never still long enough")
+
+
 def test_each_clip_gets_its_own_estimator_and_a_bad_clip_its_own_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], replayed_heel_raises: ReplayFactory
 ) -> None:
