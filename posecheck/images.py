@@ -14,11 +14,12 @@ Complete RGB and gray JPEGs are decoded by OpenCV with DCT scaling straight to t
 still >= 0.6 x ``max_side`` (a 12 MP photo at 1/4 scale), other JPEGs by Pillow's ``draft``.
 
 Memory: reduce first, convert after (``posecheck.bands``). The pixels reach ``WorkingCopy`` as
-bands of rows in the decoder's own mode; each band is converted to a mode that averages correctly (gray, RGB, alpha
-premultiplied, float) and reduced by a whole factor (Pillow's ``reduce``, a box average) before
-the next band is decoded; alpha is composited onto white and float stretched to 0..255 on the
-reduced image, and ``cv2.INTER_AREA`` does the last step (< 2x). Beyond the file's own bytes, the
-peak is bounded by the working copy, not by the pixel count, wherever the format allows:
+bands of rows in the decoder's own mode; each band is converted to a mode that averages correctly
+(gray, RGB, alpha premultiplied, float) and reduced by a whole factor (Pillow's ``reduce``, a box
+average) before the next band is decoded; alpha is composited onto white and float stretched to
+0..255 on the reduced image, and ``cv2.INTER_AREA`` does the last step (< 2x). Beyond the file's
+own bytes, the peak is bounded by the working copy, not by the pixel count, wherever the format
+allows:
 
 * JPEG (baseline), non-interlaced PNG, TIFF in strips or tiles: at most ``bands._WHOLE_IMAGE_BYTES``
   (64 MB: an image Pillow decodes whole only if it takes no more) or about ten bands of
