@@ -217,7 +217,8 @@ def page_text(driver: WebDriver) -> str:
 # --- the Live page -------------------------------------------------------------------------------
 
 #: In the component's frame: the <video>'s state, and whether the picture carries the overlay
-#: (the dark text panel drawn in its top-left corner; the camera's own corner is light grey).
+#: (the see-through dark text panel drawn in its top-left corner darkens the camera's light grey,
+#: 200, to about 86: ``draw_live.PANEL_SEE_THROUGH``).
 _VIDEO_STATE = """
 const video = document.querySelector('video');
 if (!video || video.readyState < 2 || !video.videoWidth) return null;
@@ -231,6 +232,10 @@ return {width: video.videoWidth, height: video.videoHeight,
         corner: (pixel[0] + pixel[1] + pixel[2]) / 3, frames: quality.totalVideoFrames,
         time: performance.now()};
 """
+
+
+#: A corner darker than this carries the panel (the camera's own is 200; the panel's about 86).
+PANEL_CORNER = 140
 
 
 class LivePage:
@@ -269,7 +274,7 @@ class LivePage:
 
     def annotated(self) -> dict[str, float] | None:
         state = self.video()
-        return state if state is not None and state["corner"] < 60 else None
+        return state if state is not None and state["corner"] < PANEL_CORNER else None
 
     def choose(self, name: str) -> None:
         """Pick an exercise (not the stance check) in the page's chooser (a selectbox)."""
