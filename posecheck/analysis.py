@@ -27,7 +27,7 @@ from posecheck.capture import (
 )
 from posecheck.clothing import Clothing, read_clothing
 from posecheck.errors import ErrorCode, NoPersonError, PosecheckError
-from posecheck.estimator import PoseEstimator
+from posecheck.estimator import PoseEstimator, mirror_averaged
 from posecheck.exercises import Plan, build_plan
 from posecheck.findings import Assessment, assess, finding_keys
 from posecheck.images import (
@@ -151,9 +151,13 @@ class Analyzer(Closing):
         *,
         max_side: int | None = DEFAULT_MAX_SIDE,
         calibrations: Mapping[str, Calibration] | None = None,
+        both_ways: bool = False,
     ):
         self.estimator = estimator
         self.max_side = max_side
+        #: also look at the mirror image and average the two (``mirror_averaged``): steadier
+        #: and mirror-consistent, for twice the model's time
+        self.both_ways = both_ways
         #: None = the packaged corrections; {} = raw geometry (for fitting new ones)
         self.calibrations = calibrations
         self._background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="posecheck")
@@ -163,8 +167,8 @@ class Analyzer(Closing):
         self.estimator.close()
 
     @classmethod
-    def open(cls, model: ModelName | str = ModelName.FULL) -> Analyzer:
-        return cls(PoseEstimator.open(model, mode="image"))
+    def open(cls, model: ModelName | str = ModelName.FULL, *, both_ways: bool = False) -> Analyzer:
+        return cls(PoseEstimator.open(model, mode="image"), both_ways=both_ways)
 
     @property
     def model(self) -> str:
@@ -195,9 +199,13 @@ class Analyzer(Closing):
     ) -> PhotoResult:
         # while the model runs: the grey levels the checks read, and the scene's edges in them
         pixels = self._background.submit(_grey_and_edges, image)
-        detection = self.estimator.detect(
-            image.rgb, scale=image.scale, image_size=(image.width, image.height)
-        )
+        size = (image.width, image.height)
+        detection = self.estimator.detect(image.rgb, scale=image.scale, image_size=size)
+        if detection is not None and self.both_ways:
+            flipped = np.ascontiguousarray(image.rgb[:, ::-1])
+            mirrored = self.estimator.detect(flipped, scale=image.scale, image_size=size)
+            if mirrored is not None:
+                detection = mirror_averaged(detection, mirrored)
         if detection is None:
             error = NoPersonError(
                 "No person was found in this photo. Stand so that your whole body is in the frame, "

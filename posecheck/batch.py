@@ -84,6 +84,8 @@ class BatchSettings:
     exercise: str | None = None
     #: the side a per-side exercise starts on, in the clips
     side: Side = Side.RIGHT
+    #: photos looked at both ways, the photo and its mirror image (``Analyzer(both_ways=True)``)
+    both_ways: bool = False
 
 
 #: The long side of the pictures handed back for a report.
@@ -322,15 +324,16 @@ class _Photos:
     """The photos' analyzer, opened at the first photo (a batch of clips never loads it); when
     it cannot be opened, every photo fails with that error."""
 
-    def __init__(self, model: str) -> None:
+    def __init__(self, model: str, both_ways: bool = False) -> None:
         self.model = model
+        self.both_ways = both_ways
         self._analyzer: Analyzer | None = None
         self._error: PosecheckError | None = None
 
     def analyze(self, item: str, settings: BatchSettings) -> BatchItem:
         if self._analyzer is None and self._error is None:
             try:
-                self._analyzer = Analyzer.open(self.model)
+                self._analyzer = Analyzer.open(self.model, both_ways=self.both_ways)
             except PosecheckError as error:
                 self._error = error
         if self._analyzer is None:
@@ -352,7 +355,7 @@ def _one(item: BatchInput, photos: _Photos, settings: BatchSettings) -> BatchOut
 
 
 def _serial(items: Sequence[BatchInput], settings: BatchSettings) -> Iterator[BatchOutput]:
-    photos = _Photos(settings.model)
+    photos = _Photos(settings.model, settings.both_ways)
     try:
         for item in items:
             yield _one(item, photos, settings)
@@ -368,7 +371,7 @@ _WORKER: dict[str, Any] = {}
 
 
 def _start_worker(settings: BatchSettings) -> None:
-    _WORKER["photos"] = _Photos(settings.model)
+    _WORKER["photos"] = _Photos(settings.model, settings.both_ways)
     _WORKER["settings"] = settings
 
 

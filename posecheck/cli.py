@@ -79,6 +79,12 @@ def build_parser() -> argparse.ArgumentParser:
         default="auto",
         help="which way the person faces the camera (default: detect it)",
     )
+    analyze.add_argument(
+        "--both-ways",
+        action="store_true",
+        help="also look at each photo's mirror image and average the two: steadier measures, "
+        "mirror-consistent, for twice the model's time",
+    )
     analyze.add_argument("--json", action="store_true", help="print one JSON document")
     analyze.add_argument(
         "--annotate",
@@ -365,6 +371,7 @@ def _analyze(args: argparse.Namespace) -> int:
         pictures=args.pdf is not None or args.save,
         exercise=args.exercise,
         side=Side(args.side),
+        both_ways=args.both_ways,
     )
     try:
         kept = read_resume(args.resume, settings) if args.resume is not None else {}
@@ -507,8 +514,10 @@ def _key(item: BatchInput) -> ResumeKey:
     return ("photo", item) if isinstance(item, str) else None
 
 
-def _settings_of(settings: BatchSettings) -> dict[str, str | None]:
-    return {"model": settings.model, "view": None if settings.view is None else settings.view.value}
+def _settings_of(settings: BatchSettings) -> dict[str, str | bool | None]:
+    view = None if settings.view is None else settings.view.value
+    both = {"both_ways": True} if settings.both_ways else {}  # old resume files stay valid
+    return {"model": settings.model, "view": view, **both}
 
 
 def _clip_settings_of(settings: BatchSettings) -> dict[str, str | None]:

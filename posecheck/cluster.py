@@ -85,22 +85,23 @@ class _Analyzers:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._free: dict[str, list[Analyzer]] = {}
+        self._free: dict[tuple[str, bool], list[Analyzer]] = {}
         self.opened = 0
 
-    def take(self, model: str) -> Analyzer:
+    def take(self, model: str, both_ways: bool = False) -> Analyzer:
         with self._lock:
-            free = self._free.setdefault(model, [])
+            free = self._free.setdefault((model, both_ways), [])
             if free:
                 return free.pop()
-        analyzer = Analyzer.open(model)  # outside the lock: another thread may load meanwhile
+        # outside the lock: another thread may load meanwhile
+        analyzer = Analyzer.open(model, both_ways=both_ways)
         with self._lock:
             self.opened += 1
         return analyzer
 
-    def give_back(self, model: str, analyzer: Analyzer) -> None:
+    def give_back(self, analyzer: Analyzer) -> None:
         with self._lock:
-            self._free.setdefault(model, []).append(analyzer)
+            self._free.setdefault((analyzer.model, analyzer.both_ways), []).append(analyzer)
 
     def close(self) -> None:
         """Close the analyzers not at work (the next photo opens one again)."""
@@ -120,7 +121,7 @@ def _analyze_on_worker(photo: _Photo, settings: BatchSettings) -> tuple[BatchIte
     """One photo's outputs and, when the settings ask, its annotated picture (written by the
     client: the worker's file system may not be the client's)."""
     try:
-        analyzer = _WORKER_ANALYZERS.take(settings.model)
+        analyzer = _WORKER_ANALYZERS.take(settings.model, settings.both_ways)
     except PosecheckError as error:
         return failed_item(photo.item, settings.model, error), None
     try:
@@ -129,7 +130,7 @@ def _analyze_on_worker(photo: _Photo, settings: BatchSettings) -> tuple[BatchIte
         else:
             result = analyzer.analyze_bytes(photo.data, photo.item, settings.view)
     finally:
-        _WORKER_ANALYZERS.give_back(settings.model, analyzer)
+        _WORKER_ANALYZERS.give_back(analyzer)
     annotated = None
     if settings.annotate is not None and isinstance(result, Analysis):
         annotated = annotated_jpeg(result)

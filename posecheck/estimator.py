@@ -32,6 +32,7 @@ from posecheck.types import (
     Closing,
     Detection,
     FloatArray,
+    Landmark,
     ModelName,
     Pose,
 )
@@ -316,3 +317,66 @@ def choose_subject(people: Sequence[Pose]) -> int:
     """Index of the person the photo is about (see ``subject_score``)."""
     scores = [subject_score(pose) for pose in people]
     return int(np.argmax(scores))
+
+
+# --- both ways: the photo and its mirror image ---------------------------------------------------
+
+
+#: For each landmark, its mirror image's (left and right swapped; the nose stays the nose).
+MIRRORED_LANDMARKS: tuple[int, ...] = tuple(int(landmark.mirrored()) for landmark in Landmark)
+
+
+def mirror_pose(pose: Pose) -> Pose:
+    """A pose found in the mirror image of a photo, put back into the photo: x flipped about the
+    photo's width and each left landmark swapped with its right one. (World coordinates are
+    dropped: they are the model's 3D guess, which posecheck fits from one pass, not two.)"""
+    index = list(MIRRORED_LANDMARKS)
+    xy = pose.xy[index].copy()
+    xy[:, 0] = pose.image_size[0] - xy[:, 0]
+    return Pose(
+        xy=xy,
+        z=pose.z[index].copy(),
+        visibility=pose.visibility[index].copy(),
+        presence=pose.presence[index].copy(),
+        world=None,
+        image_size=pose.image_size,
+    )
+
+
+#: The mirror image's person must lie this close (a share of the subject's size) to be the same.
+MIRROR_MATCH_SHARE = 0.1
+
+
+def mirror_averaged(direct: Detection, mirrored: Detection) -> Detection:
+    """``direct`` with its subject averaged with the same person found in the photo's mirror image
+    (``mirrored``: the detection on the left-right flipped picture).
+
+    The model is not mirror-symmetric: a photo and its mirror image give landmarks a few pixels
+    apart, and a left measure of one is not quite the right measure of the other. Their mean is
+    steadier (two looks instead of one) and mirror-consistent by construction: the mirror image of
+    a photo gets exactly the mirrored measures. Positions, depth, visibility and presence are
+    averaged; the world coordinates stay the direct pass's (the body-turn line is fitted on one
+    pass). Unchanged when no person in ``mirrored`` lies where the subject is.
+    """
+    subject = direct.subject
+    size = float(np.ptp(subject.xy, axis=0).max()) or 1.0
+    best: Pose | None = None
+    best_distance = MIRROR_MATCH_SHARE * size
+    for person in mirrored.people:
+        candidate = mirror_pose(person)
+        distance = float(np.median(np.hypot(*(candidate.xy - subject.xy).T)))
+        if distance <= best_distance:
+            best, best_distance = candidate, distance
+    if best is None:
+        return direct
+    averaged = Pose(
+        xy=(subject.xy + best.xy) / 2,
+        z=(subject.z + best.z) / 2,
+        visibility=(subject.visibility + best.visibility) / 2,
+        presence=(subject.presence + best.presence) / 2,
+        world=subject.world,
+        image_size=subject.image_size,
+    )
+    people = list(direct.people)
+    people[direct.subject_index] = averaged
+    return Detection(people=tuple(people), subject_index=direct.subject_index)

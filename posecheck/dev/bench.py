@@ -78,6 +78,8 @@ class BenchReport:
     model_load_ms: float
     images: tuple[ImageTiming, ...]
     peak_rss_mb: float
+    #: the whole path looked at each photo's mirror image too (``Analyzer(both_ways=True)``)
+    both_ways: bool = False
 
     def median_ms(self, column: str) -> float:
         return statistics.median(float(getattr(t, f"{column}_ms")) for t in self.images)
@@ -97,6 +99,7 @@ class BenchReport:
     def to_dict(self) -> dict[str, Any]:
         return {
             "model": self.model,
+            "both_ways": self.both_ways,
             "repeats": self.repeats,
             "model_load_ms": round(self.model_load_ms, 1),
             "median_ms": {c: round(self.median_ms(c), 1) for c in COLUMNS},
@@ -159,22 +162,23 @@ def run_bench(
     model: ModelName | str = ModelName.FULL,
     repeats: int = 7,
     megapixels: float | None = None,
+    both_ways: bool = False,
 ) -> BenchReport:
     if megapixels is None:
-        return _run(paths, ModelName(str(model)), repeats)
+        return _run(paths, ModelName(str(model)), repeats, both_ways)
     with tempfile.TemporaryDirectory(prefix="posecheck-bench-") as folder:
         resized = resize_to_megapixels(paths, megapixels, Path(folder))
-        return _run(resized, ModelName(str(model)), repeats)
+        return _run(resized, ModelName(str(model)), repeats, both_ways)
 
 
-def _run(paths: Sequence[str], model: ModelName, repeats: int) -> BenchReport:
+def _run(paths: Sequence[str], model: ModelName, repeats: int, both_ways: bool) -> BenchReport:
     settings = EstimatorSettings()
     file = model_path(model)
     start = time.perf_counter()
     estimator = PoseEstimator(file, mode="image", settings=settings, model_name=model.value)
     model_load_ms = (time.perf_counter() - start) * 1000.0
     bare = create_landmarker(file, "image", settings)
-    analyzer = Analyzer(estimator)
+    analyzer = Analyzer(estimator, both_ways=both_ways)
     decoded = [load_image(p, max_side=None) for p in paths]
     wrapped = [to_mp_image(d.rgb) for d in decoded]
     working = [to_mp_image(load_image(p, max_side=analyzer.max_side).rgb) for p in paths]
@@ -210,12 +214,14 @@ def _run(paths: Sequence[str], model: ModelName, repeats: int) -> BenchReport:
         for i, (path, d) in enumerate(zip(paths, decoded, strict=True))
     )
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-    return BenchReport(model.value, repeats, model_load_ms, timings, peak_mb)
+    return BenchReport(model.value, repeats, model_load_ms, timings, peak_mb, both_ways)
 
 
 def format_report(report: BenchReport) -> str:
     lines = [
-        f"posecheck bench: model {report.model}, median of {report.repeats} runs per image after "
+        f"posecheck bench: model {report.model}"
+        f"{' (whole path both ways: the photo and its mirror image)' if report.both_ways else ''}"
+        f", median of {report.repeats} runs per image after "
         "one warm-up, all six interleaved; times in ms",
         "detect = the model on the decoded, wrapped image; wrap+detect = wrapping the decoded "
         "array, then detect; file = mp.Image.create_from_file + detect; whole = posecheck analyze",

@@ -59,12 +59,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="re-encode each photo as a JPEG of this many megapixels first (e.g. 12)",
     )
     bench.add_argument("--json", action="store_true", help="print the figures as JSON")
+    add_both_ways_option(bench)
 
     mirror = commands.add_parser(
         "mirror", help="mirror consistency of the measures against the model's own noise"
     )
     mirror.add_argument("paths", nargs="+", metavar="PATH", help="full-body photos or folders")
     add_model_option(mirror)
+    add_both_ways_option(mirror)
 
     still = commands.add_parser(
         "repeatability",
@@ -102,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     screening.add_argument("folder", type=Path, help="renders, each with <name>.json truth beside")
     add_model_option(screening)
+    add_both_ways_option(screening)
     screening.add_argument("--out", type=Path, help="also write the markdown to this file")
 
     turn = commands.add_parser(
@@ -126,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument(
         "--raw", action="store_true", help="without the fitted corrections (raw geometry)"
     )
+    add_both_ways_option(validate)
 
     calibrate = commands.add_parser(
         "calibrate", help="fit linear corrections of raw measures on a set of renders"
@@ -169,6 +173,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     return _bench(args)
 
 
+def add_both_ways_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--both-ways",
+        action="store_true",
+        help="also look at each photo's mirror image and average the two (the model twice)",
+    )
+
+
 def _bench(args: argparse.Namespace) -> int:
     from posecheck.dev.bench import default_bench_paths, format_report, run_bench
 
@@ -185,6 +197,7 @@ def _bench(args: argparse.Namespace) -> int:
             model=args.model or ModelName.FULL,
             repeats=args.repeats or 7,
             megapixels=args.megapixels,
+            both_ways=args.both_ways,
         )
     except PosecheckError as error:
         print(f"posecheck.dev bench: {error.message}", file=sys.stderr)
@@ -216,7 +229,7 @@ def _mirror(args: argparse.Namespace) -> int:
     from posecheck.dev.consistency import photo_consistency, spread, summarise
 
     paths = readable_paths(args.paths)
-    analyzer = Analyzer.open(args.model)
+    analyzer = Analyzer.open(args.model, both_ways=args.both_ways)
     photos = []
     for index, path in enumerate(paths, start=1):
         print(f"[{index}/{len(paths)}] {path}", file=sys.stderr, flush=True)
@@ -267,7 +280,7 @@ def _validate(args: argparse.Namespace) -> int:
     def progress(index: int, total: int, name: str) -> None:
         print(f"[{index}/{total}] {name}", file=sys.stderr, flush=True)
 
-    with Analyzer.open(args.model) as analyzer:
+    with Analyzer.open(args.model, both_ways=args.both_ways) as analyzer:
         if args.raw:
             analyzer.calibrations = {}
         report = validate(truths, analyzer, use_true_view=args.true_view, progress=progress)
@@ -371,7 +384,7 @@ def _screening(args: argparse.Namespace) -> int:
     from posecheck.analysis import Analyzer
     from posecheck.dev.screening import markdown, read_set
 
-    with Analyzer.open(args.model) as analyzer:
+    with Analyzer.open(args.model, both_ways=args.both_ways) as analyzer:
         readings = read_set(
             analyzer,
             args.folder,
