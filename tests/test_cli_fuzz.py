@@ -196,7 +196,9 @@ class KeptOpen(Analyzer):
 def shared_model() -> Iterator[None]:
     kept = KeptOpen(Analyzer.open("full").estimator)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(Analyzer, "open", classmethod(lambda cls, model="full": kept))
+        patch.setattr(
+            Analyzer, "open", classmethod(lambda cls, model="full", both_ways=False: kept)
+        )
         yield
     kept.really_close()
 
