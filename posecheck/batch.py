@@ -189,7 +189,7 @@ def analyze_clip(path: str, settings: BatchSettings, *, name: str | None = None)
     except PosecheckError as error:
         return failed_clip(shown, error)
     if summary.frames_with_person == 0:
-        return failed_clip(shown, _nobody(shown, summary.frames))
+        return failed_clip(shown, nobody_in_clip(shown, summary.frames))
     document = clip_document(summary, reader.info, settings.model)
     return ClipItem(shown, _clip_entry(shown, document), clip_line(shown, document))
 
@@ -300,7 +300,8 @@ def _side_amount(side: dict[str, Any]) -> str:
     return f"{who}{side['time_s']:.0f} s{target}"
 
 
-def _nobody(name: str, frames: int) -> PosecheckError:
+def nobody_in_clip(name: str, frames: int) -> PosecheckError:
+    """The error for a clip in none of whose frames a person was found."""
     return PosecheckError(
         f'Nobody was found in any of the {frames} frames of "{printable_name(name)}". Film the '
         "whole body, in good light, and try again.",

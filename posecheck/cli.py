@@ -833,13 +833,15 @@ class AnnotatedVideo:
 
 
 def _video(args: argparse.Namespace) -> int:
-    from posecheck.batch import clip_document, open_clip
+    from posecheck.batch import clip_document, nobody_in_clip, open_clip
 
     try:
         with open_clip(str(args.file), printable_name(args.file)) as reader:
             summary = _process_clip(reader, args)
     except PosecheckError as error:
         return _failed(args, error)
+    if summary.frames_with_person == 0:  # as in a batch: nothing was measured, say so
+        return _failed(args, nobody_in_clip(str(args.file), summary.frames))
     document = {
         **clip_document(summary, reader.info, args.model),  # what `analyze` gives for a clip
         "outputs": {

@@ -270,3 +270,16 @@ def test_real_clips_run_through_posecheck_video(
     assert len(rows) == frames
     times = [float(row["t_ms"]) for row in rows]
     assert times == sorted(times) and len(set(times)) == len(times)
+
+
+@pytest.mark.slow
+def test_a_clip_with_nobody_in_it_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The real model on a blank clip finds nobody: the command says so and fails, as a batch
+    does for that clip (it reported success with no frame measured)."""
+    clip = blank_clip(tmp_path / "empty room.mp4", frames=8)
+    assert main(["video", str(clip), "--json"]) == EXIT_FAILED
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["error"]["code"] == "no_person"
+    assert "Nobody was found in any of the 8 frames" in captured.err
