@@ -79,6 +79,9 @@ class Analysis:
     kept_clothing: Clothing | None = None
     #: the file's EXIF hints the capture checks read (kept so a corrected point redoes them alike)
     exif: Mapping[str, str] | None = None
+    #: the subject's points are the mean of two looks, the photo's and its mirror image's
+    #: (``Analyzer(both_ways=True)``, when the mirror image showed the same person)
+    both_ways: bool = False
 
     @property
     def ok(self) -> Literal[True]:
@@ -201,11 +204,13 @@ class Analyzer(Closing):
         pixels = self._background.submit(_grey_and_edges, image)
         size = (image.width, image.height)
         detection = self.estimator.detect(image.rgb, scale=image.scale, image_size=size)
+        averaged = False
         if detection is not None and self.both_ways:
             flipped = np.ascontiguousarray(image.rgb[:, ::-1])
             mirrored = self.estimator.detect(flipped, scale=image.scale, image_size=size)
             if mirrored is not None:
-                detection = mirror_averaged(detection, mirrored)
+                both = mirror_averaged(detection, mirrored)
+                averaged, detection = both is not detection, both
         if detection is None:
             error = NoPersonError(
                 "No person was found in this photo. Stand so that your whole body is in the frame, "
@@ -217,7 +222,7 @@ class Analyzer(Closing):
             return AnalysisFailure(
                 name=image.name, model=self.model, error=error, image=image, checks=checks
             )
-        return interpret(
+        analysis = interpret(
             image,
             detection,
             view,
@@ -227,6 +232,7 @@ class Analyzer(Closing):
             calibrations=self.calibrations,
             luma=pixels.result()[0],
         )
+        return replace(analysis, both_ways=True) if averaged else analysis
 
 
 def _grey_and_edges(image: LoadedImage) -> tuple[npt.NDArray[np.uint8], SceneEdges]:
@@ -380,4 +386,4 @@ def correct_points(
         calibrations=calibrations,
     )
     corrected = tuple(dict.fromkeys((*analysis.corrected, *moves)))
-    return replace(redone, name=analysis.name, corrected=corrected)
+    return replace(redone, name=analysis.name, corrected=corrected, both_ways=analysis.both_ways)

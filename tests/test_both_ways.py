@@ -91,12 +91,13 @@ def test_analyze_both_ways_from_the_command_line(
     status = main(["analyze", str(path), "--both-ways", "--json", "--jobs", jobs])
     assert status == 0
     (entry,) = json.loads(capsys.readouterr().out)["results"]
+    assert entry["both_ways"] is True  # the output says how it was measured
     reported = {name: m["value"] for name, m in entry["measures"].items()}
     expected = {}
     for both_ways in (True, False):
         with Analyzer.open("full", both_ways=both_ways) as analyzer:
             result = analyzer.analyze_path(path)
-        assert isinstance(result, Analysis)
+        assert isinstance(result, Analysis) and result.both_ways is both_ways
         expected[both_ways] = {
             name.value: None if m.value is None else round(m.value, 2)
             for name, m in result.measurements.items()
