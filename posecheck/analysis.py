@@ -222,15 +222,16 @@ class Analyzer(Closing):
             return AnalysisFailure(
                 name=image.name, model=self.model, error=error, image=image, checks=checks
             )
+        luma, edges = pixels.result()
         analysis = interpret(
             image,
             detection,
             view,
             model=self.model,
             exif=exif,
-            edges=pixels.result()[1],
+            edges=edges,
             calibrations=self.calibrations,
-            luma=pixels.result()[0],
+            luma=luma,
         )
         return replace(analysis, both_ways=True) if averaged else analysis
 

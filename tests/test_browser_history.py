@@ -9,7 +9,6 @@ pixels wide go to ``out/screenshots/`` (look at them).
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -31,6 +30,7 @@ from posecheck import (
     summary_to_dict,
 )
 from posecheck.ui.history import THUMBNAIL_SIDE, jpeg, session_record
+from tests.test_app_history import _beyond_the_error
 from tests.test_browser import (
     By,
     WebDriver,
@@ -145,11 +145,7 @@ def test_the_history_page_lists_charts_and_deletes_in_a_real_browser(
         with HistoryStore(home / "history.sqlite3") as store:
             trends = {spec.label: store.trend(spec.name) for spec in MEASURES_BY_NAME.values()}
         changed = [
-            label
-            for label, points in trends.items()
-            if len(points) == 2
-            and abs(points[1].value - points[0].value)  # type: ignore[operator]
-            > math.hypot(points[0].error, points[1].error)
+            label for label, points in trends.items() if points and _beyond_the_error(points)
         ]
         assert changed  # a 20° toe-out against a neutral stance: some measure moved for sure
         for label in changed:
