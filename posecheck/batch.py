@@ -7,17 +7,22 @@ What comes back per photo is small (the result without its working copy, its JSO
 rows and its text), so a batch of any length holds a few kilobytes per photo; the annotated
 picture, which needs the pixels, is written by the worker. A clip is decoded one frame at a time
 and comes back as its summary (``posecheck video --json``'s) and a line of text. ``jobs=1`` runs
-in this process.
+in this process. A worker process that dies (a crash in native code, out of memory) breaks its
+pool: the items it was given run again, each alone in a process of its own, one that kills that
+too fails with ``worker_crashed``, and the rest go on in a new pool.
 """
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import hashlib
 import multiprocessing
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -367,7 +372,7 @@ def _serial(items: Sequence[BatchInput], settings: BatchSettings) -> Iterator[Ba
 # --- worker processes ---------------------------------------------------------------------------
 
 #: A worker process's own analyzer and settings, set once by the pool's initializer: state of
-#: that worker process alone (multiprocessing hands a worker nothing else between tasks).
+#: that worker process alone (the pool hands a worker nothing else between tasks).
 _WORKER: dict[str, Any] = {}
 
 
@@ -380,17 +385,211 @@ def _work(item: BatchInput) -> BatchOutput:
     return _one(item, _WORKER["photos"], _WORKER["settings"])
 
 
+def _ready() -> bool:
+    """A task that does nothing: it finishes once a worker process has started."""
+    return True
+
+
+@dataclass(frozen=True)
+class WorkerTasks:
+    """What each worker process runs: ``start(settings)`` once, then ``work(item)`` per item.
+    Module-level functions, which a spawned process finds by name (tests give their own)."""
+
+    start: Callable[[BatchSettings], None] = _start_worker
+    work: Callable[[BatchInput], BatchOutput] = _work
+
+
+#: Results held ahead of the first not yet handed back, at most, per worker process.
+RESULTS_AHEAD = 4
+#: Pools that may break in a row with no item finished in between; then the rest fail unstarted.
+MAX_BROKEN_POOLS = 3
+
+
 def analyze_batch(
-    items: Sequence[BatchInput], settings: BatchSettings, *, jobs: int = 1
+    items: Sequence[BatchInput],
+    settings: BatchSettings,
+    *,
+    jobs: int = 1,
+    tasks: WorkerTasks | None = None,
 ) -> Iterator[BatchOutput]:
     """Each photo's and clip's outputs, in the order given, as soon as it and those before it are
-    done (photos as :class:`BatchItem`, clips as :class:`ClipItem`)."""
+    done (photos as :class:`BatchItem`, clips as :class:`ClipItem`). An item whose worker
+    process dies (a crash in native code, out of memory) is run again alone: if it kills that
+    process too, it fails with ``worker_crashed``; the rest go on in a new pool."""
     if jobs <= 1 or len(items) <= 1:
         yield from _serial(items, settings)
         return
+    yield from _in_processes(items, settings, min(jobs, len(items)), tasks or WorkerTasks())
+
+
+@dataclass
+class _Progress:
+    """Where a batch in worker processes stands: the items not yet given to a pool (in order),
+    the results not yet handed back, and how many were."""
+
+    items: Sequence[BatchInput]
+    waiting: collections.deque[int]
+    results: dict[int, BatchOutput]
+    handed: int = 0
+
+    def ready(self) -> Iterator[BatchOutput]:
+        """The results from the first not yet handed back on, as far as they run unbroken."""
+        while self.handed in self.results:
+            yield self.results.pop(self.handed)
+            self.handed += 1
+
+    def room(self, running: int, jobs: int) -> bool:
+        """Whether a pool of ``jobs`` workers with ``running`` items may be given another: one
+        a worker, and no more results held ahead than :data:`RESULTS_AHEAD` a worker."""
+        ahead = running + len(self.results)
+        return running == 0 or (running < jobs and ahead < RESULTS_AHEAD * jobs)
+
+    def finished(self) -> int:
+        return self.handed + len(self.results)
+
+    def fail_the_rest(self, settings: BatchSettings, why: str) -> None:
+        for index in range(self.handed, len(self.items)):
+            if index not in self.results:
+                self.results[index] = _crashed(self.items[index], settings, why)
+        self.waiting.clear()
+
+
+def _in_processes(
+    items: Sequence[BatchInput], settings: BatchSettings, jobs: int, tasks: WorkerTasks
+) -> Iterator[BatchOutput]:
+    """The batch on ``jobs`` worker processes, a new pool each time one breaks."""
+    progress = _Progress(items, collections.deque(range(len(items))), {})
+    broken_in_a_row = 0
+    while progress.waiting:
+        with _pool(jobs, settings, tasks) as pool:
+            before = progress.finished()
+            suspects = yield from _through_pool(pool, progress, tasks, jobs)
+            finished_in_pool = progress.finished() > before
+        if not suspects:
+            break
+        if not _run_alone(suspects, progress, settings, tasks, jobs):
+            progress.fail_the_rest(settings, "worker processes could not start")
+        elif finished_in_pool or not all(_is_crash(progress.results[i]) for i in suspects):
+            broken_in_a_row = 0
+        else:
+            broken_in_a_row += 1
+            if broken_in_a_row >= MAX_BROKEN_POOLS:
+                progress.fail_the_rest(settings, "worker processes kept dying")
+        yield from progress.ready()
+    yield from progress.ready()
+
+
+@contextlib.contextmanager
+def _pool(jobs: int, settings: BatchSettings, tasks: WorkerTasks) -> Iterator[ProcessPoolExecutor]:
     # spawn: a fresh interpreter per worker, never a fork of a process holding a model or threads
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(
-        processes=min(jobs, len(items)), initializer=_start_worker, initargs=(settings,)
-    ) as pool:
-        yield from pool.imap(_work, items, chunksize=1)
+    spawn = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(
+        jobs, mp_context=spawn, initializer=tasks.start, initargs=(settings,)
+    )
+    try:
+        yield pool
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def _through_pool(
+    pool: ProcessPoolExecutor, progress: _Progress, tasks: WorkerTasks, jobs: int
+) -> Generator[BatchOutput, None, list[int]]:
+    """The waiting items through ``pool``, one a worker at a time, their results handed back in
+    order; returns the items in flight when the pool broke (none if it did not)."""
+    running: dict[Future[BatchOutput], int] = {}
+    while progress.waiting or running:
+        while progress.waiting and progress.room(len(running), jobs):
+            index = progress.waiting.popleft()
+            running[pool.submit(tasks.work, progress.items[index])] = index
+        done, _ = wait(running, return_when=FIRST_COMPLETED)
+        suspects = _collect(done, running, progress)
+        if suspects:
+            # the others in flight broke with it, or finished just before it broke
+            return sorted(suspects + _collect(set(running), running, progress))
+        yield from progress.ready()
+    return []
+
+
+def _collect(
+    done: set[Future[BatchOutput]], running: dict[Future[BatchOutput], int], progress: _Progress
+) -> list[int]:
+    """The results of ``done`` (waiting for each) kept; returns the items whose pool broke."""
+    broken = []
+    for future in done:
+        index = running.pop(future)
+        try:
+            progress.results[index] = future.result()
+        except BrokenProcessPool:
+            broken.append(index)
+    return broken
+
+
+def _run_alone(
+    suspects: list[int],
+    progress: _Progress,
+    settings: BatchSettings,
+    tasks: WorkerTasks,
+    jobs: int,
+) -> bool:
+    """Each suspect alone in a new worker process (``jobs`` of them at a time): its result, or,
+    when it kills that process too, its ``worker_crashed`` error. False when a process could
+    not even start (then the suspects have no results)."""
+    for first in range(0, len(suspects), jobs):
+        group = suspects[first : first + jobs]
+        pools = [_pool(1, settings, tasks) for _ in group]
+        with contextlib.ExitStack() as stack:
+            alone = [stack.enter_context(pool) for pool in pools]
+            probes = [pool.submit(_ready) for pool in alone]
+            futures = {
+                pool.submit(tasks.work, progress.items[i]): i
+                for pool, i in zip(alone, group, strict=True)
+            }
+            try:
+                for probe in probes:
+                    probe.result()
+            except BrokenProcessPool:
+                return False
+            for future, index in futures.items():
+                try:
+                    progress.results[index] = future.result()
+                except BrokenProcessPool:
+                    progress.results[index] = _crashed(progress.items[index], settings, "")
+    return True
+
+
+def _crashed(item: BatchInput, settings: BatchSettings, why: str) -> BatchOutput:
+    """The outputs of an item whose worker process died (``why`` empty), or that was never
+    analysed because worker processes ``why``."""
+    if isinstance(item, InvalidImageError):
+        return failed_item(item, settings.model, item)
+    path = item.path if isinstance(item, Clip) else item
+    error = worker_crashed(path, why)
+    return (
+        failed_clip(path, error)
+        if isinstance(item, Clip)
+        else failed_item(path, settings.model, error)
+    )
+
+
+def worker_crashed(name: str, why: str = "") -> PosecheckError:
+    """The error of an item whose worker process died even when it ran alone (``why`` empty), or
+    that was never analysed because worker processes ``why`` (could not start, kept dying)."""
+    shown = printable_name(name)
+    if why:
+        message = (
+            f'"{shown}" was not analysed: {why}. Try again with fewer files or `--jobs 1`, or '
+            f'the file alone with `posecheck analyze "{shown}"`.'
+        )
+    else:
+        message = (
+            f'The process analysing "{shown}" died (a crash in native code, or out of memory), '
+            "also when it ran alone; the rest of the batch went on. Try the file alone with "
+            f'`posecheck analyze "{shown}"`, and if that fails too, report the file.'
+        )
+    return PosecheckError(message, code=ErrorCode.WORKER_CRASHED, extra={"name": name})
+
+
+def _is_crash(output: BatchOutput) -> bool:
+    error = output.document["error"]
+    return error is not None and error["code"] == ErrorCode.WORKER_CRASHED

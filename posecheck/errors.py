@@ -46,6 +46,7 @@ class ErrorCode(enum.StrEnum):
     VIDEO_TOO_LONG = "video_too_long"
     VIDEO_FRAME_SIZE = "video_frame_size"
     NO_CAMERA = "no_camera"
+    WORKER_CRASHED = "worker_crashed"
     #: internal to model installation: a source was not tried (never reported as a result)
     SOURCE_SKIPPED = "source_skipped"
     ERROR = "error"
@@ -75,6 +76,10 @@ ERROR_CODES: Mapping[ErrorCode, str] = MappingProxyType(
         ErrorCode.VIDEO_TOO_LONG: "a video over 30 minutes",
         ErrorCode.VIDEO_FRAME_SIZE: "video frames over 40 megapixels or under 32 px on a side",
         ErrorCode.NO_CAMERA: "no camera could be opened (`posecheck live`)",
+        ErrorCode.WORKER_CRASHED: (
+            "the process analysing it in a batch died (a crash in native code, or out of "
+            "memory); the rest of the batch went on"
+        ),
         ErrorCode.SOURCE_SKIPPED: "internal: a model source was not tried",
         ErrorCode.ERROR: "any other deliberate error",
     }
