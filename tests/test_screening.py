@@ -9,12 +9,17 @@ import pytest
 from posecheck import Analyzer
 from posecheck.dev.screening import (
     Confusion,
+    Reading,
     base_and_turn,
     finding_confusion,
     markdown,
+    miss_reason,
+    near_edge,
     read_set,
 )
-from posecheck.findings import FindingKey
+from posecheck.findings import Beyond, FindingKey
+from posecheck.measures import MeasureName
+from posecheck.types import Status
 
 RENDERS = Path(__file__).resolve().parent / "data" / "renders"
 
@@ -42,5 +47,39 @@ def test_the_ci_renders_give_a_complete_report(analyzer: Analyzer) -> None:
     for c in confusion.values():
         assert 0 <= c.found <= c.positives and 0 <= c.false_alarms <= c.negatives
     text = markdown(readings, title="CI renders", command="test")
-    for section in ("### Targets", "sensitivity", "### Measures", "rank correlation"):
+    for section in ("### Targets", "sensitivity", "### Measures", "rank correlation", "and why"):
         assert section in text
+
+
+def _reading(value: float | None, **changes: object) -> Reading:
+    fields: dict[str, object] = dict(
+        render="r.jpg", measure=MeasureName.LEFT_KNEE_ANGLE_FRONTAL, true=12.0, value=value,
+        status=Status.UNKNOWN if value is None else Status.MILD, error_band=5.0, confidence=0.9,
+        turn=0.0, roll=0.0, roll_known=True, height=1.0, view="front", background="room",
+        judged=True, findings=frozenset(),
+    )  # fmt: skip
+    fields.update(changes)
+    return Reading(**fields)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("reading", "why"),
+    [
+        (_reading(12.0, judged=False), "not judged"),
+        (_reading(None), "no value"),
+        (_reading(3.0), "read inside the range"),
+        (_reading(-7.0), "read beyond, the other way"),
+        (_reading(9.0), "read outside, within its error"),
+        (_reading(12.0, status=Status.POSSIBLE), "held back: the roll unknown"),
+        (_reading(12.0), "clearly outside, no finding"),
+        (_reading(12.0, measure=MeasureName.LEFT_REARFOOT_ANGLE), "experimental"),
+    ],
+)  # fmt: skip
+def test_each_missed_deviation_gets_one_reason(reading: Reading, why: str) -> None:
+    assert miss_reason(reading, Beyond.ABOVE).startswith(why)
+
+
+def test_a_truth_within_one_known_error_of_the_positive_line_is_near_the_edge() -> None:
+    # knee frontal: range -5..5, known error 5, so positives start at 10; near the edge up to 15
+    assert near_edge(_reading(11.0, true=14.9)) and not near_edge(_reading(11.0, true=15.1))
+    assert near_edge(_reading(-11.0, true=-14.0))

@@ -239,6 +239,74 @@ def confusion_table(readings: Sequence[Reading]) -> list[str]:
     return lines
 
 
+#: Why a truly beyond deviation was not found, in the order a reading meets them.
+MISS_REASONS = (
+    "not judged (the posture-photo gate)",
+    "experimental: never a finding",
+    "no value (the measure abstained)",
+    "held back: the roll unknown",
+    "read outside, within its error",
+    "read inside the range",
+    "read beyond, the other way",
+    "clearly outside, no finding",
+)
+
+
+def miss_reason(reading: Reading, beyond: Beyond) -> str:
+    """Why a truth beyond the range (in ``beyond``'s direction) made no finding of it."""
+    spec = MEASURES_BY_NAME[reading.measure]
+    if not reading.judged:
+        return MISS_REASONS[0]
+    if not spec.for_findings:
+        return MISS_REASONS[1]
+    if reading.value is None:
+        return MISS_REASONS[2]
+    low, high = spec.normal
+    outside = reading.value - high if beyond is Beyond.ABOVE else low - reading.value
+    if outside <= 0.0:
+        other = reading.value < low if beyond is Beyond.ABOVE else reading.value > high
+        return MISS_REASONS[6] if other else MISS_REASONS[5]
+    if outside <= reading.error_band:
+        return MISS_REASONS[4]
+    if reading.status is Status.POSSIBLE:
+        return MISS_REASONS[3]  # clearly outside by its band, held back by the roll rule
+    return MISS_REASONS[7]
+
+
+def near_edge(reading: Reading) -> bool:
+    """Whether the truth lies within one known error past the line that makes it a positive
+    (where a reading is about as likely to fall short of the finding's line as to cross it)."""
+    spec = MEASURES_BY_NAME[reading.measure]
+    low, high = spec.normal
+    past = max(low - reading.true, reading.true - high) - spec.known_error
+    return past <= spec.known_error
+
+
+def miss_table(readings: Sequence[Reading]) -> list[str]:
+    """Per finding with positives: found near the edge and further out, and why the rest were
+    missed."""
+    lines = [
+        "| finding | found near the edge | found further out | "
+        + " | ".join(MISS_REASONS) + " |",
+        "|---|---|---|" + "---|" * len(MISS_REASONS),
+    ]  # fmt: skip
+    for rule in RULES:
+        rows = [r for r in readings if r.measure is rule.measure and _truth_side(r) is rule.beyond]
+        if not rows:
+            continue
+        found = [r for r in rows if (rule.key, rule.measure) in r.findings]
+        near = [r for r in rows if near_edge(r)]
+        near_found = sum(1 for r in found if near_edge(r))
+        missed = [miss_reason(r, rule.beyond) for r in rows if r not in found]
+        cells = [str(sum(1 for m in missed if m == why) or "") for why in MISS_REASONS]
+        name = f"`{rule.key}` (`{rule.measure}` {rule.beyond.value})"
+        lines.append(
+            f"| {name} | {near_found} of {len(near)} | "
+            f"{len(found) - near_found} of {len(rows) - len(near)} | " + " | ".join(cells) + " |"
+        )
+    return lines
+
+
 def _pct(value: float) -> str:
     return "-" if math.isnan(value) else f"{100 * value:.0f} %"
 
@@ -350,6 +418,18 @@ def markdown(readings: Sequence[Reading], *, title: str, command: str) -> str:
             "### Findings: sensitivity and specificity",
             "",
             *confusion_table(readings),
+            "",
+            "### The deviations not found, and why",
+            "",
+            "A finding needs the reading beyond the range by more than its error band, and a "
+            "deviation counts as truly beyond when the truth is past the range by more than the "
+            "measure's known error: the same width. So for a truth just past that line (*near "
+            "the edge*: within one known error of it) a reading falls short of the finding's line "
+            "about as often as it crosses it, and sensitivity there is near 50 % for any unbiased "
+            "reading; only a narrower band (better evidence) or a lower line (more false findings) "
+            "changes that. The test set's deviations lie mostly near the edge.",
+            "",
+            *miss_table(readings),
             "",
             "### Measures: mean absolute error (reported / all), split by the conditions",
             "",
