@@ -465,18 +465,15 @@ def _in_processes(
             before = progress.finished()
             suspects = yield from _through_pool(pool, progress, tasks, jobs)
             finished_in_pool = progress.finished() > before
-        if not suspects:
-            break
-        if not _run_alone(suspects, progress, settings, tasks, jobs):
+        if suspects and not _run_alone(suspects, progress, settings, tasks, jobs):
             progress.fail_the_rest(settings, "worker processes could not start")
-        elif finished_in_pool or not all(_is_crash(progress.results[i]) for i in suspects):
+        elif finished_in_pool or any(not _is_crash(progress.results[i]) for i in suspects):
             broken_in_a_row = 0
         else:
             broken_in_a_row += 1
             if broken_in_a_row >= MAX_BROKEN_POOLS:
                 progress.fail_the_rest(settings, "worker processes kept dying")
         yield from progress.ready()
-    yield from progress.ready()
 
 
 @contextlib.contextmanager
@@ -496,12 +493,15 @@ def _through_pool(
     pool: ProcessPoolExecutor, progress: _Progress, tasks: WorkerTasks, jobs: int
 ) -> Generator[BatchOutput, None, list[int]]:
     """The waiting items through ``pool``, one a worker at a time, their results handed back in
-    order; returns the items in flight when the pool broke (none if it did not)."""
+    order, until none wait or the pool breaks; returns the items in flight when it broke."""
     running: dict[Future[BatchOutput], int] = {}
     while progress.waiting or running:
-        while progress.waiting and progress.room(len(running), jobs):
-            index = progress.waiting.popleft()
-            running[pool.submit(tasks.work, progress.items[index])] = index
+        try:
+            while progress.waiting and progress.room(len(running), jobs):
+                future = pool.submit(tasks.work, progress.items[progress.waiting[0]])
+                running[future] = progress.waiting.popleft()
+        except BrokenProcessPool:  # it broke since the last look: those in flight tell how
+            return sorted(_collect(set(running), running, progress))
         done, _ = wait(running, return_when=FIRST_COMPLETED)
         suspects = _collect(done, running, progress)
         if suspects:
@@ -534,28 +534,39 @@ def _run_alone(
 ) -> bool:
     """Each suspect alone in a new worker process (``jobs`` of them at a time): its result, or,
     when it kills that process too, its ``worker_crashed`` error. False when a process could
-    not even start (then the suspects have no results)."""
+    not even start (then suspects are left without results)."""
     for first in range(0, len(suspects), jobs):
         group = suspects[first : first + jobs]
-        pools = [_pool(1, settings, tasks) for _ in group]
         with contextlib.ExitStack() as stack:
-            alone = [stack.enter_context(pool) for pool in pools]
-            probes = [pool.submit(_ready) for pool in alone]
-            futures = {
-                pool.submit(tasks.work, progress.items[i]): i
-                for pool, i in zip(alone, group, strict=True)
-            }
-            try:
-                for probe in probes:
-                    probe.result()
-            except BrokenProcessPool:
-                return False
-            for future, index in futures.items():
+            pools = {index: stack.enter_context(_pool(1, settings, tasks)) for index in group}
+            runs = {i: _submit_alone(pool, progress.items[i], tasks) for i, pool in pools.items()}
+            for index, (probe, future) in runs.items():
+                if future is None or not _started(probe):
+                    return False
                 try:
                     progress.results[index] = future.result()
                 except BrokenProcessPool:
                     progress.results[index] = _crashed(progress.items[index], settings, "")
     return True
+
+
+def _submit_alone(
+    pool: ProcessPoolExecutor, item: BatchInput, tasks: WorkerTasks
+) -> tuple[Future[bool], Future[BatchOutput] | None]:
+    """A task that does nothing, whose result says whether the process started, then ``item``
+    (None: the pool broke before it was given)."""
+    probe = pool.submit(_ready)
+    try:
+        return probe, pool.submit(tasks.work, item)
+    except BrokenProcessPool:
+        return probe, None
+
+
+def _started(probe: Future[bool]) -> bool:
+    try:
+        return probe.result()
+    except BrokenProcessPool:
+        return False
 
 
 def _crashed(item: BatchInput, settings: BatchSettings, why: str) -> BatchOutput:
