@@ -485,8 +485,20 @@ def _pool(jobs: int, settings: BatchSettings, tasks: WorkerTasks) -> Iterator[Pr
     )
     try:
         yield pool
+    except BaseException:
+        # the batch stops early (its reader stopped, Ctrl-C): the items running are not waited for
+        _stop_workers(pool)
+        raise
     finally:
         pool.shutdown(cancel_futures=True)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Ends ``pool``'s worker processes now (the executor has no public way to)."""
+    processes = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        with contextlib.suppress(Exception):
+            process.terminate()
 
 
 def _through_pool(

@@ -6,19 +6,25 @@ Module-level functions, so that a spawned worker process finds them by name."""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from posecheck.batch import BatchInput, BatchOutput, BatchSettings, Clip, WorkerTasks
 
+#: How long an item whose file name starts with ``slow`` takes.
+SLOW_S = 120.0
 #: posecheck's own worker tasks
 POSECHECK = WorkerTasks()
 
 
 def work(item: BatchInput) -> BatchOutput:
-    """``item``'s outputs, or, when its file name starts with ``crash``, a dead process."""
+    """``item``'s outputs, or, when its file name starts with ``crash``, a dead process, or,
+    when it starts with ``slow``, its outputs after :data:`SLOW_S` seconds."""
     path = item.path if isinstance(item, Clip) else item
     if isinstance(path, str) and Path(path).name.startswith("crash"):
         os._exit(70)
+    if isinstance(path, str) and Path(path).name.startswith("slow"):
+        time.sleep(SLOW_S)
     return POSECHECK.work(item)
 
 

@@ -7,7 +7,8 @@ the worker process of an item named ``crash...``."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Generator, Sequence
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,21 @@ def test_one_job_runs_in_this_process_as_before(
     assert [(o.document, o.text) for o in outputs] == _normal(others)
     (alone,) = _batch(others[:1], jobs=4, tasks=crashers.NEVER_STARTING)  # one item: no pool
     assert alone.document == outputs[0].document
+
+
+def test_a_batch_stopped_early_does_not_wait_for_the_items_running(tmp_path: Path) -> None:
+    # the reader takes the first result and stops while two slow items still run (120 s each)
+    items: list[BatchInput] = [_unreadable("a.jpg"), str(tmp_path / "slow-1.jpg"),
+                               str(tmp_path / "slow-2.jpg")]  # fmt: skip
+
+    def first_then_stop() -> list[BatchOutput]:
+        outputs = analyze_batch(items, SETTINGS, jobs=2, tasks=crashers.CRASHING)
+        assert isinstance(outputs, Generator)
+        started = time.monotonic()
+        first = next(outputs)
+        outputs.close()
+        assert time.monotonic() - started < crashers.SLOW_S / 4
+        return [first]
+
+    (first,) = _within_time(first_then_stop)
+    assert _code(first) == ErrorCode.UNREADABLE
