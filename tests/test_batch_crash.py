@@ -2,7 +2,8 @@
 nothing: the batch goes on in a new pool, each item that was in flight runs again alone, and one
 that kills its process alone too fails with ``worker_crashed``. Without the model: the items are
 folder errors and missing clips (cheap, but through the workers), and tests/crashers.py kills
-the worker process of an item named ``crash...``."""
+the worker process of an item named ``crash...``. The fast suite keeps the main case and the
+early stop; the cases that start several pools in a row run with the slow tests."""
 
 from __future__ import annotations
 
@@ -85,6 +86,7 @@ def test_an_item_that_kills_its_worker_fails_alone_and_the_rest_go_on(tmp_path: 
     assert "died" in message and "posecheck analyze" in message and crash in message
 
 
+@pytest.mark.slow  # several pools of spawned processes: 1-3 s each
 def test_two_crashing_items_a_photo_and_a_clip_each_fail_alone(tmp_path: Path) -> None:
     others = _others(tmp_path)
     photo, clip = str(tmp_path / "crash-1.jpg"), Clip(str(tmp_path / "crash-2.mp4"))
@@ -96,6 +98,7 @@ def test_two_crashing_items_a_photo_and_a_clip_each_fail_alone(tmp_path: Path) -
     assert [(o.document, o.text) for o in rest] == _normal(others)
 
 
+@pytest.mark.slow  # several pools of spawned processes: 1-3 s each
 def test_workers_that_cannot_start_fail_every_item_instead_of_restarting(tmp_path: Path) -> None:
     items: list[BatchInput] = [str(tmp_path / f"{n}.jpg") for n in range(6)]
     outputs = _batch(items, jobs=2, tasks=crashers.NEVER_STARTING)
@@ -104,6 +107,7 @@ def test_workers_that_cannot_start_fail_every_item_instead_of_restarting(tmp_pat
     assert all("could not start" in o.document["error"]["message"] for o in outputs)
 
 
+@pytest.mark.slow  # several pools of spawned processes: 1-3 s each
 def test_pools_that_keep_breaking_give_up_on_the_rest(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
