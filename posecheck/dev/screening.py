@@ -261,12 +261,13 @@ def miss_reason(reading: Reading, beyond: Beyond) -> str:
         return MISS_REASONS[1]
     if reading.value is None:
         return MISS_REASONS[2]
-    low, high = spec.normal
-    outside = reading.value - high if beyond is Beyond.ABOVE else low - reading.value
-    if outside <= 0.0:
-        other = reading.value < low if beyond is Beyond.ABOVE else reading.value > high
-        return MISS_REASONS[6] if other else MISS_REASONS[5]
-    if outside <= reading.error_band:
+    # the measure's own three-way rule, on the reading and its band
+    banded = spec.status(reading.value, reading.error_band)
+    if banded is Status.NORMAL:
+        return MISS_REASONS[5]
+    if (reading.value > spec.normal[1]) != (beyond is Beyond.ABOVE):
+        return MISS_REASONS[6]
+    if banded is Status.POSSIBLE:
         return MISS_REASONS[4]
     if reading.status is Status.POSSIBLE:
         return MISS_REASONS[3]  # clearly outside by its band, held back by the roll rule
