@@ -32,10 +32,8 @@ setup: $(STAMP)
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml scripts/setup-system.sh
 	bash scripts/setup-system.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	# --no-compile: byte-code is written as modules are first imported, not for every file of every
-	# package (10 s of a 29 s install here; the first test run pays about 4 s of it back)
-	$(BIN)/python -m pip install --quiet --no-compile -r requirements-dev.txt
-	$(BIN)/python -m pip install --quiet --no-compile --no-deps -e .
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	$(BIN)/python -c "import cv2, mediapipe" || (bash scripts/setup-system.sh --force && $(BIN)/python -c "import cv2, mediapipe")
 	touch $(STAMP)
 
