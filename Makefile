@@ -29,11 +29,10 @@ test-all: models
 
 setup: $(STAMP)
 
-$(STAMP): requirements.txt requirements-dev.txt pyproject.toml scripts/setup-system.sh
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml scripts/setup-system.sh scripts/install-python-deps.sh
 	bash scripts/setup-system.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	bash scripts/install-python-deps.sh $(VENV)
 	$(BIN)/python -c "import cv2, mediapipe" || (bash scripts/setup-system.sh --force && $(BIN)/python -c "import cv2, mediapipe")
 	touch $(STAMP)
 

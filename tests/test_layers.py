@@ -8,6 +8,7 @@ Imports are read with ``ast`` (every ``import`` statement, also inside functions
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -57,11 +58,18 @@ def _modules() -> Iterator[tuple[str, Path]]:
         yield ".".join(parts), path
 
 
-def _imports(path: Path, module: str) -> set[str]:
+@functools.cache
+def _tree(path: Path) -> ast.Module:
+    """The file's syntax tree, parsed once per test process (every test here reads every module)."""
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
+@functools.cache
+def _imports(path: Path, module: str) -> frozenset[str]:
     """Every module the file imports, as dotted names (relative imports resolved)."""
     found: set[str] = set()
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(_tree(path)):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -72,7 +80,7 @@ def _imports(path: Path, module: str) -> set[str]:
             found.add(base)
             # `from posecheck import measures` imports a module, not a name
             found.update(f"{base}.{alias.name}" for alias in node.names)
-    return found
+    return frozenset(found)
 
 
 def _part(module: str) -> str | None:
@@ -143,10 +151,9 @@ def test_only_the_entry_points_import_the_public_package() -> None:
 
 
 def _imports_from_package_root(path: Path) -> list[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
     return [
         node.module or ""
-        for node in ast.walk(tree)
+        for node in ast.walk(_tree(path))
         if isinstance(node, ast.ImportFrom) and node.module == "posecheck" and not node.level
     ]
 
