@@ -1,18 +1,32 @@
 #!/usr/bin/env bash
-# Installs the pinned Python dependencies and posecheck itself (editable) into the venv given.
-# uv (from PyPI, pinned) does it in a few seconds where pip takes about 30 (it fetches in parallel and
-# leaves the byte-code compile to the first import); where uv cannot be installed or cannot reach the
-# index, pip does the same install. The pins are the same either way (requirements*.txt pin every
-# package), and uv sits in the venv beside them, not in requirements-dev.txt.
+# Creates the venv if it is missing and installs the pinned Python dependencies and posecheck itself
+# (editable) into it: `install-python-deps.sh PYTHON VENV`.
+# uv (pinned, from PyPI) does it in a few seconds where pip takes about 30: it fetches in parallel
+# and byte-compiles on both cores. The venv starts without pip (ensurepip alone costs 2 s); the
+# machine's pip puts uv in it, and pip itself comes pinned with the requirements. Where uv cannot be
+# installed or cannot reach the index, pip does the same install. The pins are the same either way
+# (requirements*.txt pin every package).
 set -euo pipefail
-venv=${1:?usage: install-python-deps.sh VENV}
+python=${1:?usage: install-python-deps.sh PYTHON VENV}
+venv=${2:?usage: install-python-deps.sh PYTHON VENV}
 py="$venv/bin/python"
 UV_VERSION=0.13.9
-if "$py" -m pip install --quiet "uv==$UV_VERSION" 2>/dev/null &&
+
+test -x "$py" || "$python" -m venv --without-pip "$venv"
+
+have_uv() {  # `uv --version` says "uv 0.13.9 (x86_64-unknown-linux-gnu)"
+  case "$("$venv/bin/uv" --version 2>/dev/null)" in "uv $UV_VERSION "* | "uv $UV_VERSION") ;; *) return 1 ;; esac
+}
+get_uv() {
+  have_uv || "$python" -m pip --python "$py" install --quiet "uv==$UV_VERSION" 2>/dev/null ||
+    "$py" -m pip install --quiet "uv==$UV_VERSION" 2>/dev/null
+}
+if get_uv && have_uv &&
     "$venv/bin/uv" pip install --quiet --compile-bytecode --python "$py" -r requirements-dev.txt &&
     "$venv/bin/uv" pip install --quiet --python "$py" --no-deps -e .; then
   exit 0
 fi
 echo "setup: uv could not install the dependencies; pip installs them (about 30 s)" >&2
+"$py" -m pip --version >/dev/null 2>&1 || "$py" -m ensurepip --upgrade
 "$py" -m pip install --quiet -r requirements-dev.txt
 "$py" -m pip install --quiet --no-deps -e .
