@@ -328,8 +328,8 @@ MIRRORED_LANDMARKS: tuple[int, ...] = tuple(int(landmark.mirrored()) for landmar
 
 def mirror_pose(pose: Pose) -> Pose:
     """A pose found in the mirror image of a photo, put back into the photo: x flipped about the
-    photo's width and each left landmark swapped with its right one. (World coordinates are
-    dropped: they are the model's 3D guess, which posecheck fits from one pass, not two.)"""
+    photo's width (the world coordinates' x negated) and each left landmark swapped with its right
+    one. A second look's world landmarks (``mirror_world``) trade places with the first's."""
     index = list(MIRRORED_LANDMARKS)
     xy = pose.xy[index].copy()
     xy[:, 0] = pose.image_size[0] - xy[:, 0]
@@ -338,9 +338,18 @@ def mirror_pose(pose: Pose) -> Pose:
         z=pose.z[index].copy(),
         visibility=pose.visibility[index].copy(),
         presence=pose.presence[index].copy(),
-        world=None,
+        world=_mirror_world(pose.mirror_world if pose.mirror_world is not None else pose.world),
         image_size=pose.image_size,
+        mirror_world=_mirror_world(pose.world) if pose.mirror_world is not None else None,
     )
+
+
+def _mirror_world(world: FloatArray | None) -> FloatArray | None:
+    if world is None:
+        return None
+    mirrored = world[list(MIRRORED_LANDMARKS)].copy()
+    mirrored[:, 0] = -mirrored[:, 0]
+    return mirrored
 
 
 #: The mirror image's person must lie this close (a share of the subject's size) to be the same.
@@ -355,8 +364,10 @@ def mirror_averaged(direct: Detection, mirrored: Detection) -> Detection:
     apart, and a left measure of one is not quite the right measure of the other. Their mean is
     steadier (two looks instead of one) and mirror-consistent by construction: the mirror image of
     a photo gets exactly the mirrored measures. Positions, depth, visibility and presence are
-    averaged; the world coordinates stay the direct pass's (the body-turn line is fitted on one
-    pass). Unchanged when no person in ``mirrored`` lies where the subject is.
+    averaged; the world coordinates stay the direct pass's, and the mirror pass's, put back, come
+    along as ``mirror_world`` (the body-turn line was fitted on one pass: each look's turn is
+    taken through it, then the two are averaged). Unchanged when no person in ``mirrored`` lies
+    where the subject is.
     """
     subject = direct.subject
     size = float(np.ptp(subject.xy, axis=0).max()) or 1.0
@@ -376,6 +387,7 @@ def mirror_averaged(direct: Detection, mirrored: Detection) -> Detection:
         presence=(subject.presence + best.presence) / 2,
         world=subject.world,
         image_size=subject.image_size,
+        mirror_world=best.world if subject.world is not None else None,
     )
     people = list(direct.people)
     people[direct.subject_index] = averaged

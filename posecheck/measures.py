@@ -651,13 +651,24 @@ class Turn:
 
 
 def estimate_turn(pose: Pose, view: View, fitted: Mapping[str, Calibration]) -> Turn:
-    """The turn from MediaPipe's world landmarks, through the line fitted on renders."""
+    """The turn from MediaPipe's world landmarks, through the line fitted on renders.
+
+    With a second look at the mirror image (``pose.mirror_world``), that look's turn is taken
+    through the same line as the mirror image's own (the mirror image is turned the other way)
+    and the two turns are averaged: the model's bias then cancels, and the mirror image of a
+    photo gets exactly the opposite turn."""
     line = fitted.get(BODY_TURN)
     share = fitted.get(FOOT_TURN)
     raw = signed_body_yaw(pose) if view is View.FRONT else None
     if line is None or raw is None:
         return Turn(0.0, PLAUSIBLE_TURN_DEGREES, estimated=False)
-    degrees = line.apply(raw) * (share.slope if share is not None else 1.0)
+    degrees = line.apply(raw)
+    if pose.mirror_world is not None:
+        second = signed_body_yaw(replace(pose, world=pose.mirror_world, mirror_world=None))
+        if second is not None:
+            # put back, the mirror look's yaw is the negative of what it read on the mirror image
+            degrees = (degrees - line.apply(-second)) / 2
+    degrees *= share.slope if share is not None else 1.0
     return Turn(degrees, line.sd if line.sd is not None else 3.0, estimated=True)
 
 

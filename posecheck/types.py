@@ -190,6 +190,8 @@ class Pose:
         presence: (33,) float64 in [0, 1], how likely the point is in the frame at all.
         world: (33, 3) float64 metres, origin between the hips (MediaPipe world landmarks), or None.
         image_size: (width, height) of the original image in pixels.
+        mirror_world: the world landmarks of a second look at the photo's mirror image, put back
+            (x negated, left and right swapped), when both looks were taken; else None.
     """
 
     xy: FloatArray
@@ -198,6 +200,7 @@ class Pose:
     presence: FloatArray
     world: FloatArray | None
     image_size: tuple[int, int]
+    mirror_world: FloatArray | None = None
 
     def __post_init__(self) -> None:
         _check_shape("xy", self.xy, (NUM_LANDMARKS, 2))
@@ -206,6 +209,8 @@ class Pose:
         _check_shape("presence", self.presence, (NUM_LANDMARKS,))
         if self.world is not None:
             _check_shape("world", self.world, (NUM_LANDMARKS, 3))
+        if self.mirror_world is not None:
+            _check_shape("mirror_world", self.mirror_world, (NUM_LANDMARKS, 3))
         width, height = self.image_size
         if width <= 0 or height <= 0:
             raise ValueError(

@@ -29,6 +29,20 @@ def test_mirroring_a_pose_twice_gives_it_back() -> None:
     np.testing.assert_array_equal(twice.visibility, pose.visibility)
 
 
+def test_mirroring_twice_gives_back_both_looks_world_points() -> None:
+    rng = np.random.default_rng(3)
+    first, second = rng.normal(size=(33, 3)), rng.normal(size=(33, 3))
+    pose = replace(make_pose(world=first), mirror_world=second)
+    once = mirror_pose(pose)
+    # the mirror image's first look is the photo's second one, and the other way round
+    assert once.world is not None and once.mirror_world is not None
+    np.testing.assert_array_equal(once.world[Landmark.LEFT_HIP, 1:], second[Landmark.RIGHT_HIP, 1:])
+    assert once.world[Landmark.LEFT_HIP, 0] == -second[Landmark.RIGHT_HIP, 0]
+    twice = mirror_pose(once)
+    np.testing.assert_array_equal(twice.world, first)
+    np.testing.assert_array_equal(twice.mirror_world, second)
+
+
 def test_the_mirror_images_pose_is_put_back_where_the_photo_has_it() -> None:
     """The model finding the mirrored points in the flipped picture: put back, they are the
     photo's own points (left stays left)."""
@@ -46,6 +60,16 @@ def test_the_two_looks_are_averaged() -> None:
     np.testing.assert_array_equal(averaged.xy[Landmark.NOSE], direct.xy[Landmark.NOSE])
 
 
+def test_the_mirror_looks_world_points_come_along_put_back() -> None:
+    rng = np.random.default_rng(4)
+    direct = make_pose(world=rng.normal(size=(33, 3)))
+    other = make_pose(world=rng.normal(size=(33, 3)))  # the mirror image's look, put back
+    mirrored = Detection((mirror_pose(other),), 0)
+    averaged = mirror_averaged(Detection((direct,), 0), mirrored).subject
+    assert averaged.world is direct.world  # the first look's: the turn line was fitted on it
+    np.testing.assert_array_equal(averaged.mirror_world, other.world)
+
+
 def test_someone_else_in_the_mirror_image_is_not_averaged_in() -> None:
     direct = make_pose()
     elsewhere = replace(direct, xy=direct.xy + np.array([300.0, 0.0]))
@@ -56,13 +80,16 @@ def test_someone_else_in_the_mirror_image_is_not_averaged_in() -> None:
 @pytest.mark.slow
 def test_both_ways_the_mirror_image_gets_the_mirrored_measures() -> None:
     """With one look, a flipped photo's left measures differ from the photo's right ones by the
-    model's asymmetry; with both ways, only by what is not averaged (the scene's edges, found on
-    each picture, and the body turn, from the first look's 3D points)."""
+    model's asymmetry; with both ways, the measures that do not depend on the camera's roll (the
+    scene's edges are found on each picture) agree exactly, the foot angles with their body turn
+    (each look's turn, averaged) among them."""
     image = load_image(next(p for p in sample_paths() if p.stem == "man_misaligned_front"))
     exact = {
         MeasureName.LEFT_KNEE_ANGLE_FRONTAL,
         MeasureName.RIGHT_KNEE_ANGLE_FRONTAL,
         MeasureName.STANCE_WIDTH,
+        MeasureName.LEFT_FOOT_ANGLE,
+        MeasureName.RIGHT_FOOT_ANGLE,
     }
     errors = {}
     for both_ways in (False, True):

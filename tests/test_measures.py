@@ -326,6 +326,32 @@ def test_a_body_turned_too_far_leaves_the_feet_unknown() -> None:
     assert foot.value is None and "turned about 18°" in foot.reason
 
 
+def test_a_second_look_at_the_mirror_image_averages_the_two_turns() -> None:
+    """Both ways: each look's turn through the fitted line, averaged. The model reads the photo
+    (turned t) near 4 - 0.75 t and its mirror image (turned -t) near 4 + 0.75 t, each with noise
+    of its own; the mirror image of the photo has the same two looks the other way round."""
+    from dataclasses import replace
+
+    from posecheck.estimator import mirror_pose
+    from posecheck.measures import estimate_turn
+
+    turn, line = 6.0, _turn_line()
+    photo_yaw, mirror_yaw = -0.75 * turn + 4.0 + 1.0, 0.75 * turn + 4.0 + 0.4
+    first = make_pose(world=_with_world(photo_yaw))
+    seen_in_mirror = make_pose(world=_with_world(mirror_yaw))  # as the flipped picture gives it
+    both = replace(first, mirror_world=mirror_pose(seen_in_mirror).world)
+    one = estimate_turn(first, View.FRONT, line).degrees  # type: ignore[arg-type]
+    own = estimate_turn(seen_in_mirror, View.FRONT, line).degrees  # type: ignore[arg-type]
+    two = estimate_turn(both, View.FRONT, line).degrees  # type: ignore[arg-type]
+    assert one == pytest.approx(turn - 4 / 3) and own == pytest.approx(-turn - 0.4 / 0.75)
+    assert two == pytest.approx((one - own) / 2)
+    assert two == pytest.approx(turn - (1.0 - 0.4) / 2 / 0.75)  # the noise partly averages out
+    flipped = estimate_turn(mirror_pose(both), View.FRONT, line).degrees  # type: ignore[arg-type]
+    assert flipped == pytest.approx(-two)
+    # one look is not mirror-exact: the mirror of the photo's pose is not what the model reads
+    assert estimate_turn(mirror_pose(first), View.FRONT, line).degrees != pytest.approx(-one)  # type: ignore[arg-type]
+
+
 def test_with_the_roll_unknown_a_roll_dependent_reading_makes_no_finding() -> None:
     rise = 160 * math.tan(math.radians(8.0))  # over the 160 px between the shoulders
     points = {L.LEFT_SHOULDER: (580, 200 - rise), L.RIGHT_SHOULDER: (420, 200)}
