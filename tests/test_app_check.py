@@ -235,11 +235,13 @@ class _CountingAnalyzer:
     """Stands in for ``Analyzer`` in ``posecheck.ui.analyses``: records each load and its thread."""
 
     loads: ClassVar[list[tuple[str, str]]] = []
+    ways: ClassVar[list[bool]] = []
     fail = False
 
     @classmethod
-    def open(cls, model: str) -> object:
+    def open(cls, model: str, *, both_ways: bool = False) -> object:
         cls.loads.append((model, threading.current_thread().name))
+        cls.ways.append(both_ways)
         if cls.fail:
             raise ModelError("no model here", code=ErrorCode.MODEL_UNAVAILABLE)
         time.sleep(0.2)  # a load takes a while: a second caller must wait for it, not load again
@@ -251,6 +253,7 @@ def test_the_photo_model_loads_in_the_background_once(monkeypatch: pytest.Monkey
 
     monkeypatch.setattr(analyses, "Analyzer", _CountingAnalyzer)
     monkeypatch.setattr(_CountingAnalyzer, "loads", [])
+    monkeypatch.setattr(_CountingAnalyzer, "ways", [])
     model = f"warm-test-{time.monotonic_ns()}"  # a key no other test has cached
     analyses.warm_up(model)
     analyses.warm_up(model)  # a second page view: nothing more
@@ -258,6 +261,7 @@ def test_the_photo_model_loads_in_the_background_once(monkeypatch: pytest.Monkey
     shared = analyses.shared_analyzer(model)  # the first photo, while it loads: it waits
     assert isinstance(shared, SharedAnalyzer)
     assert _CountingAnalyzer.loads == [(model, "posecheck-warm-up")]
+    assert _CountingAnalyzer.ways == [True]  # the app looks at the photo and its mirror image
     assert analyses.shared_analyzer(model) is shared
 
 
@@ -268,6 +272,7 @@ def test_a_missing_model_is_tried_again_at_the_next_page_view(
 
     monkeypatch.setattr(analyses, "Analyzer", _CountingAnalyzer)
     monkeypatch.setattr(_CountingAnalyzer, "loads", [])
+    monkeypatch.setattr(_CountingAnalyzer, "ways", [])
     monkeypatch.setattr(_CountingAnalyzer, "fail", True)
     model = f"warm-test-{time.monotonic_ns()}"
     analyses.warm_up(model)

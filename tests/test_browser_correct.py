@@ -16,6 +16,7 @@ import pytest
 
 from posecheck import MEASURES_BY_NAME, Analysis, Analyzer, Landmark, MeasureName, correct_points
 from posecheck.samples import sample_paths
+from posecheck.ui.analyses import PHOTO_BOTH_WAYS, PHOTO_MODEL
 from posecheck.ui.correct import plain_name
 from tests.test_browser import (
     By,
@@ -47,8 +48,8 @@ def page_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def before() -> Analysis:
-    """The sample as the Python path sees it (the page analyses the same bytes)."""
-    with Analyzer.open("full") as analyzer:
+    """The sample as the Python path sees it (the page analyses the same bytes, both ways)."""
+    with Analyzer.open(PHOTO_MODEL, both_ways=PHOTO_BOTH_WAYS) as analyzer:
         result = analyzer.analyze_path(SAMPLE)
     assert isinstance(result, Analysis)
     return result

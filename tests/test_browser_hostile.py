@@ -28,6 +28,7 @@ from selenium.common.exceptions import NoAlertPresentException, WebDriverExcepti
 
 from posecheck import Analysis, Analyzer
 from posecheck.samples import sample_paths
+from posecheck.ui.analyses import PHOTO_BOTH_WAYS, PHOTO_MODEL
 from tests.test_browser import (
     By,
     WebDriver,
@@ -253,7 +254,8 @@ def test_sessions_at_once_each_get_their_own_report(
         stem: written(folder, f"session {i} {stem}.jpg", SAMPLES[stem].read_bytes())
         for i, stem in enumerate(SESSION_PHOTOS)
     }
-    with Analyzer.open("full") as analyzer:  # the same photos through the Python API, one by one
+    # the same photos through the Python API, one by one, as the app looks at them
+    with Analyzer.open(PHOTO_MODEL, both_ways=PHOTO_BOTH_WAYS) as analyzer:
         expected = {}
         for stem, path in photos.items():
             result = analyzer.analyze_bytes(path.read_bytes(), path.name)
