@@ -22,6 +22,7 @@ test: models
 
 # Everything, the real model, real browsers and the shared data included (several minutes).
 test-all: models
+	bash scripts/setup-system.sh --slow-tests
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy

@@ -73,6 +73,7 @@ def _others(tmp_path: Path) -> list[BatchInput]:
     ]
 
 
+@pytest.mark.slow  # a pool of spawned processes: 1-3 s
 def test_an_item_that_kills_its_worker_fails_alone_and_the_rest_go_on(tmp_path: Path) -> None:
     others = _others(tmp_path)
     crash = str(tmp_path / "crash.jpg")
@@ -135,6 +136,7 @@ def test_one_job_runs_in_this_process_as_before(
     assert alone.document == outputs[0].document
 
 
+@pytest.mark.slow  # a pool of spawned processes
 def test_a_batch_stopped_early_does_not_wait_for_the_items_running(tmp_path: Path) -> None:
     # the reader takes the first result and stops while two slow items still run (120 s each)
     items: list[BatchInput] = [_unreadable("a.jpg"), str(tmp_path / "slow-1.jpg"),

@@ -10,7 +10,8 @@ photo and waits for the report, and prints the time that took. Screenshots of ea
 ``out/screenshots/`` (look at them).
 
 Needs /usr/bin/chromium and /usr/bin/chromedriver (Debian's ``chromium`` and ``chromium-driver``;
-``make test`` installs them through scripts/setup-system.sh); skips with the reason otherwise.
+``.ci/run`` and ``make test-all`` install them: scripts/setup-system.sh --slow-tests); skips
+with the reason otherwise.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ pytestmark = [
     pytest.mark.skipif(
         not (CHROMIUM.is_file() and CHROMEDRIVER.exists()),
         reason="Debian's chromium and chromium-driver are not installed (/usr/bin/chromium, "
-        "/usr/bin/chromedriver); `make test` installs them through scripts/setup-system.sh",
+        "/usr/bin/chromedriver); `bash scripts/setup-system.sh --slow-tests` installs them",
     ),
 ]
 

@@ -98,6 +98,7 @@ def test_app_opens_no_connection(tmp_path: Path) -> None:
     assert "BLOCKED" not in log, f"network activity:\n{log}"
 
 
+@pytest.mark.slow  # `streamlit run` in a subprocess
 def test_app_server_opens_no_outside_connection(tmp_path: Path) -> None:
     """`streamlit run app.py` serves the page and reaches nothing beyond this machine."""
     import time

@@ -40,6 +40,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
         yield int(url.rsplit(":", 1)[1])
 
 
+@pytest.mark.slow  # `streamlit run` in a subprocess (the module's server)
 def test_an_upload_without_the_xsrf_token_is_refused(server: int) -> None:
     boundary = "posecheck"
     body = (
