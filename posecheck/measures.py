@@ -31,7 +31,7 @@ from posecheck.types import (
     Unit,
     View,
 )
-from posecheck.views import ViewEstimate, posture, relaxed_stance, signed_body_yaw
+from posecheck.views import ViewEstimate, posture, relaxed_stance, signed_body_yaw, signed_yaw
 
 
 class MeasureName(enum.StrEnum):
@@ -664,10 +664,8 @@ def estimate_turn(pose: Pose, view: View, fitted: Mapping[str, Calibration]) -> 
         return Turn(0.0, PLAUSIBLE_TURN_DEGREES, estimated=False)
     degrees = line.apply(raw)
     if pose.mirror_world is not None:
-        second = signed_body_yaw(replace(pose, world=pose.mirror_world, mirror_world=None))
-        if second is not None:
-            # put back, the mirror look's yaw is the negative of what it read on the mirror image
-            degrees = (degrees - line.apply(-second)) / 2
+        # put back, the mirror look's yaw is the negative of what it read on the mirror image
+        degrees = (degrees - line.apply(-signed_yaw(pose.mirror_world))) / 2
     degrees *= share.slope if share is not None else 1.0
     return Turn(degrees, line.sd if line.sd is not None else 3.0, estimated=True)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from posecheck.types import Landmark, Pose, View
+from posecheck.types import FloatArray, Landmark, Pose, View
 
 #: Shoulder width / torso length above which a person counts as square-on. Seen square-on the
 #: ratio is about 0.6-0.9; side-on it falls below 0.25. Between the two the view is oblique.
@@ -91,14 +91,17 @@ def signed_body_yaw(pose: Pose) -> float | None:
     """The hip and shoulder lines' mean turn about the vertical in MediaPipe's 3D landmarks,
     signed, in degrees, as the model reports it (biased and scaled: ``measures`` turns it into
     the body's turn with a line fitted on renders); None without world landmarks."""
-    if pose.world is None:
-        return None
+    return None if pose.world is None else signed_yaw(pose.world)
+
+
+def signed_yaw(world: FloatArray) -> float:
+    """``signed_body_yaw`` of one set of (33, 3) world landmarks (a look's, or a second look's)."""
     turns = []
     for left, right in (
         (Landmark.LEFT_HIP, Landmark.RIGHT_HIP),
         (Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER),
     ):
-        lateral = pose.world[left] - pose.world[right]
+        lateral = world[left] - world[right]
         turns.append(math.degrees(math.atan2(float(lateral[2]), float(lateral[0]))))
     return float(np.mean(turns))
 

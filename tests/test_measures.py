@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from posecheck.calibration import Calibration
 from posecheck.geometry import rotate_points
 from posecheck.measures import MEASURES, MEASURES_BY_NAME, Measurement, measure_pose, mirrored_name
 from posecheck.types import CameraRoll, Landmark, Pose, Status, View
@@ -291,9 +292,9 @@ def _with_world(yaw_degrees: float) -> np.ndarray:
     return world
 
 
-def _turn_line(slope: float = -0.75, intercept: float = 4.0, sd: float = 2.5) -> dict[str, object]:
-    from posecheck.calibration import Calibration
-
+def _turn_line(
+    slope: float = -0.75, intercept: float = 4.0, sd: float = 2.5
+) -> dict[str, Calibration]:
     return {"body_turn": Calibration(slope, intercept, 0.9, 100, "test", sd)}
 
 
@@ -302,7 +303,7 @@ def test_foot_angles_are_taken_against_the_bodys_own_forward(turn: float) -> Non
     raw_yaw = -0.75 * turn + 4.0  # what the fitted line says MediaPipe reports at this turn
     pose = make_pose(_turned_out_feet(12.0, 0.4), world=_with_world(raw_yaw))
     level = CameraRoll(0.0, 0.9, "test", "test")  # a known roll: only the turn widens the band
-    measured = measure_pose(pose, view(View.FRONT), level, calibrations=_turn_line())  # type: ignore[arg-type]
+    measured = measure_pose(pose, view(View.FRONT), level, calibrations=_turn_line())
     # the feet point 12° out against the camera; turned, against the body they point
     # 12 + turn (left) and 12 - turn (right)
     assert value(measured, "left_foot_angle") == pytest.approx(12.0 + turn, abs=0.05)
@@ -321,7 +322,7 @@ def test_without_a_turn_estimate_the_feet_carry_the_plausible_turn() -> None:
 
 def test_a_body_turned_too_far_leaves_the_feet_unknown() -> None:
     pose = make_pose(_turned_out_feet(12.0, 0.4), world=_with_world(-0.75 * 18.0 + 4.0))
-    measured = measure_pose(pose, view(View.FRONT), calibrations=_turn_line())  # type: ignore[arg-type]
+    measured = measure_pose(pose, view(View.FRONT), calibrations=_turn_line())
     foot = measured["left_foot_angle"]
     assert foot.value is None and "turned about 18°" in foot.reason
 
@@ -340,16 +341,16 @@ def test_a_second_look_at_the_mirror_image_averages_the_two_turns() -> None:
     first = make_pose(world=_with_world(photo_yaw))
     seen_in_mirror = make_pose(world=_with_world(mirror_yaw))  # as the flipped picture gives it
     both = replace(first, mirror_world=mirror_pose(seen_in_mirror).world)
-    one = estimate_turn(first, View.FRONT, line).degrees  # type: ignore[arg-type]
-    own = estimate_turn(seen_in_mirror, View.FRONT, line).degrees  # type: ignore[arg-type]
-    two = estimate_turn(both, View.FRONT, line).degrees  # type: ignore[arg-type]
+    one = estimate_turn(first, View.FRONT, line).degrees
+    own = estimate_turn(seen_in_mirror, View.FRONT, line).degrees
+    two = estimate_turn(both, View.FRONT, line).degrees
     assert one == pytest.approx(turn - 4 / 3) and own == pytest.approx(-turn - 0.4 / 0.75)
     assert two == pytest.approx((one - own) / 2)
     assert two == pytest.approx(turn - (1.0 - 0.4) / 2 / 0.75)  # the noise partly averages out
-    flipped = estimate_turn(mirror_pose(both), View.FRONT, line).degrees  # type: ignore[arg-type]
+    flipped = estimate_turn(mirror_pose(both), View.FRONT, line).degrees
     assert flipped == pytest.approx(-two)
     # one look is not mirror-exact: the mirror of the photo's pose is not what the model reads
-    assert estimate_turn(mirror_pose(first), View.FRONT, line).degrees != pytest.approx(-one)  # type: ignore[arg-type]
+    assert estimate_turn(mirror_pose(first), View.FRONT, line).degrees != pytest.approx(-one)
 
 
 def test_with_the_roll_unknown_a_roll_dependent_reading_makes_no_finding() -> None:
