@@ -199,7 +199,7 @@ def test_the_app_uses_only_the_public_api() -> None:
     files = [ROOT / "app.py", *sorted((PACKAGE / "ui").rglob("*.py"))]
     wrong = []
     for path in files:
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(_tree(path)):
             module = node.module or "" if isinstance(node, ast.ImportFrom) else ""
             if module.startswith("posecheck.") and not module.startswith("posecheck.ui"):
                 wrong.append(f"{path.relative_to(ROOT)}: from {module} import ...")
