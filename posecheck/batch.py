@@ -6,10 +6,11 @@ their pixels.
 What comes back per photo is small (the result without its working copy, its JSON entry, its CSV
 rows and its text), so a batch of any length holds a few kilobytes per photo; the annotated
 picture, which needs the pixels, is written by the worker. A clip is decoded one frame at a time
-and comes back as its summary (``posecheck video --json``'s) and a line of text. ``jobs=1`` runs
-in this process. A worker process that dies (a crash in native code, out of memory) breaks its
-pool: the items it was given run again, each alone in a process of its own, one that kills that
-too fails with ``worker_crashed``, and the rest go on in a new pool.
+and comes back as its summary (``posecheck video --json``'s) and a line of text; while it runs it
+says how far it got (``on_frames``), from a worker process through a manager process's queue.
+``jobs=1`` runs in this process. A worker process that dies (a crash in native code, out of
+memory) breaks its pool: the items it was given run again, each alone in a process of its own,
+one that kills that too fails with ``worker_crashed``, and the rest go on in a new pool.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ import collections
 import contextlib
 import hashlib
 import multiprocessing
+import queue
 import sys
 import tempfile
-from collections.abc import Callable, Generator, Iterator, Sequence
+import time
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
@@ -28,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from posecheck.analysis import Analysis, AnalysisFailure, Analyzer, PhotoResult, without_pixels
+from posecheck.bands import UInt8Array
 from posecheck.errors import ErrorCode, InvalidImageError, PosecheckError
 from posecheck.images import encode_jpeg
 from posecheck.names import printable_name
@@ -183,14 +187,30 @@ def failed_item(item: str | InvalidImageError, model: str, error: PosecheckError
 # --- clips ----------------------------------------------------------------------------------------
 
 
-def analyze_clip(path: str, settings: BatchSettings, *, name: str | None = None) -> ClipItem:
+#: A clip's progress as it runs: its name, the frames done, and the frames in all (0: unknown).
+FrameProgress = Callable[[str, int, int], None]
+#: How often a running clip reports its progress, at most (seconds).
+FRAME_PROGRESS_EVERY_S = 1.0
+
+
+def analyze_clip(
+    path: str,
+    settings: BatchSettings,
+    *,
+    name: str | None = None,
+    on_frames: FrameProgress | None = None,
+) -> ClipItem:
     """The clip at ``path`` through a fresh live session (its own VIDEO-mode estimator, whose
     timestamps start again with this clip), decoded one frame at a time; ``name`` (default: the
-    path) is what its outputs and messages call it."""
+    path) is what its outputs and messages call it. ``on_frames`` hears that it started, then
+    how far it got, at most every :data:`FRAME_PROGRESS_EVERY_S`."""
     shown = printable_name(name if name is not None else path)
     try:
         with open_clip(path, shown) as reader:
-            summary = clip_summary(reader, settings.model, settings.exercise, settings.side)
+            frames: Iterable[tuple[float, UInt8Array]] = reader
+            if on_frames is not None:
+                frames = _reporting(reader, reader.info.frame_count, shown, on_frames)
+            summary = clip_summary(frames, settings.model, settings.exercise, settings.side)
     except PosecheckError as error:
         return failed_clip(shown, error)
     if summary.frames_with_person == 0:
@@ -233,8 +253,27 @@ def _plain_path(path: str) -> Iterator[str]:
         yield str(link)
 
 
+def _reporting(
+    frames: Iterable[tuple[float, UInt8Array]],
+    total: int,
+    name: str,
+    on_frames: FrameProgress,
+    clock: Callable[[], float] = time.monotonic,
+) -> Iterator[tuple[float, UInt8Array]]:
+    """``frames``, telling ``on_frames`` when the first has passed (the clip has started), then
+    how many have at most every :data:`FRAME_PROGRESS_EVERY_S` (not at the end: the clip's
+    result says that)."""
+    shown = clock()
+    for done, frame in enumerate(frames, start=1):
+        yield frame
+        now = clock()
+        if done == 1 or now - shown >= FRAME_PROGRESS_EVERY_S:
+            shown = now
+            on_frames(name, done, max(total, 0))
+
+
 def clip_summary(
-    frames: VideoReader, model: str, exercise: str | None, side: Side
+    frames: Iterable[tuple[float, UInt8Array]], model: str, exercise: str | None, side: Side
 ) -> SessionSummary:
     """The summary of a live session given every frame of ``frames``, one at a time."""
     from posecheck.live import session as live
@@ -352,19 +391,26 @@ class _Photos:
             self._analyzer.close()
 
 
-def _one(item: BatchInput, photos: _Photos, settings: BatchSettings) -> BatchOutput:
+def _one(
+    item: BatchInput,
+    photos: _Photos,
+    settings: BatchSettings,
+    on_frames: FrameProgress | None = None,
+) -> BatchOutput:
     if isinstance(item, InvalidImageError):
         return failed_item(item, settings.model, item)
     if isinstance(item, Clip):
-        return analyze_clip(item.path, settings)
+        return analyze_clip(item.path, settings, on_frames=on_frames)
     return photos.analyze(item, settings)
 
 
-def _serial(items: Sequence[BatchInput], settings: BatchSettings) -> Iterator[BatchOutput]:
+def _serial(
+    items: Sequence[BatchInput], settings: BatchSettings, on_frames: FrameProgress | None
+) -> Iterator[BatchOutput]:
     photos = _Photos(settings.model, settings.both_ways)
     try:
         for item in items:
-            yield _one(item, photos, settings)
+            yield _one(item, photos, settings, on_frames)
     finally:
         photos.close()
 
@@ -382,7 +428,29 @@ def _start_worker(settings: BatchSettings) -> None:
 
 
 def _work(item: BatchInput) -> BatchOutput:
-    return _one(item, _WORKER["photos"], _WORKER["settings"])
+    frames = _WORKER.get("frames")
+    on_frames = None if frames is None else _Sender(frames)
+    return _one(item, _WORKER["photos"], _WORKER["settings"], on_frames)
+
+
+def _start_reporting(
+    start: Callable[[BatchSettings], None], settings: BatchSettings, frames: Any
+) -> None:
+    """A worker's start: ``start(settings)``, and where its clips send their progress (a
+    queue of the batch's manager process, or None)."""
+    _WORKER["frames"] = frames
+    start(settings)
+
+
+@dataclass(frozen=True)
+class _Sender:
+    """A clip's progress, sent to the batch's process through the manager's queue."""
+
+    queue: Any
+
+    def __call__(self, name: str, done: int, total: int) -> None:
+        with contextlib.suppress(OSError, EOFError):  # progress is not worth failing a clip for
+            self.queue.put_nowait((name, done, total))
 
 
 def _ready() -> bool:
@@ -411,15 +479,56 @@ def analyze_batch(
     *,
     jobs: int = 1,
     tasks: WorkerTasks | None = None,
+    on_frames: FrameProgress | None = None,
 ) -> Iterator[BatchOutput]:
     """Each photo's and clip's outputs, in the order given, as soon as it and those before it are
     done (photos as :class:`BatchItem`, clips as :class:`ClipItem`). An item whose worker
     process dies (a crash in native code, out of memory) is run again alone: if it kills that
-    process too, it fails with ``worker_crashed``; the rest go on in a new pool."""
+    process too, it fails with ``worker_crashed``; the rest go on in a new pool.
+    ``on_frames`` hears, in this process, how far each running clip has got."""
     if jobs <= 1 or len(items) <= 1:
-        yield from _serial(items, settings)
+        yield from _serial(items, settings, on_frames)
         return
-    yield from _in_processes(items, settings, min(jobs, len(items)), tasks or WorkerTasks())
+    jobs = min(jobs, len(items))
+    clips = on_frames is not None and any(isinstance(item, Clip) for item in items)
+    with _frame_channel(clips) as frames:
+        channel = None if frames is None or on_frames is None else (frames, on_frames)
+        yield from _in_processes(items, settings, jobs, tasks or WorkerTasks(), channel)
+
+
+#: Where the workers' clips send their progress, and who in this process hears it.
+_Channel = tuple[Any, FrameProgress]
+#: How often the batch's process looks for clips' progress while it waits for results (seconds).
+FRAME_POLL_S = 0.5
+
+
+@contextlib.contextmanager
+def _frame_channel(wanted: bool) -> Iterator[Any]:
+    """A queue the worker processes can send clips' progress to, or None when not ``wanted``.
+
+    It lives in a manager process, not in a pipe the workers share: a worker that dies while
+    sending (a crash, out of memory) cannot leave a lock held that stops the others."""
+    if not wanted:
+        yield None
+        return
+    manager = multiprocessing.get_context("spawn").Manager()
+    try:
+        yield manager.Queue()
+    finally:
+        manager.shutdown()
+
+
+def _hear(channel: _Channel | None) -> None:
+    """Hands every progress report waiting in ``channel`` to its listener."""
+    if channel is None:
+        return
+    frames, on_frames = channel
+    while True:
+        try:
+            name, done, total = frames.get_nowait()
+        except (queue.Empty, OSError, EOFError):  # none now, or the manager is gone
+            return
+        on_frames(name, done, total)
 
 
 @dataclass
@@ -455,15 +564,19 @@ class _Progress:
 
 
 def _in_processes(
-    items: Sequence[BatchInput], settings: BatchSettings, jobs: int, tasks: WorkerTasks
+    items: Sequence[BatchInput],
+    settings: BatchSettings,
+    jobs: int,
+    tasks: WorkerTasks,
+    channel: _Channel | None = None,
 ) -> Iterator[BatchOutput]:
     """The batch on ``jobs`` worker processes, a new pool each time one breaks."""
     progress = _Progress(items, collections.deque(range(len(items))), {})
     broken_in_a_row = 0
     while progress.waiting:
-        with _pool(jobs, settings, tasks) as pool:
+        with _pool(jobs, settings, tasks, None if channel is None else channel[0]) as pool:
             before = progress.finished()
-            suspects = yield from _through_pool(pool, progress, tasks, jobs)
+            suspects = yield from _through_pool(pool, progress, tasks, jobs, channel)
             finished_in_pool = progress.finished() > before
         if suspects and not _run_alone(suspects, progress, settings, tasks, jobs):
             progress.fail_the_rest(settings, "worker processes could not start")
@@ -477,11 +590,16 @@ def _in_processes(
 
 
 @contextlib.contextmanager
-def _pool(jobs: int, settings: BatchSettings, tasks: WorkerTasks) -> Iterator[ProcessPoolExecutor]:
+def _pool(
+    jobs: int, settings: BatchSettings, tasks: WorkerTasks, frames: Any = None
+) -> Iterator[ProcessPoolExecutor]:
     # spawn: a fresh interpreter per worker, never a fork of a process holding a model or threads
     spawn = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(
-        jobs, mp_context=spawn, initializer=tasks.start, initargs=(settings,)
+        jobs,
+        mp_context=spawn,
+        initializer=_start_reporting,
+        initargs=(tasks.start, settings, frames),
     )
     try:
         yield pool
@@ -502,7 +620,11 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
 
 
 def _through_pool(
-    pool: ProcessPoolExecutor, progress: _Progress, tasks: WorkerTasks, jobs: int
+    pool: ProcessPoolExecutor,
+    progress: _Progress,
+    tasks: WorkerTasks,
+    jobs: int,
+    channel: _Channel | None = None,
 ) -> Generator[BatchOutput, None, list[int]]:
     """The waiting items through ``pool``, one a worker at a time, their results handed back in
     order, until none wait or the pool breaks; returns the items in flight when it broke."""
@@ -514,7 +636,11 @@ def _through_pool(
                 running[future] = progress.waiting.popleft()
         except BrokenProcessPool:  # it broke since the last look: those in flight tell how
             return sorted(_collect(set(running), running, progress))
-        done, _ = wait(running, return_when=FIRST_COMPLETED)
+        timeout = None if channel is None else FRAME_POLL_S
+        done, _ = wait(running, timeout=timeout, return_when=FIRST_COMPLETED)
+        _hear(channel)
+        if not done:
+            continue
         suspects = _collect(done, running, progress)
         if suspects:
             # the others in flight broke with it, or finished just before it broke

@@ -453,6 +453,13 @@ def _show(done: Reported | ReportedClip, index: int, total: int, *, as_json: boo
         print(progress + done.label, file=sys.stderr, flush=True)
 
 
+def show_clip_progress(name: str, done: int, total: int) -> None:
+    """A running clip's progress in a batch, a line on stderr (when it starts, then about once
+    a second)."""
+    of = f" of {total} ({min(100, round(100 * done / total))} %)" if total > 0 else ""
+    print(f"  {printable_name(name)}: frame {done}{of}", file=sys.stderr, flush=True)
+
+
 def _start_batch(
     items: list[BatchInput], settings: BatchSettings, args: argparse.Namespace
 ) -> Iterator[BatchOutput]:
@@ -463,7 +470,8 @@ def _start_batch(
     if args.cluster is None:
         # the default is None, not the core count: argparse sees `--jobs 2` on a 2-core machine
         # as the default (the same int object) and would let it pass with --cluster
-        return iter(analyze_batch(items, settings, jobs=args.jobs or os.cpu_count() or 1))
+        jobs = args.jobs or os.cpu_count() or 1
+        return iter(analyze_batch(items, settings, jobs=jobs, on_frames=show_clip_progress))
     from posecheck.cluster import analyze_on_cluster
 
     if not items:

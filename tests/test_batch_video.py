@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 import posecheck.live.session as live_session
@@ -177,6 +178,30 @@ def test_a_clip_without_anybody_is_its_own_error(
     assert item.document["error"]["code"] == ErrorCode.NO_PERSON
     assert "30 frames" in item.document["error"]["message"]
     assert item.text.startswith(f"{clip}: could not analyse (no_person)")
+
+
+def test_a_running_clip_says_it_started_then_how_far_it_got_about_once_a_second(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], replayed_heel_raises: ReplayFactory
+) -> None:
+    from posecheck import batch
+
+    seconds = iter(0.4 * i for i in range(10_000))  # each frame takes 0.4 s on this clock
+    heard: list[tuple[str, int, int]] = []
+    frames = [(40.0 * i, np.zeros((2, 2, 3), np.uint8)) for i in range(12)]
+    passed = list(
+        batch._reporting(
+            frames, 12, "a.mp4", lambda *args: heard.append(args), lambda: next(seconds)
+        )
+    )
+    assert len(passed) == 12  # every frame goes on, untouched
+    # the first frame, then once at least 1 s has passed since the last line: every third frame
+    assert heard == [("a.mp4", done, 12) for done in (1, 4, 7, 10)]
+    # through a batch in this process (`--jobs 1`), the clip's lines come on stderr
+    clip = _clip(tmp_path / "raises.mp4", replayed_heel_raises)
+    argv = ["analyze", str(clip), "--jobs", "1", "--exercise", "heel_raises", "--json"]
+    status, document, err = _run([*argv, "--model", "lite"], capsys)
+    assert status == EXIT_OK and document["videos"][0]["ok"]
+    assert f"  {clip}: frame 1 of 151 (1 %)" in err.splitlines()
 
 
 def test_a_clip_is_decoded_a_frame_at_a_time(
@@ -380,6 +405,8 @@ def test_a_photo_and_a_rendered_clip_through_jobs(
     assert broken["name"] == str(folder / "c_broken.mp4")
     assert broken["error"]["code"] == ErrorCode.CORRUPT_VIDEO
     assert "[3/3]" in err  # one progress count over photos and clips
+    # the clip's own progress reaches this process from the worker that runs it
+    assert f"  {clip}: frame 1 of {truth['frames']} (1 %)" in err.splitlines()
 
 
 def test_dasks_large_graph_warning_is_left_out(recwarn: pytest.WarningsRecorder) -> None:
