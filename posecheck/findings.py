@@ -35,7 +35,9 @@ and its confidence) but never make one alone: ``plumb_ear`` in front -> ``forwar
 ``trunk_lean`` forward / back. A ``mild`` or ``marked`` measure that no rule uses (a knee held bent
 in a side view, the hip in front of the ankle line, ...) is named in the summary, not dropped.
 
-Foot angle asymmetry is derived here from two known foot angles, whatever their status. A
+Foot angle asymmetry is derived here from two known foot angles, whatever their status, unless
+the difference leans on a camera roll the photo does not show (the readings' ``roll_doubt``
+summed, as for any measure, from ``ROLL_HOLD_SHARE`` of its known error). A
 difference up to :data:`ASYMMETRY_MILD_DEG` (10°) is usual (the adult range, 5-13°, alone spans
 8°); like every measure it is a finding only when it lies beyond that by more than its own error,
 the two readings' error bands combined (scaled by :data:`DIFFERENCE_ERROR_SHARE`, measured on the
@@ -52,7 +54,7 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any
 
-from posecheck.measures import MEASURES_BY_NAME, Measurement, MeasureName
+from posecheck.measures import MEASURES_BY_NAME, ROLL_HOLD_SHARE, Measurement, MeasureName
 from posecheck.types import Side, Status, Unit, View
 
 __all__ = [
@@ -744,6 +746,13 @@ def _asymmetry(measurements: Mapping[MeasureName, Measurement]) -> _Ranked | Non
     left = measurements.get(MeasureName.LEFT_FOOT_ANGLE)
     right = measurements.get(MeasureName.RIGHT_FOOT_ANGLE)
     if left is None or right is None or left.value is None or right.value is None:
+        return None
+    known = DIFFERENCE_ERROR_SHARE * math.hypot(
+        MEASURES_BY_NAME[left.name].known_error, MEASURES_BY_NAME[right.name].known_error
+    )
+    if left.roll_doubt + right.roll_doubt >= ROLL_HOLD_SHARE * known:
+        # a camera roll turns one foot out and the other in: the difference leans on it doubly,
+        # and like any reading that leans on a roll the photo does not show it is not judged
         return None
     difference = left.value - right.value
     # beyond the usual difference by more than the difference's own error, as for every measure

@@ -78,8 +78,11 @@ class Measurement:
     were not visible, wrong view, ...). Otherwise ``reason`` may carry a caveat. ``normal_range`` is
     the (low, high) range used for the status, in ``unit``. ``landmarks`` are the points it used.
     ``error`` is this reading's uncertainty (±, in ``unit``): the measure's known error, widened
-    when the evidence is weaker (camera roll not known). A name or unit given as a string is checked
-    against the vocabulary and stored as its member.
+    when the evidence is weaker (camera roll not known). ``roll_doubt``: with the camera roll not
+    known, how far the reading would move had the camera been rolled by the plausible roll (0 when
+    the roll is known or the measure does not lean on it); from :data:`ROLL_HOLD_SHARE` of the
+    known error on it supports no finding (a left-right difference adds the two readings'). A name
+    or unit given as a string is checked against the vocabulary and stored as its member.
     """
 
     name: MeasureName
@@ -92,6 +95,7 @@ class Measurement:
     view: View | None
     reason: str = ""
     error: float = 0.0
+    roll_doubt: float = 0.0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", MeasureName(self.name))
@@ -758,6 +762,7 @@ def measure_one(
     if turned and turn is not None:
         error = math.hypot(error, turn.sd)
     status = spec.status(value, error)
+    doubt = 0.0
     if spec.vertical and usable_roll(roll) is None:
         doubt = _roll_doubt(spec, frame, raw, calibration)
         error += doubt
@@ -771,7 +776,7 @@ def measure_one(
             )
     return Measurement(
         spec.name, round(value, 2), spec.unit, confidence, status, spec.normal,
-        landmarks, frame.view, note, round(error, 2),
+        landmarks, frame.view, note, round(error, 2), round(doubt, 2),
     )  # fmt: skip
 
 

@@ -426,6 +426,23 @@ def test_asymmetry_between_two_normal_feet() -> None:
     assert "a difference of 13°" in finding.explanation
 
 
+@pytest.mark.parametrize(
+    ("doubts", "found"),
+    [((0.0, 0.0), True), ((1.0, 1.0), True), ((1.2, 1.2), False), ((2.4, 0.0), False)],
+)
+def test_no_asymmetry_where_the_difference_leans_on_an_unknown_roll(
+    doubts: tuple[float, float], found: bool
+) -> None:
+    """A camera roll turns one foot out and the other in, so the difference carries both
+    readings' roll doubt; from half the difference's known error (0.65 x 7.07 = 4.6°) on, the
+    photo cannot support the finding, as for any reading that leans on the roll."""
+    feet = [
+        replace(measure("left_foot_angle", 35.0), roll_doubt=doubts[0]),
+        replace(measure("right_foot_angle", 10.0), roll_doubt=doubts[1]),
+    ]
+    assert ("foot_angle_asymmetry" in [f.key for f in run(*feet).findings]) is found
+
+
 def test_asymmetry_needs_both_feet() -> None:
     result = run(measure("left_foot_angle", 30.0), measure("right_foot_angle", None))
     assert [f.key for f in result.findings] == ["feet_turned_out"]

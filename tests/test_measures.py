@@ -365,3 +365,26 @@ def test_with_the_roll_unknown_a_roll_dependent_reading_makes_no_finding() -> No
         pose, view(View.FRONT), CameraRoll(0.0, 0.9, "test", "test"), calibrations={}
     )["shoulder_tilt"]
     assert known.status.clearly_outside and known.error == 2.0
+    assert unknown.roll_doubt > 2.0 and known.roll_doubt == 0.0
+
+
+def test_with_the_roll_unknown_no_foot_asymmetry_is_found() -> None:
+    from posecheck.findings import assess
+
+    # feet 30° and 5° out: 25° apart, far beyond the usual 10°
+    left, right = _turned_out_feet(30.0, 0.4), _turned_out_feet(5.0, 0.4)
+    points = {
+        L.LEFT_FOOT_INDEX: left[L.LEFT_FOOT_INDEX],
+        L.RIGHT_FOOT_INDEX: right[L.RIGHT_FOOT_INDEX],
+    }
+    pose = make_pose(points)
+    level = CameraRoll(0.0, 0.9, "test", "test")
+    known = measure_pose(pose, view(View.FRONT), level, calibrations={})
+    unknown = measure_pose(pose, view(View.FRONT), None, calibrations={})
+    feet = ("left_foot_angle", "right_foot_angle")
+    assert [known[m].roll_doubt for m in feet] == [0.0, 0.0]
+    # a roll of 3° moves the foot turned further out more: about 2.2° against 1.4°
+    doubts = [unknown[m].roll_doubt for m in feet]
+    assert 1.5 < doubts[0] < 3.0 and 0.5 < doubts[1] < doubts[0]
+    assert "foot_angle_asymmetry" in [f.key for f in assess(known).findings]
+    assert "foot_angle_asymmetry" not in [f.key for f in assess(unknown).findings]
