@@ -8,6 +8,7 @@ This is the path the CLI, the benchmark and the app share. Errors a user can act
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -342,9 +343,15 @@ def _withheld(
     }
 
 
+#: Where one sentence of advice ends and the next begins.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
 def _not_judged(blocking: list[CaptureCheck]) -> Assessment:
     reasons = "; ".join(check.reason for check in blocking)
-    advice = " ".join(dict.fromkeys(check.advice for check in blocking if check.advice))
+    # checks may give the same step ("hold the phone upright ...") in their advice: say it once
+    steps = (step for check in blocking for step in _SENTENCE_END.split(check.advice.strip()))
+    advice = " ".join(dict.fromkeys(step for step in steps if step))
     summary = (
         f"This photo cannot be judged as a standing posture photo ({reasons}), so nothing was "
         f"measured and no exercises are suggested. {advice}"

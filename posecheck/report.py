@@ -240,17 +240,27 @@ _STATUS_MARK = {
 
 
 def _measure_lines(measurements: Mapping[MeasureName, Measurement]) -> list[str]:
-    lines = []
+    """A line per measure; measures unknown for the same reason share one line (a photo that is
+    not judged gives every measure the same long reason), where the first of them stands."""
+    lines: list[str | list[str]] = []
+    unknown: dict[str, list[str]] = {}
     for name, m in measurements.items():
         if m.value is None:
-            lines.append(f"    {name:22} unknown: {m.reason}")
+            if m.reason not in unknown:
+                unknown[m.reason] = []
+                lines.append(unknown[m.reason])
+            unknown[m.reason].append(name)
             continue
         low, high = m.normal_range
         lines.append(
             f"    {name:22} {m.value:8.1f} {m.unit:14} {_STATUS_MARK[m.status]:6} "
             f"(usual {low:g} to {high:g}; confidence {m.confidence:.2f})"
         )
-    return lines
+    reasons = {id(names): reason for reason, names in unknown.items()}
+    return [
+        line if isinstance(line, str) else f"    {', '.join(line):22} unknown: {reasons[id(line)]}"
+        for line in lines
+    ]
 
 
 def _judgement_lines(assessment: Assessment | None, plan: Plan | None) -> list[str]:
