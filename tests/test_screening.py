@@ -83,3 +83,23 @@ def test_a_truth_within_one_known_error_of_the_positive_line_is_near_the_edge() 
     # knee frontal: range -5..5, known error 5, so positives start at 10; near the edge up to 15
     assert near_edge(_reading(11.0, true=14.9)) and not near_edge(_reading(11.0, true=15.1))
     assert near_edge(_reading(-11.0, true=-14.0))
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "false"),
+    [(8.0, 2.0, True), (14.0, 4.0, True), (14.0, 1.0, False), (24.0, 4.0, False)],
+)
+def test_an_asymmetry_is_false_by_the_feets_true_difference_not_each_foot(
+    left: float, right: float, false: bool
+) -> None:
+    """Both feet inside their usual range (0-15°) can still truly differ by more than the usual
+    10°: an asymmetry found there is right, and only a true difference within 10° makes it false."""
+    from posecheck.dev.screening import summary_lines
+
+    found = frozenset({(FindingKey.FOOT_ANGLE_ASYMMETRY, MeasureName.LEFT_FOOT_ANGLE)})
+    feet = [
+        _reading(left, measure=MeasureName.LEFT_FOOT_ANGLE, true=left, findings=found),
+        _reading(right, measure=MeasureName.RIGHT_FOOT_ANGLE, true=right, findings=found),
+    ]
+    line = summary_lines(feet)[1]
+    assert line.startswith(f"- renders with a false finding: {int(false)} of 1")

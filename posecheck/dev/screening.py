@@ -342,13 +342,32 @@ def summary_lines(readings: Sequence[Reading]) -> list[str]:
     false_photo = 0
     for render, first in renders.items():
         rows = [r for r in readings if r.render == render]
-        negatives = {(k, m) for k, m in first.findings if _truth_of(rows, m) == "inside"}
-        false_photo += bool(negatives)
+        negatives = {
+            (k, m)
+            for k, m in first.findings
+            if k is not FindingKey.FOOT_ANGLE_ASYMMETRY and _truth_of(rows, m) == "inside"
+        }
+        false_photo += bool(negatives) or _false_asymmetry(rows)
     return [
         f"- renders: {len(renders)}; judged as posture photos: {judged}",
-        f"- renders with at least one finding from a measure truly inside its usual range: "
-        f"{false_photo} of {len(renders)}",
+        f"- renders with a false finding: {false_photo} of {len(renders)} (a finding from a "
+        f"measure truly inside its usual range; for the feet's asymmetry, feet that truly differ "
+        f"by no more than the usual {ASYMMETRY_MILD_DEG:g}°)",
     ]
+
+
+def _false_asymmetry(rows: Sequence[Reading]) -> bool:
+    """Whether a render's feet were found asymmetric where they truly differ by no more than the
+    usual difference."""
+    feet = {r.measure: r for r in rows if r.measure in _FEET}
+    if len(feet) != len(_FEET):
+        return False
+    left, right = (feet[m] for m in _FEET)
+    found = any(key is FindingKey.FOOT_ANGLE_ASYMMETRY for key, _ in left.findings)
+    return found and abs(left.true - right.true) <= ASYMMETRY_MILD_DEG
+
+
+_FEET = (MeasureName.LEFT_FOOT_ANGLE, MeasureName.RIGHT_FOOT_ANGLE)
 
 
 def _truth_of(rows: Sequence[Reading], measure: MeasureName) -> Beyond | str | None:
