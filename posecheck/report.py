@@ -12,7 +12,7 @@ from posecheck.combine import CombinedReport
 from posecheck.exercises import CLINICIAN_NOTE, DISCLAIMER, Plan, plan_to_dict
 from posecheck.findings import Assessment, assessment_to_dict
 from posecheck.measures import MEASURES_BY_NAME, Measurement, MeasureName
-from posecheck.types import CameraRoll, CaptureCheck, Landmark, Pose, Status
+from posecheck.types import CameraRoll, CaptureCheck, Landmark, Pose, Status, Unit
 
 #: Bumped only when a field changes meaning or disappears; new fields may appear at any time.
 #: 3: "normal" means inside the printed usual range; "possible" is new (outside by no more than
@@ -231,34 +231,41 @@ def results_csv(analyses: Sequence[PhotoResult], combined: CombinedReport | None
 # --- readable text ------------------------------------------------------------------------------
 
 _STATUS_MARK = {
-    Status.NORMAL: "ok",
+    Status.NORMAL: "usual",
     Status.POSSIBLE: "recheck",
     Status.MILD: "MILD",
     Status.MARKED: "MARKED",
     Status.UNKNOWN: "?",
 }
+#: Room for the longest measure's name in words ("shoulder's position over the ankle").
+_LABEL_WIDTH = max(len(spec.label) for spec in MEASURES_BY_NAME.values())
 
 
 def _measure_lines(measurements: Mapping[MeasureName, Measurement]) -> list[str]:
-    """A line per measure; measures unknown for the same reason share one line (a photo that is
-    not judged gives every measure the same long reason), where the first of them stands."""
+    """A line per measure, by its name in words; measures unknown for the same reason share one
+    line (a photo that is not judged gives every measure the same long reason), where the first
+    of them stands."""
     lines: list[str | list[str]] = []
     unknown: dict[str, list[str]] = {}
     for name, m in measurements.items():
+        label = MEASURES_BY_NAME[name].label
         if m.value is None:
             if m.reason not in unknown:
                 unknown[m.reason] = []
                 lines.append(unknown[m.reason])
-            unknown[m.reason].append(name)
+            unknown[m.reason].append(label)
             continue
         low, high = m.normal_range
+        places = 2 if m.unit is Unit.RATIO else 1
+        unit = m.unit.symbol if m.unit is Unit.DEG else f" {m.unit.symbol}".rstrip()
+        reading = f"{m.value:.{places}f} ± {m.error:.{places}f}{unit}"
         lines.append(
-            f"    {name:22} {m.value:8.1f} {m.unit:14} {_STATUS_MARK[m.status]:6} "
+            f"    {label:{_LABEL_WIDTH}} {reading:>28}  {_STATUS_MARK[m.status]:7} "
             f"(usual {low:g} to {high:g}; confidence {m.confidence:.2f})"
         )
-    reasons = {id(names): reason for reason, names in unknown.items()}
+    reasons = {id(labels): reason for reason, labels in unknown.items()}
     return [
-        line if isinstance(line, str) else f"    {', '.join(line):22} unknown: {reasons[id(line)]}"
+        line if isinstance(line, str) else f"    {', '.join(line)}: unknown, {reasons[id(line)]}"
         for line in lines
     ]
 

@@ -1,4 +1,5 @@
-"""The command line's words for a photo that is not judged: each reason and each step once."""
+"""The command line's words: measures by their names in words with their error, and for a photo
+that is not judged each reason and each step once."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ def _unknown(name: str, reason: str) -> Measurement:
 
 
 def test_measures_unknown_for_one_reason_share_a_line_where_the_first_stands() -> None:
+    normal = Status.NORMAL
     known = Measurement(
-        "stance_width", 1.2, "ratio", 0.9, Status.NORMAL, (0.5, 1.8), (), View.FRONT
+        "stance_width", 1.234, "ratio", 0.9, normal, (0.5, 1.8), (), View.FRONT, "", 0.15
     )
     readings = [
         _unknown("left_foot_angle", "not judged: a knee is bent"),
@@ -23,13 +25,25 @@ def test_measures_unknown_for_one_reason_share_a_line_where_the_first_stands() -
         _unknown("pelvic_tilt", "not visible enough: left hip"),
     ]
     lines = _measure_lines({MeasureName(m.name): m for m in readings})
-    assert len(lines) == 3
-    assert lines[0].split() == [
-        "left_foot_angle,", "right_foot_angle", "unknown:", "not", "judged:", "a", "knee", "is",
-        "bent",
-    ]  # fmt: skip
-    assert lines[1].split()[:2] == ["stance_width", "1.2"]
-    assert lines[2].split()[:2] == ["pelvic_tilt", "unknown:"]
+    # by their names in words, not their identifiers
+    assert [" ".join(line.split()) for line in lines] == [
+        "left foot angle, right foot angle: unknown, not judged: a knee is bent",
+        "stance width 1.23 ± 0.15 usual (usual 0.5 to 1.8; confidence 0.90)",
+        "hip level: unknown, not visible enough: left hip",
+    ]
+
+
+def test_a_reading_shows_its_error_in_its_unit() -> None:
+    shift = Measurement(
+        "trunk_shift", -13.46, "% hip width", 0.63, Status.POSSIBLE, (-10.0, 10.0), (),
+        View.FRONT, "", 20.57,
+    )  # fmt: skip
+    foot = Measurement(
+        "left_foot_angle", 35.1, "deg", 0.61, Status.MARKED, (0.0, 15.0), (), View.FRONT, "", 5.0
+    )
+    lines = _measure_lines({MeasureName(m.name): m for m in (shift, foot)})
+    assert lines[0].split("  recheck")[0].endswith("-13.5 ± 20.6 % of hip width")
+    assert lines[1].split("  MARKED")[0].endswith("35.1 ± 5.0°")
 
 
 def test_a_step_two_failed_checks_both_advise_is_said_once() -> None:
