@@ -5,6 +5,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
+# Python keeps its compiled modules inside the venv, writing each the first time it is imported
+# (even where the machine sets PYTHONDONTWRITEBYTECODE): nothing is compiled that is never imported,
+# no __pycache__ lands in the tree, and every later run reads them. .ci/run does the same.
+export PYTHONDONTWRITEBYTECODE :=
+export PYTHONPYCACHEPREFIX := $(CURDIR)/$(VENV)/pycache
+
 .PHONY: run test test-all setup models lint bench clean synth samples renders clips validate pictures
 
 run: models
