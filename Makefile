@@ -16,12 +16,16 @@ export PYTHONPYCACHEPREFIX := $(CURDIR)/$(VENV)/pycache
 run: models
 	$(BIN)/streamlit run app.py
 
-# mypy (about 7 s with no cache, as on a fresh clone) type-checks while the tests run; either failing
-# fails the target, and mypy's report is printed after the tests'.
+# mypy (7-12 s with no cache, as on a fresh clone) type-checks beside the tests; either failing
+# fails the target, and mypy's report is printed after the tests'. Beside mypy, one process first
+# collects the tests, which compiles every module they import once (see PYTHONPYCACHEPREFIX); the
+# two test workers then read those instead of both compiling them while mypy runs (fresh clone:
+# 33.7 s for the three steps against about 55 s).
 test: models
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	@$(BIN)/mypy > .mypy.out 2>&1 & types=$$!; \
+	$(BIN)/pytest --collect-only -q -m "not slow" -p no:cacheprovider > /dev/null 2>&1; \
 	$(BIN)/pytest -m "not slow" -n 2; tests=$$?; \
 	wait $$types; typed=$$?; echo "$(BIN)/mypy"; cat .mypy.out; rm -f .mypy.out; \
 	exit $$(( tests || typed ))
