@@ -245,14 +245,14 @@ def _measure_lines(measurements: Mapping[MeasureName, Measurement]) -> list[str]
     """A line per measure, by its name in words; measures unknown for the same reason share one
     line (a photo that is not judged gives every measure the same long reason), where the first
     of them stands."""
-    lines: list[str | list[str]] = []
+    lines: list[str | tuple[str, list[str]]] = []
     unknown: dict[str, list[str]] = {}
     for name, m in measurements.items():
         label = MEASURES_BY_NAME[name].label
         if m.value is None:
             if m.reason not in unknown:
                 unknown[m.reason] = []
-                lines.append(unknown[m.reason])
+                lines.append((m.reason, unknown[m.reason]))
             unknown[m.reason].append(label)
             continue
         low, high = m.normal_range
@@ -263,9 +263,8 @@ def _measure_lines(measurements: Mapping[MeasureName, Measurement]) -> list[str]
             f"    {label:{_LABEL_WIDTH}} {reading:>28}  {_STATUS_MARK[m.status]:7} "
             f"(usual {low:g} to {high:g}; confidence {m.confidence:.2f})"
         )
-    reasons = {id(labels): reason for reason, labels in unknown.items()}
     return [
-        line if isinstance(line, str) else f"    {', '.join(line)}: unknown, {reasons[id(line)]}"
+        line if isinstance(line, str) else f"    {', '.join(line[1])}: unknown, {line[0]}"
         for line in lines
     ]
 
