@@ -205,24 +205,36 @@ def finding_confusion(readings: Sequence[Reading]) -> dict[FindingKey, Confusion
 
 def _asymmetry(readings: Sequence[Reading], counts: dict[FindingKey, list[int]]) -> None:
     """Truth positive: the feet differ by more than the threshold plus a foot's known error."""
-    feet: dict[str, dict[MeasureName, Reading]] = {}
+    renders: dict[str, list[Reading]] = {}
     for r in readings:
-        if r.measure in (MeasureName.LEFT_FOOT_ANGLE, MeasureName.RIGHT_FOOT_ANGLE):
-            feet.setdefault(r.render, {})[r.measure] = r
+        renders.setdefault(r.render, []).append(r)
     tally = counts.setdefault(FindingKey.FOOT_ANGLE_ASYMMETRY, [0, 0, 0, 0])
     margin = MEASURES_BY_NAME[MeasureName.LEFT_FOOT_ANGLE].known_error
-    for pair in feet.values():
-        if len(pair) != 2:
+    for rows in renders.values():
+        feet = _feet(rows)
+        if feet is None:
             continue
-        left, right = pair[MeasureName.LEFT_FOOT_ANGLE], pair[MeasureName.RIGHT_FOOT_ANGLE]
-        difference = abs(left.true - right.true)
-        reported = any(key is FindingKey.FOOT_ANGLE_ASYMMETRY for key, _ in left.findings)
+        difference, reported = feet
         if difference > ASYMMETRY_MILD_DEG + margin:
             tally[0] += 1
             tally[1] += reported
         elif difference <= ASYMMETRY_MILD_DEG:
             tally[2] += 1
             tally[3] += reported
+
+
+def _feet(rows: Sequence[Reading]) -> tuple[float, bool] | None:
+    """One render's feet: how far apart their true angles are, and whether an asymmetry was
+    found; None without both feet's readings."""
+    feet = {r.measure: r for r in rows if r.measure in _FEET}
+    if len(feet) != len(_FEET):
+        return None
+    left, right = (feet[m] for m in _FEET)
+    found = any(key is FindingKey.FOOT_ANGLE_ASYMMETRY for key, _ in left.findings)
+    return abs(left.true - right.true), found
+
+
+_FEET = (MeasureName.LEFT_FOOT_ANGLE, MeasureName.RIGHT_FOOT_ANGLE)
 
 
 def confusion_table(readings: Sequence[Reading]) -> list[str]:
@@ -359,15 +371,8 @@ def summary_lines(readings: Sequence[Reading]) -> list[str]:
 def _false_asymmetry(rows: Sequence[Reading]) -> bool:
     """Whether a render's feet were found asymmetric where they truly differ by no more than the
     usual difference."""
-    feet = {r.measure: r for r in rows if r.measure in _FEET}
-    if len(feet) != len(_FEET):
-        return False
-    left, right = (feet[m] for m in _FEET)
-    found = any(key is FindingKey.FOOT_ANGLE_ASYMMETRY for key, _ in left.findings)
-    return found and abs(left.true - right.true) <= ASYMMETRY_MILD_DEG
-
-
-_FEET = (MeasureName.LEFT_FOOT_ANGLE, MeasureName.RIGHT_FOOT_ANGLE)
+    feet = _feet(rows)
+    return feet is not None and feet[1] and feet[0] <= ASYMMETRY_MILD_DEG
 
 
 def _truth_of(rows: Sequence[Reading], measure: MeasureName) -> Beyond | str | None:
