@@ -17,16 +17,19 @@ run: models
 	$(BIN)/streamlit run app.py
 
 # mypy (7-12 s with no cache, as on a fresh clone) type-checks beside the tests; either failing
-# fails the target, and mypy's report is printed after the tests'. Beside mypy, one process first
-# collects the tests, which compiles every module they import once (see PYTHONPYCACHEPREFIX); the
-# two test workers then read those instead of both compiling them while mypy runs (fresh clone:
-# 33.7 s for the three steps against about 55 s).
-test: models
+# fails the target, and mypy's report is printed after the tests'. Beside mypy, the models are
+# installed (npm and hashing: 4-5 s on a fresh machine) while one process collects the tests, which
+# compiles every module they import once (see PYTHONPYCACHEPREFIX); the two test workers then read
+# those instead of both compiling them while mypy runs.
+test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	@$(BIN)/mypy > .mypy.out 2>&1 & types=$$!; \
+	$(BIN)/posecheck models install full lite > .models.out 2>&1 & models=$$!; \
 	$(BIN)/pytest --collect-only -q -m "not slow" -p no:cacheprovider > /dev/null 2>&1; \
-	$(BIN)/pytest -m "not slow" -n 2; tests=$$?; \
+	wait $$models; installed=$$?; echo "$(BIN)/posecheck models install full lite"; cat .models.out; \
+	rm -f .models.out; tests=$$installed; \
+	if [ $$installed -eq 0 ]; then $(BIN)/pytest -m "not slow" -n 2; tests=$$?; fi; \
 	wait $$types; typed=$$?; echo "$(BIN)/mypy"; cat .mypy.out; rm -f .mypy.out; \
 	exit $$(( tests || typed ))
 
@@ -43,7 +46,7 @@ setup: $(STAMP)
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml scripts/setup-system.sh scripts/install-python-deps.sh
 	bash scripts/setup-system.sh
 	bash scripts/install-python-deps.sh $(PYTHON) $(VENV)
-	$(BIN)/python -c "import cv2, mediapipe" || (bash scripts/setup-system.sh --force && $(BIN)/python -c "import cv2, mediapipe")
+	$(BIN)/python -c "import cv2" || (bash scripts/setup-system.sh --force && $(BIN)/python -c "import cv2")
 	touch $(STAMP)
 
 # Installs (or verifies, in well under a second when cached) the default models.

@@ -11,7 +11,11 @@ parametrised.
 
 from __future__ import annotations
 
+import functools
+import importlib
+import importlib.util
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -53,6 +57,23 @@ def video(name: str) -> Path:
 def annotation_file(name: str) -> Path:
     """Path of a shared annotation file; skips the test with the reason when it is absent."""
     return _shared_file(ANNOTATIONS, name, "photo annotation file")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _installed_packages_scanned_once() -> Iterator[None]:
+    """Streamlit's AppTest looks through every installed package for components at each run of a
+    page (0.19 s with this project's ~110 packages: some 6 s of the fast suite); a running app
+    does it once at start. Nothing is installed while the tests run, so the first scan's answer
+    serves the session. Without that streamlit module (another version) nothing changes."""
+    module = "streamlit.components.v2.manifest_scanner"
+    if "streamlit" not in sys.modules or importlib.util.find_spec(module) is None:
+        yield
+        return
+    scanner = importlib.import_module(module)
+    scan = scanner.scan_component_manifests
+    scanner.scan_component_manifests = functools.cache(scan)
+    yield
+    scanner.scan_component_manifests = scan
 
 
 @pytest.fixture(scope="session")
