@@ -20,15 +20,22 @@ def _vec(point: Point) -> np.ndarray:
     return array
 
 
+def _xy(point: Point) -> tuple[float, float]:
+    """A 2D point as two Python floats: the angle functions below run per landmark and per video
+    frame, where numpy's per-call overhead on two numbers costs several times the arithmetic."""
+    x, y = _vec(point).tolist()
+    return x, y
+
+
 def joint_angle(a: Point, b: Point, c: Point) -> float:
     """The angle at ``b`` between ``b→a`` and ``b→c``, 0-180°. NaN when a side has no length."""
-    ba = _vec(a) - _vec(b)
-    bc = _vec(c) - _vec(b)
-    if not (np.any(ba) and np.any(bc)):
+    (ax, ay), (bx, by), (cx, cy) = _xy(a), _xy(b), _xy(c)
+    bax, bay, bcx, bcy = ax - bx, ay - by, cx - bx, cy - by
+    if not ((bax or bay) and (bcx or bcy)):
         return math.nan
     # atan2 of cross and dot stays accurate near 0° and 180°, where acos loses digits.
-    cross = float(ba[0] * bc[1] - ba[1] * bc[0])
-    return math.degrees(math.atan2(abs(cross), float(np.dot(ba, bc))))
+    cross = bax * bcy - bay * bcx
+    return math.degrees(math.atan2(abs(cross), bax * bcx + bay * bcy))
 
 
 def signed_turn(a: Point, b: Point, c: Point) -> float:
@@ -36,9 +43,8 @@ def signed_turn(a: Point, b: Point, c: Point) -> float:
 
     (With y down, a clockwise bend on screen has a positive 2D cross product.)
     """
-    ab = _vec(b) - _vec(a)
-    bc = _vec(c) - _vec(b)
-    return float(ab[0] * bc[1] - ab[1] * bc[0])
+    (ax, ay), (bx, by), (cx, cy) = _xy(a), _xy(b), _xy(c)
+    return (bx - ax) * (cy - by) - (by - ay) * (cx - bx)
 
 
 def tilt_from_horizontal(first: Point, second: Point) -> float:
@@ -47,26 +53,21 @@ def tilt_from_horizontal(first: Point, second: Point) -> float:
     Positive when ``first`` is higher (smaller y), whichever side of the image it is on, so the
     same formula serves front and back views; −90..90°.
     """
-    p = _vec(first)
-    q = _vec(second)
-    run = abs(float(p[0] - q[0]))
-    rise = float(q[1] - p[1])
-    return math.degrees(math.atan2(rise, run))
+    (px, py), (qx, qy) = _xy(first), _xy(second)
+    return math.degrees(math.atan2(qy - py, abs(px - qx)))
 
 
 def angle_from_vertical(bottom: Point, top: Point) -> float:
     """Angle of the line bottom→top against image-up: + when ``top`` leans to image-right."""
-    b = _vec(bottom)
-    t = _vec(top)
-    return math.degrees(math.atan2(float(t[0] - b[0]), float(b[1] - t[1])))
+    (bx, by), (tx, ty) = _xy(bottom), _xy(top)
+    return math.degrees(math.atan2(tx - bx, by - ty))
 
 
 def angle_from_horizontal(start: Point, end: Point) -> float:
     """Angle of start→end above image-horizontal, measured on the side ``end`` lies: 0-90°
     when ``end`` is higher, negative when lower; direction (left/right) does not matter."""
-    s = _vec(start)
-    e = _vec(end)
-    return math.degrees(math.atan2(float(s[1] - e[1]), abs(float(e[0] - s[0]))))
+    (sx, sy), (ex, ey) = _xy(start), _xy(end)
+    return math.degrees(math.atan2(sy - ey, abs(ex - sx)))
 
 
 def rotate_points(points: npt.ArrayLike, degrees: float, centre: Point) -> np.ndarray:
@@ -84,4 +85,4 @@ def rotate_points(points: npt.ArrayLike, degrees: float, centre: Point) -> np.nd
 
 def horizontal_offset(point: Point, reference: Point) -> float:
     """Signed horizontal distance point − reference, pixels (+ = to image-right)."""
-    return float(_vec(point)[0] - _vec(reference)[0])
+    return _xy(point)[0] - _xy(reference)[0]

@@ -219,10 +219,10 @@ class Pose:
 
     def is_visible(self, landmark: Landmark, threshold: float = VISIBILITY_THRESHOLD) -> bool:
         """True when the landmark is visible and lies inside the image."""
-        x, y = self.xy[landmark]
+        x, y = self.xy[landmark].tolist()  # Python floats: this runs per landmark and frame
         width, height = self.image_size
         inside = 0.0 <= x < width and 0.0 <= y < height
-        return bool(inside and self.visibility[landmark] >= threshold)
+        return inside and float(self.visibility[landmark]) >= threshold
 
     def visible_landmarks(self, threshold: float = VISIBILITY_THRESHOLD) -> tuple[Landmark, ...]:
         return tuple(lm for lm in Landmark if self.is_visible(lm, threshold))
