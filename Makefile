@@ -16,20 +16,19 @@ export PYTHONPYCACHEPREFIX := $(CURDIR)/$(VENV)/pycache
 run: models
 	$(BIN)/streamlit run app.py
 
-# mypy (7-12 s with no cache, as on a fresh clone) type-checks beside the tests; either failing
-# fails the target, and mypy's report is printed after the tests'. Beside mypy, the models are
-# installed (npm and hashing: 4-5 s on a fresh machine) while one process collects the tests, which
-# compiles every module they import once (see PYTHONPYCACHEPREFIX); the two test workers then read
-# those instead of both compiling them while mypy runs.
+# The fast tests need no pose model (tests that load one are marked slow, and conftest refuses
+# them unmarked): the models are installed by `make run`, `make test-all` and .ci/run, and the
+# model-building tests skip, saying so, until their npm sources are cached. mypy (9 s with no
+# cache, as on a fresh clone) type-checks beside the tests; either failing fails the target, and
+# mypy's report is printed after the tests'. Beside mypy, one process first collects the tests,
+# which compiles every module they import once (see PYTHONPYCACHEPREFIX); the two test workers
+# then read those instead of both compiling them while mypy runs.
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	@$(BIN)/mypy > .mypy.out 2>&1 & types=$$!; \
-	$(BIN)/posecheck models install full lite > .models.out 2>&1 & models=$$!; \
 	$(BIN)/pytest --collect-only -q -m "not slow" -p no:cacheprovider > /dev/null 2>&1; \
-	wait $$models; installed=$$?; echo "$(BIN)/posecheck models install full lite"; cat .models.out; \
-	rm -f .models.out; tests=$$installed; \
-	if [ $$installed -eq 0 ]; then $(BIN)/pytest -m "not slow" -n 2; tests=$$?; fi; \
+	$(BIN)/pytest -m "not slow" -n 2; tests=$$?; \
 	wait $$types; typed=$$?; echo "$(BIN)/mypy"; cat .mypy.out; rm -f .mypy.out; \
 	exit $$(( tests || typed ))
 

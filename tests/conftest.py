@@ -59,6 +59,21 @@ def annotation_file(name: str) -> Path:
     return _shared_file(ANNOTATIONS, name, "photo annotation file")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that loads the real model (the ``analyzer`` fixture) must be marked slow: the fast
+    suite (`make test`) runs without the models installed."""
+    unmarked = [
+        item.nodeid
+        for item in items
+        if "analyzer" in getattr(item, "fixturenames", ())
+        and item.get_closest_marker("slow") is None
+    ]
+    if unmarked:
+        raise pytest.UsageError(
+            "these tests load the real model but are not marked slow: " + ", ".join(unmarked)
+        )
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _installed_packages_scanned_once() -> Iterator[None]:
     """Streamlit's AppTest looks through every installed package for components at each run of a
@@ -78,7 +93,8 @@ def _installed_packages_scanned_once() -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def analyzer() -> Iterator[Analyzer]:
-    """The full model, loaded once (installed by `make test` before the suite runs)."""
+    """The full model, loaded once, for slow tests only (`.ci/run` and `make test-all` install the
+    models before running them; `make test` does not need them)."""
     loaded = Analyzer.open("full")
     yield loaded
     loaded.close()

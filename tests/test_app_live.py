@@ -210,6 +210,22 @@ def streamer(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeStreamer]:
     fake.stop()
 
 
+@pytest.fixture
+def model_opens(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The page opens the live model before Start; these page tests need only that it opened
+    (the real lite model is opened by the slow tests, which need it installed)."""
+    import posecheck.ui.live as live_module
+
+    class Opened:
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(live_module, "video_estimator", lambda model: Opened)
+    live_module.load_live_model.clear()
+    yield
+    live_module.load_live_model.clear()
+
+
 def letterboxed(name: str) -> np.ndarray:
     """A sample render inside a 640x480 camera frame."""
     path = next(p for p in sample_paths() if p.stem == name)
@@ -242,7 +258,9 @@ def texts(app: AppTest) -> str:
     return "\n".join(parts)
 
 
-def test_the_camera_is_asked_for_offline_at_640x480(streamer: FakeStreamer) -> None:
+def test_the_camera_is_asked_for_offline_at_640x480(
+    streamer: FakeStreamer, model_opens: None
+) -> None:
     app = AppTest.from_file(LIVE_PAGE, default_timeout=60).run()
     assert not app.exception, app.exception
     call = streamer.calls[-1]
@@ -261,7 +279,9 @@ def test_the_camera_is_asked_for_offline_at_640x480(streamer: FakeStreamer) -> N
     assert app.radio(key="live-side").value == "right"
 
 
-def test_the_connection_that_never_comes_points_to_the_snapshot(streamer: FakeStreamer) -> None:
+def test_the_connection_that_never_comes_points_to_the_snapshot(
+    streamer: FakeStreamer, model_opens: None
+) -> None:
     app = AppTest.from_file(LIVE_PAGE, default_timeout=60)
     streamer.signalling = True
     app.run()

@@ -587,6 +587,7 @@ def test_standing_check_and_posture() -> None:
     assert check_standing(make_pose(hidden=legs)).passed is None
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "standing"),
     [

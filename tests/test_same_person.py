@@ -24,12 +24,14 @@ def _samples(analyzer: Analyzer, body: str) -> list[Analysis]:
     return results  # type: ignore[return-value]
 
 
+@pytest.mark.slow
 def test_one_persons_photos_match(analyzer: Analyzer) -> None:
     for body in ("woman_neutral", "man_misaligned"):
         check = same_person(_samples(analyzer, body))
         assert check.same is True, (body, check.reason)
 
 
+@pytest.mark.slow
 def test_two_people_are_told_apart_and_the_report_says_so(analyzer: Analyzer) -> None:
     woman, man = _samples(analyzer, "woman_neutral"), _samples(analyzer, "man_misaligned")
     photos = [woman[0], man[0], woman[1]]
@@ -42,6 +44,7 @@ def test_two_people_are_told_apart_and_the_report_says_so(analyzer: Analyzer) ->
     assert document["combined"]["same_person"]["differing"] == [man[0].name]
 
 
+@pytest.mark.slow
 def test_the_clothes_outlive_the_pixels(analyzer: Analyzer) -> None:
     """A batch drops each photo's pixels once reported; the combined report still compares."""
     woman, man = _samples(analyzer, "woman_neutral"), _samples(analyzer, "man_misaligned")
@@ -81,12 +84,14 @@ def test_side_views_compare_the_legs_only_and_nothing_compares_is_unknown() -> N
     assert clothes_differ(front, nothing) is None
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("count", [0, 1])
 def test_fewer_than_two_photos_cannot_be_compared(analyzer: Analyzer, count: int) -> None:
     photos = _samples(analyzer, "woman_neutral")[:count]
     assert same_person(photos).same is None
 
 
+@pytest.mark.slow
 def test_real_photos_one_man_from_three_cameras_and_two_women(analyzer: Analyzer) -> None:
     """Pose2Sim's man filmed at one moment by three cameras (whose colours differ) is one person;
     two Human3.6M subjects are two."""
