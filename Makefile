@@ -22,13 +22,14 @@ run: models
 # cache, as on a fresh clone) type-checks beside the tests; either failing fails the target, and
 # mypy's report is printed after the tests'. Beside mypy, one process first collects the tests,
 # which compiles every module they import once (see PYTHONPYCACHEPREFIX); the two test workers
-# then read those instead of both compiling them while mypy runs.
+# then read those instead of both compiling them while mypy runs. A worker that runs out of tests
+# takes some of the other's (--dist worksteal: 26.1 s median against 27.4 s, three runs each).
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	@$(BIN)/mypy > .mypy.out 2>&1 & types=$$!; \
 	$(BIN)/pytest --collect-only -q -m "not slow" -p no:cacheprovider > /dev/null 2>&1; \
-	$(BIN)/pytest -m "not slow" -n 2; tests=$$?; \
+	$(BIN)/pytest -m "not slow" -n 2 --dist worksteal; tests=$$?; \
 	wait $$types; typed=$$?; echo "$(BIN)/mypy"; cat .mypy.out; rm -f .mypy.out; \
 	exit $$(( tests || typed ))
 
