@@ -4,7 +4,7 @@ library does at START (calls the processor factory) while the test feeds it fram
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -210,20 +210,31 @@ def streamer(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeStreamer]:
     fake.stop()
 
 
+#: Sets what the live page opens its model with (``video_estimator``'s stand-in).
+SetOpener = Callable[[Callable[[str], Any]], None]
+
+
 @pytest.fixture
-def model_opens(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def live_opener(monkeypatch: pytest.MonkeyPatch) -> Iterator[SetOpener]:
+    """Sets what the live page opens its model with, for one test; the page keeps the opened model
+    once per process, so that cache is emptied before and after."""
+    import posecheck.ui.live as live_module
+
+    live_module.load_live_model.clear()
+    yield lambda opener: monkeypatch.setattr(live_module, "video_estimator", opener)
+    live_module.load_live_model.clear()
+
+
+@pytest.fixture
+def model_opens(live_opener: SetOpener) -> None:
     """The page opens the live model before Start; these page tests need only that it opened
     (the real lite model is opened by the slow tests, which need it installed)."""
-    import posecheck.ui.live as live_module
 
     class Opened:
         def close(self) -> None:
             pass
 
-    monkeypatch.setattr(live_module, "video_estimator", lambda model: Opened)
-    live_module.load_live_model.clear()
-    yield
-    live_module.load_live_model.clear()
+    live_opener(lambda model: Opened)
 
 
 def letterboxed(name: str) -> np.ndarray:
@@ -329,19 +340,13 @@ def test_the_snapshot_goes_through_the_photo_path(streamer: FakeStreamer) -> Non
 
 
 def test_a_missing_live_model_is_said_on_the_page_before_start(
-    streamer: FakeStreamer, monkeypatch: pytest.MonkeyPatch
+    streamer: FakeStreamer, live_opener: SetOpener
 ) -> None:
-    import posecheck.ui.live as live_module
-
     def no_model(model: str) -> Any:
         raise ModelError(f"Pose model {model} is not installed.", code=ErrorCode.MODEL_UNAVAILABLE)
 
-    monkeypatch.setattr(live_module, "video_estimator", no_model)
-    live_module.load_live_model.clear()
-    try:
-        app = AppTest.from_file(LIVE_PAGE, default_timeout=60).run()
-    finally:
-        live_module.load_live_model.clear()
+    live_opener(no_model)
+    app = AppTest.from_file(LIVE_PAGE, default_timeout=60).run()
     assert not app.exception, app.exception
     assert any("lite is not installed" in e.value for e in app.error)
     assert not streamer.calls  # no camera offered without a model
