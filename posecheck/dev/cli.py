@@ -1,4 +1,4 @@
-"""``python -m posecheck.dev``: the developers' tools (bench, mirror, validate, calibrate).
+"""``python -m posecheck.dev``: the developers' tools (bench, profile, mirror, validate, calibrate).
 
 They need the ``dev`` extra (matplotlib for the validation plots) and are not part of the user
 package: the wheel leaves ``posecheck.dev`` out, and nothing in posecheck imports it.
@@ -60,6 +60,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench.add_argument("--json", action="store_true", help="print the figures as JSON")
     add_both_ways_option(bench)
+
+    profile = commands.add_parser(
+        "profile", help="where the photo path's time goes, step by step (under cProfile)"
+    )
+    profile.add_argument("paths", nargs="*", metavar="PATH", help="photos (default: the samples)")
+    add_model_option(profile)
+    profile.add_argument(
+        "--repeats", type=int, default=5, help="profiled passes over the photos (default 5)"
+    )
+    add_both_ways_option(profile)
 
     mirror = commands.add_parser(
         "mirror", help="mirror consistency of the measures against the model's own noise"
@@ -152,6 +162,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse(build_parser(), argv)
     if isinstance(args, int):
         return args
+    if args.command == "profile":
+        return _profile(args)
     if args.command == "mirror":
         return _mirror(args)
     if args.command == "repeatability":
@@ -203,6 +215,28 @@ def _bench(args: argparse.Namespace) -> int:
         print(f"posecheck.dev bench: {error.message}", file=sys.stderr)
         return EXIT_FAILED
     print(json.dumps(report.to_dict(), indent=2) if args.json else format_report(report))
+    return EXIT_OK
+
+
+def _profile(args: argparse.Namespace) -> int:
+    from posecheck.dev.bench import default_bench_paths
+    from posecheck.dev.profile_path import format_profile, profile_photo_path
+
+    paths = readable_paths(args.paths) if args.paths else default_bench_paths()
+    if not paths:
+        print("posecheck.dev profile: no photos given and no sample photos.", file=sys.stderr)
+        return EXIT_USAGE
+    if args.repeats < 1:
+        print("posecheck.dev profile: --repeats must be at least 1.", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        report = profile_photo_path(
+            paths, model=args.model, repeats=args.repeats, both_ways=args.both_ways
+        )
+    except PosecheckError as error:
+        print(f"posecheck.dev profile: {error.message}", file=sys.stderr)
+        return EXIT_FAILED
+    print(format_profile(report))
     return EXIT_OK
 
 
