@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
-import numpy.typing as npt
 
 from posecheck.calibration import Calibration
 from posecheck.capture import (
+    GreyLevels,
     capture_checks,
     check_lighting,
     grey_levels,
@@ -223,7 +223,7 @@ class Analyzer(Closing):
             return AnalysisFailure(
                 name=image.name, model=self.model, error=error, image=image, checks=checks
             )
-        luma, edges = pixels.result()
+        grey, edges = pixels.result()
         analysis = interpret(
             image,
             detection,
@@ -232,14 +232,14 @@ class Analyzer(Closing):
             exif=exif,
             edges=edges,
             calibrations=self.calibrations,
-            luma=luma,
+            grey=grey,
         )
         return replace(analysis, both_ways=True) if averaged else analysis
 
 
-def _grey_and_edges(image: LoadedImage) -> tuple[npt.NDArray[np.uint8], SceneEdges]:
-    luma = grey_levels(image)
-    return luma, scene_edges(image.rgb, luma)
+def _grey_and_edges(image: LoadedImage) -> tuple[GreyLevels, SceneEdges]:
+    grey = grey_levels(image)
+    return grey, scene_edges(image.rgb, grey.luma)
 
 
 _ARMS = frozenset(range(Landmark.LEFT_ELBOW, Landmark.RIGHT_THUMB + 1))
@@ -265,21 +265,21 @@ def interpret(
     exif: Mapping[str, str] | None = None,
     edges: SceneEdges | None = None,
     calibrations: Mapping[str, Calibration] | None = None,
-    luma: npt.NDArray[np.uint8] | None = None,
+    grey: GreyLevels | None = None,
 ) -> Analysis:
     """Everything after the model: view, roll, measures, checks, findings and the plan.
 
     ``edges`` are the picture's straight edges if already found (else they are found here);
-    ``luma`` is the picture's grey levels if already made. (The work on the pixels was tried on a
-    second thread beside the roll and the measures: it made this step slower, 9.7 ms against
-    8.1 ms a photo, the two contending for the interpreter.)
+    ``grey`` is the picture's grey levels and their counts, if already made. (The work on the
+    pixels was tried on a second thread beside the roll and the measures: it made this step
+    slower, 9.7 ms against 8.1 ms a photo, the two contending for the interpreter.)
     """
     subject = detection.subject
     estimate = override(view) if view is not None else detect_view(subject)
     found = edges if edges is not None else scene_edges(image.rgb)
     roll = roll_from_edges(found, person_box=_body_box(subject, image.scale))
     measurements = measure_pose(subject, estimate, roll, calibrations=calibrations)
-    checks = capture_checks(image, detection, estimate, roll, exif=exif, luma=luma)
+    checks = capture_checks(image, detection, estimate, roll, exif=exif, grey=grey)
     blocking = [check for check in checks if _blocks(check)]
     if blocking:
         return Analysis(

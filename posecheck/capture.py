@@ -184,7 +184,7 @@ def capture_checks(
     roll: CameraRoll | None,
     *,
     exif: Mapping[str, str] | None = None,
-    luma: UInt8Array | None = None,
+    grey: GreyLevels | None = None,
 ) -> tuple[CaptureCheck, ...]:
     """Every capture check of one analysed photo, in ``CHECK_NAMES`` order.
 
@@ -195,11 +195,11 @@ def capture_checks(
         roll: the camera roll estimated from the scene, or None when it was not estimated.
         exif: EXIF text tags of the file, if known (``read_exif_hints`` reads them): used only
             for ``not_mirrored``.
-        luma: the working copy's grey levels (``grey_levels``), if already made (the photo path
+        grey: the working copy's grey levels (``grey_levels``), if already made (the photo path
             makes them on another thread while the model runs).
     """
     subject = detection.subject
-    luma = _luma(image) if luma is None else luma
+    grey = grey_levels(image) if grey is None else grey
     return (
         check_standing(subject),
         check_relaxed_stance(subject, view.view),
@@ -209,15 +209,26 @@ def capture_checks(
         check_camera_level(roll),
         check_square_to_camera(subject, view),
         check_one_person(detection),
-        check_lighting(image, subject, luma),
-        check_sharpness(image, subject, luma),
+        check_lighting(image, subject, grey),
+        check_sharpness(image, subject, grey.luma),
         check_not_mirrored(exif),
     )
 
 
-def grey_levels(image: LoadedImage) -> UInt8Array:
-    """The working copy's grey levels, as the lighting and sharpness checks read them."""
-    return _luma(image)
+@dataclass(frozen=True, eq=False)
+class GreyLevels:
+    """A working copy's grey levels (``luma``), as the lighting and sharpness checks read them,
+    and how many pixels of the whole frame have each level (``counts``): neither needs the person,
+    so the photo path makes both while the model runs."""
+
+    luma: UInt8Array
+    counts: npt.NDArray[np.int64]
+
+
+def grey_levels(image: LoadedImage) -> GreyLevels:
+    """The working copy's grey levels and the whole frame's count of each."""
+    luma = _luma(image)
+    return GreyLevels(luma, _histogram(luma))
 
 
 def checks_to_list(checks: Sequence[CaptureCheck]) -> list[dict[str, Any]]:
@@ -443,9 +454,9 @@ def check_one_person(detection: Detection) -> CaptureCheck:
 
 
 def check_lighting(
-    image: LoadedImage, subject: Pose | None = None, luma: UInt8Array | None = None
+    image: LoadedImage, subject: Pose | None = None, grey: GreyLevels | None = None
 ) -> CaptureCheck:
-    """Too dark, over-exposed or backlit, from luma statistics on the working copy (``luma``:
+    """Too dark, over-exposed or backlit, from luma statistics on the working copy (``grey``:
     its grey levels, if already made).
 
     Darkness and clipping are judged inside the subject's box, backlight by comparing the pixels
@@ -453,7 +464,8 @@ def check_lighting(
     found) the whole frame is judged, for darkness and clipping only. Grayscale photos arrive as
     equal RGB channels and are judged the same way.
     """
-    luma = _luma(image) if luma is None else luma
+    grey = grey_levels(image) if grey is None else grey
+    luma = grey.luma
     x0, y0, x1, y1 = _full_box(luma) if subject is None else _working_box(image, subject)
     region = luma[y0:y1, x0:x1]
     where = "the whole frame" if subject is None else "the person's area"
@@ -464,7 +476,7 @@ def check_lighting(
             f"could not tell: {where} is only {region.size} px in the working copy",
             "Step closer so that you fill more of the frame.",
         )
-    counts = _histogram(region)
+    counts = grey.counts if subject is None else _histogram(region)
     median, box_bright = _percentile(counts, 50), _percentile(counts, 95)
     clipped = float(counts[CLIPPED_LUMA:].sum() / counts.sum())
     body_bright = None
@@ -499,7 +511,7 @@ def check_lighting(
             "phone's screen to set the exposure there."
         )
     if subject is not None:
-        fact, backlit = _backlight(image, luma, subject, body_bright)
+        fact, backlit = _backlight(image, grey, subject, body_bright)
         facts.append(fact)
         if backlit:
             problems.append("backlit (the body is much darker than what is around it)")
@@ -909,12 +921,12 @@ def _body_mask(image: LoadedImage, pose: Pose) -> tuple[UInt8Array, tuple[int, i
 
 
 def _backlight(
-    image: LoadedImage, luma: UInt8Array, pose: Pose, body_bright: float | None
+    image: LoadedImage, grey: GreyLevels, pose: Pose, body_bright: float | None
 ) -> tuple[str, bool]:
     """(what was measured, whether it looks backlit): the body's bright end vs the surround."""
     x0, y0, x1, y1 = _working_box(image, pose, grow=SURROUND_MARGIN)
-    surround = _histogram(luma) - _histogram(luma[y0:y1, x0:x1])  # the frame but the box
-    if body_bright is None or surround.sum() < MIN_SURROUND_SHARE * luma.size:
+    surround = grey.counts - _histogram(grey.luma[y0:y1, x0:x1])  # the frame but the box
+    if body_bright is None or surround.sum() < MIN_SURROUND_SHARE * grey.luma.size:
         return "backlight not judged (too little of the body or of the background in view)", False
     surround_median = _percentile(surround, 50)
     backlit = (
