@@ -27,7 +27,7 @@ import numpy.typing as npt
 from PIL import ExifTags, Image
 
 from posecheck.images import LoadedImage
-from posecheck.roll import usable_roll
+from posecheck.roll import ROLL_MIN_CONFIDENCE, roll_to_undo, usable_roll
 from posecheck.types import (
     VISIBILITY_THRESHOLD,
     CameraRoll,
@@ -375,6 +375,18 @@ def check_relaxed_stance(pose: Pose, view: View) -> CaptureCheck:
 def check_camera_level(roll: CameraRoll | None) -> CaptureCheck:
     """Whether the phone was held level, from the roll estimated from the scene's verticals."""
     usable = usable_roll(roll)
+    if usable is None and roll is not None and roll.degrees is not None:
+        undo = roll_to_undo(roll)
+        return CaptureCheck(
+            "camera_level",
+            None,
+            f"could not tell for sure: the scene's vertical edges suggest the picture is tilted "
+            f"about {abs(roll.degrees):.1f}°, but too weakly to judge (confidence "
+            f"{roll.confidence:.2f}, under {ROLL_MIN_CONFIDENCE:g}); the readings undo "
+            f"{undo.degrees:+.1f}° of it and allow ±{undo.doubt:.1f}° ({roll.reason})",
+            "Include a door frame or a wall corner in the picture, or turn on the camera's grid "
+            "or level and hold the phone upright.",
+        )
     if usable is None:
         detail = f" ({roll.reason})" if roll is not None and roll.reason else ""
         return CaptureCheck(

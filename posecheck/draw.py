@@ -11,7 +11,7 @@ import numpy as np
 
 from posecheck.bodymap import OKABE_ITO, SHORT_WORDS, status_marker
 from posecheck.measures import MEASURES_BY_NAME, DrawKind, Measurement, MeasureName
-from posecheck.roll import usable_roll
+from posecheck.roll import roll_to_undo
 from posecheck.types import SKELETON, VISIBILITY_THRESHOLD, Landmark, Pose, Status, View
 
 if TYPE_CHECKING:  # analysis imports nothing from here; the type is only for annotations
@@ -354,13 +354,12 @@ def draw_analysis(
         if skeleton
         else image.rgb
     )
-    usable = usable_roll(analysis.roll)
     return draw_measures(
         picture,
         detection.subject,
         analysis.measurements,
         scale=image.scale,
-        roll_degrees=usable.degrees if usable is not None else 0.0,
+        roll_degrees=roll_to_undo(analysis.roll).degrees,
         lines=lines,
         labels=labels,
         status_marks=status_marks,

@@ -20,7 +20,7 @@ import numpy as np
 
 from posecheck.calibration import Calibration, load_calibrations
 from posecheck.geometry import joint_angle, rotate_points, tilt_from_horizontal
-from posecheck.roll import usable_roll
+from posecheck.roll import roll_to_undo, usable_roll
 from posecheck.types import (
     VISIBILITY_THRESHOLD,
     CameraRoll,
@@ -79,10 +79,11 @@ class Measurement:
     the (low, high) range used for the status, in ``unit``. ``landmarks`` are the points it used.
     ``error`` is this reading's uncertainty (±, in ``unit``): the measure's known error, widened
     when the evidence is weaker (camera roll not known). ``roll_doubt``: with the camera roll not
-    known, how far the reading would move had the camera been rolled by the plausible roll (0 when
-    the roll is known or the measure does not lean on it); from :data:`ROLL_HOLD_SHARE` of the
-    known error on it supports no finding (a left-right difference adds the two readings'). A name
-    or unit given as a string is checked against the vocabulary and stored as its member.
+    known, how far the reading would move had the camera been rolled by the plausible roll, or by
+    the doubt about a weak estimate of it (0 when the roll is known or the measure does not lean
+    on it); from :data:`ROLL_HOLD_SHARE` of the known error on it supports no finding (a
+    left-right difference adds the two readings'). A name or unit given as a string is checked
+    against the vocabulary and stored as its member.
     """
 
     name: MeasureName
@@ -626,8 +627,7 @@ SIGNED_LATERAL: frozenset[MeasureName] = frozenset(s.name for s in MEASURES if s
 
 def make_frame(pose: Pose, view: View, roll: CameraRoll | None, turn: float = 0.0) -> Frame:
     width, height = pose.image_size
-    usable = usable_roll(roll)
-    degrees = usable.degrees if usable is not None else 0.0
+    degrees = roll_to_undo(roll).degrees
     xy = rotate_points(pose.xy, -degrees, (width / 2, height / 2)) if degrees else pose.xy
     return Frame(pose=pose, xy=xy, view=view, turn=turn)
 
@@ -683,9 +683,6 @@ def _unknown(
     )  # fmt: skip
 
 
-#: How far a hand-held phone is plausibly rolled when nothing in the photo says (degrees): a
-#: measure taken against the horizontal or vertical then carries this much more doubt.
-PLAUSIBLE_ROLL_DEGREES = 3.0
 #: With the roll unknown, a reading whose doubt from that roll reaches this share of its known
 #: error makes no finding (on the hard test renders, shifts and tilts read 5-30 % of hip width or
 #: degrees off with the roll unknown against 1-4 with it known).
@@ -701,13 +698,13 @@ def _rotated(frame: Frame, degrees: float) -> Frame:
 
 
 def _roll_doubt(
-    spec: MeasureSpec, frame: Frame, raw: float, calibration: Calibration | None
+    spec: MeasureSpec, frame: Frame, raw: float, calibration: Calibration | None, degrees: float
 ) -> float:
-    """How much the reading would change had the camera been rolled by the plausible roll."""
+    """How much the reading would change had the camera been rolled ``degrees`` more either way
+    than the roll undone (its doubt: the plausible roll when none was found)."""
     slope = abs(calibration.slope) if calibration is not None else 1.0
     changes = [
-        abs(spec.compute(_rotated(frame, turn)) - raw) / slope
-        for turn in (-PLAUSIBLE_ROLL_DEGREES, PLAUSIBLE_ROLL_DEGREES)
+        abs(spec.compute(_rotated(frame, turn)) - raw) / slope for turn in (-degrees, degrees)
     ]
     return max((c for c in changes if math.isfinite(c)), default=0.0)
 
@@ -723,11 +720,18 @@ def _confidence(
     note = ""
     if spec.vertical:
         usable = usable_roll(roll)
-        if usable is None:
+        undo = roll_to_undo(roll)
+        if usable is not None:
+            confidence *= 0.8 + 0.2 * usable.confidence
+        elif roll is not None and roll.degrees is not None:
+            confidence *= 0.7
+            note = (
+                f"camera roll only roughly known (about {undo.degrees:+.1f}°, ±{undo.doubt:.1f}°): "
+                "measured against it"
+            )
+        else:
             confidence *= 0.7
             note = "camera roll not known well enough: measured against the picture's edges"
-        else:
-            confidence *= 0.8 + 0.2 * usable.confidence
     return round(min(1.0, confidence), 2), note
 
 
@@ -763,15 +767,17 @@ def measure_one(
         error = math.hypot(error, turn.sd)
     status = spec.status(value, error)
     doubt = 0.0
-    if spec.vertical and usable_roll(roll) is None:
-        doubt = _roll_doubt(spec, frame, raw, calibration)
+    undo = roll_to_undo(roll)
+    if spec.vertical and undo.doubt > 0.0:
+        doubt = _roll_doubt(spec, frame, raw, calibration, undo.doubt)
         error += doubt
         status = spec.status(value, error)
         if status.clearly_outside and doubt >= ROLL_HOLD_SHARE * spec.known_error:
             # the reading leans on the true horizontal or vertical, which this photo does not show
             status = Status.POSSIBLE
             note = (
-                "the camera's roll is not known and this reading depends on it: not judged; "
+                "the camera's roll is not known well enough and this reading depends on it: not "
+                "judged; "
                 "include a door frame or a wall corner, or hold the phone level, and retake"
             )
     return Measurement(

@@ -17,6 +17,7 @@ from posecheck.dev.consistency import flipped, mirror_errors
 from posecheck.estimator import mirror_averaged, mirror_pose
 from posecheck.images import load_image
 from posecheck.measures import MeasureName
+from posecheck.roll import roll_to_undo
 from posecheck.samples import sample_paths
 from posecheck.types import Detection
 from tests.poses import FRONT, make_pose, mirror_points
@@ -80,17 +81,17 @@ def test_someone_else_in_the_mirror_image_is_not_averaged_in() -> None:
 @pytest.mark.slow
 def test_both_ways_the_mirror_image_gets_the_mirrored_measures() -> None:
     """With one look, a flipped photo's left measures differ from the photo's right ones by the
-    model's asymmetry; with both ways, the measures that do not depend on the camera's roll (the
-    scene's edges are found on each picture) agree exactly, the foot angles with their body turn
-    (each look's turn, averaged) among them."""
+    model's asymmetry; with both ways, the measures that do not depend on the camera's roll agree
+    exactly. The foot angles, with their body turn (each look's turn, averaged), are taken against
+    the roll found on each picture's own edges (on this render a weak estimate, partly undone): they
+    differ by no more than those two rolls do."""
     image = load_image(next(p for p in sample_paths() if p.stem == "man_misaligned_front"))
     exact = {
         MeasureName.LEFT_KNEE_ANGLE_FRONTAL,
         MeasureName.RIGHT_KNEE_ANGLE_FRONTAL,
         MeasureName.STANCE_WIDTH,
-        MeasureName.LEFT_FOOT_ANGLE,
-        MeasureName.RIGHT_FOOT_ANGLE,
     }
+    feet = {MeasureName.LEFT_FOOT_ANGLE, MeasureName.RIGHT_FOOT_ANGLE}
     errors = {}
     for both_ways in (False, True):
         with Analyzer.open("full", both_ways=both_ways) as analyzer:
@@ -98,8 +99,11 @@ def test_both_ways_the_mirror_image_gets_the_mirrored_measures() -> None:
             mirror = analyzer.analyze_image(flipped(image))
         assert isinstance(original, Analysis) and isinstance(mirror, Analysis)
         found = mirror_errors(original, mirror)
-        errors[both_ways] = {name: found[name] for name in exact}
-    assert all(error < 1e-6 for error in errors[True].values()), errors
+        errors[both_ways] = {name: found[name] for name in exact | feet}
+    assert all(errors[True][name] < 1e-6 for name in exact), errors
+    # the two pictures' rolls, undone, are mirror images up to the edges found on each
+    rolls = abs(roll_to_undo(original.roll).degrees + roll_to_undo(mirror.roll).degrees)
+    assert all(errors[True][name] <= 2.0 * rolls + 1e-6 for name in feet), (errors, rolls)
     assert max(errors[False].values()) > 0.05, errors  # one look is not mirror-exact
 
 

@@ -193,15 +193,20 @@ def test_person_size_cannot_tell_for_someone_lying_down() -> None:
 
 
 def test_camera_level_cannot_tell_without_a_roll() -> None:
-    for roll in (
-        None,
-        CameraRoll(None, 0.0, "none", "too few straight vertical edges (1)"),
-        CameraRoll(6.0, 0.1, "vertical edges", "a weak estimate"),  # below ROLL_MIN_CONFIDENCE
-    ):
+    for roll in (None, CameraRoll(None, 0.0, "none", "too few straight vertical edges (1)")):
         check = check_camera_level(roll)
         assert check.passed is None
         assert check.reason.startswith("could not tell: no clear straight vertical edges seen")
         assert check.advice
+
+
+def test_camera_level_cannot_tell_from_a_weak_roll_but_says_what_it_suggests() -> None:
+    weak = CameraRoll(6.0, 0.1, "vertical edges", "a weak estimate")  # below ROLL_MIN_CONFIDENCE
+    check = check_camera_level(weak)
+    assert check.passed is None and check.advice
+    assert check.reason.startswith("could not tell for sure")
+    assert "about 6.0°" in check.reason and "under 0.3" in check.reason
+    assert "undo +4.8° of it and allow ±1.3°" in check.reason
 
 
 def test_camera_level_passes_within_two_degrees_and_fails_beyond() -> None:

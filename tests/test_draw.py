@@ -12,6 +12,7 @@ from posecheck.exercises import build_plan
 from posecheck.findings import assess, finding_keys
 from posecheck.images import LoadedImage
 from posecheck.measures import MEASURES_BY_NAME, Measurement, MeasureName, measure_pose
+from posecheck.roll import roll_to_undo
 from posecheck.types import CameraRoll, Detection, Landmark, Pose, Status, View
 from posecheck.views import ViewEstimate
 from tests.poses import FRONT, make_pose
@@ -97,10 +98,22 @@ TILTED = make_pose({L.LEFT_SHOULDER: (580, 180), L.RIGHT_SHOULDER: (420, 220)})
 ON_HORIZONTAL = (220, 460)  # row, column: on the reference line only when it is not turned
 
 
-def test_a_roll_too_unsure_to_use_does_not_turn_the_reference_lines() -> None:
-    weak = CameraRoll(10.0, 0.1, "vertical edges", "a weak estimate")
-    picture = draw_analysis(_analysis(TILTED, weak))
+def test_no_roll_estimate_leaves_the_reference_lines_level() -> None:
+    nothing = CameraRoll(None, 0.0, "none", "no vertical edges")
+    picture = draw_analysis(_analysis(TILTED, nothing))
     assert _is((255, 255, 255), picture[ON_HORIZONTAL], tolerance=60)
+
+
+def test_a_weak_roll_turns_the_reference_lines_as_far_as_the_measures_undo_it() -> None:
+    """A weak estimate is combined with the plausible roll of a hand-held phone: the lines turn
+    by what the measures undo, less than the estimate."""
+    weak = CameraRoll(10.0, 0.1, "vertical edges", "a weak estimate")
+    undone = roll_to_undo(weak).degrees
+    assert 5.0 < undone < 10.0
+    picture = draw_analysis(_analysis(TILTED, weak))
+    assert not _is((255, 255, 255), picture[ON_HORIZONTAL], tolerance=60)
+    turned = (220 + round(40 * np.tan(np.radians(undone))), 460)
+    assert _is((255, 255, 255), picture[turned], tolerance=60)
 
 
 def test_a_roll_the_measures_used_turns_the_reference_lines() -> None:

@@ -368,6 +368,29 @@ def test_with_the_roll_unknown_a_roll_dependent_reading_makes_no_finding() -> No
     assert unknown.roll_doubt > 2.0 and known.roll_doubt == 0.0
 
 
+def test_a_weak_roll_estimate_is_undone_in_part_with_less_doubt_than_none() -> None:
+    """A roll found with confidence under ROLL_MIN_CONFIDENCE is combined with the plausible roll
+    of a hand-held phone: most of it is undone, and the reading's doubt shrinks accordingly."""
+    tilt, roll = 2.0, 6.0
+    x, y = FRONT[L.LEFT_SHOULDER]
+    upright = make_pose({L.LEFT_SHOULDER: (x, y - 160 * math.tan(math.radians(tilt)))})
+    rolled_xy = rotate_points(upright.xy, roll, (SIZE[0] / 2, SIZE[1] / 2))
+    rolled = Pose(rolled_xy, upright.z, upright.visibility, upright.presence, None, SIZE)
+    front = view(View.FRONT)
+
+    def shoulders(estimate: CameraRoll | None) -> Measurement:
+        return measure_pose(rolled, front, estimate, calibrations={})["shoulder_tilt"]
+
+    none = shoulders(None)
+    weak = shoulders(CameraRoll(roll, 0.2, "vertical edges", "a weak estimate"))
+    sure = shoulders(CameraRoll(roll, 0.9, "vertical edges", "a clear estimate"))
+    assert sure.value == pytest.approx(tilt, abs=0.05) and sure.roll_doubt == 0.0
+    # the weak estimate takes the reading most of the way from the rolled one to the truth
+    assert abs(weak.value - tilt) < 0.3 * abs(none.value - tilt)
+    assert 0.0 < weak.roll_doubt < none.roll_doubt
+    assert "roughly known" in weak.reason and "+4.8°" in weak.reason
+
+
 def test_with_the_roll_unknown_no_foot_asymmetry_is_found() -> None:
     from posecheck.findings import assess
 

@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from posecheck.geometry import rotate_points
-from posecheck.roll import estimate_roll
+from posecheck.roll import PLAUSIBLE_ROLL_DEGREES, WEAK_ROLL_DEGREES, estimate_roll, roll_to_undo
 from posecheck.types import CameraRoll
 from tests.conftest import photo
 
@@ -418,3 +418,16 @@ def test_real_photo_mirrored_mirrors_the_roll() -> None:
     mirrored = estimate_roll(np.ascontiguousarray(rgb[:, ::-1]), person_box=mirrored_box)
     assert original.degrees is not None and mirrored.degrees is not None
     assert mirrored.degrees == pytest.approx(-original.degrees, abs=0.2)
+
+
+def test_what_the_readings_undo_follows_how_sure_the_roll_is() -> None:
+    sure = roll_to_undo(CameraRoll(4.0, 0.6, "vertical edges", "clear"))
+    assert (sure.degrees, sure.doubt) == (4.0, 0.0)
+    nothing = roll_to_undo(CameraRoll(None, 0.0, "none", "no edges"))
+    assert (nothing.degrees, nothing.doubt) == (0.0, PLAUSIBLE_ROLL_DEGREES)
+    assert roll_to_undo(None) == nothing
+    weak = roll_to_undo(CameraRoll(4.0, 0.2, "vertical edges", "weak"))
+    # inverse-variance weights: 3° for the phone's plausible roll, 1.5° for a weak estimate
+    share = PLAUSIBLE_ROLL_DEGREES**2 / (PLAUSIBLE_ROLL_DEGREES**2 + WEAK_ROLL_DEGREES**2)
+    assert weak.degrees == pytest.approx(4.0 * share)
+    assert WEAK_ROLL_DEGREES * 0.8 < weak.doubt < WEAK_ROLL_DEGREES
