@@ -372,6 +372,13 @@ def check_relaxed_stance(pose: Pose, view: View) -> CaptureCheck:
     return CaptureCheck("relaxed_stance", stance.standing, stance.reason, advice)
 
 
+#: What to do when the photo cannot tell whether the phone was level.
+_LEVEL_ADVICE: Final = (
+    "Include a door frame or a wall corner in the picture, or turn on the camera's grid or level "
+    "and hold the phone upright."
+)
+
+
 def check_camera_level(roll: CameraRoll | None) -> CaptureCheck:
     """Whether the phone was held level, from the roll estimated from the scene's verticals."""
     usable = usable_roll(roll)
@@ -384,8 +391,7 @@ def check_camera_level(roll: CameraRoll | None) -> CaptureCheck:
             f"about {abs(roll.degrees):.1f}°, but too weakly to judge (confidence "
             f"{roll.confidence:.2f}, under {ROLL_MIN_CONFIDENCE:g}); the readings undo "
             f"{undo.degrees:+.1f}° of it and allow ±{undo.doubt:.1f}° ({roll.reason})",
-            "Include a door frame or a wall corner in the picture, or turn on the camera's grid "
-            "or level and hold the phone upright.",
+            _LEVEL_ADVICE,
         )
     if usable is None:
         detail = f" ({roll.reason})" if roll is not None and roll.reason else ""
@@ -393,8 +399,7 @@ def check_camera_level(roll: CameraRoll | None) -> CaptureCheck:
             "camera_level",
             None,
             f"could not tell: no clear straight vertical edges seen{detail}",
-            "Include a door frame or a wall corner in the picture, or turn on the camera's grid "
-            "or level and hold the phone upright.",
+            _LEVEL_ADVICE,
         )
     degrees = usable.degrees
     measured = (
