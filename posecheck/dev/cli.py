@@ -1,4 +1,5 @@
-"""``python -m posecheck.dev``: the developers' tools (bench, profile, mirror, validate, calibrate).
+"""``python -m posecheck.dev``: the developers' tools (bench, profile, mirror, roll-check, validate,
+calibrate, ...).
 
 They need the ``dev`` extra (matplotlib for the validation plots) and are not part of the user
 package: the wheel leaves ``posecheck.dev`` out, and nothing in posecheck imports it.
@@ -77,6 +78,13 @@ def build_parser() -> argparse.ArgumentParser:
     mirror.add_argument("paths", nargs="+", metavar="PATH", help="full-body photos or folders")
     add_model_option(mirror)
     add_both_ways_option(mirror)
+
+    roll = commands.add_parser(
+        "roll-check",
+        help="the camera roll's estimates on photos turned by known angles, per confidence tier",
+    )
+    roll.add_argument("paths", nargs="+", metavar="PATH", help="photos or folders")
+    add_model_option(roll)
 
     still = commands.add_parser(
         "repeatability",
@@ -166,6 +174,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _profile(args)
     if args.command == "mirror":
         return _mirror(args)
+    if args.command == "roll-check":
+        return _roll_check(args)
     if args.command == "repeatability":
         return _repeatability(args)
     if args.command == "screening":
@@ -294,6 +304,27 @@ def _mirror(args: argparse.Namespace) -> int:
         f"left/right measures (deg): |left of flipped - right of original| "
         f"median {overall.median:.2f}, p90 {overall.p90:.2f} (n={overall.count})"
     )
+    return EXIT_OK
+
+
+def _roll_check(args: argparse.Namespace) -> int:
+    from posecheck.analysis import Analyzer
+    from posecheck.dev.rollcheck import format_roll_check, roll_check
+
+    paths = readable_paths(args.paths)
+    if not paths:
+        print("posecheck.dev roll-check: no photos found.", file=sys.stderr)
+        return EXIT_USAGE
+    with Analyzer.open(args.model) as analyzer:
+        photos = roll_check(
+            analyzer,
+            paths,
+            progress=lambda i, n, path: print(f"[{i}/{n}] {path}", file=sys.stderr, flush=True),
+        )
+    if not photos:
+        print("posecheck.dev roll-check: nobody found in any photo.", file=sys.stderr)
+        return EXIT_FAILED
+    print(format_roll_check(photos))
     return EXIT_OK
 
 
