@@ -119,6 +119,16 @@ def place_camera(
     else:
         pitch = camera.pitch_deg
     flat = np.array([-math.sin(yaw), math.cos(yaw), 0.0])
+    if camera.pan_deg:
+        # turned toward the photographer's right (clockwise seen from above)
+        pan = math.radians(camera.pan_deg)
+        flat = np.array(
+            [
+                flat[0] * math.cos(pan) + flat[1] * math.sin(pan),
+                -flat[0] * math.sin(pan) + flat[1] * math.cos(pan),
+                0.0,
+            ]
+        )
     p = math.radians(pitch)
     forward = math.cos(p) * flat + math.sin(p) * np.array([0.0, 0.0, -1.0])
     right = np.cross(forward, np.array([0.0, 0.0, 1.0]))

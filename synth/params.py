@@ -96,6 +96,8 @@ class Camera:
     turned counter-clockwise as the photographer sees it, so true verticals appear turned
     clockwise on screen by that much (posecheck's ``CameraRoll.degrees``). ``vfov_deg``: vertical
     field of view (the long side in portrait); widened, and recorded, if the body would not fit.
+    ``pan_deg``: the camera turned about the vertical through its lens by this much (+ toward the
+    photographer's right), so that the person stands off the picture's centre; 0 aims at them.
     """
 
     yaw_deg: float = 0.0
@@ -104,6 +106,7 @@ class Camera:
     pitch_deg: float | None = None
     roll_deg: float = 0.0
     vfov_deg: float = 50.0
+    pan_deg: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,8 @@
 - ``hard_train`` / ``hard_test``: the same bodies split, photographed as phones are really held
   (turned up to ±15°, rolled up to ±8°, half with no vertical edges, 0.5-1.6 m high, 2-4.5 m
   away, wide lenses); ``hard_test`` is the frozen test set of ``docs/VALIDATION.md``.
+- ``offcentre``: the unseen test bodies in a room, the phone high and turned so the person stands
+  off the picture's centre, where perspective leans the true verticals.
 - ``train`` / ``test``: random bodies, postures and cameras for fitting and for reporting
   errors. The two never share a body archetype, and draw their cameras, scenes and postures from
   separate random streams (and different lenses), so a fit on ``train`` is judged on unseen
@@ -301,6 +303,35 @@ def hard_set(
     return out
 
 
+def offcentre_set(count: int, seed: int) -> list[RenderParams]:
+    """The unseen test bodies in a room, the phone held at chest or eye height and turned so the
+    person stands off the picture's centre (8-20 % of its height): there the true verticals
+    lean by how far the camera looks down, which a roll alone does not undo."""
+    rng = np.random.default_rng([seed, sum(map(ord, "offcentre")), 9])
+    out = []
+    for i in range(count):
+        body = _body(rng, TEST_ARCHETYPES[i % len(TEST_ARCHETYPES)])
+        base = (0.0, 0.0, 180.0, 90.0, 270.0)[int(rng.integers(5))]
+        side = 1.0 if rng.random() < 0.5 else -1.0
+        camera = Camera(
+            yaw_deg=round((base + float(rng.uniform(-5, 5))) % 360.0, 2),
+            height_m=round(float(rng.uniform(1.2, 1.7)), 3),
+            distance_m=round(float(rng.uniform(2.0, 3.5)), 3),
+            roll_deg=round(float(rng.uniform(-4, 4)), 2),
+            vfov_deg=round(float(rng.uniform(55, 72)), 2),
+            pan_deg=round(side * float(rng.uniform(5, 10)), 2),
+        )
+        scene = replace(_scene(rng), background="room")
+        out.append(
+            RenderParams(
+                name=f"offcentre_{i:04d}", body=body, appearance=_appearance(rng, body),
+                posture=_posture(rng, body), camera=camera, scene=scene,
+                width=720, height=1280, seed=int(rng.integers(2**31)),
+            )
+        )  # fmt: skip
+    return out
+
+
 def people_set(count: int, seed: int) -> list[RenderParams]:
     """``count`` people (every archetype in turn), each photographed front, side and back in one
     sitting (the same clothes and posture; the phone held a little differently each time): the
@@ -342,6 +373,7 @@ SETS: dict[str, Callable[[int, int | None], list[RenderParams]]] = {
     "hard_test": lambda seed, count: hard_set(
         "hard_test", TEST_ARCHETYPES, count or 160, seed + 2_000_003
     ),
+    "offcentre": lambda seed, count: offcentre_set(count or 60, seed + 3_000_017),
     # 16 people, three photos each (``count`` cuts the photos, as for the other sets)
     "people": lambda seed, count: people_set(16, seed),
 }
