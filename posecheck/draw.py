@@ -10,7 +10,13 @@ import cv2
 import numpy as np
 
 from posecheck.bodymap import OKABE_ITO, SHORT_WORDS, status_marker
-from posecheck.measures import MEASURES_BY_NAME, DrawKind, Measurement, MeasureName
+from posecheck.measures import (
+    MEASURES_BY_NAME,
+    DrawKind,
+    Measurement,
+    MeasureName,
+    upright_degrees,
+)
 from posecheck.roll import roll_to_undo
 from posecheck.types import SKELETON, VISIBILITY_THRESHOLD, Landmark, Pose, Status, View
 
@@ -161,6 +167,7 @@ def draw_measures(
     *,
     scale: float = 1.0,
     roll_degrees: float = 0.0,
+    vertical_degrees: float | None = None,
     lines: bool = True,
     labels: bool = True,
     status_marks: bool = False,
@@ -174,8 +181,9 @@ def draw_measures(
     What is drawn comes from the measure's row (``MeasureSpec.drawing``). Lines are coloured by
     status (green normal, amber mild, red marked); the white reference lines are the true
     horizontal and vertical, turned by ``roll_degrees`` (pass the roll the measures used, 0 when
-    they used none). Small pictures are enlarged to ``MIN_PICTURE_SIDE`` first, so the returned
-    picture may be larger than ``rgb``.
+    they used none); the vertical by ``vertical_degrees`` where given (the roll the measures
+    against the true vertical used: ``measures.upright_degrees``). Small pictures are enlarged
+    to ``MIN_PICTURE_SIDE`` first, so the returned picture may be larger than ``rgb``.
     """
     enlarge = max(1.0, MIN_PICTURE_SIDE / max(int(rgb.shape[0]), int(rgb.shape[1])))
     if enlarge > 1.0:
@@ -185,7 +193,8 @@ def draw_measures(
         canvas = np.ascontiguousarray(rgb.copy())
     factor = scale * enlarge
     # without lines, the drawers draw on a scrap copy and only say where each label goes
-    pen = _Pen(canvas if lines else canvas.copy(), _line_width(canvas), roll_degrees)
+    upright = roll_degrees if vertical_degrees is None else vertical_degrees
+    pen = _Pen(canvas if lines else canvas.copy(), _line_width(canvas), roll_degrees, upright)
     placed: list[tuple[np.ndarray, tuple[int, int, int, int]]] = []
     for name, measurement in measurements.items():
         if measurement.value is None:
@@ -243,14 +252,18 @@ def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool
 
 
 class _Pen:
-    """The canvas, the line width and the true horizontal and vertical (turned by the roll)."""
+    """The canvas, the line width and the true horizontal and vertical (each turned by the roll
+    undone for it)."""
 
-    def __init__(self, canvas: np.ndarray, width: int, roll_degrees: float) -> None:
+    def __init__(
+        self, canvas: np.ndarray, width: int, roll_degrees: float, vertical_degrees: float
+    ) -> None:
         self.canvas = canvas
         self.width = width
         theta = np.radians(roll_degrees)
         self.horizontal = np.array([np.cos(theta), np.sin(theta)])
-        self.up = np.array([np.sin(theta), -np.cos(theta)])
+        phi = np.radians(vertical_degrees)
+        self.up = np.array([np.sin(phi), -np.cos(phi)])
 
     def lines(self, points: list[np.ndarray], colour: tuple[int, int, int]) -> None:
         _polyline(self.canvas, points, colour, self.width)
@@ -360,6 +373,7 @@ def draw_analysis(
         analysis.measurements,
         scale=image.scale,
         roll_degrees=roll_to_undo(analysis.roll).degrees,
+        vertical_degrees=upright_degrees(detection.subject, analysis.roll),
         lines=lines,
         labels=labels,
         status_marks=status_marks,

@@ -20,7 +20,7 @@ import numpy as np
 
 from posecheck.calibration import Calibration, load_calibrations
 from posecheck.geometry import joint_angle, rotate_points, tilt_from_horizontal
-from posecheck.roll import roll_to_undo, usable_roll
+from posecheck.roll import roll_to_undo, usable_roll, vertical_at
 from posecheck.types import (
     VISIBILITY_THRESHOLD,
     CameraRoll,
@@ -195,6 +195,11 @@ class DrawKind(enum.Enum):
     PLUMB = "plumb"
 
 
+#: The drawings of measures taken against the true vertical through the body (not the horizontal):
+#: perspective leans that vertical away from the picture's centre (``roll.vertical_at``).
+AGAINST_TRUE_VERTICAL = frozenset({DrawKind.SHIFT, DrawKind.AGAINST_VERTICAL, DrawKind.PLUMB})
+
+
 #: How many landmarks each kind of drawing takes.
 DRAW_POINTS: Mapping[DrawKind, int] = {
     DrawKind.SEGMENT: 2,
@@ -262,6 +267,11 @@ class MeasureSpec:
 
     def resolve(self, view: View) -> tuple[Landmark, ...]:
         return _resolve(self.landmarks, view)
+
+    @property
+    def plumb(self) -> bool:
+        """Taken against the true vertical through the body (shifts, lean, plumb offsets)."""
+        return self.vertical and self.drawing.kind in AGAINST_TRUE_VERTICAL
 
     def status(self, value: float, error: float | None = None) -> Status:
         """Three-way: inside the usual range; outside by no more than ``error`` (default: the
@@ -625,11 +635,41 @@ SIGNED_LATERAL: frozenset[MeasureName] = frozenset(s.name for s in MEASURES if s
 # --- applying the table --------------------------------------------------------------------------
 
 
-def make_frame(pose: Pose, view: View, roll: CameraRoll | None, turn: float = 0.0) -> Frame:
+def make_frame(
+    pose: Pose,
+    view: View,
+    roll: CameraRoll | None,
+    turn: float = 0.0,
+    *,
+    degrees: float | None = None,
+) -> Frame:
+    """The pose with the roll undone (``degrees`` when given, else ``roll_to_undo``'s)."""
     width, height = pose.image_size
-    degrees = roll_to_undo(roll).degrees
+    if degrees is None:
+        degrees = roll_to_undo(roll).degrees
     xy = rotate_points(pose.xy, -degrees, (width / 2, height / 2)) if degrees else pose.xy
     return Frame(pose=pose, xy=xy, view=view, turn=turn)
+
+
+#: The body's points whose mean is where the true vertical is taken (``upright_frame``).
+_BODY_CENTRE = (*_SHOULDERS, *_HIPS, *_ANKLES)
+
+
+def upright_degrees(pose: Pose, roll: CameraRoll | None) -> float:
+    """The roll undone for the measures taken against the true vertical: how far the vertical
+    leans where the body stands (``roll.vertical_at``). It differs from the roll when the camera
+    looks down on a person off the picture's centre and the roll's estimate knows how fast the
+    verticals converge."""
+    centre = pose.xy[list(_BODY_CENTRE)].mean(axis=0)
+    return vertical_at(roll, centre, pose.image_size)
+
+
+def upright_frame(frame: Frame, roll: CameraRoll | None) -> Frame:
+    """``frame`` for the measures taken against the true vertical (``upright_degrees``)."""
+    local = upright_degrees(frame.pose, roll)
+    if local == roll_to_undo(roll).degrees:
+        return frame
+    return make_frame(frame.pose, frame.view, roll, frame.turn, degrees=local)
 
 
 #: The calibration entry that turns MediaPipe's 3D hip and shoulder yaw into the body's turn.
@@ -804,6 +844,7 @@ def measure_pose(
     fitted = load_calibrations() if calibrations is None else calibrations
     turn = estimate_turn(pose, view.view, fitted)
     frame = make_frame(pose, view.view, roll, turn.degrees)
+    upright = upright_frame(frame, roll)
     specs = [spec for spec in MEASURES if view.view in spec.views]
     stance = posture(pose)
     if stance.standing is not False:
@@ -814,6 +855,8 @@ def measure_pose(
             spec.name: _unknown(spec, spec.resolve(view.view), view.view, why) for spec in specs
         }
     return {
-        spec.name: measure_one(spec, frame, view, roll, fitted.get(spec.name), turn)
+        spec.name: measure_one(
+            spec, upright if spec.plumb else frame, view, roll, fitted.get(spec.name), turn
+        )
         for spec in specs
     }

@@ -667,7 +667,11 @@ def _judge(
         f"roll {degrees:+.1f}° ± {error:.1f}°"
     )
     return CameraRoll(
-        degrees=degrees, confidence=confidence, method="vertical edges", reason=reason
+        degrees=degrees,
+        confidence=confidence,
+        method="vertical edges",
+        reason=reason,
+        inverse_distance=fit.inverse_distance,
     )
 
 
@@ -743,6 +747,30 @@ class RollToUndo:
 
     degrees: float
     doubt: float
+
+
+def vertical_at(roll: CameraRoll | None, point: FloatArray, size: tuple[int, int]) -> float:
+    """The roll to undo, in degrees, for a measure taken against the true vertical at ``point``
+    (x, y pixels of a picture of ``size`` (width, height)).
+
+    With the camera looking down (or up), true verticals converge on a vanishing point below (or
+    above) the picture, so away from its centre line they lean further than the roll: at a
+    tenth of the long side off it, about 1.5° for a phone looking down 15°. A usable estimate
+    knows how fast they converge (``CameraRoll.inverse_distance``); otherwise this is
+    ``roll_to_undo``'s roll.
+    """
+    undo = roll_to_undo(roll)
+    if roll is None or usable_roll(roll) is None or not roll.inverse_distance:
+        return undo.degrees
+    width, height = size
+    long_side = float(max(width, height))
+    x = (float(point[0]) - (width - 1) / 2.0) / long_side
+    y = (float(point[1]) - (height - 1) / 2.0) / long_side
+    angle = math.radians(undo.degrees)
+    # the true "down" through (x, y) points at the vanishing point: u - k p (see _residuals)
+    down_x = -math.sin(angle) - roll.inverse_distance * x
+    down_y = math.cos(angle) - roll.inverse_distance * y
+    return math.degrees(math.atan2(-down_x, down_y))
 
 
 def roll_to_undo(roll: CameraRoll | None) -> RollToUndo:

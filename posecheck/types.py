@@ -306,13 +306,17 @@ class CameraRoll:
     ``degrees``: how far true verticals appear turned clockwise on screen (a camera rolled
     counter-clockwise makes the scene turn clockwise). Measures undo it by rotating landmarks by
     ``-degrees``. None when it could not be estimated (``reason`` says why; measures against the
-    horizontal or vertical then lose confidence). ``confidence`` is 0-1.
+    horizontal or vertical then lose confidence). ``confidence`` is 0-1. ``inverse_distance``:
+    how fast the true verticals converge on screen, the vanishing point lying ``1 /
+    inverse_distance`` image long sides from the picture's centre along the rolled "down" (+:
+    below it, the camera looking down); 0 when they are parallel or it is not known.
     """
 
     degrees: float | None
     confidence: float
     method: str
     reason: str
+    inverse_distance: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -125,6 +125,19 @@ def test_a_roll_the_measures_used_turns_the_reference_lines() -> None:
     assert _is((255, 255, 255), picture[turned], tolerance=60)
 
 
+def test_the_vertical_turns_by_its_own_roll_where_the_body_stands() -> None:
+    """The shifts are taken against the vertical where the body stands (``upright_degrees``):
+    their reference line turns by that, the levels' by the roll."""
+    name = MeasureName.PELVIS_SHIFT
+    shift = {name: _measurement(name, 0.0, Status.NORMAL, View.FRONT)}
+    # the reference runs up from the ankles' midpoint (500, 900); 200 px up, 8° leans 28 px
+    on_leaned = (700, 500 + round(200 * np.tan(np.radians(8.0))))
+    straight = draw_measures(BLACK, make_pose(), shift)
+    leaned = draw_measures(BLACK, make_pose(), shift, vertical_degrees=8.0)
+    assert _is((255, 255, 255), leaned[on_leaned], tolerance=60)
+    assert not _is((255, 255, 255), straight[on_leaned], tolerance=60)
+
+
 def test_the_skeleton_colours_sides_and_hidden_points() -> None:
     pose = make_pose(hidden=(L.LEFT_ANKLE,))
     canvas = draw_pose(BLACK, pose)

@@ -411,3 +411,36 @@ def test_with_the_roll_unknown_no_foot_asymmetry_is_found() -> None:
     assert 1.5 < doubts[0] < 3.0 and 0.5 < doubts[1] < doubts[0]
     assert "foot_angle_asymmetry" in [f.key for f in assess(known).findings]
     assert "foot_angle_asymmetry" not in [f.key for f in assess(unknown).findings]
+
+
+def test_shifts_are_taken_against_the_vertical_where_the_body_stands() -> None:
+    """A camera looking down sees true verticals converge below the picture: a person standing
+    upright off its centre line leans on screen. With the roll's estimate knowing how fast the
+    verticals converge, the shifts are taken against the vertical where the body stands."""
+    k = 0.3  # the vanishing point 1/k long sides below the centre (about 17° down, focal = side)
+    vanishing = np.array([SIZE[0] / 2, SIZE[1] / 2 + SIZE[1] / k])
+    body = np.array([800.0, 500.0])  # 300 px right of the centre line
+
+    def upright_at(x: float, y: float) -> tuple[float, float]:
+        # the neutral pose moved right by 300 px, each height along the true vertical there
+        along = body + (vanishing - body) * (y - body[1]) / (vanishing[1] - body[1])
+        return (float(along[0] + x - 500.0), y)
+
+    pose = make_pose({lm: upright_at(*xy) for lm, xy in FRONT.items()})
+    front = view(View.FRONT)
+
+    def shifts(inverse_distance: float) -> tuple[float, float]:
+        estimate = CameraRoll(0.0, 0.9, "vertical edges", "test", inverse_distance)
+        got = measure_pose(pose, front, estimate, calibrations={})
+        pelvis, trunk = got["pelvis_shift"].value, got["trunk_shift"].value
+        assert pelvis is not None and trunk is not None
+        return pelvis, trunk
+
+    pelvis, trunk = shifts(k)
+    assert abs(pelvis) < 1.0 and abs(trunk) < 1.0
+    # against the picture's own vertical, the upright body reads as a large shift
+    pelvis_flat, trunk_flat = shifts(0.0)
+    assert abs(pelvis_flat) > 20.0 and abs(trunk_flat) > 10.0
+    # the horizontal is not leaned: the level shoulders stay level either way
+    estimate = CameraRoll(0.0, 0.9, "vertical edges", "test", k)
+    assert measure_pose(pose, front, estimate, calibrations={})["shoulder_tilt"].value == 0.0

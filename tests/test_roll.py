@@ -19,7 +19,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from posecheck.geometry import rotate_points
-from posecheck.roll import PLAUSIBLE_ROLL_DEGREES, WEAK_ROLL_DEGREES, estimate_roll, roll_to_undo
+from posecheck.roll import (
+    PLAUSIBLE_ROLL_DEGREES,
+    WEAK_ROLL_DEGREES,
+    estimate_roll,
+    roll_to_undo,
+    vertical_at,
+)
 from posecheck.types import CameraRoll
 from tests.conftest import photo
 
@@ -194,6 +200,53 @@ def test_pitched_camera_roll_from_the_vanishing_point(
     result = estimate_roll(image, person_box=person)
     _check(result, roll, PITCHED_TOLERANCE)
     assert "converge" in result.reason
+    # the focal length is the long side, so the vanishing point lies 1 / tan(pitch) long sides off
+    assert result.inverse_distance == pytest.approx(math.tan(math.radians(pitch)), abs=0.03)
+
+
+def _pitch_homography(size: int, roll: float, pitch: float, focal: float) -> np.ndarray:
+    """``_pitched``'s homography for a square canvas of ``size``."""
+    centre = (size - 1) / 2
+    camera = np.array([[focal, 0.0, centre], [0.0, focal, centre], [0.0, 0.0, 1.0]])
+    p, r = math.radians(pitch), math.radians(roll)
+    tilt = np.array(
+        [[1.0, 0.0, 0.0], [0.0, math.cos(p), -math.sin(p)], [0.0, math.sin(p), math.cos(p)]]
+    )
+    turn = np.array([[math.cos(r), -math.sin(r), 0.0], [math.sin(r), math.cos(r), 0.0], [0, 0, 1]])
+    homography: np.ndarray = camera @ turn @ tilt @ np.linalg.inv(camera)
+    return homography
+
+
+@pytest.mark.parametrize(("roll", "pitch"), [(-4.0, 15.0), (3.0, 20.0), (2.0, -12.0)])
+@pytest.mark.parametrize("x", [-500.0, -150.0, 0.0, 350.0])
+def test_the_vertical_leans_where_it_stands(roll: float, pitch: float, x: float) -> None:
+    """A true vertical seen by a pitched camera leans toward the vanishing point: vertical_at
+    gives its lean at any point of the picture, from the roll and how fast verticals converge."""
+    size, focal = 2000, 1600.0
+    homography = _pitch_homography(size, roll, pitch, focal)
+    centre = (size - 1) / 2
+    ends = np.array([[[centre + x, centre - 200.0]], [[centre + x, centre + 200.0]]])
+    top, bottom = cv2.perspectiveTransform(ends, homography).reshape(2, 2)
+    down = bottom - top
+    lean = math.degrees(math.atan2(-down[0], down[1]))
+    # in long sides of a picture whose long side is the focal length: k = tan(pitch)
+    estimate = CameraRoll(roll, 0.9, "vertical edges", "test", math.tan(math.radians(pitch)))
+    middle = (top + bottom) / 2
+    # the picture: the canvas cropped to focal x focal about its centre
+    offset = (size - focal) / 2
+    local = vertical_at(estimate, middle - offset, (int(focal), int(focal)))
+    assert local == pytest.approx(lean, abs=0.05)
+    if x == 0.0:
+        assert local == pytest.approx(roll, abs=0.05)
+
+
+def test_without_a_usable_roll_the_vertical_is_the_roll_undone() -> None:
+    point = np.array([100.0, 900.0])
+    weak = CameraRoll(4.0, 0.2, "vertical edges", "weak", 0.3)
+    assert vertical_at(weak, point, (720, 1280)) == roll_to_undo(weak).degrees
+    assert vertical_at(None, point, (720, 1280)) == 0.0
+    parallel = CameraRoll(4.0, 0.8, "vertical edges", "flat-on", 0.0)
+    assert vertical_at(parallel, point, (720, 1280)) == 4.0
 
 
 def test_result_undoes_the_roll_of_the_scene(room: tuple[np.ndarray, Box]) -> None:
