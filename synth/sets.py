@@ -305,7 +305,7 @@ def hard_set(
 
 def offcentre_set(count: int, seed: int) -> list[RenderParams]:
     """The unseen test bodies in a room, the phone held at chest or eye height and turned so the
-    person stands off the picture's centre (8-20 % of its height): there the true verticals
+    person stands off the picture's centre (6-16 % of its height): there the true verticals
     lean by how far the camera looks down, which a roll alone does not undo."""
     rng = np.random.default_rng([seed, sum(map(ord, "offcentre")), 9])
     out = []
