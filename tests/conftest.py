@@ -11,6 +11,7 @@ parametrised.
 
 from __future__ import annotations
 
+import ast
 import functools
 import importlib
 import importlib.util
@@ -57,6 +58,44 @@ def video(name: str) -> Path:
 def annotation_file(name: str) -> Path:
     """Path of a shared annotation file; skips the test with the reason when it is absent."""
     return _shared_file(ANNOTATIONS, name, "photo annotation file")
+
+
+def _marks_slow(node: ast.expr) -> bool:
+    """Whether a ``pytestmark`` value is ``pytest.mark.slow`` or a list holding it."""
+    values = node.elts if isinstance(node, ast.List | ast.Tuple) else [node]
+    return any(ast.unparse(value) == "pytest.mark.slow" for value in values)
+
+
+@functools.cache
+def wholly_slow(path: Path) -> bool:
+    """Whether a test module marks all of itself slow: its module-level ``pytestmark`` is (or
+    holds) ``pytest.mark.slow``, or is imported from a test module that does. Read from the
+    source, without importing it."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for statement in tree.body:
+        if isinstance(statement, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == "pytestmark"
+            for target in statement.targets
+        ):
+            return _marks_slow(statement.value)
+        if (
+            isinstance(statement, ast.ImportFrom)
+            and (statement.module or "").startswith("tests.")
+            and any(alias.name == "pytestmark" for alias in statement.names)
+        ):
+            return wholly_slow(REPO / Path(*str(statement.module).split(".")).with_suffix(".py"))
+    return False
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """With the slow tests deselected (``-m "not slow"``: `make test`), a module whose every test
+    is slow is not even imported: its imports (selenium, trio, dask, ...) cost the fast suite's
+    collection a few seconds in each process and select nothing."""
+    if config.getoption("markexpr") != "not slow" or collection_path.suffix != ".py":
+        return None
+    if not collection_path.name.startswith("test_"):
+        return None
+    return True if wholly_slow(collection_path) else None
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -6,21 +6,39 @@ writer, which never runs the model. The real models are covered in test_models.p
 
 from __future__ import annotations
 
+from typing import Any
+
 import flatbuffers
 import numpy as np
 import pytest
-from mediapipe.tasks.metadata import metadata_schema_py_generated as metadata_schema
-from mediapipe.tasks.metadata import schema_py_generated as model_schema
 
 from posecheck.tflite_metadata import (
     METADATA_IDENTIFIER,
     METADATA_NAME,
     ImageModelMetadata,
     TensorInfo,
+    _schemas,
     add_image_metadata,
     build_metadata,
     read_image_metadata,
 )
+
+
+class _Schema:
+    """One of the schema modules, loaded on first use as posecheck loads them (importing
+    mediapipe costs the fast suite's collection about a second in every process)."""
+
+    def __init__(self, index: int) -> None:
+        self._index = index
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):  # what pytest asks of every module attribute while collecting
+            raise AttributeError(name)
+        return getattr(_schemas()[self._index], name)
+
+
+model_schema = _Schema(0)
+metadata_schema = _Schema(1)
 
 RUNTIME_VERSION = b"2.2.0\x00\x00\x00"
 
@@ -34,7 +52,7 @@ SPEC = ImageModelMetadata(
 )
 
 
-def _tensor(name: str, shape: list[int], buffer: int) -> model_schema.TensorT:
+def _tensor(name: str, shape: list[int], buffer: int) -> Any:
     tensor = model_schema.TensorT()
     tensor.name = name
     tensor.shape = shape
@@ -43,7 +61,7 @@ def _tensor(name: str, shape: list[int], buffer: int) -> model_schema.TensorT:
     return tensor
 
 
-def _buffer(data: bytes | None) -> model_schema.BufferT:
+def _buffer(data: bytes | None) -> Any:
     buffer = model_schema.BufferT()
     buffer.data = None if data is None else np.frombuffer(data, dtype=np.uint8)
     return buffer
