@@ -7,6 +7,10 @@
   away, wide lenses); ``hard_test`` is the frozen test set of ``docs/VALIDATION.md``.
 - ``offcentre``: the unseen test bodies in a room, the phone high and turned so the person stands
   off the picture's centre, where perspective leans the true verticals.
+- ``turned``: the unseen test bodies from the front or behind, turned 12-20° from square-on.
+- ``bentknee``: the unseen test bodies from the front or behind, both knees bent 10-25° and the
+  person turned up to 20° from square-on: a turned view shows part of a bent knee's forward bend
+  as if the knee fell in or out.
 - ``train`` / ``test``: random bodies, postures and cameras for fitting and for reporting
   errors. The two never share a body archetype, and draw their cameras, scenes and postures from
   separate random streams (and different lenses), so a fit on ``train`` is judged on unseen
@@ -332,6 +336,45 @@ def offcentre_set(count: int, seed: int) -> list[RenderParams]:
     return out
 
 
+def turned_set(
+    prefix: str, count: int, seed: int, turns: tuple[float, float], knee_bend: float | None = None
+) -> list[RenderParams]:
+    """The unseen test bodies in a room, front or back, turned ``turns`` (degrees, either way)
+    from square-on; with ``knee_bend``, both knees bent 10° to that many degrees (a soft-kneed
+    stance, or a moment of a greeting or a step).
+
+    The square-on check lets a turn of up to 20° through, the frozen set stops at 15°. Seen
+    turned, a level line at another height than the lens tilts in the picture (by about
+    tan(turn) x its height above the lens / its distance), and part of a bent knee's forward bend
+    shows sideways."""
+    rng = np.random.default_rng([seed, sum(map(ord, prefix)), 10])
+    out = []
+    for i in range(count):
+        body = _body(rng, TEST_ARCHETYPES[i % len(TEST_ARCHETYPES)])
+        base = (0.0, 180.0)[int(rng.integers(2))]
+        sign = 1.0 if rng.random() < 0.5 else -1.0
+        camera = Camera(
+            yaw_deg=round((base + sign * float(rng.uniform(*turns))) % 360.0, 2),
+            height_m=round(float(rng.uniform(0.8, 1.5)), 3),
+            distance_m=round(float(rng.uniform(2.2, 4.0)), 3),
+            roll_deg=round(float(rng.uniform(-4, 4)), 2),
+            vfov_deg=round(float(rng.uniform(50, 65)), 2),
+        )
+        posture = _posture(rng, body)
+        if knee_bend is not None:
+            bend = -round(float(rng.uniform(10, knee_bend)), 2)
+            posture = replace(posture, knee_hyperextension=bend, pelvic_mode="short_leg")
+        scene = replace(_scene(rng), background="room")
+        out.append(
+            RenderParams(
+                name=f"{prefix}_{i:04d}", body=body, appearance=_appearance(rng, body),
+                posture=posture, camera=camera, scene=scene,
+                width=720, height=1280, seed=int(rng.integers(2**31)),
+            )
+        )  # fmt: skip
+    return out
+
+
 def people_set(count: int, seed: int) -> list[RenderParams]:
     """``count`` people (every archetype in turn), each photographed front, side and back in one
     sitting (the same clothes and posture; the phone held a little differently each time): the
@@ -374,6 +417,10 @@ SETS: dict[str, Callable[[int, int | None], list[RenderParams]]] = {
         "hard_test", TEST_ARCHETYPES, count or 160, seed + 2_000_003
     ),
     "offcentre": lambda seed, count: offcentre_set(count or 60, seed + 3_000_017),
+    "turned": lambda seed, count: turned_set("turned", count or 60, seed + 5_000_011, (12, 20)),
+    "bentknee": lambda seed, count: turned_set(
+        "bentknee", count or 60, seed + 4_000_037, (0, 20), knee_bend=25.0
+    ),
     # 16 people, three photos each (``count`` cuts the photos, as for the other sets)
     "people": lambda seed, count: people_set(16, seed),
 }

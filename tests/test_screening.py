@@ -11,6 +11,7 @@ from posecheck.dev.screening import (
     Confusion,
     Reading,
     base_and_turn,
+    error_table,
     finding_confusion,
     markdown,
     miss_reason,
@@ -103,3 +104,15 @@ def test_an_asymmetry_is_false_by_the_feets_true_difference_not_each_foot(
     ]
     line = summary_lines(feet)[1]
     assert line.startswith(f"- renders with a false finding: {int(false)} of 1")
+
+
+def test_errors_are_split_by_turn_up_to_the_square_on_limit_in_order() -> None:
+    readings = [
+        _reading(12.0 + turn / 10, turn=turn, height=height)
+        for turn, height in ((-17.0, 1.3), (12.0, 0.6), (-6.0, 1.0), (2.0, 1.3), (19.9, 1.0))
+    ]
+    row = next(line for line in error_table(readings) if "left_knee_angle_frontal" in line)
+    cells = row.split(" | ")
+    turn, height = cells[2], cells[4]
+    assert turn == "0-5° 0.2 (1/1), 5-10° 0.6 (1/1), 10-15° 1.2 (1/1), 15-20° 1.8 (2/2)"
+    assert height == "0.5-0.9 m 1.2 (1/1), 0.9-1.25 m 1.3 (2/2), 1.25-1.6 m 0.9 (2/2)"

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,14 +118,26 @@ def _mae(readings: Iterable[Reading]) -> tuple[float, int, int]:
     return (float(np.mean(errors)) if errors else math.nan), len(errors), len(rows)
 
 
+def _turn_group(reading: Reading) -> str:
+    """0-5°, 5-10°, 10-15° (the frozen set's largest) and 15-20° (the square-on check's limit)."""
+    low = min(int(abs(reading.turn) // 5) * 5, 15)
+    return f"{low}-{low + 5}°"
+
+
 SPLITS: Mapping[str, Callable[[Reading], str]] = {
-    "turn": lambda r: "0-5°" if abs(r.turn) < 5 else ("5-10°" if abs(r.turn) < 10 else "10-15°"),
+    "turn": _turn_group,
     "roll": lambda r: "roll known" if r.roll_known else "roll unknown",
     "camera height": lambda r: (
         "0.5-0.9 m" if r.height < 0.9 else ("0.9-1.25 m" if r.height < 1.25 else "1.25-1.6 m")
     ),
     "view": lambda r: r.view,
 }
+
+
+def _in_order(item: tuple[str, list[Reading]]) -> tuple[float, str]:
+    """Groups named by a range ("5-10°", "0.5-0.9 m") by its start, the others by name."""
+    start = re.match(r"\d+(\.\d+)?", item[0])
+    return (float(start.group()) if start else math.inf, item[0])
 
 
 def error_table(readings: Sequence[Reading]) -> list[str]:
@@ -145,7 +158,7 @@ def error_table(readings: Sequence[Reading]) -> list[str]:
             cells.append(
                 ", ".join(
                     f"{key} {_mae(group)[0]:.1f} ({_mae(group)[1]}/{len(group)})"
-                    for key, group in sorted(groups.items())
+                    for key, group in sorted(groups.items(), key=_in_order)
                 )
             )
         lines.append(
