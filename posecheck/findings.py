@@ -504,6 +504,12 @@ CANNOT_JUDGE: Mapping[str, str] = MappingProxyType(
             "centres that barely follow a real tilt on test bodies, so the hip level is shown but "
             "never judged; a clinician can compare the pelvic crests by hand."
         ),
+        "head_tilt": (
+            "A tilted head: the model's face points follow only about half of a real tilt, and "
+            "a body turned even a little from the camera tilts the line through the eyes in the "
+            "picture, so the head tilt is shown but never judged; a clinician can look at the "
+            "head and neck directly."
+        ),
         "heel_angle": (
             "The heel's tilt seen from behind: the heel point is among the model's least precise "
             "and this reading has not been checked against a true value, so it is shown but never "
@@ -907,6 +913,8 @@ def _cannot_judge(
         relevant.add("arches")
     if MeasureName.PELVIC_TILT in measurements:
         relevant.add("hip_level")
+    if MeasureName.HEAD_TILT in measurements:
+        relevant.add("head_tilt")
     if {MeasureName.LEFT_REARFOOT_ANGLE, MeasureName.RIGHT_REARFOOT_ANGLE} & measurements.keys():
         relevant.add("heel_angle")
     return tuple(text for topic, text in CANNOT_JUDGE.items() if topic in relevant)

@@ -453,9 +453,10 @@ def test_asymmetry_needs_both_feet() -> None:
 
 def test_marked_before_mild() -> None:
     mild_foot = measure("left_foot_angle", 22.0, confidence=0.95)
-    marked_head = measure("head_tilt", 15.0, confidence=0.5)
-    assert (mild_foot.status, marked_head.status) == (Status.MILD, Status.MARKED)
-    assert [f.key for f in run(mild_foot, marked_head).findings] == ["head_tilt", "feet_turned_out"]
+    marked_shoulder = measure("shoulder_tilt", 10.0, confidence=0.5)
+    assert (mild_foot.status, marked_shoulder.status) == (Status.MILD, Status.MARKED)
+    findings = run(mild_foot, marked_shoulder).findings
+    assert [f.key for f in findings] == ["shoulder_tilt", "feet_turned_out"]
 
 
 def test_higher_confidence_first() -> None:
@@ -468,7 +469,7 @@ def test_higher_confidence_first() -> None:
 
 def test_feet_first_on_ties() -> None:
     result = run(
-        measure("head_tilt", 8.0, confidence=0.79),
+        measure("shoulder_tilt", 5.0, confidence=0.79),
         measure("right_knee_angle_frontal", 12.0, confidence=0.8),
         measure("left_foot_angle", 22.0, confidence=0.81),
         measure("pelvis_shift", -20.0, confidence=0.8),
@@ -478,7 +479,7 @@ def test_feet_first_on_ties() -> None:
         "feet_turned_out",
         "knee_valgus",
         "pelvis_shift",
-        "head_tilt",
+        "shoulder_tilt",
     ]
 
 
@@ -699,3 +700,14 @@ def test_an_asymmetry_must_clear_the_error_of_a_difference(
     keys = [f.key for f in run(*feet).findings]
     # 13° apart is beyond the usual 10°, but not by the difference's error (0.65 x 7.1 = 4.6°)
     assert ("foot_angle_asymmetry" in keys) is found
+
+
+@pytest.mark.parametrize("value", [0.0, 9.0, None])
+def test_head_tilt_is_shown_and_the_report_says_why_it_is_not_judged(value: float | None) -> None:
+    result = run(measure("head_tilt", value, reason="" if value is not None else "hidden"))
+    assert result.findings == ()
+    assert any(text.startswith("A tilted head:") for text in result.cannot_judge)
+    assert not any(
+        text.startswith("A tilted head:")
+        for text in run(measure("shoulder_tilt", 5.0)).cannot_judge
+    )
