@@ -17,6 +17,7 @@ from posecheck.dev.screening import (
     miss_reason,
     near_edge,
     read_set,
+    target_lines,
 )
 from posecheck.findings import Beyond, FindingKey
 from posecheck.measures import MeasureName
@@ -116,3 +117,22 @@ def test_errors_are_split_by_turn_up_to_the_square_on_limit_in_order() -> None:
     turn, height = cells[2], cells[4]
     assert turn == "0-5° 0.2 (1/1), 5-10° 0.6 (1/1), 10-15° 1.2 (1/1), 15-20° 1.8 (2/2)"
     assert height == "0.5-0.9 m 1.2 (1/1), 0.9-1.25 m 1.3 (2/2), 1.25-1.6 m 0.9 (2/2)"
+
+
+def test_the_targets_include_abstaining_and_following_the_truth() -> None:
+    feet = [
+        _reading(None if i < 2 else 10.0, measure=MeasureName.LEFT_FOOT_ANGLE, true=10.0)
+        for i in range(10)
+    ]
+    shoulders = [
+        _reading(0.5 * true, measure=MeasureName.SHOULDER_TILT, true=true)
+        for true in (-4.0, 0.0, 4.0)
+    ]
+    lines = target_lines(feet + shoulders)
+    assert "- `left_foot_angle` abstains on at most 20 % of front photos: 20 % (met)" in lines
+    assert "- `shoulder_tilt` slope 0.75-1.25: 0.50 (not met)" in lines
+    assert any(line.startswith("- `forward_head_angle` MAE <= 3°") for line in lines)
+    back = [_reading(None, measure=MeasureName.LEFT_FOOT_ANGLE, view="back")] * 3
+    # only front photos count: two front readings with a value and three back ones without
+    lines = target_lines(feet[2:4] + back)
+    assert "0 % (met)" in next(line for line in lines if "abstains" in line)

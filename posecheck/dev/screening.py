@@ -402,6 +402,17 @@ MAE_TARGETS: Mapping[MeasureName, float] = {
     MeasureName.LEFT_KNEE_ANGLE_FRONTAL: 2.5,
     MeasureName.RIGHT_KNEE_ANGLE_FRONTAL: 2.5,
     MeasureName.SHOULDER_TILT: 1.5,
+    # the "forward-head change <= 3", read as the forward head angle's error
+    MeasureName.FORWARD_HEAD_ANGLE: 3.0,
+}
+#: ... the share of front photos on which a measure may abstain ...
+ABSTAIN_TARGETS: Mapping[MeasureName, float] = {
+    MeasureName.LEFT_FOOT_ANGLE: 0.2,
+    MeasureName.RIGHT_FOOT_ANGLE: 0.2,
+}
+#: ... and how closely a reading must follow the truth (least-squares slope of reading on truth).
+SLOPE_TARGETS: Mapping[MeasureName, tuple[float, float]] = {
+    MeasureName.SHOULDER_TILT: (0.75, 1.25),
 }
 SPECIFICITY_TARGET = 0.95
 SENSITIVITY_TARGET = 0.80
@@ -426,9 +437,28 @@ def target_lines(readings: Sequence[Reading]) -> list[str]:
     ]
     for name, bound in MAE_TARGETS.items():
         mae = _mae(r for r in readings if r.measure is name)[0]
-        verdict = "met" if mae <= bound else "not met"
-        lines.append(f"- `{name}` MAE <= {bound:g}°: {mae:.2f}° ({verdict})")
+        lines.append(f"- `{name}` MAE <= {bound:g}°: {mae:.2f}° ({_verdict(mae <= bound)})")
+    for name, most in ABSTAIN_TARGETS.items():
+        front = [r for r in readings if r.measure is name and r.view == "front"]
+        if front:
+            share = sum(r.value is None for r in front) / len(front)
+            lines.append(
+                f"- `{name}` abstains on at most {_pct(most)} of front photos: {_pct(share)} "
+                f"({_verdict(share <= most)})"
+            )
+    for name, (low, high) in SLOPE_TARGETS.items():
+        pairs = [(r.true, r.value) for r in readings if r.measure is name and r.value is not None]
+        if len(pairs) >= 3:
+            true, value = np.array(pairs).T
+            slope = float(np.polyfit(true, value, 1)[0])
+            lines.append(
+                f"- `{name}` slope {low:g}-{high:g}: {slope:.2f} ({_verdict(low <= slope <= high)})"
+            )
     return lines
+
+
+def _verdict(met: bool) -> str:
+    return "met" if met else "not met"
 
 
 def _pairs(values: Mapping[FindingKey, float]) -> str:
