@@ -201,7 +201,7 @@ def draw_measures(
             continue
         spec = MEASURES_BY_NAME[name]
         drawing = spec.drawing
-        points = [pose.xy[lm] * factor for lm in drawing.resolve(measurement.view or View.FRONT)]
+        points = [xy * factor for xy in drawing.positions(pose.xy, measurement.view or View.FRONT)]
         status = measurement.status
         colour = OKABE_ITO[status] if status_marks else _STATUS_COLOURS[status]
         anchor = _DRAWERS[drawing.kind](pen, points, colour)

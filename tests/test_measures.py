@@ -11,7 +11,14 @@ from hypothesis import strategies as st
 
 from posecheck.calibration import Calibration
 from posecheck.geometry import rotate_points
-from posecheck.measures import MEASURES, MEASURES_BY_NAME, Measurement, measure_pose, mirrored_name
+from posecheck.measures import (
+    FAR_SIDE_SHARE,
+    MEASURES,
+    MEASURES_BY_NAME,
+    Measurement,
+    measure_pose,
+    mirrored_name,
+)
 from posecheck.types import CameraRoll, Landmark, Pose, Status, View
 from posecheck.views import ViewEstimate
 from tests.poses import BACK, FRONT, SIDE_LEFT, SIZE, make_pose, mirror_points
@@ -161,9 +168,28 @@ def test_rearfoot_eversion_positive() -> None:
 
 
 def test_forward_head_angle() -> None:
-    # ear 50 px ahead (image-left) and 100 px above the shoulder
-    got = value(measure({L.LEFT_EAR: (450, 100)}, View.LEFT), "forward_head_angle")
+    # both ears 50 px ahead (image-left) and 100 px above the shoulders
+    ears = {L.LEFT_EAR: (450, 100), L.RIGHT_EAR: (450, 100)}
+    got = value(measure(ears, View.LEFT), "forward_head_angle")
     assert got == pytest.approx(math.degrees(math.atan2(100, 50)), abs=ROUNDING)
+
+
+def test_forward_head_angle_takes_the_points_part_way_to_the_far_side() -> None:
+    # ears over the shoulders (x 500); the near (left) ear then 50 px ahead, the far one not:
+    # the angle sees (1 - FAR_SIDE_SHARE) of that
+    ears = {L.LEFT_EAR: (450, 100), L.RIGHT_EAR: (500, 100)}
+    got = value(measure(ears, View.LEFT), "forward_head_angle")
+    ahead = (1 - FAR_SIDE_SHARE) * 50
+    assert got == pytest.approx(math.degrees(math.atan2(100, ahead)), abs=ROUNDING)
+    # a turn moves the near shoulder 20 px forward and the far one 20 px back: the angle sees
+    # (1 - 2 x FAR_SIDE_SHARE) of that, not all of it
+    turned = {
+        L.LEFT_EAR: (500, 100), L.RIGHT_EAR: (500, 100),
+        L.LEFT_SHOULDER: (480, 200), L.RIGHT_SHOULDER: (520, 200),
+    }  # fmt: skip
+    moved = value(measure(turned, View.LEFT), "forward_head_angle")
+    behind = 20 * (1 - 2 * FAR_SIDE_SHARE)
+    assert moved == pytest.approx(math.degrees(math.atan2(100, -behind)), abs=ROUNDING)
 
 
 @pytest.mark.parametrize(("knee_x", "sign"), [(515.0, 1.0), (485.0, -1.0)])
@@ -444,3 +470,19 @@ def test_shifts_are_taken_against_the_vertical_where_the_body_stands() -> None:
     # the horizontal is not leaned: the level shoulders stay level either way
     estimate = CameraRoll(0.0, 0.9, "vertical edges", "test", k)
     assert measure_pose(pose, front, estimate, calibrations={})["shoulder_tilt"].value == 0.0
+
+
+def test_the_forward_head_line_is_drawn_where_the_angle_is_taken() -> None:
+    xy = np.zeros((len(Landmark), 2))
+    xy[L.LEFT_SHOULDER], xy[L.RIGHT_SHOULDER] = (480, 200), (520, 200)
+    xy[L.LEFT_EAR], xy[L.RIGHT_EAR] = (450, 100), (500, 100)
+    drawing = MEASURES_BY_NAME["forward_head_angle"].drawing
+    shoulder, ear = drawing.positions(xy, View.LEFT)
+    s = FAR_SIDE_SHARE
+    assert shoulder == pytest.approx(((1 - s) * 480 + s * 520, 200))
+    assert ear == pytest.approx(((1 - s) * 450 + s * 500, 100))
+    # the other drawings are at their landmarks
+    knee = MEASURES_BY_NAME["knee_angle_sagittal"].drawing
+    assert [tuple(p) for p in knee.positions(xy, View.LEFT)] == [
+        tuple(xy[lm]) for lm in knee.resolve(View.LEFT)
+    ]
