@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from posecheck import (
@@ -91,6 +92,7 @@ def test_the_capture_guide_shows_each_picture_with_its_caption_and_advice() -> N
     assert "hip height" in text and "2 to 3 metres" in text
 
 
+@pytest.mark.slow  # over 0.5 s: kept out of make test's fast suite, run by .ci/run
 def test_the_about_page_says_what_it_measures_how_well_and_what_stays_here() -> None:
     app = opened("about.py")
     assert [h.value for h in app.header] == [

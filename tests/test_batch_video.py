@@ -204,6 +204,7 @@ def test_a_running_clip_says_it_started_then_how_far_it_got_about_once_a_second(
     assert f"  {clip}: frame 1 of 151 (1 %)" in err.splitlines()
 
 
+@pytest.mark.slow  # over 0.5 s: kept out of make test's fast suite, run by .ci/run
 def test_a_clip_is_decoded_a_frame_at_a_time(
     tmp_path: Path, replayed_heel_raises: ReplayFactory
 ) -> None:

@@ -657,6 +657,7 @@ def signature(finding: Finding, *, mirrored: bool) -> tuple[object, ...]:
     return (finding.key, side, finding.status, finding.confidence, measures)
 
 
+@pytest.mark.slow  # over 0.5 s: kept out of make test's fast suite, run by .ci/run
 @given(measurement_sets())
 def test_mirroring_swaps_the_sides_of_findings(measurements: dict[str, Measurement]) -> None:
     original = assess(measurements)
@@ -668,6 +669,7 @@ def test_mirroring_swaps_the_sides_of_findings(measurements: dict[str, Measureme
     assert original.cannot_judge == flipped.cannot_judge
 
 
+@pytest.mark.slow  # over 0.5 s: kept out of make test's fast suite, run by .ci/run
 @given(measurement_sets())
 def test_random_sets_keep_the_contracts(measurements: dict[str, Measurement]) -> None:
     result = assess(measurements)

@@ -193,6 +193,7 @@ def test_a_real_header_then_random_bytes_only_raise_invalid_image_error(
     decode_quietly(prefix + rest)
 
 
+@pytest.mark.slow  # over 0.5 s: kept out of make test's fast suite, run by .ci/run
 @settings(
     max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

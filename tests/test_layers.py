@@ -105,6 +105,7 @@ def test_every_module_has_a_layer() -> None:
     assert parts <= RANK.keys(), f"give these a layer in LAYERS: {sorted(parts - RANK.keys())}"
 
 
+@pytest.mark.slow  # over 0.5 s: kept out of make test's fast suite, run by .ci/run
 def test_data_flows_one_way() -> None:
     wrong = []
     for module, targets in _internal_edges().items():

@@ -252,6 +252,7 @@ def towel(
     return lambda t: lying(60 * plateaus(t, holds_ms, 1000), bend, side=side)
 
 
+@pytest.mark.slow  # over 0.5 s: kept out of make test's fast suite, run by .ci/run
 def test_towel_stretch_counts_holds_then_switches_to_the_left_leg() -> None:
     spans = [(2000 + i * 40000, 2000 + i * 40000 + 31000) for i in range(3)]
     right = sequence(frame_times(125000), towel(spans))

@@ -462,6 +462,7 @@ def _zip(path: Path, members: dict[str, bytes], compression: int = zipfile.ZIP_S
     return path
 
 
+@pytest.mark.slow  # over 0.5 s: kept out of make test's fast suite, run by .ci/run
 @pytest.mark.parametrize(
     ("make", "words"),
     [

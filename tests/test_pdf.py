@@ -30,6 +30,7 @@ def _text(pdf: Path) -> str:
     ).stdout
 
 
+@pytest.mark.slow  # over 0.5 s: kept out of make test's fast suite, run by .ci/run
 def test_a_failed_photo_still_gives_a_report_with_the_disclaimer(tmp_path: Path) -> None:
     error = InvalidImageError("Cannot find x.jpg.", code=ErrorCode.NOT_FOUND)
     data = pdf_report(

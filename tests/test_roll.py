@@ -273,6 +273,7 @@ def test_mirrored_image_mirrors_the_roll(room: tuple[np.ndarray, Box]) -> None:
     assert mirrored.degrees == pytest.approx(-original.degrees, abs=0.1)
 
 
+@pytest.mark.slow  # over 0.5 s: kept out of make test's fast suite, run by .ci/run
 @given(
     degrees=st.floats(-12.0, 12.0),
     door_x=st.floats(-0.2, -0.12),

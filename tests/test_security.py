@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
 
+@pytest.mark.slow  # over 0.5 s: kept out of make test's fast suite, run by .ci/run
 def test_the_settings_users_get() -> None:
     script = (
         f"import os; os.chdir({str(ROOT)!r})\n"

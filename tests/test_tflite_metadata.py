@@ -101,6 +101,7 @@ def _entries(model: bytes) -> dict[str, bytes]:
     return entries
 
 
+@pytest.mark.slow  # over 0.5 s: kept out of make test's fast suite, run by .ci/run
 def test_round_trip_gives_what_mediapipe_needs() -> None:
     written = add_image_metadata(synthetic_model(), SPEC)
     summary = read_image_metadata(written)
