@@ -550,6 +550,19 @@ _CANNOT_JUDGE_FOR: Mapping[str, frozenset[FindingKey]] = MappingProxyType(
     }
 )  # fmt: skip
 
+#: Topic -> measures whose mere presence (a value or not) makes it relevant: the arches beside
+#: any foot measure, and each experimental measure's reason for never being judged.
+_CANNOT_JUDGE_WHEN_MEASURED: Mapping[str, frozenset[MeasureName]] = MappingProxyType(
+    {
+        "arches": _FOOT_MEASURES,
+        "hip_level": frozenset({MeasureName.PELVIC_TILT}),
+        "head_tilt": frozenset({MeasureName.HEAD_TILT}),
+        "heel_angle": frozenset(
+            {MeasureName.LEFT_REARFOOT_ANGLE, MeasureName.RIGHT_REARFOOT_ANGLE}
+        ),
+    }
+)
+
 #: The side a side view sees (``View.LEFT``: the camera sees the person's left side).
 _VIEW_SIDES: Mapping[View, Side] = MappingProxyType({View.LEFT: Side.LEFT, View.RIGHT: Side.RIGHT})
 
@@ -909,14 +922,9 @@ def _cannot_judge(
     keys = {finding.key for finding in findings}
     relevant = set(asked)
     relevant.update(topic for topic, by in _CANNOT_JUDGE_FOR.items() if keys & by)
-    if _FOOT_MEASURES & measurements.keys():
-        relevant.add("arches")
-    if MeasureName.PELVIC_TILT in measurements:
-        relevant.add("hip_level")
-    if MeasureName.HEAD_TILT in measurements:
-        relevant.add("head_tilt")
-    if {MeasureName.LEFT_REARFOOT_ANGLE, MeasureName.RIGHT_REARFOOT_ANGLE} & measurements.keys():
-        relevant.add("heel_angle")
+    relevant.update(
+        topic for topic, by in _CANNOT_JUDGE_WHEN_MEASURED.items() if by & measurements.keys()
+    )
     return tuple(text for topic, text in CANNOT_JUDGE.items() if topic in relevant)
 
 
