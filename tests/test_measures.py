@@ -16,6 +16,7 @@ from posecheck.measures import (
     MEASURES,
     MEASURES_BY_NAME,
     Measurement,
+    MeasureName,
     measure_pose,
     mirrored_name,
 )
@@ -337,6 +338,40 @@ def test_foot_angles_are_taken_against_the_bodys_own_forward(turn: float) -> Non
     # the turn's uncertainty widens the feet's error band, and only theirs
     assert measured["left_foot_angle"].error == pytest.approx(math.hypot(5.0, 2.5), abs=0.01)
     assert measured["left_knee_angle_frontal"].error == 5.0
+
+
+@pytest.mark.parametrize(("turn", "held"), [(10.0, True), (-10.0, False), (0.0, False)])
+def test_a_turned_body_holds_back_the_nearer_knees_valgus(turn: float, held: bool) -> None:
+    """A bent knee moves forward, and a body turned by t shows that sideways: the knee nearer the
+    camera looks knocked in by about atan(tan(20°) sin t) (turned +10°, the left knee: 3.6°).
+    So an 11.4° valgus there is only "possible"; the farther knee's, or a square-on one, is not
+    widened."""
+    level = CameraRoll(0.0, 0.9, "test", "test")
+    pose = make_pose({L.LEFT_KNEE: (530, 700)}, world=_with_world(-0.75 * turn + 4.0))
+    knee = measure_pose(pose, view(View.FRONT), level, calibrations=_turn_line())[
+        "left_knee_angle_frontal"
+    ]
+    assert knee.value == pytest.approx(2 * math.degrees(math.atan(20 / 200)), abs=ROUNDING)
+    leak = math.degrees(math.atan(math.tan(math.radians(20.0)) * math.sin(math.radians(10.0))))
+    assert knee.error == pytest.approx(5.0 + leak if held else 5.0, abs=0.01)
+    assert (knee.status is Status.POSSIBLE) == held
+    assert knee.status.clearly_outside != held
+    assert ("knee bent a little would look like this" in knee.reason) == held
+
+
+def test_the_bend_leak_widens_only_the_direction_a_bend_would_read() -> None:
+    from posecheck.measures import Turn, bend_leak
+
+    left = MEASURES_BY_NAME[MeasureName.LEFT_KNEE_ANGLE_FRONTAL]
+    right = MEASURES_BY_NAME[MeasureName.RIGHT_KNEE_ANGLE_FRONTAL]
+    turned = Turn(-15.0, 3.6, estimated=True)  # the camera round toward the person's right
+    assert bend_leak(right, 8.0, turned) > 5.0  # the nearer knee: a bend reads as valgus
+    assert bend_leak(right, -8.0, turned) == 0.0
+    assert bend_leak(left, -8.0, turned) == bend_leak(right, 8.0, turned)  # farther: as varus
+    assert bend_leak(left, 8.0, turned) == 0.0
+    assert bend_leak(right, 8.0, Turn(0.0, 8.0, estimated=False)) == 0.0  # back views
+    foot = MEASURES_BY_NAME[MeasureName.RIGHT_FOOT_ANGLE]
+    assert bend_leak(foot, 8.0, turned) == 0.0
 
 
 def test_without_a_turn_estimate_the_feet_carry_the_plausible_turn() -> None:
