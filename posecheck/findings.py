@@ -947,12 +947,15 @@ def _summary(
         parts = ["No alignment clearly beyond the usual range was measured."]
     else:
         parts = ["No measure could be taken, so no alignment was judged."]
-    possible = [_label(m.name) for m in known if m.status is Status.POSSIBLE]
+    possible = [_label(m.name) for m in known if m.status is Status.POSSIBLE and not m.held]
     if possible:
         parts.append(
             f"Just outside the usual range, but within the measurement error (worth a recheck, "
             f"not a finding): {_join(possible)}."
         )
+    held = _by_reason(m for m in known if m.held)
+    if held:
+        parts.append(f"Outside the usual range, but not judged from this photo: {held}.")
     experimental = [
         _label(m.name)
         for m in known
@@ -971,15 +974,19 @@ def _summary(
     if unused:
         labels = [_label(m.name) for m in unused]
         parts.append(f"Also beyond the usual range, with no finding for it yet: {_join(labels)}.")
-    by_reason: dict[str, list[str]] = {}
-    for m in measurements.values():
-        if m.status is Status.UNKNOWN:
-            reason = m.reason.strip().rstrip(".") or "no reason given"
-            by_reason.setdefault(reason, []).append(_label(m.name))
-    if by_reason:
-        unjudged = [f"{_join(labels)} ({reason})" for reason, labels in by_reason.items()]
-        parts.append(f"Could not judge {'; '.join(unjudged)}.")
+    unjudged = _by_reason(m for m in measurements.values() if m.status is Status.UNKNOWN)
+    if unjudged:
+        parts.append(f"Could not judge {unjudged}.")
     return " ".join(parts)
+
+
+def _by_reason(measurements: Iterable[Measurement]) -> str:
+    """The measures' labels grouped by their reason: "the a and the b (why); the c (why)"."""
+    by_reason: dict[str, list[str]] = {}
+    for m in measurements:
+        reason = m.reason.strip().rstrip(".") or "no reason given"
+        by_reason.setdefault(reason, []).append(_label(m.name))
+    return "; ".join(f"{_join(labels)} ({reason})" for reason, labels in by_reason.items())
 
 
 def _label(name: MeasureName) -> str:

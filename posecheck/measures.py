@@ -70,6 +70,10 @@ def mirrored_name(name: str) -> MeasureName:
     return MeasureName(name).mirrored()
 
 
+#: The status of a reading that would make a finding but that the photo cannot judge.
+HELD_WORDS = "possible: not judged from this photo"
+
+
 @dataclass(frozen=True)
 class Measurement:
     """One measure of one pose.
@@ -83,8 +87,11 @@ class Measurement:
     camera roll not known, how far the reading would move had the camera been rolled by the
     plausible roll, or by the doubt about a weak estimate of it (0 when the roll is known or the
     measure does not lean on it); from :data:`ROLL_HOLD_SHARE` of the known error on it supports
-    no finding (a left-right difference adds the two readings'). A name or unit given as a string
-    is checked against the vocabulary and stored as its member.
+    no finding (a left-right difference adds the two readings'). ``held``: a reading that would
+    have made a finding but that this photo cannot judge (the camera's roll not known for a
+    reading that leans on it, or a turned body whose knee may be bent): its status is
+    ``possible`` and ``reason`` says why and how to retake. A name or unit given as a string is
+    checked against the vocabulary and stored as its member.
     """
 
     name: MeasureName
@@ -98,6 +105,12 @@ class Measurement:
     reason: str = ""
     error: float = 0.0
     roll_doubt: float = 0.0
+    held: bool = False
+
+    @property
+    def status_words(self) -> str:
+        """The status in plain words, saying so when the reading is ``held``."""
+        return HELD_WORDS if self.held else self.status.words
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", MeasureName(self.name))
@@ -863,8 +876,8 @@ def measure_one(
         error = math.hypot(error, turn.sd)
     leak = bend_leak(spec, value, turn)
     held = spec.status(value, error).clearly_outside
-    held = held and not spec.status(value, error + leak).clearly_outside
-    if leak > 0.0 and turn is not None and held:
+    held = held and leak > 0.0 and not spec.status(value, error + leak).clearly_outside
+    if held and turn is not None:
         note = (
             f"the body is turned about {abs(turn.degrees):.0f}° from the camera, so a knee "
             "bent a little would look like this: not judged; stand square-on with straight "
@@ -880,7 +893,7 @@ def measure_one(
         status = spec.status(value, error)
         if status.clearly_outside and doubt >= ROLL_HOLD_SHARE * spec.known_error:
             # the reading leans on the true horizontal or vertical, which this photo does not show
-            status = Status.POSSIBLE
+            status, held = Status.POSSIBLE, True
             note = (
                 "the camera's roll is not known well enough and this reading depends on it: not "
                 "judged; "
@@ -888,7 +901,7 @@ def measure_one(
             )
     return Measurement(
         spec.name, round(value, 2), spec.unit, confidence, status, spec.normal,
-        landmarks, frame.view, note, round(error, 2), round(doubt, 2),
+        landmarks, frame.view, note, round(error, 2), round(doubt, 2), held,
     )  # fmt: skip
 
 

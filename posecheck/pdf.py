@@ -190,8 +190,8 @@ class _Report:
         pdf.multi_cell(text_width, 4.6, self.text(f"{_label(spec)}: {value}"),
                        new_x="LMARGIN", new_y="NEXT")  # fmt: skip
         pdf.set_font(self.family, size=8.5)
-        status = measurement.status.words
-        if measurement.value is None and measurement.reason:
+        status = measurement.status_words
+        if (measurement.value is None or measurement.held) and measurement.reason:
             status += f": {measurement.reason}"
         lines = f"{status[0].upper()}{status[1:]}. {measure_meaning(measurement.name)}"
         pdf.multi_cell(text_width, 3.9, self.text(lines), align="L", new_x="LMARGIN", new_y="NEXT")
@@ -220,7 +220,7 @@ def _measure_rows(measurements: dict[MeasureName, Measurement]) -> list[list[str
         spec = MEASURES_BY_NAME[name]
         low, high = m.normal_range
         label = _label(spec)
-        rows.append([label, _value(m), f"{low:g} to {high:g}", f"±{m.error:g}", m.status.words])
+        rows.append([label, _value(m), f"{low:g} to {high:g}", f"±{m.error:g}", m.status_words])
     return rows
 
 

@@ -58,6 +58,7 @@ def measurement_to_dict(measurement: Measurement) -> dict[str, Any]:
         "view": None if measurement.view is None else measurement.view.value,
         "landmarks": [lm.label for lm in measurement.landmarks],
         "reason": measurement.reason,
+        "held": measurement.held,
     }
 
 
@@ -237,6 +238,8 @@ _STATUS_MARK = {
     Status.MARKED: "MARKED",
     Status.UNKNOWN: "?",
 }
+#: A reading that would make a finding but that the photo cannot judge (``Measurement.held``).
+_HELD = "held"
 #: Room for the longest measure's name in words ("shoulder's position over the ankle").
 _LABEL_WIDTH = max(len(spec.label) for spec in MEASURES_BY_NAME.values())
 
@@ -259,8 +262,9 @@ def _measure_lines(measurements: Mapping[MeasureName, Measurement]) -> list[str]
         places = 2 if m.unit is Unit.RATIO else 1
         unit = m.unit.symbol if m.unit is Unit.DEG else f" {m.unit.symbol}".rstrip()
         reading = f"{m.value:.{places}f} ± {m.error:.{places}f}{unit}"
+        mark = _HELD if m.held else _STATUS_MARK[m.status]
         lines.append(
-            f"    {label:{_LABEL_WIDTH}} {reading:>28}  {_STATUS_MARK[m.status]:7} "
+            f"    {label:{_LABEL_WIDTH}} {reading:>28}  {mark:7} "
             f"(usual {low:g} to {high:g}; confidence {m.confidence:.2f})"
         )
     return [

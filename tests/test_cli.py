@@ -50,6 +50,11 @@ def test_front_photo_gives_33_landmarks(capsys: pytest.CaptureFixture[str]) -> N
     for key in ("measures", "findings", "exercises", "capture_checks", "camera_roll", "plan"):
         assert key in result
     assert isinstance(result["measures"], dict) and "pelvic_tilt" in result["measures"]
+    assert set(result["measures"]["pelvic_tilt"]) == {
+        "value", "unit", "status", "confidence", "normal_range", "known_error", "error", "label",
+        "for_findings", "sign", "view", "landmarks", "reason", "held",
+    }  # fmt: skip
+    assert all(m["held"] in (True, False) for m in result["measures"].values())
     assert result["exercises"], "there is always a plan"
     assert "not a diagnosis" in str(document["disclaimer"])
 

@@ -283,6 +283,23 @@ def test_no_findings_summary() -> None:
     assert result.chain is None
 
 
+def test_held_readings_are_listed_apart_with_their_reason() -> None:
+    """A reading held back (it would make a finding, but the photo cannot judge it) is not
+    "within the measurement error": the summary says it was not judged, and why."""
+    why = "the camera's roll is not known well enough: not judged; retake"
+    held = replace(measure("shoulder_tilt", 9.0, status=Status.POSSIBLE, reason=why), held=True)
+    result = run(held, measure("pelvic_tilt", 3.0, status=Status.POSSIBLE))
+    assert result.findings == ()
+    assert (
+        "Outside the usual range, but not judged from this photo: the shoulder level "
+        f"({why.rstrip('.')})." in result.summary
+    )
+    assert "within the measurement error (worth a recheck, not a finding): the hip level." in (
+        result.summary
+    )
+    assert held.status_words == "possible: not judged from this photo"
+
+
 def test_nothing_measured_says_so() -> None:
     assert "No measure could be taken" in assess({}).summary
     result = run(measure("pelvic_tilt", None, reason="not visible enough: left_hip"))

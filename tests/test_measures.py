@@ -357,6 +357,7 @@ def test_a_turned_body_holds_back_the_nearer_knees_valgus(turn: float, held: boo
     assert (knee.status is Status.POSSIBLE) == held
     assert knee.status.clearly_outside != held
     assert ("knee bent a little would look like this" in knee.reason) == held
+    assert knee.held == held
 
 
 def test_the_bend_leak_widens_only_the_direction_a_bend_would_read() -> None:
@@ -421,11 +422,12 @@ def test_with_the_roll_unknown_a_roll_dependent_reading_makes_no_finding() -> No
     unknown = measure_pose(pose, view(View.FRONT), None, calibrations={})["shoulder_tilt"]
     assert unknown.value == pytest.approx(8.0, abs=0.05)
     assert unknown.status is Status.POSSIBLE and "roll is not known" in unknown.reason
+    assert unknown.held and unknown.status_words == "possible: not judged from this photo"
     assert unknown.error > 2.0  # widened by the plausible roll
     known = measure_pose(
         pose, view(View.FRONT), CameraRoll(0.0, 0.9, "test", "test"), calibrations={}
     )["shoulder_tilt"]
-    assert known.status.clearly_outside and known.error == 2.0
+    assert known.status.clearly_outside and known.error == 2.0 and not known.held
     assert unknown.roll_doubt > 2.0 and known.roll_doubt == 0.0
 
 

@@ -83,7 +83,7 @@ def measure_rows(measurements: Mapping[MeasureName, Measurement]) -> list[dict[s
             {
                 "measure": MEASURES_BY_NAME[name].label,
                 "value": _value(m),
-                "status": STATUS_WORDS[m.status],
+                "status": m.status_words,
                 "usual range": f"{low:g} to {high:g}",
             }
         )
@@ -219,6 +219,8 @@ def measure_card(measurement: Measurement) -> None:
         words = status.words
         if status is Status.UNKNOWN and measurement.reason:
             words += f": {measurement.reason}"
+        elif measurement.held:
+            words = f"{measurement.status_words}: {measurement.reason}"
         elif not spec.for_findings:
             words += " (experimental: shown, never the basis of a finding)"
         st.markdown(f"{STATUS_ICON[status.value]} {words.capitalize()}")
