@@ -112,3 +112,22 @@ def test_how_the_photo_was_taken_is_in_words_and_the_reasons_wait_in_an_expander
     assert len(technical) == 3
     words = " ".join(c.value for c in technical[0].caption)
     assert "Laplacian" in words and "Camera roll" in words and "confidence" in words
+
+
+def test_a_held_reading_is_not_called_within_the_error() -> None:
+    """A reading the photo cannot judge (``held``) says so in the measures table, not "outside,
+    but within the error"."""
+    from dataclasses import replace
+
+    from posecheck.measures import Measurement, MeasureName
+    from posecheck.types import Landmark, Unit, View
+    from posecheck.ui.results import measure_rows
+
+    tilt = Measurement(
+        MeasureName.SHOULDER_TILT, 9.0, Unit.DEG, 0.6, Status.POSSIBLE, (-2.0, 2.0),
+        (Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER), View.FRONT, "why", 8.0, 5.0,
+    )  # fmt: skip
+    within = measure_rows({tilt.name: tilt})[0]["status"]
+    held = measure_rows({tilt.name: replace(tilt, held=True)})[0]["status"]
+    assert within == "possible: recheck (outside, but within the error)"
+    assert held == "possible: not judged from this photo"
