@@ -75,6 +75,7 @@ from posecheck.live import (
 )
 from posecheck.live.records import summary_to_dict
 from posecheck.measures import (
+    HELD_WORDS,
     MEASURES,
     MEASURES_BY_NAME,
     Drawing,
@@ -92,6 +93,7 @@ from posecheck.report import (
     results_csv,
     results_document,
 )
+from posecheck.roll import roll_known
 from posecheck.samples import sample_paths
 from posecheck.store import HistoryStore, StoredCheck, TrendPoint, change_beyond_error
 from posecheck.types import (
@@ -121,6 +123,7 @@ __all__ = [
     "COACHED_IDS",
     "DISCLAIMER",
     "ERROR_CODES",
+    "HELD_WORDS",
     "MEASURES",
     "MEASURES_BY_NAME",
     "SCHEMA_VERSION",
@@ -225,6 +228,7 @@ __all__ = [
     "region_states",
     "results_csv",
     "results_document",
+    "roll_known",
     "same_person",
     "sample_paths",
     "summary_to_dict",

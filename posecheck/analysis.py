@@ -39,7 +39,7 @@ from posecheck.images import (
 )
 from posecheck.measures import Measurement, MeasureName, measure_pose
 from posecheck.names import printable_name
-from posecheck.roll import SceneEdges, roll_from_edges, scene_edges
+from posecheck.roll import SceneEdges, body_box, roll_from_edges, scene_edges
 from posecheck.types import (
     CameraRoll,
     CaptureCheck,
@@ -47,7 +47,6 @@ from posecheck.types import (
     Detection,
     Landmark,
     ModelName,
-    Pose,
     Status,
     View,
 )
@@ -242,20 +241,6 @@ def _grey_and_edges(image: LoadedImage) -> tuple[GreyLevels, SceneEdges]:
     return grey, scene_edges(image.rgb, grey.luma)
 
 
-_ARMS = frozenset(range(Landmark.LEFT_ELBOW, Landmark.RIGHT_THUMB + 1))
-
-
-def _body_box(pose: Pose, scale: float) -> tuple[float, float, float, float]:
-    """The head, trunk and legs in working-copy pixels: the scene's edges are sought outside it.
-
-    Arms are left out: held out to the sides (a T-pose) they would hide most of the background.
-    """
-    points = pose.xy[[lm for lm in Landmark if lm not in _ARMS]] * scale
-    x0, y0 = points.min(axis=0)
-    x1, y1 = points.max(axis=0)
-    return float(x0), float(y0), float(x1), float(y1)
-
-
 def interpret(
     image: LoadedImage,
     detection: Detection,
@@ -277,7 +262,7 @@ def interpret(
     subject = detection.subject
     estimate = override(view) if view is not None else detect_view(subject)
     found = edges if edges is not None else scene_edges(image.rgb)
-    roll = roll_from_edges(found, person_box=_body_box(subject, image.scale))
+    roll = roll_from_edges(found, person_box=body_box(subject, image.scale))
     measurements = measure_pose(subject, estimate, roll, calibrations=calibrations)
     checks = capture_checks(image, detection, estimate, roll, exif=exif, grey=grey)
     blocking = [check for check in checks if _blocks(check)]

@@ -959,15 +959,22 @@ def summary_lines(document: dict[str, Any]) -> str:
     if stance:
         lines.append(
             f"Stance ({stance['view']} view, {stance['frames']} still frames, "
-            f"{stance['duration_s']:.1f} s): mean (spread) per measure"
+            f"{stance['duration_s']:.1f} s): mean ± error (spread) per measure"
         )
         for name, measure in stance["measures"].items():
             if measure["value"] is None:
                 continue
+            # documents written before the error band and the hold were added lack them
+            held = bool(measure.get("held", False))
+            error = measure.get("error")
+            band = f" ± {error:.1f}" if error else ""
+            note = "" if measure.get("for_findings", True) else " (experimental: not judged)"
             lines.append(
-                f"  {name}: {measure['value']:+.1f} {measure['unit']} "
-                f"(sd {measure['spread']:.1f}) {measure['status']}"
+                f"  {measure.get('label', name)}: {measure['value']:+.1f}{band} {measure['unit']} "
+                f"(sd {measure['spread']:.1f}) {'held' if held else measure['status']}{note}"
             )
+            if held:
+                lines.append(f"    not judged: {measure['reason']}")
     elif not exercise:
         lines.append("Stance: never still for long enough to measure (stand still 3-4 s).")
     return "\n".join(lines)

@@ -36,6 +36,8 @@ _STATUS_COLOURS: Mapping[Status, tuple[int, int, int]] = MappingProxyType(
     }
 )
 _OTHER_STATUS = (200, 200, 200)  # any status without a colour of its own (unknown, newer ones)
+#: A stance reading outside the usual range that the camera cannot judge, or an experimental one.
+NOT_JUDGED_WORDS = "not judged"
 
 #: Where each signal's value is written: next to this joint of the side exercised.
 _ANCHORS: Mapping[Signal, str] = MappingProxyType(
@@ -153,7 +155,8 @@ Line = tuple[str, tuple[int, int, int]]
 def _result_lines(result: StanceResult) -> list[Line]:
     """The measures to look at first (outside the usual range, or to recheck), each with its
     value and status in words (colour alone is lost on colour-blind eyes), then how many more are
-    within the usual range, on one line."""
+    within the usual range, on one line. A reading the camera cannot judge (held: its roll
+    unknown, say) or an experimental one says "not judged", in grey, never "outside"."""
     read = [m for m in result.measures.values() if m.value is not None]
     flagged = [m for m in read if m.status is not Status.NORMAL]
     within = len(read) - len(flagged)
@@ -162,8 +165,11 @@ def _result_lines(result: StanceResult) -> list[Line]:
     for measure in flagged[:room]:
         label = MEASURES_BY_NAME[measure.name].label
         label = label[:1].upper() + label[1:]
-        words = SHORT_WORDS[measure.status]
-        colour = _STATUS_COLOURS.get(measure.status, _OTHER_STATUS)
+        if measure.held or not measure.judged:
+            words, colour = NOT_JUDGED_WORDS, _OTHER_STATUS
+        else:
+            words = SHORT_WORDS[measure.status]
+            colour = _STATUS_COLOURS.get(measure.status, _OTHER_STATUS)
         lines.append((f"{label} {measure.value:+.1f}: {words}", colour))
     more = len(flagged) - len(lines)
     if more:  # the last place says how many are left out

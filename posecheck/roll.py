@@ -65,7 +65,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from posecheck.types import CameraRoll
+from posecheck.types import CameraRoll, Landmark, Pose
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -165,6 +165,21 @@ def scene_edges(rgb: np.ndarray, grey: np.ndarray | None = None) -> SceneEdges:
     grey, scale = _working_grey(rgb, grey)
     segments = _detect_segments(grey) if min(grey.shape) >= 32 else np.zeros((0, 4))
     return SceneEdges(segments, scale, (grey.shape[0], grey.shape[1]), (rgb.shape[1], rgb.shape[0]))
+
+
+_ARMS = frozenset(range(Landmark.LEFT_ELBOW, Landmark.RIGHT_THUMB + 1))
+
+
+def body_box(pose: Pose, scale: float = 1.0) -> tuple[float, float, float, float]:
+    """The box around a person's head, trunk and legs, (x0, y0, x1, y1), in the pose's pixels
+    times ``scale``: the ``person_box`` inside which the scene's edges are not sought.
+
+    Arms are left out: held out to the sides (a T-pose) they would hide most of the background.
+    """
+    points = pose.xy[[lm for lm in Landmark if lm not in _ARMS]] * scale
+    x0, y0 = points.min(axis=0)
+    x1, y1 = points.max(axis=0)
+    return float(x0), float(y0), float(x1), float(y1)
 
 
 def estimate_roll(
@@ -726,6 +741,11 @@ def usable_roll(roll: CameraRoll | None) -> UsableRoll | None:
     if roll is None or roll.degrees is None or roll.confidence < ROLL_MIN_CONFIDENCE:
         return None
     return UsableRoll(roll.degrees, roll.confidence)
+
+
+def roll_known(roll: CameraRoll | None) -> bool:
+    """Whether the estimate is sure enough to act on as it is (:func:`usable_roll`)."""
+    return usable_roll(roll) is not None
 
 
 #: How far a hand-held phone is plausibly rolled when nothing in the photo says (degrees): a

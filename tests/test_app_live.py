@@ -301,6 +301,47 @@ def test_the_connection_that_never_comes_points_to_the_snapshot(
     assert any("snapshot" in w.value for w in app.warning)
 
 
+def test_the_stance_table_says_what_it_cannot_judge() -> None:
+    """The live page's stance table: each mean with its error band and spread, a held reading
+    "not judged" (its reason under the table), an experimental one marked as such."""
+    from posecheck.live.stance import StanceMeasure, StanceResult
+    from posecheck.measures import HELD_WORDS, MeasureName
+    from posecheck.types import Status, Unit, View
+    from posecheck.ui.pages.live import stance_rows
+
+    held = StanceMeasure(
+        MeasureName.SHOULDER_TILT, 10.6, 0.2, 60, Unit.DEG, Status.POSSIBLE, (-2.0, 2.0),
+        "the camera's roll is not known", 5.0, True,
+    )  # fmt: skip
+    hips = StanceMeasure(
+        MeasureName.PELVIC_TILT, 3.0, 0.3, 60, Unit.DEG, Status.POSSIBLE, (-2.0, 2.0), "", 6.5
+    )
+    knee = StanceMeasure(
+        MeasureName.LEFT_KNEE_ANGLE_FRONTAL, 1.0, 0.2, 60, Unit.DEG, Status.NORMAL, (-5.0, 5.0),
+        "", 5.0,
+    )  # fmt: skip
+    result = StanceResult(
+        4000.0, 4000.0, 60, View.FRONT, 0.002, {m.name: m for m in (held, hips, knee)}
+    )
+    rows = {row["measure"]: row for row in stance_rows(result)}
+    assert rows["shoulder level"]["status"] == HELD_WORDS
+    assert rows["shoulder level"]["mean ± error (spread)"] == "+10.6 ± 5.0 (sd 0.2) deg"
+    assert rows["hip level"]["status"].endswith("(experimental: shown, not judged)")
+    assert rows["left knee angle from the front"]["status"] == "within the usual range"
+
+
+def test_the_stance_says_whether_the_cameras_tilt_is_known() -> None:
+    from posecheck.types import CameraRoll
+    from posecheck.ui.pages.live import level_words
+
+    assert level_words(None) == ""  # no estimate yet
+    found = level_words(CameraRoll(-3.04, 0.8, "lsd", ""))
+    assert "tilted 3.0°" in found and "allow for it" in found
+    for unsure in (CameraRoll(None, 0.0, "lsd", "no edges"), CameraRoll(2.0, 0.2, "lsd", "")):
+        words = level_words(unsure)
+        assert "not known" in words and "not judged" in words and "door frame" in words
+
+
 @pytest.mark.slow
 def test_the_live_page_shows_the_stance_check_and_the_coach(streamer: FakeStreamer) -> None:
     """The real lite model on a sample render held still in front of a fake camera."""

@@ -224,6 +224,41 @@ def test_summary_lines_without_anything() -> None:
     assert "never still" in words
 
 
+def test_the_stance_in_words_says_which_readings_are_not_judged() -> None:
+    """A held mean (the camera's roll unknown) is "held" with its reason, never its status; an
+    experimental one says so; each has its label, not its identifier, and its error band. A
+    document saved before the band and the hold existed still reads."""
+    stance = {
+        "view": "front", "frames": 60, "duration_s": 4.0, "sway": 0.002,
+        "measures": {
+            "shoulder_tilt": {
+                "label": "shoulder level", "value": 10.6, "spread": 0.2, "frames": 60,
+                "unit": "deg", "status": "possible", "normal_range": [-2, 2], "error": 5.0,
+                "held": True, "for_findings": True, "reason": "the camera's roll is not known",
+            },
+            "pelvic_tilt": {
+                "label": "hip level", "value": 3.1, "spread": 0.3, "frames": 60, "unit": "deg",
+                "status": "possible", "normal_range": [-2, 2], "error": 6.5, "held": False,
+                "for_findings": False, "reason": "",
+            },
+            "left_knee_angle_frontal": {
+                "value": 1.0, "spread": 0.2, "frames": 60, "unit": "deg", "status": "normal",
+                "normal_range": [-5, 5], "reason": "",
+            },
+        },
+    }  # fmt: skip
+    document = {"frames": 60, "duration_s": 4.0, "frames_with_person": 60, "exercise": None}
+    lines = summary_lines({**document, "stance": stance}).splitlines()
+    tilt = next(line for line in lines if "shoulder level" in line)
+    assert "+10.6 ± 5.0 deg" in tilt and tilt.endswith("held") and "possible" not in tilt
+    assert lines[lines.index(tilt) + 1].strip() == "not judged: the camera's roll is not known"
+    hips = next(line for line in lines if "hip level" in line)
+    assert hips.endswith("(experimental: not judged)")
+    old = next(line for line in lines if "left_knee_angle_frontal" in line)
+    assert "+1.0 deg (sd 0.2) normal" in old
+    assert not any("shoulder_tilt" in line for line in lines)
+
+
 # --- the real model ------------------------------------------------------------------------------
 
 

@@ -11,7 +11,7 @@ from posecheck.draw import _points_and_visibility
 from posecheck.draw_live import draw_live_frame
 from posecheck.live.session import LiveFrame, LiveSession
 from posecheck.live.stance import StanceResult
-from posecheck.measures import MEASURES_BY_NAME
+from posecheck.measures import MEASURES_BY_NAME, MeasureName
 from posecheck.types import Landmark, Pose, Status
 from tests.live_fakes import (
     ReplayFactory,
@@ -106,6 +106,23 @@ def test_the_stance_panel_puts_what_to_look_at_first() -> None:
     assert len(crowded) == MAX_STANCE_LINES
     left_out = len(names) - (MAX_STANCE_LINES - 1)
     assert crowded[-1] == f"{left_out} more not within range: see the list"
+
+
+def test_a_reading_the_camera_cannot_judge_is_never_called_outside() -> None:
+    """Held (the roll unknown) or experimental (the hip level): "not judged", in grey."""
+    from posecheck.draw_live import _OTHER_STATUS, NOT_JUDGED_WORDS, _result_lines
+
+    result = _still_result()
+    measures = dict(result.measures)
+    tilt, hips = measures[MeasureName.SHOULDER_TILT], measures[MeasureName.PELVIC_TILT]
+    measures[tilt.name] = replace(tilt, status=Status.POSSIBLE, held=True, reason="roll unknown")
+    measures[hips.name] = replace(hips, status=Status.MARKED)
+    lines = _result_lines(replace(result, measures=measures))
+    said = {text.split(" ")[0] + " " + text.split(" ")[1]: (text, c) for text, c in lines}
+    for label in ("Shoulder level", "Hip level"):
+        text, colour = said[label]
+        assert text.endswith(f": {NOT_JUDGED_WORDS}") and colour == _OTHER_STATUS, lines
+    assert not any("outside" in text for text, _ in lines)
 
 
 def test_the_panel_lets_the_body_show_through() -> None:

@@ -4,7 +4,9 @@ frames, mirrored frames, the measures it reuses, latest() from another thread, r
 from __future__ import annotations
 
 import threading
+from typing import Any
 
+import cv2
 import numpy as np
 import pytest
 
@@ -13,7 +15,7 @@ from posecheck.live.definitions import CueKey
 from posecheck.live.session import LiveFrame, LiveSession, LiveSettings
 from posecheck.live.stance import StancePhase
 from posecheck.measures import Measurement, MeasureName, measure_pose
-from posecheck.types import Landmark, Pose, Side
+from posecheck.types import CameraRoll, Landmark, Pose, Side
 from posecheck.views import ViewEstimate, detect_view
 from tests.live_fakes import (
     FRAME,
@@ -139,9 +141,11 @@ def test_mirrored_frames_are_flipped_for_the_model_and_back_for_drawing() -> Non
 def test_measures_are_taken_on_still_frames_and_sparingly_otherwise() -> None:
     calls: list[Pose] = []
 
-    def spy(pose: Pose, view: ViewEstimate) -> dict[MeasureName, Measurement]:
+    def spy(
+        pose: Pose, view: ViewEstimate, roll: CameraRoll | None
+    ) -> dict[MeasureName, Measurement]:
         calls.append(pose)
-        return measure_pose(pose, view, None)
+        return measure_pose(pose, view, roll)
 
     moving = sequence(frame_times(3000), lambda t: front_still(60.0, t, period_ms=1000.0))
     still = sequence([3000.0 + t for t in frame_times(5000)], lambda t: front_still())
@@ -244,3 +248,80 @@ def test_the_stance_check_pauses_during_an_exercise() -> None:
     with LiveSession(factory, exercise="standing_posture") as session:
         run(session, times)
         assert session.summary().stance is not None
+
+
+# --- the camera's roll ---------------------------------------------------------------------------
+
+
+def door_frames(degrees: float) -> np.ndarray:
+    """A 1000 px frame with door and window edges either side of the person (x 385-615), the
+    camera rolled so that true verticals appear turned ``degrees`` clockwise on screen."""
+    canvas = np.full((1400, 1400, 3), 200, dtype=np.uint8)
+    for x in (250, 330, 420, 980, 1070, 1150):
+        cv2.line(canvas, (x, 150), (x, 1250), (60, 50, 40), 9)
+    noise = np.random.default_rng(0).normal(0.0, 3.0, canvas.shape)
+    canvas = np.clip(cv2.GaussianBlur(canvas, (3, 3), 0.8) + noise, 0, 255).astype(np.uint8)
+    turn = cv2.getRotationMatrix2D((699.5, 699.5), -degrees, 1.0)
+    turned = cv2.warpAffine(canvas, turn, (1400, 1400), flags=cv2.INTER_LINEAR)
+    return np.ascontiguousarray(turned[200:1200, 200:1200])
+
+
+def test_the_roll_is_found_in_the_scene_and_the_measures_use_it() -> None:
+    """With door frames in view the stance's tilts are measured against them, as a photo's are:
+    the roll known, nothing is held back for it."""
+    rgb = door_frames(3.0)
+    factory, times = replay(sequence(frame_times(5000), lambda t: front_still()))
+    with LiveSession(factory) as session:
+        frames = [session.process(rgb, t) for t in times]
+    roll = frames[-1].roll
+    assert roll is not None and roll.degrees is not None, roll
+    assert roll.degrees == pytest.approx(3.0, abs=0.3) and roll.confidence >= 0.3
+    pose, view = frames[-1].pose, frames[-1].view
+    assert pose is not None and view is not None
+    expected = measure_pose(pose, view, roll)
+    assert {n: m.value for n, m in frames[-1].measures.items()} == {
+        n: m.value for n, m in expected.items()
+    }
+    result = frames[-1].stance.result
+    assert result is not None and not any(m.held for m in result.measures.values())
+    tilt = result.measures[MeasureName.SHOULDER_TILT]
+    # level on screen, so against the true horizontal (turned clockwise 3° on screen, down toward
+    # the image's right, where the left shoulder is) the left shoulder is 3° higher
+    assert tilt.value == pytest.approx(3.0, abs=0.4)
+    # against no scene the same stance's tilt carries the roll's doubt in its band
+    factory, times = replay(sequence(frame_times(5000), lambda t: front_still()))
+    with LiveSession(factory) as session:
+        blank = [session.process(FRAME, t) for t in times]
+    unknown = blank[-1].stance.result
+    assert unknown is not None and blank[-1].roll is not None and blank[-1].roll.degrees is None
+    assert unknown.measures[MeasureName.SHOULDER_TILT].error > tilt.error
+
+
+def test_the_roll_is_estimated_again_only_when_due(monkeypatch: pytest.MonkeyPatch) -> None:
+    import posecheck.live.session as live_session
+
+    calls: list[np.ndarray] = []
+    real = live_session.estimate_roll
+
+    def counting(rgb: np.ndarray, **kwargs: Any) -> CameraRoll:
+        calls.append(rgb)
+        return real(rgb, **kwargs)
+
+    monkeypatch.setattr(live_session, "estimate_roll", counting)
+    rgb = door_frames(-2.0)
+    settings = LiveSettings(roll_interval_ms=2000.0, mirrored=True)
+    factory, times = replay(sequence(frame_times(5000), lambda t: front_still()))
+    with LiveSession(factory, settings=settings) as session:
+        frames = [session.process(rgb, t) for t in times]
+    assert len(calls) == 3  # at 0, 2 and 4 s
+    # a mirrored frame is flipped back for the model: the roll is sought in that picture too
+    assert np.array_equal(calls[0], rgb[:, ::-1])
+    last = frames[-1].roll
+    assert last is not None and last.degrees == pytest.approx(2.0, abs=0.3)
+    never = LiveSettings(roll_interval_ms=0.0)
+    factory, times = replay(sequence(frame_times(1000), lambda t: front_still()))
+    with LiveSession(factory, settings=never) as session:
+        frame = [session.process(rgb, t) for t in times][-1]
+    assert frame.roll is None and len(calls) == 3
+    with pytest.raises(ValueError, match="roll_interval_ms"):
+        LiveSettings(roll_interval_ms=-1.0)

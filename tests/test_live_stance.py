@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pytest
 
+from posecheck.live.records import stance_to_dict
 from posecheck.live.stance import (
     StanceCheck,
     StanceParams,
@@ -15,7 +16,13 @@ from posecheck.live.stance import (
     StanceState,
     sway_points,
 )
-from posecheck.measures import MEASURES_BY_NAME, Measurement, MeasureName, measure_pose
+from posecheck.measures import (
+    HELD_WORDS,
+    MEASURES_BY_NAME,
+    Measurement,
+    MeasureName,
+    measure_pose,
+)
 from posecheck.types import Landmark, Pose, Status
 from posecheck.views import ViewEstimate, detect_view
 from tests.live_fakes import Timed, frame_times, front_still, lying, noisy, sequence
@@ -82,20 +89,63 @@ def test_the_mean_and_spread_are_those_of_the_frames() -> None:
     assert shoulder.spread == pytest.approx(np.std(values), abs=1e-6)
 
 
-def test_statuses_follow_the_measures_own_rows() -> None:
-    """A stance with the left shoulder clearly high: the mean's status, as the photo report's."""
+def _photo_reading(points: dict[Landmark, tuple[float, float]], name: MeasureName) -> Measurement:
+    pose = make_pose(points)
+    return measure_pose(pose, detect_view(pose), None)[name]
+
+
+def test_a_reading_leaning_on_the_unknown_roll_is_held_as_in_the_photo_report() -> None:
+    """The left shoulder clearly high, but the camera's roll unknown (no scene edges): the mean
+    is not judged, as the photo report does not judge the same still pose, with its reason and
+    its widened band; it is not called well outside."""
     raised = {
         **FRONT,
         Landmark.LEFT_SHOULDER: (580.0, 170.0),
         Landmark.LEFT_ELBOW: (600.0, 300.0),
     }
+    photo = _photo_reading(raised, MeasureName.SHOULDER_TILT)
+    assert photo.held and photo.status is Status.POSSIBLE
     timed = sequence(frame_times(6000), lambda t: make_pose(raised), sigma=0.5)
     result = feed(StanceCheck(), timed)[-1].result
     assert result is not None
     tilt = result.measures[MeasureName.SHOULDER_TILT]
     assert tilt.value is not None and tilt.value > 8
-    assert tilt.status is MEASURES_BY_NAME[MeasureName.SHOULDER_TILT].status(tilt.value)
-    assert tilt.status not in (Status.NORMAL, Status.UNKNOWN)
+    spec = MEASURES_BY_NAME[MeasureName.SHOULDER_TILT]
+    assert spec.status(tilt.value).clearly_outside  # against the known error alone: a finding
+    assert tilt.held and tilt.status is Status.POSSIBLE
+    assert tilt.status_words == HELD_WORDS and "roll" in tilt.reason
+    assert tilt.reason == photo.reason
+    assert tilt.error == pytest.approx(photo.error, abs=0.05) and tilt.error > spec.known_error
+    saved = stance_to_dict(result)["measures"]["shoulder_tilt"]  # the JSON and the history
+    assert (
+        saved["held"] is True and saved["status"] == "possible" and saved["reason"] == photo.reason
+    )
+    assert saved["error"] == pytest.approx(tilt.error, abs=0.01) and saved["label"] == spec.label
+    assert saved["for_findings"] is True
+
+
+def test_a_clear_reading_keeps_its_status_against_the_frames_band() -> None:
+    """A left knee well inward (valgus) does not lean on the roll: the mean is outside the usual
+    range as the photo report says, against the frames' band, and not held."""
+    inward = {**FRONT, Landmark.LEFT_KNEE: (526.0, 700.0)}
+    photo = _photo_reading(inward, MeasureName.LEFT_KNEE_ANGLE_FRONTAL)
+    assert photo.status.clearly_outside and not photo.held
+    timed = sequence(frame_times(6000), lambda t: make_pose(inward), sigma=0.5)
+    result = feed(StanceCheck(), timed)[-1].result
+    assert result is not None
+    knee = result.measures[MeasureName.LEFT_KNEE_ANGLE_FRONTAL]
+    assert knee.value is not None and not knee.held and knee.reason == ""
+    assert knee.status is photo.status
+    assert knee.error == pytest.approx(photo.error, abs=0.05)
+    assert knee.status is MEASURES_BY_NAME[knee.name].status(knee.value, knee.error)
+    assert knee.status_words == photo.status.words and knee.judged
+
+
+def test_an_experimental_measure_says_so() -> None:
+    result = feed(StanceCheck(), swaying(1.0, sigma=0.5))[-1].result
+    assert result is not None
+    assert not result.measures[MeasureName.PELVIC_TILT].judged
+    assert result.measures[MeasureName.SHOULDER_TILT].judged
 
 
 def test_swaying_is_not_still() -> None:

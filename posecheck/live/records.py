@@ -31,7 +31,7 @@ from posecheck.live.coach import CoachSummary, SideProgress
 from posecheck.live.definitions import COACH_BY_ID, POINT_SIGNALS, Signal
 from posecheck.live.session import LiveFrame, SessionSummary
 from posecheck.live.stance import StanceResult
-from posecheck.measures import MEASURES, MeasureName
+from posecheck.measures import MEASURES, MEASURES_BY_NAME, MeasureName
 
 #: Version of the dict :func:`summary_to_dict` makes (the ``posecheck video --json`` document).
 LIVE_SCHEMA_VERSION = 1
@@ -151,6 +151,7 @@ def stance_to_dict(result: StanceResult) -> dict[str, Any]:
         "sway": round(result.sway, 4),
         "measures": {
             name.value: {
+                "label": MEASURES_BY_NAME[name].label,
                 "value": None if m.value is None else round(m.value, 2),
                 "spread": None if m.spread is None else round(m.spread, 2),
                 "frames": m.count,
@@ -158,6 +159,9 @@ def stance_to_dict(result: StanceResult) -> dict[str, Any]:
                 "status": m.status.value,
                 "normal_range": list(m.normal_range),
                 "reason": m.reason,
+                "error": round(m.error, 2),
+                "held": m.held,
+                "for_findings": m.judged,
             }
             for name, m in measures.items()
         },

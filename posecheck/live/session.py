@@ -46,7 +46,8 @@ from posecheck.live.coach import Coach, CoachState, CoachSummary, Cue
 from posecheck.live.definitions import CUES, STANDING_POSTURE, CueKey
 from posecheck.live.stance import StanceCheck, StanceParams, StancePhase, StanceResult, StanceState
 from posecheck.measures import Measurement, MeasureName, measure_pose
-from posecheck.types import Closing, Detection, ModelName, Pose, Side
+from posecheck.roll import body_box, estimate_roll
+from posecheck.types import CameraRoll, Closing, Detection, ModelName, Pose, Side
 from posecheck.views import ViewEstimate, detect_view
 
 #: Settings of the live estimator: one person (MediaPipe's own landmark smoothing stays on).
@@ -90,17 +91,22 @@ class LiveSettings:
             stance check averages them) and otherwise at most this often (0: every frame).
         stance: when the person counts as standing still, and for how long.
         mirrored: the frames are mirror images (a selfie view): flip them back for the model.
+        roll_interval_ms: how often the camera's roll is estimated again from the scene's
+            straight edges (``posecheck.roll``, as for a photo: about 6 ms on a 640x480 frame),
+            while a person is in view; 0: never (the roll unknown, so every reading against the
+            horizontal or vertical is held back from a finding).
     """
 
     measure_interval_ms: float = 500.0
     stance: StanceParams = field(default_factory=StanceParams)
     mirrored: bool = False
+    roll_interval_ms: float = 5000.0
 
     def __post_init__(self) -> None:
-        if not (math.isfinite(self.measure_interval_ms) and self.measure_interval_ms >= 0):
-            raise ValueError(
-                f"LiveSettings.measure_interval_ms: expected >= 0, got {self.measure_interval_ms}"
-            )
+        for name in ("measure_interval_ms", "roll_interval_ms"):
+            value = getattr(self, name)
+            if not (math.isfinite(value) and value >= 0):
+                raise ValueError(f"LiveSettings.{name}: expected >= 0, got {value}")
 
 
 @dataclass(frozen=True)
@@ -121,6 +127,8 @@ class LiveFrame:
         coach: the exercise coach's state; None with no exercise.
         cues: what to tell the person now, most important first.
         restarts: timestamp restarts seen (each opened a new estimator).
+        roll: the camera's roll as last estimated from the scene (the measures use it), or None
+            before any estimate (or with ``LiveSettings.roll_interval_ms`` 0).
     """
 
     index: int
@@ -134,6 +142,7 @@ class LiveFrame:
     coach: CoachState | None
     cues: tuple[Cue, ...]
     restarts: int
+    roll: CameraRoll | None = None
 
 
 @dataclass(frozen=True)
@@ -232,6 +241,8 @@ class LiveSession(Closing):
         self._stance = StanceCheck(self.settings.stance)
         self._measures: Mapping[MeasureName, Measurement] = MappingProxyType({})
         self._measures_ms: float | None = None
+        self._roll: CameraRoll | None = None
+        self._roll_ms: float | None = None
         self._frames = 0
         self._with_person = 0
         if self._coach is not None:
@@ -284,9 +295,11 @@ class LiveSession(Closing):
         detection = self._estimator.detect(image, timestamp_ms=self._clock.stamp(t_ms))
         pose = detection.subject if detection is not None else None
         view = detect_view(pose) if pose is not None else None
+        if pose is not None:
+            self._update_roll(image, pose, t_ms)
         lazy = None
         if pose is not None and view is not None:
-            lazy = _LazyMeasures(self._measure, pose, view)
+            lazy = _LazyMeasures(self._measure, pose, view, self._roll)
         if self._checks_stance():
             stance = self._stance.update(pose, view, t_ms, lazy.get if lazy else _no_measures)
         else:
@@ -313,7 +326,18 @@ class LiveSession(Closing):
             coach=coach,
             cues=coach.cues if coach is not None else _stance_cues(stance),
             restarts=self._restarts,
+            roll=self._roll,
         )
+
+    def _update_roll(self, image: np.ndarray, pose: Pose, t_ms: float) -> None:
+        """The camera's roll from the scene's edges outside the person, when it is due."""
+        interval = self.settings.roll_interval_ms
+        if interval <= 0:
+            return
+        if self._roll_ms is not None and self._roll_ms <= t_ms < self._roll_ms + interval:
+            return
+        self._roll = estimate_roll(image, person_box=body_box(pose))
+        self._roll_ms = t_ms
 
     def _checks_stance(self) -> bool:
         """The stance check runs alone or with the posture hold, not during other exercises."""
@@ -344,11 +368,13 @@ class LiveSession(Closing):
             self._estimator.close()
 
 
-MeasureFn = Callable[[Pose, ViewEstimate], Mapping[MeasureName, Measurement]]
+MeasureFn = Callable[[Pose, ViewEstimate, CameraRoll | None], Mapping[MeasureName, Measurement]]
 
 
-def _measure(pose: Pose, view: ViewEstimate) -> Mapping[MeasureName, Measurement]:
-    return measure_pose(pose, view, None)
+def _measure(
+    pose: Pose, view: ViewEstimate, roll: CameraRoll | None
+) -> Mapping[MeasureName, Measurement]:
+    return measure_pose(pose, view, roll)
 
 
 def _no_measures() -> Mapping[MeasureName, Measurement]:
@@ -358,10 +384,13 @@ def _no_measures() -> Mapping[MeasureName, Measurement]:
 class _LazyMeasures:
     """One frame's measures, taken on first use only (most moving frames never need them)."""
 
-    def __init__(self, measure: MeasureFn, pose: Pose, view: ViewEstimate) -> None:
+    def __init__(
+        self, measure: MeasureFn, pose: Pose, view: ViewEstimate, roll: CameraRoll | None
+    ) -> None:
         self._measure = measure
         self._pose = pose
         self._view = view
+        self._roll = roll
         self._value: Mapping[MeasureName, Measurement] | None = None
 
     @property
@@ -370,7 +399,8 @@ class _LazyMeasures:
 
     def get(self) -> Mapping[MeasureName, Measurement]:
         if self._value is None:
-            self._value = MappingProxyType(dict(self._measure(self._pose, self._view)))
+            measured = self._measure(self._pose, self._view, self._roll)
+            self._value = MappingProxyType(dict(measured))
         return self._value
 
 

@@ -8,9 +8,13 @@ midpoint to ankles' midpoint), so it does not depend on the person's size in the
 keeps still, standing (``posecheck.views.posture``), seen from the same view, with no gap in the
 pose longer than ``max_gap_ms``. Once a stretch has lasted ``still_ms``, its frames give a
 :class:`StanceResult`: each measure's mean over the still frames (at most the last ``max_ms``),
-its status from the measure's own row (``MeasureSpec.status`` of the mean), and its standard
-deviation over those frames. The measures come from ``posecheck.measures.measure_pose``, the photo
-path's, never re-implemented: the caller hands them in (computed lazily, only on still frames).
+its error band (the mean of the frames' bands: averaging frames steadies a reading but does not
+remove the model's own error, nor what the camera's unknown roll may add), its status from the
+measure's own row against that band (``MeasureSpec.status``), and its standard deviation over
+those frames. A mean that would make a finding is **held** (``possible``, not judged, with the
+frames' reason) when the frames' readings were held: it leans on what the camera cannot show, as
+in the photo report. The measures come from ``posecheck.measures.measure_pose``, the photo path's,
+never re-implemented: the caller hands them in (computed lazily, only on still frames).
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from posecheck.live.windows import TimeWindow, window_point_spread
-from posecheck.measures import MEASURES_BY_NAME, Measurement, MeasureName
+from posecheck.measures import HELD_WORDS, MEASURES_BY_NAME, Measurement, MeasureName
 from posecheck.types import VISIBILITY_THRESHOLD, Landmark, Pose, Status, Unit, View
 from posecheck.views import ViewEstimate, posture
 
@@ -96,8 +100,11 @@ class StanceMeasure:
         spread: the standard deviation of the frames' values (its repeatability), or None.
         count: frames that gave a value.
         unit, normal_range: as the measure's row says.
-        status: ``MeasureSpec.status`` of the mean.
-        reason: why it is unknown (the frames' most common reason), else "".
+        status: ``MeasureSpec.status`` of the mean against ``error``; ``possible`` when held.
+        reason: why it is unknown or held (the frames' most common reason), else "".
+        error: the mean of the frames' error bands (±, in ``unit``); 0 when unknown.
+        held: the mean would make a finding, but the frames' readings leaned on what the camera
+            cannot show (its roll unknown, a turned body's knee that may be bent): not judged.
     """
 
     name: MeasureName
@@ -108,6 +115,18 @@ class StanceMeasure:
     status: Status
     normal_range: tuple[float, float]
     reason: str = ""
+    error: float = 0.0
+    held: bool = False
+
+    @property
+    def status_words(self) -> str:
+        """The status in plain words, as the photo report says it (a held mean says so)."""
+        return HELD_WORDS if self.held else self.status.words
+
+    @property
+    def judged(self) -> bool:
+        """Whether this measure can make a finding at all (not an experimental one)."""
+        return MEASURES_BY_NAME[self.name].for_findings
 
 
 @dataclass(frozen=True)
@@ -178,31 +197,43 @@ def sway_points(pose: Pose) -> tuple[Point, Point] | None:
 
 class _Sums:
     """One measure over a stretch's frames: the running count, sum and sum of squares of its
-    values, and how many frames gave each reason for having none (frames are added with sign +1
-    and taken out again with -1, so a result costs the same however long the stretch)."""
+    values and the sum of their error bands, how many frames gave each reason for having none,
+    and how many were held for each reason (frames are added with sign +1 and taken out again
+    with -1, so a result costs the same however long the stretch)."""
 
-    __slots__ = ("count", "reasons", "squares", "sum")
+    __slots__ = ("count", "errors", "held", "reasons", "squares", "sum")
 
     def __init__(self) -> None:
         self.count = 0
         self.sum = 0.0
         self.squares = 0.0
+        self.errors = 0.0
         self.reasons: dict[str, int] = {}
+        self.held: dict[str, int] = {}
 
-    def add(self, value: float | None, reason: str, sign: int) -> None:
+    def add(self, reading: Measurement, sign: int) -> None:
+        value = reading.value
         if value is None:
-            self.reasons[reason] = self.reasons.get(reason, 0) + sign
+            self.reasons[reading.reason] = self.reasons.get(reading.reason, 0) + sign
             return
         self.count += sign
         self.sum += sign * value
         self.squares += sign * value * value
+        self.errors += sign * reading.error
+        if reading.held:
+            self.held[reading.reason] = self.held.get(reading.reason, 0) + sign
 
 
 @dataclass(frozen=True)
 class _StillFrame:
     t_ms: float
     sway: float
-    readings: tuple[tuple[MeasureName, float | None, str], ...]
+    readings: tuple[Measurement, ...]
+
+
+def _most_common(counts: Mapping[str, int]) -> str | None:
+    present = {reason: n for reason, n in counts.items() if n > 0}
+    return max(present, key=lambda r: present[r]) if present else None
 
 
 class StanceCheck:
@@ -277,8 +308,7 @@ class StanceCheck:
             self._stretch_start_ms = t_ms
             self._stretch_view = view
         self._last_still_ms = t_ms
-        readings = tuple((n, m.value, m.reason) for n, m in measure().items())
-        still = _StillFrame(t_ms, self._sway or 0.0, readings)
+        still = _StillFrame(t_ms, self._sway or 0.0, tuple(measure().values()))
         self._count(still, +1)
         self._frames.append(still)
         while self._frames and self._frames[0].t_ms < t_ms - self.params.max_ms:
@@ -288,8 +318,8 @@ class StanceCheck:
 
     def _count(self, frame: _StillFrame, sign: int) -> None:
         self._sway_sum += sign * frame.sway
-        for name, value, reason in frame.readings:
-            self._sums.setdefault(name, _Sums()).add(value, reason, sign)
+        for reading in frame.readings:
+            self._sums.setdefault(reading.name, _Sums()).add(reading, sign)
 
     def still_ms(self) -> float:
         if self._stretch_start_ms is None or self._last_still_ms is None:
@@ -324,22 +354,28 @@ class StanceCheck:
     def _averaged(self, name: MeasureName, sums: _Sums, frames: int) -> StanceMeasure:
         spec = MEASURES_BY_NAME[name]
         if sums.count == 0 or sums.count < self.params.min_share * frames:
-            reasons = {reason: n for reason, n in sums.reasons.items() if n > 0}
-            reason = max(reasons, key=lambda r: reasons[r]) if reasons else "not measured"
+            reason = _most_common(sums.reasons) or "not measured"
             why = f"a value on {sums.count} of {frames} still frames: {reason}"
             return StanceMeasure(
                 name, None, None, sums.count, spec.unit, Status.UNKNOWN, spec.normal, why
             )
         mean = sums.sum / sums.count
         variance = max(0.0, sums.squares / sums.count - mean * mean)
+        error = sums.errors / sums.count
+        status = spec.status(mean, error)
+        held_for = _most_common(sums.held)
+        held = status.clearly_outside and held_for is not None
         return StanceMeasure(
             name=name,
             value=mean,
             spread=math.sqrt(variance),
             count=sums.count,
             unit=spec.unit,
-            status=spec.status(mean),
+            status=Status.POSSIBLE if held else status,
             normal_range=spec.normal,
+            reason=held_for if held and held_for is not None else "",
+            error=error,
+            held=held,
         )
 
     def off(self) -> StanceState:

@@ -22,6 +22,7 @@ import streamlit as st
 from posecheck import (
     CLINICIAN_NOTE,
     DISCLAIMER,
+    HELD_WORDS,
     MEASURES,
     MEASURES_BY_NAME,
     HistoryStore,
@@ -343,6 +344,8 @@ def _session_lines(details: dict[str, Any]) -> list[str]:
         if spec is None or measure.get("value") is None:
             continue
         status = STATUS_WORDS.get(Status(measure["status"]), measure["status"])
+        if measure.get("held"):  # saved since the stance check holds what it cannot judge
+            status = f"{HELD_WORDS}: {measure.get('reason', '')}"
         lines.append(
             f"{spec.label.capitalize()}: {value_words(measure['value'], spec.unit)} ({status})"
         )

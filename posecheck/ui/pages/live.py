@@ -21,6 +21,7 @@ from posecheck import (
     COACHED_IDS,
     MEASURES_BY_NAME,
     Analysis,
+    CameraRoll,
     Coach,
     CoachState,
     CueKind,
@@ -30,12 +31,13 @@ from posecheck import (
     StancePhase,
     StanceResult,
     Unit,
+    roll_known,
     summary_to_dict,
 )
 from posecheck.ui.analyses import analyse, cap_note
 from posecheck.ui.history import offer_to_save_session
 from posecheck.ui.live import BoardView, EndedSet, LiveBoard, load_live_model, processor_factory
-from posecheck.ui.results import STATUS_WORDS, reading, show_assessment, show_photo
+from posecheck.ui.results import reading, show_assessment, show_photo
 
 BOARD_KEY = "posecheck_live_board"
 STANCE = "stance"
@@ -206,21 +208,40 @@ def _coach_status(coach: CoachState) -> None:
     st.progress(current.fraction, text=f"state: {coach.phase.value}")
 
 
-def _stance_rows(result: StanceResult) -> list[dict[str, object]]:
+def stance_rows(result: StanceResult) -> list[dict[str, object]]:
+    """The stance table: each mean with its error band and its spread over the frames, and its
+    status in the photo report's words (a held or experimental reading says it is not judged)."""
     rows: list[dict[str, object]] = []
     for measure in result.measures.values():
         if measure.value is None:
             continue
         digits = 2 if measure.unit is Unit.RATIO else 1
+        band = f" ± {measure.error:.{digits}f}" if measure.error else ""
         spread = f" (sd {measure.spread:.{digits}f})" if measure.spread is not None else ""
+        status = measure.status_words
+        if not measure.judged:
+            status += " (experimental: shown, not judged)"
         rows.append(
             {
                 "measure": MEASURES_BY_NAME[measure.name].label,
-                "mean (spread)": reading(measure.value, measure.unit, spread),
-                "status": STATUS_WORDS[measure.status],
+                "mean ± error (spread)": reading(measure.value, measure.unit, band + spread),
+                "status": status,
             }
         )
     return rows
+
+
+def _held_notes(result: StanceResult) -> None:
+    """Why a reading outside the usual range is not judged, under the table (too long for it)."""
+    for measure in result.measures.values():
+        if measure.held:
+            label = MEASURES_BY_NAME[measure.name].label
+            st.caption(f"{label[:1].upper()}{label[1:]}: {measure.reason}.")
+
+
+def _stance_table(result: StanceResult) -> None:
+    st.table(stance_rows(result))
+    _held_notes(result)
 
 
 def _stance_status(frame: LiveFrame) -> None:
@@ -231,9 +252,25 @@ def _stance_status(frame: LiveFrame) -> None:
         result = stance.result
         st.caption(
             f"Averaged over {result.frames} still frames ({result.duration_ms / 1000:.1f} s, "
-            f"{result.view.value} view)"
+            f"{result.view.value} view). {level_words(frame.roll)}"
         )
-        st.table(_stance_rows(result))
+        _stance_table(result)
+
+
+def level_words(roll: CameraRoll | None) -> str:
+    """Whether the camera's tilt is known, in words (levels and sideways positions lean on it)."""
+    if roll is None:
+        return ""
+    if roll_known(roll) and roll.degrees is not None:
+        return (
+            f"The room's straight edges show the camera tilted {abs(roll.degrees):.1f}°: "
+            "the measures allow for it."
+        )
+    return (
+        "The camera's tilt is not known (no door frame or wall corner in view), so a reading "
+        "against the horizontal or the vertical (a level, a lean, a sideways position) is not "
+        "judged: put the camera where a door frame or a wall corner shows."
+    )
 
 
 def _speed(view: BoardView) -> str:
@@ -293,7 +330,7 @@ def summaries(live: LiveBoard) -> None:
             st.markdown("\n".join(f"- {line}" for line in _set_lines(item)))
             if item.summary.stance is not None:
                 st.markdown("**Stance** (mean and spread over the still frames)")
-                st.table(_stance_rows(item.summary.stance))
+                _stance_table(item.summary.stance)
             elif item.exercise is None:
                 st.caption("Stance: never still long enough to measure (stand still 3-4 s).")
             st.download_button(
