@@ -354,6 +354,10 @@ def test_live_stance_check_in_a_real_browser(server: str, tmp_path: Path, profil
             step=0.5,
         )
         shot(driver, "02-live-stance-measured")
+        text = page_text(driver)
+        # the camera's tilt, found in the scene's edges: the page says what it found
+        assert "straight edges show the camera tilted" in text or "tilt is not known" in text
+        assert "mean ± error (spread)" in text
         frame = live._component()
         assert frame is not None
         frame.screenshot(str(SCREENSHOTS / "03-live-video-frame.png"))
