@@ -13,7 +13,14 @@ nothing else):
 """
 
 from posecheck.analysis import Analysis, AnalysisFailure, Analyzer, PhotoResult, correct_points
-from posecheck.bodymap import BodyRegion, body_map, measure_meaning, measure_scale, region_states
+from posecheck.bodymap import (
+    BodyRegion,
+    body_map,
+    measure_meaning,
+    measure_scale,
+    region_states,
+    unjudged_regions,
+)
 from posecheck.calibration import Calibration
 from posecheck.clothing import Clothing
 from posecheck.combine import CombinedReport, PersonCheck, combine, same_person
@@ -232,5 +239,6 @@ __all__ = [
     "same_person",
     "sample_paths",
     "summary_to_dict",
+    "unjudged_regions",
     "video_estimator",
 ]

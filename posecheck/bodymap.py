@@ -294,7 +294,29 @@ def _silhouette() -> np.ndarray:
     return mask
 
 
-def _region_label(canvas: np.ndarray, region: BodyRegion, status: Status) -> None:
+#: A region whose readings are all experimental (shown, never judged): its "?" says so.
+NOT_JUDGED = "not judged"
+
+
+def unjudged_regions(
+    measurements: Mapping[MeasureName, Measurement] | None = None,
+) -> frozenset[BodyRegion]:
+    """The regions with a reading, but only from experimental measures (the hips and the upper
+    body from a front or back photo: the hip level and the sideways positions are shown, never
+    judged). :func:`region_states` leaves them ``unknown``; the map and the list say why."""
+    judged: set[BodyRegion] = set()
+    shown: set[BodyRegion] = set()
+    for name, measurement in (measurements or {}).items():
+        if measurement.value is None:
+            continue
+        regions = MEASURE_REGIONS[name]
+        (judged if MEASURES_BY_NAME[name].for_findings else shown).update(regions)
+    return frozenset(shown - judged)
+
+
+def _region_label(
+    canvas: np.ndarray, region: BodyRegion, status: Status, *, unjudged: bool = False
+) -> None:
     spot = _SPOTS[region]
     column = _COLUMN[region]
     edge = _MIDDLE + column * 150
@@ -303,7 +325,8 @@ def _region_label(canvas: np.ndarray, region: BodyRegion, status: Status) -> Non
     words_x = edge + column * 50
     align = "left" if column > 0 else "right"
     _text(canvas, str(region), (words_x, spot[1] - 4), 0.62, align=align)
-    _text(canvas, SHORT_WORDS[status], (words_x, spot[1] + 20), 0.52, align=align)
+    words = NOT_JUDGED if unjudged and status is Status.UNKNOWN else SHORT_WORDS[status]
+    _text(canvas, words, (words_x, spot[1] + 20), 0.52, align=align)
 
 
 def _legend(canvas: np.ndarray, top: int) -> None:
@@ -313,7 +336,10 @@ def _legend(canvas: np.ndarray, top: int) -> None:
         for index, status in enumerate(statuses):
             x = 40 + index * 190
             status_marker(canvas, status, (x, y), 12)
-            _text(canvas, SHORT_WORDS[status], (x + 22, y + 7), 0.55)
+            words = SHORT_WORDS[status]
+            if status is Status.UNKNOWN:
+                words += f" or {NOT_JUDGED}"
+            _text(canvas, words, (x + 22, y + 7), 0.55)
 
 
 def body_map(
@@ -323,9 +349,10 @@ def body_map(
     """A front-view body with each region's state (:func:`region_states`) as a shape, a colour
     and words, and a legend; an RGB uint8 array of ``MAP_HEIGHT`` × ``MAP_WIDTH``."""
     canvas = _blank_map().copy()
+    unjudged = unjudged_regions(measurements)
     for region, status in region_states(measurements, assessment).items():
         status_marker(canvas, status, _SPOTS[region], 18)
-        _region_label(canvas, region, status)
+        _region_label(canvas, region, status, unjudged=region in unjudged)
     return canvas
 
 

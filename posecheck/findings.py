@@ -504,6 +504,13 @@ CANNOT_JUDGE: Mapping[str, str] = MappingProxyType(
             "centres that barely follow a real tilt on test bodies, so the hip level is shown but "
             "never judged; a clinician can compare the pelvic crests by hand."
         ),
+        "sideways_shift": (
+            "Whether the upper body or the hips sit off to one side: on real photos checked "
+            "against motion capture, the model's shoulder and hip points put them up to 11 % (the "
+            "upper body) and 17 % (the hips) of hip width off, about as wide as the usual range, "
+            "so the sideways positions are shown but never judged; a clinician can see a shift "
+            "with you standing in front of them."
+        ),
         "head_tilt": (
             "A tilted head: the model's face points follow only about half of a real tilt, and "
             "a body turned even a little from the camera tilts the line through the eyes in the "
@@ -557,6 +564,7 @@ _CANNOT_JUDGE_WHEN_MEASURED: Mapping[str, frozenset[MeasureName]] = MappingProxy
         "arches": _FOOT_MEASURES,
         "hip_level": frozenset({MeasureName.PELVIC_TILT}),
         "head_tilt": frozenset({MeasureName.HEAD_TILT}),
+        "sideways_shift": frozenset({MeasureName.TRUNK_SHIFT, MeasureName.PELVIS_SHIFT}),
         "heel_angle": frozenset(
             {MeasureName.LEFT_REARFOOT_ANGLE, MeasureName.RIGHT_REARFOOT_ANGLE}
         ),

@@ -11,6 +11,8 @@
 - ``bentknee``: the unseen test bodies from the front or behind, both knees bent 10-25° and the
   person turned up to 20° from square-on: a turned view shows part of a bent knee's forward bend
   as if the knee fell in or out.
+- ``armsout``: pairs of the unseen test bodies, front or back, the same body and camera with the
+  arms hanging (10° out) and held out 25-80°: what the arms alone do to the readings.
 - ``train`` / ``test``: random bodies, postures and cameras for fitting and for reporting
   errors. The two never share a body archetype, and draw their cameras, scenes and postures from
   separate random streams (and different lenses), so a fit on ``train`` is judged on unseen
@@ -336,6 +338,17 @@ def offcentre_set(count: int, seed: int) -> list[RenderParams]:
     return out
 
 
+def _room_camera(rng: np.random.Generator, yaw: float) -> Camera:
+    """A camera at ``yaw`` (degrees), 0.8-1.5 m high, 2.2-4 m away, rolled up to ±4°."""
+    return Camera(
+        yaw_deg=round(yaw % 360.0, 2),
+        height_m=round(float(rng.uniform(0.8, 1.5)), 3),
+        distance_m=round(float(rng.uniform(2.2, 4.0)), 3),
+        roll_deg=round(float(rng.uniform(-4, 4)), 2),
+        vfov_deg=round(float(rng.uniform(50, 65)), 2),
+    )
+
+
 def turned_set(
     prefix: str, count: int, seed: int, turns: tuple[float, float], knee_bend: float | None = None
 ) -> list[RenderParams]:
@@ -353,13 +366,7 @@ def turned_set(
         body = _body(rng, TEST_ARCHETYPES[i % len(TEST_ARCHETYPES)])
         base = (0.0, 180.0)[int(rng.integers(2))]
         sign = 1.0 if rng.random() < 0.5 else -1.0
-        camera = Camera(
-            yaw_deg=round((base + sign * float(rng.uniform(*turns))) % 360.0, 2),
-            height_m=round(float(rng.uniform(0.8, 1.5)), 3),
-            distance_m=round(float(rng.uniform(2.2, 4.0)), 3),
-            roll_deg=round(float(rng.uniform(-4, 4)), 2),
-            vfov_deg=round(float(rng.uniform(50, 65)), 2),
-        )
+        camera = _room_camera(rng, base + sign * float(rng.uniform(*turns)))
         posture = _posture(rng, body)
         if knee_bend is not None:
             bend = -round(float(rng.uniform(10, knee_bend)), 2)
@@ -372,6 +379,32 @@ def turned_set(
                 width=720, height=1280, seed=int(rng.integers(2**31)),
             )
         )  # fmt: skip
+    return out
+
+
+def armsout_set(count: int, seed: int) -> list[RenderParams]:
+    """Pairs of renders of the unseen test bodies, front or back, in a room, turned up to 8°: the
+    same body, posture, camera and scene with the arms hanging as usual (``_a``, 10° out) and held
+    out 25-80° from the body (``_b``), so that what the arms alone do to the readings shows."""
+    rng = np.random.default_rng([seed, 11])
+    out = []
+    for i in range(count // 2):
+        body = _body(rng, TEST_ARCHETYPES[i % len(TEST_ARCHETYPES)])
+        base = (0.0, 180.0)[int(rng.integers(2))]
+        camera = _room_camera(rng, base + float(rng.uniform(-8, 8)))
+        posture = _posture(rng, body)
+        scene = replace(_scene(rng), background="room")
+        appearance = _appearance(rng, body)
+        raised = round(float(rng.uniform(25, 80)), 2)
+        render_seed = int(rng.integers(2**31))
+        for tag, arms in (("a", 10.0), ("b", raised)):
+            out.append(
+                RenderParams(
+                    name=f"armsout_{i:04d}_{tag}", body=body, appearance=appearance,
+                    posture=replace(posture, arm_abduction=arms), camera=camera, scene=scene,
+                    width=720, height=1280, seed=render_seed,
+                )
+            )  # fmt: skip
     return out
 
 
@@ -421,6 +454,7 @@ SETS: dict[str, Callable[[int, int | None], list[RenderParams]]] = {
     "bentknee": lambda seed, count: turned_set(
         "bentknee", count or 60, seed + 4_000_037, (0, 20), knee_bend=25.0
     ),
+    "armsout": lambda seed, count: armsout_set(count or 60, seed + 6_000_001),
     # 16 people, three photos each (``count`` cuts the photos, as for the other sets)
     "people": lambda seed, count: people_set(16, seed),
 }

@@ -23,6 +23,7 @@ from posecheck.bodymap import (
     measure_scale,
     region_states,
     status_marker,
+    unjudged_regions,
 )
 from posecheck.findings import Assessment, Finding, FindingKey
 from posecheck.measures import MEASURES, MEASURES_BY_NAME, Measurement, MeasureName
@@ -143,6 +144,26 @@ def test_findings_mark_their_side_only_and_experimental_measures_do_not_colour()
     value = _value_for(experimental, status)
     states = region_states({experimental: _measurement(experimental, value, status)})
     assert set(states.values()) == {Status.UNKNOWN}
+
+
+def test_a_region_read_only_by_experimental_measures_says_not_judged() -> None:
+    """The hips from the front: the hip level and the hips' sideways position are shown but never
+    judged, so the map says "not judged" there, not "not measured"; a region with any judged
+    reading, or none at all, is not counted."""
+    hips = {
+        name: _measurement(name, 1.0, Status.NORMAL)
+        for name in (MeasureName.PELVIC_TILT, MeasureName.PELVIS_SHIFT)
+    }
+    shoulders = {
+        MeasureName.SHOULDER_TILT: _measurement(MeasureName.SHOULDER_TILT, 1.0, Status.NORMAL)
+    }
+    missing = {MeasureName.TRUNK_SHIFT: _measurement(MeasureName.TRUNK_SHIFT, None, Status.UNKNOWN)}
+    assert unjudged_regions({**hips, **shoulders, **missing}) == {BodyRegion.HIPS}
+    assert region_states(hips)[BodyRegion.HIPS] is Status.UNKNOWN
+    x, y = _SPOTS[BodyRegion.HIPS]
+    label = np.s_[y + 5 : y + 28, x + 150 :]  # the words under "hips", on the picture's right
+    assert not np.array_equal(body_map(hips)[label], body_map()[label])
+    assert unjudged_regions() == frozenset()
 
 
 def test_an_empty_map_says_not_measured_everywhere_and_has_a_legend() -> None:

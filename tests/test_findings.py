@@ -25,7 +25,7 @@ from posecheck.findings import (
     assessment_to_dict,
     finding_keys,
 )
-from posecheck.measures import MEASURES, Measurement, mirrored_name
+from posecheck.measures import MEASURES, MEASURES_BY_NAME, Measurement, MeasureName, mirrored_name
 from posecheck.types import Landmark, Status, View
 
 # The test's own copy of each measure's unit, usual range, known error and marked step (the
@@ -489,13 +489,13 @@ def test_feet_first_on_ties() -> None:
         measure("shoulder_tilt", 5.0, confidence=0.79),
         measure("right_knee_angle_frontal", 12.0, confidence=0.8),
         measure("left_foot_angle", 22.0, confidence=0.81),
-        measure("pelvis_shift", -20.0, confidence=0.8),
+        measure("stance_width", 2.4, confidence=0.8),
     )
     assert all(f.status is Status.MILD for f in result.findings)
     assert [f.key for f in result.findings] == [
         "feet_turned_out",
+        "wide_stance",
         "knee_valgus",
-        "pelvis_shift",
         "shoulder_tilt",
     ]
 
@@ -507,15 +507,17 @@ def test_chain_from_the_feet_up() -> None:
         measure("right_knee_angle_frontal", 12.0),
         measure("pelvis_shift", 20.0),
         measure("trunk_shift", -20.0),
+        measure("shoulder_tilt", 5.0),
     )
     chain = result.chain
     assert chain is not None
     parts = [
         "your feet turn out",
         "your right knee falls inward",
-        "your hips shift to the left",
-        "your upper body shifts to the right",
+        "your left shoulder sits higher",
     ]
+    # the sideways positions are shown, never judged: no link of the chain
+    assert "shift" not in chain
     positions = [chain.index(part) for part in parts]
     assert positions == sorted(positions)
     assert "may be one linked pattern" in chain
@@ -551,11 +553,22 @@ def test_no_arches_without_foot_measures() -> None:
     assert ARCHES not in run(measure("pelvic_tilt", 5.0)).cannot_judge
 
 
-@pytest.mark.parametrize(("name", "value"), [("shoulder_tilt", 5.0), ("trunk_shift", -20.0)])
-def test_scoliosis_with_shoulder_tilt_or_trunk_shift(name: str, value: float) -> None:
-    result = run(measure(name, value))
+def test_scoliosis_with_a_shoulder_tilt() -> None:
+    result = run(measure("shoulder_tilt", 5.0))
     assert SCOLIOSIS in result.cannot_judge
     check_honest(result)
+
+
+@pytest.mark.parametrize("name", ["trunk_shift", "pelvis_shift"])
+def test_a_sideways_position_is_shown_never_judged(name: str) -> None:
+    """On real photos the model's shoulder and hip points are off by as much as the usual range
+    (``python -m posecheck.dev real-shifts``): far outside, still no finding, and the report says
+    why a photo cannot judge it."""
+    result = run(measure(name, -40.0))
+    assert not result.findings
+    assert CANNOT_JUDGE["sideways_shift"] in result.cannot_judge
+    assert "measured too roughly from a photo to judge" in result.summary
+    assert MEASURES_BY_NAME[MeasureName(name)].label in result.summary
 
 
 def test_no_scoliosis_note_without_those_findings() -> None:

@@ -86,6 +86,16 @@ def build_parser() -> argparse.ArgumentParser:
     roll.add_argument("paths", nargs="+", metavar="PATH", help="photos or folders")
     add_model_option(roll)
 
+    real = commands.add_parser(
+        "real-shifts",
+        help="the sideways positions and the shoulder line against motion capture on real photos",
+    )
+    real.add_argument(
+        "folder", type=Path, help="the shared photos (with annotations/h36m_coco_subset.json)"
+    )
+    add_model_option(real)
+    add_both_ways_option(real)
+
     still = commands.add_parser(
         "repeatability",
         help="SEM and minimal detectable change on clips of a person standing still",
@@ -176,6 +186,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _mirror(args)
     if args.command == "roll-check":
         return _roll_check(args)
+    if args.command == "real-shifts":
+        return _real_shifts(args)
     if args.command == "repeatability":
         return _repeatability(args)
     if args.command == "screening":
@@ -325,6 +337,25 @@ def _roll_check(args: argparse.Namespace) -> int:
         print("posecheck.dev roll-check: nobody found in any photo.", file=sys.stderr)
         return EXIT_FAILED
     print(format_roll_check(photos))
+    return EXIT_OK
+
+
+def _real_shifts(args: argparse.Namespace) -> int:
+    from posecheck.analysis import Analyzer
+    from posecheck.dev.realshift import format_shift_errors, shift_errors
+
+    if not (args.folder / "annotations" / "h36m_coco_subset.json").is_file():
+        print(
+            f"posecheck.dev real-shifts: {args.folder} has no annotations/h36m_coco_subset.json.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    with Analyzer.open(args.model, both_ways=args.both_ways) as analyzer:
+        rows = shift_errors(analyzer, args.folder)
+    if not rows:
+        print("posecheck.dev real-shifts: nobody found in the standing photos.", file=sys.stderr)
+        return EXIT_FAILED
+    print(format_shift_errors(rows))
     return EXIT_OK
 
 

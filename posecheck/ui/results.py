@@ -34,6 +34,7 @@ from posecheck import (
     region_states,
     results_csv,
     results_document,
+    unjudged_regions,
 )
 from posecheck.ui.text import plain
 
@@ -242,10 +243,14 @@ def show_at_a_glance(
         output_format="PNG",
     )
     states = region_states(measurements, assessment)
+    unjudged = unjudged_regions(measurements)
     with right:
         st.markdown("**Each region, the furthest from the usual range first**")
         for region, status in sorted(states.items(), key=lambda item: _ORDER.index(item[1])):
-            st.markdown(f"{STATUS_ICON[status.value]} **{region.capitalize()}**: {status.words}")
+            words = status.words
+            if region in unjudged and status is Status.UNKNOWN:
+                words = "measured, but not judged from a photo (see its card below)"
+            st.markdown(f"{STATUS_ICON[status.value]} **{region.capitalize()}**: {words}")
     st.subheader("Your measures")
     # the furthest from the usual range first; experimental measures after the others
     ordered = sorted(
