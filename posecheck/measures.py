@@ -112,6 +112,14 @@ class Measurement:
         """The status in plain words, saying so when the reading is ``held``."""
         return HELD_WORDS if self.held else self.status.words
 
+    @property
+    def status_explained(self) -> str:
+        """:attr:`status_words`, followed by the reason where the reader needs it: why there is
+        no value, or why a reading outside the usual range is not judged."""
+        if (self.value is None or self.held) and self.reason:
+            return f"{self.status_words}: {self.reason}"
+        return self.status_words
+
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", MeasureName(self.name))
         object.__setattr__(self, "unit", Unit(self.unit))

@@ -190,9 +190,7 @@ class _Report:
         pdf.multi_cell(text_width, 4.6, self.text(f"{_label(spec)}: {value}"),
                        new_x="LMARGIN", new_y="NEXT")  # fmt: skip
         pdf.set_font(self.family, size=8.5)
-        status = measurement.status_words
-        if (measurement.value is None or measurement.held) and measurement.reason:
-            status += f": {measurement.reason}"
+        status = measurement.status_explained
         lines = f"{status[0].upper()}{status[1:]}. {measure_meaning(measurement.name)}"
         pdf.multi_cell(text_width, 3.9, self.text(lines), align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.set_y(max(pdf.get_y(), top + picture_width * SCALE_HEIGHT / SCALE_WIDTH) + 2.5)

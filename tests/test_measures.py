@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -428,6 +429,11 @@ def test_with_the_roll_unknown_a_roll_dependent_reading_makes_no_finding() -> No
         pose, view(View.FRONT), CameraRoll(0.0, 0.9, "test", "test"), calibrations={}
     )["shoulder_tilt"]
     assert known.status.clearly_outside and known.error == 2.0 and not known.held
+    # the words a card or the PDF shows: the reason only where the reader needs it
+    assert unknown.status_explained == f"possible: not judged from this photo: {unknown.reason}"
+    assert known.status_explained == known.status.words
+    missing = replace(unknown, value=None, status=Status.UNKNOWN, held=False, reason="hidden")
+    assert missing.status_explained == "unknown: hidden"
     assert unknown.roll_doubt > 2.0 and known.roll_doubt == 0.0
 
 

@@ -217,14 +217,10 @@ def measure_card(measurement: Measurement) -> None:
             width="stretch",
             output_format="PNG",  # a drawing: crisp lines
         )
-        words = status.words
-        if status is Status.UNKNOWN and measurement.reason:
-            words += f": {measurement.reason}"
-        elif measurement.held:
-            words = f"{measurement.status_words}: {measurement.reason}"
-        elif not spec.for_findings:
+        words = measurement.status_explained
+        if measurement.value is not None and not measurement.held and not spec.for_findings:
             words += " (experimental: shown, never the basis of a finding)"
-        st.markdown(f"{STATUS_ICON[status.value]} {words.capitalize()}")
+        st.markdown(f"{STATUS_ICON[status.value]} {words[:1].upper()}{words[1:]}")
         st.caption(measure_meaning(measurement.name))
 
 
