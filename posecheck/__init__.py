@@ -15,6 +15,7 @@ nothing else):
 from posecheck.analysis import Analysis, AnalysisFailure, Analyzer, PhotoResult, correct_points
 from posecheck.bodymap import (
     BodyRegion,
+    Reading,
     body_map,
     measure_meaning,
     measure_scale,
@@ -187,6 +188,7 @@ __all__ = [
     "Pose",
     "PoseEstimator",
     "PosecheckError",
+    "Reading",
     "Rotation",
     "SessionSummary",
     "Side",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import enum
 import functools
 from collections.abc import Callable, Mapping
+from typing import Protocol
 
 import cv2
 import numpy as np
@@ -161,8 +162,22 @@ def _worse(a: Status, b: Status) -> Status:
     return a if _SEVERITY.index(a) >= _SEVERITY.index(b) else b
 
 
+class Reading(Protocol):
+    """What the map needs of a reading: a photo's ``Measurement`` or the live stance check's
+    averaged ``StanceMeasure``."""
+
+    @property
+    def name(self) -> MeasureName: ...
+
+    @property
+    def value(self) -> float | None: ...
+
+    @property
+    def status(self) -> Status: ...
+
+
 def region_states(
-    measurements: Mapping[MeasureName, Measurement] | None = None,
+    measurements: Mapping[MeasureName, Reading] | None = None,
     assessment: Assessment | None = None,
 ) -> dict[BodyRegion, Status]:
     """Each region's state: the worst status of the measures there that findings may use, raised
@@ -299,7 +314,7 @@ NOT_JUDGED = "not judged"
 
 
 def unjudged_regions(
-    measurements: Mapping[MeasureName, Measurement] | None = None,
+    measurements: Mapping[MeasureName, Reading] | None = None,
 ) -> frozenset[BodyRegion]:
     """The regions with a reading, but only from experimental measures (the hips and the upper
     body from a front or back photo: the hip level and the sideways positions are shown, never
@@ -343,7 +358,7 @@ def _legend(canvas: np.ndarray, top: int) -> None:
 
 
 def body_map(
-    measurements: Mapping[MeasureName, Measurement] | None = None,
+    measurements: Mapping[MeasureName, Reading] | None = None,
     assessment: Assessment | None = None,
 ) -> np.ndarray:
     """A front-view body with each region's state (:func:`region_states`) as a shape, a colour

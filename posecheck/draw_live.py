@@ -36,7 +36,7 @@ _STATUS_COLOURS: Mapping[Status, tuple[int, int, int]] = MappingProxyType(
     }
 )
 _OTHER_STATUS = (200, 200, 200)  # any status without a colour of its own (unknown, newer ones)
-#: A stance reading outside the usual range that the camera cannot judge, or an experimental one.
+#: A stance reading outside the usual range that the camera cannot judge (held).
 NOT_JUDGED_WORDS = "not judged"
 
 #: Where each signal's value is written: next to this joint of the side exercised.
@@ -156,8 +156,9 @@ def _result_lines(result: StanceResult) -> list[Line]:
     """The measures to look at first (outside the usual range, or to recheck), each with its
     value and status in words (colour alone is lost on colour-blind eyes), then how many more are
     within the usual range, on one line. A reading the camera cannot judge (held: its roll
-    unknown, say) or an experimental one says "not judged", in grey, never "outside"."""
-    read = [m for m in result.measures.values() if m.value is not None]
+    unknown, say) says "not judged", in grey, never "outside"; experimental ones (shown, never
+    judged) are left to the page's table."""
+    read = [m for m in result.measures.values() if m.value is not None and m.judged]
     flagged = [m for m in read if m.status is not Status.NORMAL]
     within = len(read) - len(flagged)
     room = MAX_STANCE_LINES - (1 if within else 0)
@@ -165,7 +166,7 @@ def _result_lines(result: StanceResult) -> list[Line]:
     for measure in flagged[:room]:
         label = MEASURES_BY_NAME[measure.name].label
         label = label[:1].upper() + label[1:]
-        if measure.held or not measure.judged:
+        if measure.held:
             words, colour = NOT_JUDGED_WORDS, _OTHER_STATUS
         else:
             words = SHORT_WORDS[measure.status]

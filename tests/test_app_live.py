@@ -330,6 +330,29 @@ def test_the_stance_table_says_what_it_cannot_judge() -> None:
     assert rows["left knee angle from the front"]["status"] == "within the usual range"
 
 
+def test_the_stance_body_map_is_drawn_again_only_when_a_region_changes() -> None:
+    from dataclasses import replace
+
+    from posecheck.bodymap import MAP_HEIGHT, MAP_WIDTH
+    from posecheck.live.stance import StanceMeasure, StanceResult
+    from posecheck.measures import MeasureName
+    from posecheck.types import Status, Unit, View
+    from posecheck.ui.pages.live import stance_map
+
+    knee = StanceMeasure(
+        MeasureName.LEFT_KNEE_ANGLE_FRONTAL, 1.0, 0.2, 60, Unit.DEG, Status.NORMAL, (-5.0, 5.0),
+        "", 5.0,
+    )  # fmt: skip
+    result = StanceResult(4000.0, 4000.0, 60, View.FRONT, 0.002, {knee.name: knee})
+    first = stance_map(result)
+    picture = cv2.imdecode(np.frombuffer(first, np.uint8), cv2.IMREAD_COLOR)
+    assert picture.shape == (MAP_HEIGHT, MAP_WIDTH, 3)
+    steadier = replace(knee, value=1.3, spread=0.1)
+    assert stance_map(replace(result, measures={knee.name: steadier})) == first
+    inward = replace(knee, value=12.0, status=Status.MILD)
+    assert stance_map(replace(result, measures={knee.name: inward})) != first
+
+
 def test_the_stance_says_whether_the_cameras_tilt_is_known() -> None:
     from posecheck.types import CameraRoll
     from posecheck.ui.pages.live import level_words

@@ -79,7 +79,7 @@ def test_the_stance_result_is_written_in_words_not_identifiers() -> None:
     from posecheck.draw_live import _result_lines
 
     result = _still_result()
-    read = [m for m in result.measures.values() if m.value is not None]
+    read = [m for m in result.measures.values() if m.value is not None and m.judged]
     assert len(read) >= 5 and all(m.status is Status.NORMAL for m in read)
     # all within range: one line says so, rather than a box of lines over the body
     assert [text for text, _ in _result_lines(result)] == [
@@ -91,7 +91,8 @@ def test_the_stance_panel_puts_what_to_look_at_first() -> None:
     from posecheck.draw_live import MAX_STANCE_LINES, _result_lines
 
     result = _still_result()
-    names = [n for n, m in result.measures.items() if m.value is not None]
+    # the measures the overlay judges (the experimental ones stay in the page's table)
+    names = [n for n, m in result.measures.items() if m.value is not None and m.judged]
     marked = {names[1]: Status.MARKED, names[3]: Status.POSSIBLE}
     measures = {n: replace(m, status=marked.get(n, m.status)) for n, m in result.measures.items()}
     lines = [text for text, _ in _result_lines(replace(result, measures=measures))]
@@ -109,7 +110,8 @@ def test_the_stance_panel_puts_what_to_look_at_first() -> None:
 
 
 def test_a_reading_the_camera_cannot_judge_is_never_called_outside() -> None:
-    """Held (the roll unknown) or experimental (the hip level): "not judged", in grey."""
+    """Held (the roll unknown): "not judged", in grey; experimental (the hip level), not on the
+    video at all, nor counted among those within range: the page's table shows it."""
     from posecheck.draw_live import _OTHER_STATUS, NOT_JUDGED_WORDS, _result_lines
 
     result = _still_result()
@@ -118,11 +120,12 @@ def test_a_reading_the_camera_cannot_judge_is_never_called_outside() -> None:
     measures[tilt.name] = replace(tilt, status=Status.POSSIBLE, held=True, reason="roll unknown")
     measures[hips.name] = replace(hips, status=Status.MARKED)
     lines = _result_lines(replace(result, measures=measures))
-    said = {text.split(" ")[0] + " " + text.split(" ")[1]: (text, c) for text, c in lines}
-    for label in ("Shoulder level", "Hip level"):
-        text, colour = said[label]
-        assert text.endswith(f": {NOT_JUDGED_WORDS}") and colour == _OTHER_STATUS, lines
-    assert not any("outside" in text for text, _ in lines)
+    text, colour = lines[0]
+    assert text.startswith("Shoulder level") and text.endswith(f": {NOT_JUDGED_WORDS}"), lines
+    assert colour == _OTHER_STATUS
+    assert not any("outside" in t or t.startswith("Hip level") for t, _ in lines), lines
+    judged = [m for m in measures.values() if m.value is not None and m.judged]
+    assert lines[-1][0] == f"{len(judged) - 1} more measures: within range"
 
 
 def test_the_panel_lets_the_body_show_through() -> None:

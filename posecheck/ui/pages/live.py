@@ -10,10 +10,13 @@ A page script: Streamlit runs it; nothing imports it.
 
 from __future__ import annotations
 
+import functools
 import json
 import time
+from dataclasses import dataclass
 from typing import Any
 
+import cv2
 import streamlit as st
 from streamlit_webrtc import Translations, WebRtcMode, WebRtcStreamerContext, webrtc_streamer
 
@@ -26,11 +29,14 @@ from posecheck import (
     CoachState,
     CueKind,
     LiveFrame,
+    MeasureName,
     PosecheckError,
     Side,
     StancePhase,
     StanceResult,
+    Status,
     Unit,
+    body_map,
     roll_known,
     summary_to_dict,
 )
@@ -254,7 +260,45 @@ def _stance_status(frame: LiveFrame) -> None:
             f"Averaged over {result.frames} still frames ({result.duration_ms / 1000:.1f} s, "
             f"{result.view.value} view). {level_words(frame.roll)}"
         )
+        st.image(
+            stance_map(result),
+            caption="Body map of the averaged stance (your left on the picture's right); the "
+            "table says each measure in words",
+            width="stretch",
+        )
         _stance_table(result)
+
+
+@dataclass(frozen=True)
+class _Read:
+    """All the body map needs of a stance measure: which, whether it has a value, its status."""
+
+    name: MeasureName
+    value: float | None
+    status: Status
+
+
+def stance_map(result: StanceResult) -> bytes:
+    """The body map of a stance result as PNG bytes: the same bytes while no region changes (the
+    page asks twice a second; drawing and encoding the map each time would take from the live
+    analysis, and the browser reloads an image only when its bytes change)."""
+    key = tuple(
+        (m.name.value, m.value is not None, m.status.value) for m in result.measures.values()
+    )
+    return _map_png(key)
+
+
+@functools.lru_cache(maxsize=8)
+def _map_png(key: tuple[tuple[str, bool, str], ...]) -> bytes:
+    readings = {
+        MeasureName(name): _Read(MeasureName(name), 0.0 if known else None, Status(status))
+        for name, known, status in key
+    }
+    rgb = body_map(readings)
+    ok, png = cv2.imencode(".png", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+    if not ok:  # pragma: no cover - encoding a small RGB array does not fail
+        raise RuntimeError("could not encode the body map")
+    return png.tobytes()
 
 
 def level_words(roll: CameraRoll | None) -> str:
