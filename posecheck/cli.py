@@ -24,7 +24,7 @@ import numpy as np
 
 from posecheck.errors import ErrorCode, InvalidImageError, PosecheckError
 from posecheck.names import printable_name
-from posecheck.types import ModelName, Side, View
+from posecheck.types import ModelName, Side, Status, View
 
 if TYPE_CHECKING:  # imported lazily at run time: `posecheck --help` stays fast
     from posecheck.analysis import PhotoResult
@@ -931,6 +931,8 @@ def _print_summary(document: dict[str, Any], *, as_json: bool) -> None:
 
 def summary_lines(document: dict[str, Any]) -> str:
     """A session summary document in words."""
+    from posecheck.report import status_mark
+
     seconds = document["duration_s"]
     lines = [
         f"{document['frames']} frames ({seconds:.1f} s), a person in "
@@ -967,11 +969,15 @@ def summary_lines(document: dict[str, Any]) -> str:
             # documents written before the error band and the hold were added lack them
             held = bool(measure.get("held", False))
             error = measure.get("error")
-            band = f" ± {error:.1f}" if error else ""
+            ratio = measure["unit"] == "ratio"  # a stance width has no sign and two decimals
+            number = "{:.2f}" if ratio else "{:+.1f}"
+            band = f" ± {error:.{2 if ratio else 1}f}" if error else ""
+            spread = f"{measure['spread']:.{2 if ratio else 1}f}"
             note = "" if measure.get("for_findings", True) else " (experimental: not judged)"
             lines.append(
-                f"  {measure.get('label', name)}: {measure['value']:+.1f}{band} {measure['unit']} "
-                f"(sd {measure['spread']:.1f}) {'held' if held else measure['status']}{note}"
+                f"  {measure.get('label', name)}: {number.format(measure['value'])}{band} "
+                f"{measure['unit']} (sd {spread}) "
+                f"{status_mark(Status(measure['status']), held=held)}{note}"
             )
             if held:
                 lines.append(f"    not judged: {measure['reason']}")

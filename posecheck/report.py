@@ -240,6 +240,13 @@ _STATUS_MARK = {
 }
 #: A reading that would make a finding but that the photo cannot judge (``Measurement.held``).
 _HELD = "held"
+
+
+def status_mark(status: Status, *, held: bool = False) -> str:
+    """A reading's status as the text reports mark it: usual, recheck, MILD, MARKED, held, ?."""
+    return _HELD if held else _STATUS_MARK[status]
+
+
 #: Room for the longest measure's name in words ("shoulder's position over the ankle").
 _LABEL_WIDTH = max(len(spec.label) for spec in MEASURES_BY_NAME.values())
 
@@ -262,7 +269,7 @@ def _measure_lines(measurements: Mapping[MeasureName, Measurement]) -> list[str]
         places = 2 if m.unit is Unit.RATIO else 1
         unit = m.unit.symbol if m.unit is Unit.DEG else f" {m.unit.symbol}".rstrip()
         reading = f"{m.value:.{places}f} ± {m.error:.{places}f}{unit}"
-        mark = _HELD if m.held else _STATUS_MARK[m.status]
+        mark = status_mark(m.status, held=m.held)
         lines.append(
             f"    {label:{_LABEL_WIDTH}} {reading:>28}  {mark:7} "
             f"(usual {low:g} to {high:g}; confidence {m.confidence:.2f})"

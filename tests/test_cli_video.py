@@ -245,6 +245,11 @@ def test_the_stance_in_words_says_which_readings_are_not_judged() -> None:
                 "value": 1.0, "spread": 0.2, "frames": 60, "unit": "deg", "status": "normal",
                 "normal_range": [-5, 5], "reason": "",
             },
+            "stance_width": {
+                "label": "stance width", "value": 0.894, "spread": 0.012, "frames": 60,
+                "unit": "ratio", "status": "normal", "normal_range": [0.5, 1.8], "error": 0.15,
+                "held": False, "for_findings": True, "reason": "",
+            },
         },
     }  # fmt: skip
     document = {"frames": 60, "duration_s": 4.0, "frames_with_person": 60, "exercise": None}
@@ -255,8 +260,9 @@ def test_the_stance_in_words_says_which_readings_are_not_judged() -> None:
     hips = next(line for line in lines if "hip level" in line)
     assert hips.endswith("(experimental: not judged)")
     old = next(line for line in lines if "left_knee_angle_frontal" in line)
-    assert "+1.0 deg (sd 0.2) normal" in old
+    assert "+1.0 deg (sd 0.2) usual" in old  # marked as the photo report's text marks it
     assert not any("shoulder_tilt" in line for line in lines)
+    assert "  stance width: 0.89 ± 0.15 ratio (sd 0.01) usual" in lines
 
 
 # --- the real model ------------------------------------------------------------------------------
