@@ -84,6 +84,7 @@ from posecheck.live import (
 from posecheck.live.records import summary_to_dict
 from posecheck.measures import (
     HELD_WORDS,
+    HELD_WORDS_LIVE,
     MEASURES,
     MEASURES_BY_NAME,
     Drawing,
@@ -132,6 +133,7 @@ __all__ = [
     "DISCLAIMER",
     "ERROR_CODES",
     "HELD_WORDS",
+    "HELD_WORDS_LIVE",
     "MEASURES",
     "MEASURES_BY_NAME",
     "SCHEMA_VERSION",

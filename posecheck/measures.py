@@ -72,6 +72,8 @@ def mirrored_name(name: str) -> MeasureName:
 
 #: The status of a reading that would make a finding but that the photo cannot judge.
 HELD_WORDS = "possible: not judged from this photo"
+#: The same for the live stance check's mean over a camera's frames.
+HELD_WORDS_LIVE = "possible: not judged from this camera view"
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,13 @@ from posecheck import (
     TrendPoint,
     sample_paths,
 )
-from posecheck.ui.pages.history import NO_CHANGE, change_words, trend_words, views_words
+from posecheck.ui.pages.history import (
+    NO_CHANGE,
+    change_words,
+    session_lines,
+    trend_words,
+    views_words,
+)
 from tests.test_app_live import FakeStreamer, feed, letterboxed
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -337,3 +343,26 @@ def test_the_live_page_saves_a_stopped_session(home: Path, monkeypatch: pytest.M
         (check,) = store.checks()
     assert check.kind == "live" and check.details["frames"] == 75
     assert check.summary.startswith("Stance check: ")
+
+
+def test_a_saved_live_session_says_which_stance_means_are_not_judged() -> None:
+    stance = {
+        "measures": {
+            "shoulder_tilt": {
+                "value": 10.6, "status": "possible", "held": True,
+                "reason": "the camera's roll is not known",
+            },
+            "pelvic_tilt": {"value": 3.1, "status": "possible", "held": False},
+            "left_knee_angle_frontal": {"value": 1.0, "status": "normal"},  # an older record
+        }
+    }  # fmt: skip
+    lines = session_lines({"duration_s": 12, "frames": 180, "stance": stance})
+    assert lines[0] == "12 s, 180 frames"
+    held = "possible: not judged from this camera view: the camera's roll is not known"
+    assert f"Shoulder level: +10.6° ({held})" in lines
+    assert any(
+        line.startswith("Hip level") and "experimental: shown, not judged" in line for line in lines
+    )
+    assert any(
+        line.startswith("Left knee") and line.endswith("(within the usual range)") for line in lines
+    )

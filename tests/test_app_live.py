@@ -305,7 +305,7 @@ def test_the_stance_table_says_what_it_cannot_judge() -> None:
     """The live page's stance table: each mean with its error band and spread, a held reading
     "not judged" (its reason under the table), an experimental one marked as such."""
     from posecheck.live.stance import StanceMeasure, StanceResult
-    from posecheck.measures import HELD_WORDS, MeasureName
+    from posecheck.measures import HELD_WORDS_LIVE, MeasureName
     from posecheck.types import Status, Unit, View
     from posecheck.ui.pages.live import stance_rows
 
@@ -324,7 +324,7 @@ def test_the_stance_table_says_what_it_cannot_judge() -> None:
         4000.0, 4000.0, 60, View.FRONT, 0.002, {m.name: m for m in (held, hips, knee)}
     )
     rows = {row["measure"]: row for row in stance_rows(result)}
-    assert rows["shoulder level"]["status"] == HELD_WORDS
+    assert rows["shoulder level"]["status"] == HELD_WORDS_LIVE
     assert rows["shoulder level"]["mean ± error (spread)"] == "+10.6 ± 5.0 (sd 0.2) deg"
     assert rows["hip level"]["status"].endswith("(experimental: shown, not judged)")
     assert rows["left knee angle from the front"]["status"] == "within the usual range"

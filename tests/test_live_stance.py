@@ -17,7 +17,7 @@ from posecheck.live.stance import (
     sway_points,
 )
 from posecheck.measures import (
-    HELD_WORDS,
+    HELD_WORDS_LIVE,
     MEASURES_BY_NAME,
     Measurement,
     MeasureName,
@@ -113,7 +113,7 @@ def test_a_reading_leaning_on_the_unknown_roll_is_held_as_in_the_photo_report() 
     spec = MEASURES_BY_NAME[MeasureName.SHOULDER_TILT]
     assert spec.status(tilt.value).clearly_outside  # against the known error alone: a finding
     assert tilt.held and tilt.status is Status.POSSIBLE
-    assert tilt.status_words == HELD_WORDS and "roll" in tilt.reason
+    assert tilt.status_words == HELD_WORDS_LIVE and "roll" in tilt.reason
     assert tilt.reason == photo.reason
     assert tilt.error == pytest.approx(photo.error, abs=0.05) and tilt.error > spec.known_error
     saved = stance_to_dict(result)["measures"]["shoulder_tilt"]  # the JSON and the history

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from posecheck.live.windows import TimeWindow, window_point_spread
-from posecheck.measures import HELD_WORDS, MEASURES_BY_NAME, Measurement, MeasureName
+from posecheck.measures import HELD_WORDS_LIVE, MEASURES_BY_NAME, Measurement, MeasureName
 from posecheck.types import VISIBILITY_THRESHOLD, Landmark, Pose, Status, Unit, View
 from posecheck.views import ViewEstimate, posture
 
@@ -121,7 +121,7 @@ class StanceMeasure:
     @property
     def status_words(self) -> str:
         """The status in plain words, as the photo report says it (a held mean says so)."""
-        return HELD_WORDS if self.held else self.status.words
+        return HELD_WORDS_LIVE if self.held else self.status.words
 
     @property
     def judged(self) -> bool:

@@ -22,7 +22,7 @@ import streamlit as st
 from posecheck import (
     CLINICIAN_NOTE,
     DISCLAIMER,
-    HELD_WORDS,
+    HELD_WORDS_LIVE,
     MEASURES,
     MEASURES_BY_NAME,
     HistoryStore,
@@ -334,7 +334,9 @@ def compare(store: HistoryStore, checks: Sequence[StoredCheck]) -> None:
     st.markdown("\n".join(lines))
 
 
-def _session_lines(details: dict[str, Any]) -> list[str]:
+def session_lines(details: dict[str, Any]) -> list[str]:
+    """A saved live session in words: its length, form notes and the stance's means with their
+    status (a held mean says why it is not judged; older records have no ``held``)."""
     lines = [f"{details.get('duration_s', 0):.0f} s, {details.get('frames', 0)} frames"]
     exercise = details.get("exercise") or {}
     lines += [f"Form: {note}" for note in exercise.get("form_notes", [])]
@@ -345,7 +347,9 @@ def _session_lines(details: dict[str, Any]) -> list[str]:
             continue
         status = STATUS_WORDS.get(Status(measure["status"]), measure["status"])
         if measure.get("held"):  # saved since the stance check holds what it cannot judge
-            status = f"{HELD_WORDS}: {measure.get('reason', '')}"
+            status = f"{HELD_WORDS_LIVE}: {measure.get('reason', '')}"
+        elif not spec.for_findings:
+            status += "; experimental: shown, not judged"
         lines.append(
             f"{spec.label.capitalize()}: {value_words(measure['value'], spec.unit)} ({status})"
         )
@@ -367,7 +371,7 @@ def live_sessions(checks: Sequence[StoredCheck]) -> None:
         title = str(check.details.get("title") or "Live session")
         with st.expander(f"{when_words(check.created)} · {title}"):
             st.write(check.summary)
-            st.markdown("\n".join(f"- {line}" for line in _session_lines(dict(check.details))))
+            st.markdown("\n".join(f"- {line}" for line in session_lines(dict(check.details))))
             delete_button(check, "session")
 
 
