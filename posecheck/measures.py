@@ -900,8 +900,8 @@ def measure_one(
         note = (
             f"the body is turned about {abs(turn.degrees):.0f}° from the camera, so a knee "
             "bent a little would look like this: not judged; stand square-on with straight "
-            "knees and retake"
-        )
+            "knees"
+        )  # no "retake": the live stance check gives the same reason, and the person re-stands
     error += leak
     status = spec.status(value, error)
     doubt = 0.0
@@ -915,9 +915,8 @@ def measure_one(
             status, held = Status.POSSIBLE, True
             note = (
                 "the camera's roll is not known well enough and this reading depends on it: not "
-                "judged; "
-                "include a door frame or a wall corner, or hold the phone level, and retake"
-            )
+                "judged; include a door frame or a wall corner in view, or level the camera"
+            )  # a phone's photo or a webcam's stance check alike
     return Measurement(
         spec.name, round(value, 2), spec.unit, confidence, status, spec.normal,
         landmarks, frame.view, note, round(error, 2), round(doubt, 2), held,
