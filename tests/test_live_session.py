@@ -270,7 +270,7 @@ def test_the_roll_is_found_in_the_scene_and_the_measures_use_it() -> None:
     """With door frames in view the stance's tilts are measured against them, as a photo's are:
     the roll known, nothing is held back for it."""
     rgb = door_frames(3.0)
-    factory, times = replay(sequence(frame_times(5000), lambda t: front_still()))
+    factory, times = replay(sequence(frame_times(5000, fps=10.0), lambda t: front_still()))
     with LiveSession(factory) as session:
         frames = [session.process(rgb, t) for t in times]
     roll = frames[-1].roll
@@ -289,7 +289,7 @@ def test_the_roll_is_found_in_the_scene_and_the_measures_use_it() -> None:
     # the image's right, where the left shoulder is) the left shoulder is 3° higher
     assert tilt.value == pytest.approx(3.0, abs=0.4)
     # against no scene the same stance's tilt carries the roll's doubt in its band
-    factory, times = replay(sequence(frame_times(5000), lambda t: front_still()))
+    factory, times = replay(sequence(frame_times(5000, fps=10.0), lambda t: front_still()))
     with LiveSession(factory) as session:
         blank = [session.process(FRAME, t) for t in times]
     unknown = blank[-1].stance.result
@@ -310,7 +310,7 @@ def test_the_roll_is_estimated_again_only_when_due(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(live_session, "estimate_roll", counting)
     rgb = door_frames(-2.0)
     settings = LiveSettings(roll_interval_ms=2000.0, mirrored=True)
-    factory, times = replay(sequence(frame_times(5000), lambda t: front_still()))
+    factory, times = replay(sequence(frame_times(5000, fps=10.0), lambda t: front_still()))
     with LiveSession(factory, settings=settings) as session:
         frames = [session.process(rgb, t) for t in times]
     assert len(calls) == 3  # at 0, 2 and 4 s
@@ -319,7 +319,7 @@ def test_the_roll_is_estimated_again_only_when_due(monkeypatch: pytest.MonkeyPat
     last = frames[-1].roll
     assert last is not None and last.degrees == pytest.approx(2.0, abs=0.3)
     never = LiveSettings(roll_interval_ms=0.0)
-    factory, times = replay(sequence(frame_times(1000), lambda t: front_still()))
+    factory, times = replay(sequence(frame_times(1000, fps=10.0), lambda t: front_still()))
     with LiveSession(factory, settings=never) as session:
         frame = [session.process(rgb, t) for t in times][-1]
     assert frame.roll is None and len(calls) == 3

@@ -105,7 +105,7 @@ def test_a_reading_leaning_on_the_unknown_roll_is_held_as_in_the_photo_report() 
     }
     photo = _photo_reading(raised, MeasureName.SHOULDER_TILT)
     assert photo.held and photo.status is Status.POSSIBLE
-    timed = sequence(frame_times(6000), lambda t: make_pose(raised), sigma=0.5)
+    timed = sequence(frame_times(6000, fps=10.0), lambda t: make_pose(raised), sigma=0.5)
     result = feed(StanceCheck(), timed)[-1].result
     assert result is not None
     tilt = result.measures[MeasureName.SHOULDER_TILT]
@@ -130,7 +130,7 @@ def test_a_clear_reading_keeps_its_status_against_the_frames_band() -> None:
     inward = {**FRONT, Landmark.LEFT_KNEE: (526.0, 700.0)}
     photo = _photo_reading(inward, MeasureName.LEFT_KNEE_ANGLE_FRONTAL)
     assert photo.status.clearly_outside and not photo.held
-    timed = sequence(frame_times(6000), lambda t: make_pose(inward), sigma=0.5)
+    timed = sequence(frame_times(6000, fps=10.0), lambda t: make_pose(inward), sigma=0.5)
     result = feed(StanceCheck(), timed)[-1].result
     assert result is not None
     knee = result.measures[MeasureName.LEFT_KNEE_ANGLE_FRONTAL]
