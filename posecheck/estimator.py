@@ -122,6 +122,7 @@ class PoseEstimator(Closing):
         )
         if not people:
             return None
+        people = distinct_people(people)
         return Detection(people=people, subject_index=choose_subject(people))
 
     def _run(self, rgb: np.ndarray, timestamp_ms: int | None) -> Any:
@@ -317,6 +318,52 @@ def choose_subject(people: Sequence[Pose]) -> int:
     """Index of the person the photo is about (see ``subject_score``)."""
     scores = [subject_score(pose) for pose in people]
     return int(np.argmax(scores))
+
+
+#: A pose whose visible points' box lies at least this share inside the box of a pose scored
+#: higher (``subject_score``) is that person found twice. The model, asked for several people,
+#: sometimes returns a second, worse-fitting skeleton over one body: on a render of one person
+#: (``hard_test_0047``) its box lay 0.96 inside the first's, as did a second skeleton over the
+#: lying body of a noisy exercise clip; two people side by side overlap far less.
+DUPLICATE_OVERLAP = 0.7
+
+
+def distinct_people(people: Sequence[Pose]) -> tuple[Pose, ...]:
+    """``people`` without the second skeletons the model sometimes fits over one body (see
+    ``DUPLICATE_OVERLAP``), in their order; the best-scored of each body is kept, so the subject
+    ``choose_subject`` picks is the same pose with or without them."""
+    scores = [subject_score(pose) for pose in people]
+    boxes = [_visible_box(pose) for pose in people]
+    kept: list[int] = []
+    for index in sorted(range(len(people)), key=lambda i: -scores[i]):
+        box = boxes[index]
+        if box is None or not any(_inside_share(box, boxes[k]) >= DUPLICATE_OVERLAP for k in kept):
+            kept.append(index)
+    return tuple(people[i] for i in sorted(kept))
+
+
+Box = tuple[float, float, float, float]
+
+
+def _visible_box(pose: Pose) -> Box | None:
+    """(left, top, right, bottom) of the visible landmarks, or None with fewer than two."""
+    points = pose.xy[pose.visibility >= VISIBILITY_THRESHOLD]
+    if len(points) < 2:
+        return None
+    (left, top), (right, bottom) = points.min(axis=0), points.max(axis=0)
+    return float(left), float(top), float(right), float(bottom)
+
+
+def _inside_share(box: Box, other: Box | None) -> float:
+    """How much of the smaller of two boxes lies inside the other (0 when ``other`` is None)."""
+    if other is None:
+        return 0.0
+    width = min(box[2], other[2]) - max(box[0], other[0])
+    height = min(box[3], other[3]) - max(box[1], other[1])
+    if width <= 0 or height <= 0:
+        return 0.0
+    # both boxes have a positive width and height here, or they could not overlap
+    return width * height / min((b[2] - b[0]) * (b[3] - b[1]) for b in (box, other))
 
 
 # --- both ways: the photo and its mirror image ---------------------------------------------------
