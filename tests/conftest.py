@@ -113,6 +113,27 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         )
 
 
+@pytest.fixture(autouse=True)
+def _no_model_in_fast_tests(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a test not marked slow, loading a pose model fails as it does on a fresh clone, where
+    `make test` runs with no model installed (a ``ModelError``): a test that needs one fails here
+    too, instead of passing here and failing there (replay poses, or mark it slow)."""
+    if request.node.get_closest_marker("slow") is not None:
+        return
+    import posecheck.estimator
+    from posecheck.errors import ErrorCode, ModelError
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise ModelError(
+            "the fast tests load no pose model (none is installed on a fresh clone)",
+            code=ErrorCode.MODEL_UNAVAILABLE,
+        )
+
+    monkeypatch.setattr(posecheck.estimator, "create_landmarker", refuse)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _installed_packages_scanned_once() -> Iterator[None]:
     """Streamlit's AppTest looks through every installed package for components at each run of a
