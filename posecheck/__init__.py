@@ -79,6 +79,7 @@ from posecheck.live import (
     StancePhase,
     StanceResult,
     StanceState,
+    people_counter,
     video_estimator,
 )
 from posecheck.live.records import summary_to_dict
@@ -236,6 +237,7 @@ __all__ = [
     "open_camera",
     "open_video",
     "pdf_report",
+    "people_counter",
     "region_states",
     "results_csv",
     "results_document",

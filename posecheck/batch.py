@@ -279,7 +279,10 @@ def clip_summary(
     from posecheck.live import session as live
 
     estimator = live.video_estimator(model)  # looked up now: tests replay poses instead
-    with live.LiveSession(estimator, exercise=exercise, first_side=side) as session:
+    counter = live.people_counter(model)
+    with live.LiveSession(
+        estimator, exercise=exercise, first_side=side, people_counter=counter
+    ) as session:
         for t_ms, rgb in frames:
             session.process(rgb, t_ms)
         return session.summary()
@@ -318,6 +321,8 @@ def clip_line(name: str, document: dict[str, Any]) -> str:
     """One line about a clip that ran: frames, the exercise's count or time, the stance."""
     parts = [f"{document['frames']} frames ({document['duration_s']:.1f} s), a person in "
              f"{document['frames_with_person']}"]  # fmt: skip
+    if document.get("frames_with_others"):
+        parts.append(f"someone else in view in {document['frames_with_others']}")
     exercise = document["exercise"]
     if exercise is not None:
         sides = ", ".join(_side_amount(side) for side in exercise["sides"])

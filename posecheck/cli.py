@@ -865,12 +865,15 @@ def _process_clip(reader: VideoReader, args: argparse.Namespace) -> SessionSumma
     """The clip through a live session, with the per-frame CSV, the annotated video and a
     progress line; the session's summary."""
     from posecheck.live.records import frame_row
-    from posecheck.live.session import LiveSession, video_estimator
+    from posecheck.live.session import LiveSession, people_counter, video_estimator
 
     progress = Progress(reader.info.frame_count)
     with (
         LiveSession(
-            video_estimator(args.model), exercise=args.exercise, first_side=Side(args.side)
+            video_estimator(args.model),
+            exercise=args.exercise,
+            first_side=Side(args.side),
+            people_counter=people_counter(args.model),
         ) as session,
         _frame_csv(args.csv, args.exercise) as write_row,
     ):
@@ -938,7 +941,13 @@ def summary_lines(document: dict[str, Any]) -> str:
         f"{document['frames']} frames ({seconds:.1f} s), a person in "
         f"{document['frames_with_person']}"
     ]
+    others = document.get("frames_with_others", 0)  # not in documents written before it was
     exercise = document.get("exercise")
+    if others:
+        lines.append(
+            f"Someone else was in view in {others} frames: the stance check waited then"
+            + (", and the exercise's counts may have followed them" if exercise else "")
+        )
     if exercise:
         lines.append(f"{exercise['name']} ({exercise['dose']}):")
         for side in exercise["sides"]:
@@ -1028,7 +1037,12 @@ def mirrored(frames: Iterable[tuple[float, np.ndarray]]) -> Iterator[tuple[float
 
 
 def _live(args: argparse.Namespace) -> int:
-    from posecheck.live.session import LiveSession, LiveSettings, video_estimator
+    from posecheck.live.session import (
+        LiveSession,
+        LiveSettings,
+        people_counter,
+        video_estimator,
+    )
     from posecheck.video import open_camera
 
     try:
@@ -1051,6 +1065,7 @@ def _live(args: argparse.Namespace) -> int:
                 exercise=args.exercise,
                 first_side=Side(args.side),
                 settings=settings,
+                people_counter=people_counter(args.model),
             )
         except PosecheckError as error:
             return _failed(args, error)

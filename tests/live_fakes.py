@@ -79,6 +79,33 @@ class ReplayFactory:
         return estimator
 
 
+@dataclass
+class PeopleCount:
+    """An IMAGE-mode stand-in for the people counter: the n-th call finds ``counts[n]`` people
+    (the last entry repeats; 0: nobody), copies of one pose; it keeps how often it was asked."""
+
+    counts: list[int]
+    calls: int = 0
+    closed: bool = False
+
+    def detect(self, rgb: np.ndarray, *, timestamp_ms: int | None = None) -> Detection | None:
+        assert not self.closed, "detect after close"
+        assert timestamp_ms is None, "the counter looks at each frame on its own (image mode)"
+        found = self.counts[min(self.calls, len(self.counts) - 1)]
+        self.calls += 1
+        if found == 0:
+            return None
+        return Detection(people=tuple(make_pose(FRONT) for _ in range(found)), subject_index=0)
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def counts_alone(*args: object, **kwargs: object) -> Callable[[], PeopleCount]:
+    """A stand-in for ``people_counter(model)``: one person in every frame."""
+    return lambda: PeopleCount([1])
+
+
 def replay(sequence: Timed) -> tuple[ReplayFactory, list[float]]:
     """A factory replaying a timed sequence's poses, and its times."""
     return ReplayFactory([pose for _, pose in sequence]), [t for t, _ in sequence]

@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from posecheck import ErrorCode, ModelError, Side, sample_paths
 from posecheck.ui.live import LiveBoard, LiveProcessor, processor_factory
-from tests.live_fakes import ReplayFactory, front_still
+from tests.live_fakes import PeopleCount, ReplayFactory, front_still
 
 ROOT = Path(__file__).resolve().parents[1]
 LIVE_PAGE = str(ROOT / "posecheck/ui/pages/live.py")
@@ -115,6 +115,32 @@ def test_the_board_reports_speed_and_time_to_the_first_frame() -> None:
     assert view.first_frame_s == pytest.approx(1.5)
     assert view.fps == pytest.approx(10.0)
     processor.on_ended()
+
+
+def test_someone_else_in_view_is_said_on_the_page_and_the_stance_check_waits() -> None:
+    from posecheck.live.definitions import CueKey
+    from posecheck.live.stance import StancePhase
+    from posecheck.ui.pages.live import _STANCE_WORDS
+
+    board = LiveBoard()
+    counter = PeopleCount([2])
+    processor = processor_factory(
+        board,
+        exercise=None,
+        mirror=False,
+        estimator_factory=still_person(5),
+        counter_factory=lambda: counter,
+    )()
+    processor.recv(av_frame(np.zeros((1000, 1000, 3), dtype=np.uint8), 0.0))
+    frame = board.view().frame
+    assert frame is not None and frame.people == 2 and counter.calls == 1
+    assert frame.stance.phase is StancePhase.OTHERS_IN_VIEW
+    assert frame.cues[0].key is CueKey.OTHERS_IN_VIEW
+    processor.on_ended()
+    assert counter.closed
+    # every phase the page shows while checking has its words
+    assert set(_STANCE_WORDS) == set(StancePhase) - {StancePhase.OFF}
+    assert "Someone else" in _STANCE_WORDS[StancePhase.OTHERS_IN_VIEW]
 
 
 def test_stopping_closes_the_session_and_keeps_its_summary() -> None:
@@ -221,7 +247,12 @@ def live_opener(monkeypatch: pytest.MonkeyPatch) -> Iterator[SetOpener]:
     import posecheck.ui.live as live_module
 
     live_module.load_live_model.clear()
-    yield lambda opener: monkeypatch.setattr(live_module, "video_estimator", opener)
+
+    def set_opener(opener: Callable[[str], Any]) -> None:
+        monkeypatch.setattr(live_module, "video_estimator", opener)
+        monkeypatch.setattr(live_module, "people_counter", opener)
+
+    yield set_opener
     live_module.load_live_model.clear()
 
 

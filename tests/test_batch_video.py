@@ -28,7 +28,7 @@ from posecheck.batch import (
 from posecheck.cli import EXIT_FAILED, EXIT_OK, expand_batch, expand_paths, main
 from posecheck.errors import ErrorCode, PosecheckError
 from posecheck.samples import sample_paths
-from tests.live_fakes import ReplayFactory
+from tests.live_fakes import ReplayFactory, counts_alone
 from tests.test_cli_video import blank_clip
 from tests.test_cli_video import replayed_heel_raises as replayed_heel_raises  # the fixture
 
@@ -124,6 +124,10 @@ def test_a_clips_line_in_words() -> None:
         "a.mp4: video, 176 frames (11.7 s), a person in 170; Ankle circles: left circles "
         "4 clockwise (9 s), 1 anticlockwise (2 s) of 15 s each direction"
     )
+    crowded = {**document, "frames_with_others": 24}
+    assert clip_line("a.mp4", crowded).startswith(
+        "a.mp4: video, 176 frames (11.7 s), a person in 170; someone else in view in 24; Ankle"
+    )
     hold = {**side, "side": None, "circles": {}, "time_s": 7.4, "target_s": 20.0}
     stance = {"view": "front", "duration_s": 4.07}
     document = {**document, "exercise": {"name": "Toe walking", "sides": [hold]}, "stance": stance}
@@ -171,6 +175,7 @@ def test_a_clip_without_anybody_is_its_own_error(
 ) -> None:
     nobody = ReplayFactory([None])
     monkeypatch.setattr(live_session, "video_estimator", lambda *args, **kwargs: nobody)
+    monkeypatch.setattr(live_session, "people_counter", counts_alone)
     clip = blank_clip(tmp_path / "empty_room.mp4", frames=30)
     settings = BatchSettings(model="lite", view=None, annotate=None)
     (item,) = analyze_batch([Clip(str(clip))], settings)

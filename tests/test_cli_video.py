@@ -31,7 +31,13 @@ from posecheck.live.session import LiveFrame, LiveSession, LiveSettings
 from posecheck.samples import sample_paths
 from posecheck.types import Landmark
 from tests.conftest import video
-from tests.live_fakes import ReplayFactory, frame_times, side_standing, smooth_pulses
+from tests.live_fakes import (
+    ReplayFactory,
+    counts_alone,
+    frame_times,
+    side_standing,
+    smooth_pulses,
+)
 
 FPS = 15.0
 
@@ -66,6 +72,7 @@ def replayed_heel_raises(monkeypatch: pytest.MonkeyPatch) -> ReplayFactory:
     poses = [side_standing(0.45 * smooth_pulses(t, 1500, 5, start_ms=1500)) for t in times]
     factory = ReplayFactory(poses)
     monkeypatch.setattr(live_session, "video_estimator", lambda *args, **kwargs: factory)
+    monkeypatch.setattr(live_session, "people_counter", counts_alone)
     return factory
 
 
@@ -265,6 +272,20 @@ def test_the_stance_in_words_says_which_readings_are_not_judged() -> None:
     assert "  stance width: 0.89 ± 0.15 ratio (sd 0.01) usual" in lines
 
 
+def test_the_summary_says_when_someone_else_was_in_view() -> None:
+    document = {"frames": 60, "duration_s": 4.0, "frames_with_person": 60, "exercise": None}
+    assert "Someone else" not in summary_lines(document)  # nor in documents from before the count
+    crowded = summary_lines({**document, "frames_with_others": 30}).splitlines()
+    assert crowded[1] == "Someone else was in view in 30 frames: the stance check waited then"
+    exercise = {"name": "Heel raises", "dose": "2 sets of 10", "sides": [], "form_notes": [],
+                "cannot_see": None}  # fmt: skip
+    coached = summary_lines({**document, "frames_with_others": 30, "exercise": exercise})
+    assert coached.splitlines()[1] == (
+        "Someone else was in view in 30 frames: the stance check waited then, and the "
+        "exercise's counts may have followed them"
+    )
+
+
 # --- the real model ------------------------------------------------------------------------------
 
 
@@ -289,16 +310,21 @@ def test_video_of_a_person_standing_still_gives_a_stance(
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    ("name", "frames"),
+    ("name", "frames", "others"),  # others: someone else is found in view (None: not asked)
     [
-        ("front_standing_still_tpose_pose2sim.mp4", 11),
-        ("front_one_leg_balance_barefoot_pose2sim.mp4", 100),
-        ("two_people_standing_outdoor_mmhuman3d.mp4", 40),
-        ("side_walking_and_jumping_jacks_sports2d.mp4", 230),
+        ("front_standing_still_tpose_pose2sim.mp4", 11, False),
+        ("front_one_leg_balance_barefoot_pose2sim.mp4", 100, False),
+        ("two_people_standing_outdoor_mmhuman3d.mp4", 40, True),
+        # someone jumps on a roof at moments, which a count every 2 s may miss
+        ("side_walking_and_jumping_jacks_sports2d.mp4", 230, None),
     ],
 )
 def test_real_clips_run_through_posecheck_video(
-    name: str, frames: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    name: str,
+    frames: int,
+    others: bool | None,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     path = video(name)
     table = tmp_path / "frames.csv"
@@ -307,8 +333,13 @@ def test_real_clips_run_through_posecheck_video(
     document = json.loads(capsys.readouterr().out)
     assert document["frames"] == frames
     assert document["frames_with_person"] >= 0.8 * frames
+    # someone else in view is found by the count beside the live model (every 2 s)
+    if others is not None:
+        assert (document["frames_with_others"] > 0) is others
     rows = list(csv.DictReader(table.open(encoding="utf-8")))
     assert len(rows) == frames
+    if others:
+        assert any(row["people"] not in ("", "1") for row in rows)
     times = [float(row["t_ms"]) for row in rows]
     assert times == sorted(times) and len(set(times)) == len(times)
 

@@ -19,6 +19,7 @@ from posecheck.types import CameraRoll, Landmark, Pose, Side
 from posecheck.views import ViewEstimate, detect_view
 from tests.live_fakes import (
     FRAME,
+    PeopleCount,
     ReplayFactory,
     frame_times,
     front_still,
@@ -325,3 +326,85 @@ def test_the_roll_is_estimated_again_only_when_due(monkeypatch: pytest.MonkeyPat
     assert frame.roll is None and len(calls) == 3
     with pytest.raises(ValueError, match="roll_interval_ms"):
         LiveSettings(roll_interval_ms=-1.0)
+
+
+# --- other people in view ----------------------------------------------------------------------
+
+
+def test_the_people_in_view_are_counted_only_when_due_and_while_someone_is_followed() -> None:
+    counter = PeopleCount([1])
+    settings = LiveSettings(people_interval_ms=2000.0, mirrored=True)
+    times = frame_times(5000, fps=10.0)
+    gap = {t for t in times if 2500 <= t < 3000}  # nobody followed for half a second
+    factory = ReplayFactory([None if t in gap else front_still() for t in times])
+    with LiveSession(factory, settings=settings, people_counter=lambda: counter) as session:
+        frames = run(session, times)
+        assert not counter.closed
+    assert counter.closed  # made once at the start, closed with the session
+    # at 0 and 2 s; then at 3 s, as soon as someone is followed again; then at 5 s
+    assert counter.calls == 4
+    assert [f.people for f in frames if f.t_ms in gap] == [None] * len(gap)
+    assert frames[0].people == frames[-1].people == 1 and not frames[-1].others_in_view
+    fresh = PeopleCount([1])
+    with LiveSession(ReplayFactory([front_still()]), people_counter=lambda: fresh) as session:
+        run(session, frame_times(2500, fps=10.0))
+    assert fresh.calls == 2  # at 0 and 2 s by default
+    never = LiveSettings(people_interval_ms=0.0)
+    with LiveSession(factory, settings=never, people_counter=lambda: PeopleCount([2])) as session:
+        assert run(session, times)[-1].people is None
+    with LiveSession(ReplayFactory([front_still()])) as session:  # no counter: nobody looked for
+        assert session.process(FRAME, 0.0).people is None
+    with pytest.raises(ValueError, match="people_interval_ms"):
+        LiveSettings(people_interval_ms=-1.0)
+
+
+def test_someone_else_in_view_pauses_the_stance_check_and_keeps_its_result() -> None:
+    # alone for 6 s (a result), someone else from 6 to 8 s, alone again from 8 s
+    counter = PeopleCount([1, 1, 1, 2, 1])
+    settings = LiveSettings(people_interval_ms=2000.0)
+    factory, times = replay(sequence(frame_times(10000, fps=10.0), lambda t: front_still()))
+    with LiveSession(factory, settings=settings, people_counter=lambda: counter) as session:
+        frames = run(session, times)
+        summary = session.summary()
+    before = [f for f in frames if f.t_ms < 6000]
+    crowded = [f for f in frames if 6000 <= f.t_ms < 8000]
+    after = [f for f in frames if f.t_ms >= 8000]
+    assert before[-1].stance.phase is StancePhase.STILL and before[-1].stance.progress == 1.0
+    result = before[-1].stance.result
+    assert result is not None
+    for frame in crowded:
+        assert frame.people == 2 and frame.others_in_view
+        assert frame.stance.phase is StancePhase.OTHERS_IN_VIEW and frame.stance.still_ms == 0.0
+        assert frame.stance.result == result  # kept, and no frame of theirs added to it
+        assert frame.cues[0].key is CueKey.OTHERS_IN_VIEW
+        assert "Someone else is in view" in frame.cues[0].text
+    # alone again: a new still stretch starts from scratch
+    assert after[0].stance.phase is StancePhase.STILL and after[0].stance.still_ms == 0.0
+    assert summary.frames_with_others == len(crowded) == 20
+
+
+def test_someone_else_in_view_leads_the_exercise_cues_while_the_coach_goes_on() -> None:
+    raises = sequence(
+        frame_times(9000, fps=15.0),
+        lambda t: side_standing(0.45 * smooth_pulses(t, 1500, 5, start_ms=1500)),
+    )
+    factory, times = replay(raises)
+    counter = PeopleCount([2])
+    with LiveSession(factory, exercise="heel_raises", people_counter=lambda: counter) as session:
+        frames = run(session, times)
+        summary = session.summary()
+    assert all(f.cues[0].key is CueKey.OTHERS_IN_VIEW for f in frames)
+    assert all(len(f.cues) >= 2 for f in frames)  # the coach's own cues follow
+    assert summary.exercise is not None and summary.exercise.sides[0].count == 5
+    assert summary.frames_with_others == len(frames)
+
+
+def test_a_counter_that_cannot_be_made_closes_the_live_estimator() -> None:
+    factory = ReplayFactory([front_still()])
+
+    def broken() -> PeopleCount:
+        raise RuntimeError("no model")
+
+    with pytest.raises(RuntimeError, match="no model"):
+        LiveSession(factory, people_counter=broken)
+    assert factory.made[0].closed

@@ -334,12 +334,14 @@ class _WholePath:
     """The live path with each stage timed (the stages add up to the whole)."""
 
     def __init__(self, clip: Path, model: ModelName, exercise: str | None) -> None:
-        from posecheck.live.session import LiveSession, video_estimator
+        from posecheck.live.session import LiveSession, people_counter, video_estimator
         from posecheck.video import open_video
 
         self.reader = open_video(clip, max_side=None)
         self.frames = iter(self.reader)
-        self.session = LiveSession(video_estimator(model), exercise=exercise)
+        self.session = LiveSession(
+            video_estimator(model), exercise=exercise, people_counter=people_counter(model)
+        )
         self.stages = {"decode": 0.0, "process": 0.0, "draw": 0.0}
         self.people = 0
 

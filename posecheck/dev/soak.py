@@ -64,13 +64,15 @@ def _run(what: str, step: Callable[[int], object], seconds: float) -> Soak:
 
 
 def soak_live(clip: Path, seconds: float, model: str = "lite", exercise: str | None = None) -> Soak:
-    from posecheck.live.session import LiveSession, video_estimator
+    from posecheck.live.session import LiveSession, people_counter, video_estimator
     from posecheck.video import open_video
 
     with open_video(clip) as reader:
         frames = [rgb for _, rgb in reader]  # a short clip, looped
     period_ms = 1000.0 / 15.0
-    with LiveSession(video_estimator(model), exercise=exercise) as session:
+    with LiveSession(
+        video_estimator(model), exercise=exercise, people_counter=people_counter(model)
+    ) as session:
         return _run(
             f"live session on {clip.name} (looped)",
             lambda i: session.process(frames[i % len(frames)], i * period_ms),

@@ -25,6 +25,7 @@ from posecheck.live.session import (
     LiveSession,
     LiveSettings,
     SessionSummary,
+    people_counter,
     video_estimator,
 )
 from posecheck.live.stance import (
@@ -89,5 +90,6 @@ __all__ = [
     "StancePhase",
     "StanceResult",
     "StanceState",
+    "people_counter",
     "video_estimator",
 ]

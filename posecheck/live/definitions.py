@@ -280,6 +280,7 @@ class CueKey(enum.StrEnum):
     """Every cue the coach gives; :data:`CUES` holds its kind and words."""
 
     NOT_IN_FRAME = "not_in_frame"
+    OTHERS_IN_VIEW = "others_in_view"
     SHOW_SIDE = "show_side"
     VIEW_WRONG = "view_wrong"
     CALIBRATE = "calibrate"
@@ -306,6 +307,10 @@ class CueKey(enum.StrEnum):
 CUES: Mapping[CueKey, tuple[CueKind, str]] = MappingProxyType(
     {
         CueKey.NOT_IN_FRAME: (CueKind.SETUP, "Step into view. {camera}"),
+        CueKey.OTHERS_IN_VIEW: (
+            CueKind.SETUP,
+            "Someone else is in view: ask them to step out of the picture",
+        ),
         CueKey.SHOW_SIDE: (CueKind.SETUP, "Keep your {side} in view"),
         CueKey.VIEW_WRONG: (CueKind.SETUP, "{wrong_view}"),
         CueKey.CALIBRATE: (CueKind.SETUP, "Stand still, feet flat, for a moment"),

@@ -24,6 +24,13 @@ treat as a restart (counts kept, the movement under way dropped).
 restart; it never shares an estimator with another session. :func:`video_estimator` makes the
 real one; tests pass a replay of recorded poses.
 
+**Other people.** The live estimator follows one person and cannot see a second, who may walk
+in (or be followed instead). With a ``people_counter`` (:func:`people_counter`: the photo path's
+IMAGE-mode estimator, up to four people), the session counts the people in the frame every
+``LiveSettings.people_interval_ms`` while someone is in view; with more than one, the stance
+check waits (its stretch ends, its last result stays) and the coach's cues start with a request
+to be alone in the picture.
+
 **Mirrored frames.** With ``LiveSettings(mirrored=True)`` (a selfie view), each frame is flipped
 back before the model, so the person's left and right and the direction of a circle stay the
 person's; the pose in the :class:`LiveFrame` is flipped again into the frame's own pixels for
@@ -82,6 +89,16 @@ def video_estimator(
     return make
 
 
+def people_counter(model: ModelName | str = ModelName.LITE) -> EstimatorFactory:
+    """A factory of IMAGE-mode estimators of an installed model with the photo path's settings
+    (several people, each frame on its own): a session counts the people in view with one."""
+
+    def make() -> FrameEstimator:
+        return PoseEstimator.open(model, mode="image", settings=EstimatorSettings())
+
+    return make
+
+
 @dataclass(frozen=True)
 class LiveSettings:
     """How a session works.
@@ -95,15 +112,19 @@ class LiveSettings:
             straight edges (``posecheck.roll``, as for a photo: about 6 ms on a 640x480 frame),
             while a person is in view; 0: never (the roll unknown, so every reading against the
             horizontal or vertical is held back from a finding).
+        people_interval_ms: how often the people in view are counted (with the session's
+            ``people_counter``: one more run of the model, about 25-35 ms on a 640x480 frame
+            with the lite model), while a person is in view; 0: never.
     """
 
     measure_interval_ms: float = 500.0
     stance: StanceParams = field(default_factory=StanceParams)
     mirrored: bool = False
     roll_interval_ms: float = 5000.0
+    people_interval_ms: float = 2000.0
 
     def __post_init__(self) -> None:
-        for name in ("measure_interval_ms", "roll_interval_ms"):
+        for name in ("measure_interval_ms", "roll_interval_ms", "people_interval_ms"):
             value = getattr(self, name)
             if not (math.isfinite(value) and value >= 0):
                 raise ValueError(f"LiveSettings.{name}: expected >= 0, got {value}")
@@ -129,6 +150,8 @@ class LiveFrame:
         restarts: timestamp restarts seen (each opened a new estimator).
         roll: the camera's roll as last estimated from the scene (the measures use it), or None
             before any estimate (or with ``LiveSettings.roll_interval_ms`` 0).
+        people: the people in view at the last count (see ``LiveSettings.people_interval_ms``),
+            or None when not counted (no counter, or nobody followed since the last count).
     """
 
     index: int
@@ -143,6 +166,12 @@ class LiveFrame:
     cues: tuple[Cue, ...]
     restarts: int
     roll: CameraRoll | None = None
+    people: int | None = None
+
+    @property
+    def others_in_view(self) -> bool:
+        """Someone besides the person followed was in view at the last count."""
+        return self.people is not None and self.people > 1
 
 
 @dataclass(frozen=True)
@@ -156,6 +185,7 @@ class SessionSummary:
         exercise: the coach's summary; None with no exercise.
         stance: the latest stance result; None when the person never stood still long enough.
         restarts: timestamp restarts seen.
+        frames_with_others: frames in which someone else was in view (at the last count).
     """
 
     frames: int
@@ -164,6 +194,7 @@ class SessionSummary:
     exercise: CoachSummary | None
     stance: StanceResult | None
     restarts: int
+    frames_with_others: int = 0
 
 
 class _Clock:
@@ -203,7 +234,9 @@ class LiveSession(Closing):
     """The live pipeline for one camera or clip (see the module docstring).
 
     ``exercise``: a coached exercise id (``posecheck.live.definitions.COACHED_IDS``), or None for
-    the stance check alone; ``first_side``: the side a per-side exercise starts on. Thread use:
+    the stance check alone; ``first_side``: the side a per-side exercise starts on;
+    ``people_counter``: makes (once, at the start) the estimator that counts the people in view
+    (None: nobody else is looked for). Thread use:
     one thread calls :meth:`process`; any thread may call :meth:`latest`, :meth:`summary`,
     :meth:`reset`, :meth:`start_exercise` and :meth:`close`.
     """
@@ -216,6 +249,7 @@ class LiveSession(Closing):
         first_side: Side = Side.RIGHT,
         settings: LiveSettings | None = None,
         measure: MeasureFn | None = None,
+        people_counter: EstimatorFactory | None = None,
     ) -> None:
         self.settings = settings or LiveSettings()
         self._factory = estimator_factory
@@ -227,6 +261,11 @@ class LiveSession(Closing):
         self._first_side = first_side
         self._coach = Coach(exercise, first_side=first_side) if exercise is not None else None
         self._estimator: FrameEstimator = estimator_factory()
+        try:
+            self._counter = people_counter() if people_counter is not None else None
+        except BaseException:
+            self._estimator.close()
+            raise
         self._restarts = 0
         # the clock outlives reset(): the estimator it stamps for is kept
         self._clock = _Clock()
@@ -243,8 +282,11 @@ class LiveSession(Closing):
         self._measures_ms: float | None = None
         self._roll: CameraRoll | None = None
         self._roll_ms: float | None = None
+        self._people: int | None = None
+        self._people_ms: float | None = None
         self._frames = 0
         self._with_person = 0
+        self._with_others = 0
         if self._coach is not None:
             self._coach.reset()
 
@@ -297,23 +339,30 @@ class LiveSession(Closing):
         view = detect_view(pose) if pose is not None else None
         if pose is not None:
             self._update_roll(image, pose, t_ms)
+            self._count_people(image, t_ms)
+        else:  # counted again as soon as someone is back in view
+            self._people, self._people_ms = None, None
+        others = self._people is not None and self._people > 1
         lazy = None
         if pose is not None and view is not None:
             lazy = _LazyMeasures(self._measure, pose, view, self._roll)
         if self._checks_stance():
-            stance = self._stance.update(pose, view, t_ms, lazy.get if lazy else _no_measures)
+            measure = lazy.get if lazy else _no_measures
+            stance = self._stance.update(pose, view, t_ms, measure, others=others)
         else:
             stance = self._stance.off()
-        due = self._measures_ms is None or not (
-            self._measures_ms <= t_ms < self._measures_ms + self.settings.measure_interval_ms
-        )
+        due = _due(self._measures_ms, t_ms, self.settings.measure_interval_ms)
         if lazy is not None and (lazy.taken or due):
             self._measures = lazy.get()
             self._measures_ms = t_ms
         coach = self._coach.update(pose, view, t_ms) if self._coach is not None else None
+        cues = coach.cues if coach is not None else _stance_cues(stance)
+        if others and coach is not None:
+            cues = (_OTHERS_CUE, *cues)
         index = self._frames
         self._frames += 1
         self._with_person += pose is not None
+        self._with_others += others
         return LiveFrame(
             index=index,
             t_ms=t_ms,
@@ -324,20 +373,28 @@ class LiveSession(Closing):
             measures_t_ms=self._measures_ms,
             stance=stance,
             coach=coach,
-            cues=coach.cues if coach is not None else _stance_cues(stance),
+            cues=cues,
             restarts=self._restarts,
             roll=self._roll,
+            people=self._people,
         )
 
     def _update_roll(self, image: np.ndarray, pose: Pose, t_ms: float) -> None:
         """The camera's roll from the scene's edges outside the person, when it is due."""
         interval = self.settings.roll_interval_ms
-        if interval <= 0:
-            return
-        if self._roll_ms is not None and self._roll_ms <= t_ms < self._roll_ms + interval:
+        if interval <= 0 or not _due(self._roll_ms, t_ms, interval):
             return
         self._roll = estimate_roll(image, person_box=body_box(pose))
         self._roll_ms = t_ms
+
+    def _count_people(self, image: np.ndarray, t_ms: float) -> None:
+        """The people in the frame (distinct bodies, as a photo's are counted), when it is due."""
+        interval = self.settings.people_interval_ms
+        if self._counter is None or interval <= 0 or not _due(self._people_ms, t_ms, interval):
+            return
+        detection = self._counter.detect(image)
+        self._people = detection.people_detected if detection is not None else 0
+        self._people_ms = t_ms
 
     def _checks_stance(self) -> bool:
         """The stance check runs alone or with the posture hold, not during other exercises."""
@@ -357,6 +414,7 @@ class LiveSession(Closing):
                 exercise=self._coach.summary() if self._coach is not None else None,
                 stance=self._stance.state().result,
                 restarts=self._restarts,
+                frames_with_others=self._with_others,
             )
 
     def close(self) -> None:
@@ -366,6 +424,14 @@ class LiveSession(Closing):
                 return
             self._closed = True
             self._estimator.close()
+            if self._counter is not None:
+                self._counter.close()
+
+
+def _due(last_ms: float | None, t_ms: float, interval_ms: float) -> bool:
+    """Whether something last done at ``last_ms`` is due again at ``t_ms``: never done, done
+    ``interval_ms`` or more ago, or the time went back (a restart)."""
+    return last_ms is None or not last_ms <= t_ms < last_ms + interval_ms
 
 
 MeasureFn = Callable[[Pose, ViewEstimate, CameraRoll | None], Mapping[MeasureName, Measurement]]
@@ -419,6 +485,20 @@ _STANCE_WORDS: Mapping[StancePhase, str] = MappingProxyType(
         StancePhase.MOVING: "Stand still for a few seconds",
         StancePhase.STILL: "Hold still: checking your stance",
         StancePhase.OFF: "Stance check paused during the exercise",
+        StancePhase.OTHERS_IN_VIEW: (
+            "Someone else is in view: the stance check waits until you are alone in the picture"
+        ),
+    }
+)
+
+#: What the coach's cues start with while someone else is in view.
+_OTHERS_CUE = Cue(CueKey.OTHERS_IN_VIEW, *CUES[CueKey.OTHERS_IN_VIEW])
+
+
+_STANCE_CUE: Mapping[StancePhase, CueKey] = MappingProxyType(
+    {
+        StancePhase.NO_PERSON: CueKey.NOT_IN_FRAME,
+        StancePhase.OTHERS_IN_VIEW: CueKey.OTHERS_IN_VIEW,
     }
 )
 
@@ -427,5 +507,5 @@ def _stance_cues(stance: StanceState) -> tuple[Cue, ...]:
     """With no exercise: what the stance check needs from the person."""
     if stance.phase is StancePhase.STILL and stance.progress >= 1.0:
         return (Cue(CueKey.DONE, CUES[CueKey.DONE][0], "Stance measured: keep still to refine"),)
-    key = CueKey.STAND_STILL if stance.phase is not StancePhase.NO_PERSON else CueKey.NOT_IN_FRAME
+    key = _STANCE_CUE.get(stance.phase, CueKey.STAND_STILL)
     return (Cue(key, CUES[key][0], _STANCE_WORDS[stance.phase]),)

@@ -77,13 +77,15 @@ class StancePhase(enum.StrEnum):
 
     ``NO_PERSON``: nobody (or not the whole body) in view. ``MOVING``: swaying more than allowed
     (or the window not yet full), standing or not. ``NOT_STANDING``: still, but seated, lying or
-    bending. ``STILL``: standing still, in a still stretch. ``OFF``: not checking (an exercise is
+    bending. ``STILL``: standing still, in a still stretch. ``OTHERS_IN_VIEW``: someone else is
+    in view (the frames might be theirs: the check waits). ``OFF``: not checking (an exercise is
     being coached: standing on one leg to circle an ankle is not a stance).
     """
 
     OFF = "off"
 
     NO_PERSON = "no_person"
+    OTHERS_IN_VIEW = "others_in_view"
     NOT_STANDING = "not_standing"
     MOVING = "moving"
     STILL = "still"
@@ -261,10 +263,17 @@ class StanceCheck:
         self._last_still_ms: float | None = None
 
     def update(
-        self, pose: Pose | None, view: ViewEstimate | None, t_ms: float, measure: MeasureFn
+        self,
+        pose: Pose | None,
+        view: ViewEstimate | None,
+        t_ms: float,
+        measure: MeasureFn,
+        *,
+        others: bool = False,
     ) -> StanceState:
-        """Feed one frame: the pose (None when nobody was found), its view, its time, and a
-        function giving its measures (called only when the frame is still)."""
+        """Feed one frame: the pose (None when nobody was found), its view, its time, a function
+        giving its measures (called only when the frame is still), and whether someone else is in
+        view (the frame then ends a still stretch, as moving does)."""
         points = sway_points(pose) if pose is not None else None
         restarted = self._hips.add(points[0] if points else None, t_ms)
         self._ankles.add(points[1] if points else None, t_ms)
@@ -274,9 +283,11 @@ class StanceCheck:
         if last is not None and t_ms - last > self.params.max_gap_ms:
             self._finish()
         self._phase = self._classify(pose, points)
+        if others and pose is not None:
+            self._phase = StancePhase.OTHERS_IN_VIEW
         if self._phase is StancePhase.STILL and pose is not None and view is not None:
             self._add_still(view.view, t_ms, measure)
-        elif self._phase in (StancePhase.MOVING, StancePhase.NOT_STANDING):
+        elif self._phase in _ENDS_A_STRETCH:
             self._finish()
         return self.state()
 
@@ -394,3 +405,6 @@ class StanceCheck:
 
 
 _ORDER = {name: index for index, name in enumerate(MEASURES_BY_NAME)}
+_ENDS_A_STRETCH = frozenset(
+    {StancePhase.MOVING, StancePhase.NOT_STANDING, StancePhase.OTHERS_IN_VIEW}
+)

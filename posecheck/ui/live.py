@@ -38,6 +38,7 @@ from posecheck import (
     SessionSummary,
     Side,
     draw_live_frame,
+    people_counter,
     video_estimator,
 )
 
@@ -254,18 +255,25 @@ def processor_factory(
     first_side: Side = Side.RIGHT,
     mirror: bool = True,
     estimator_factory: Callable[[], Any] | None = None,
+    counter_factory: Callable[[], Any] | None = None,
 ) -> Callable[[], LiveProcessor]:
     """What ``webrtc_streamer(video_processor_factory=...)`` calls at each START: a processor
     with a new session of its own, whose estimators ``estimator_factory`` makes (default: the
-    lite model in VIDEO mode; the tests pass a replay)."""
+    lite model in VIDEO mode; the tests pass a replay) and whose people in view are counted by
+    ``counter_factory``'s (default: the lite model in IMAGE mode, but none when the tests pass
+    only a replay)."""
+    if estimator_factory is None:
+        estimator_factory = video_estimator(LIVE_MODEL)
+        counter_factory = counter_factory or people_counter(LIVE_MODEL)
 
     def make() -> LiveProcessor:
         try:
             session = LiveSession(
-                estimator_factory or video_estimator(LIVE_MODEL),
+                estimator_factory,
                 exercise=exercise,
                 first_side=first_side,
                 settings=LiveSettings(mirrored=mirror),
+                people_counter=counter_factory,
             )
         except PosecheckError as error:
             board.started(None, error=str(error))
@@ -283,4 +291,5 @@ def load_live_model(model: str = LIVE_MODEL) -> str:
     the ``PosecheckError`` when the model is missing (not cached: installing it and reloading the
     page is enough)."""
     video_estimator(model)().close()
+    people_counter(model)().close()
     return model

@@ -85,6 +85,7 @@ _STANCE_WORDS = {
     StancePhase.NOT_STANDING: "Stand up straight",
     StancePhase.MOVING: "Stand still",
     StancePhase.STILL: "Holding still: measuring",
+    StancePhase.OTHERS_IN_VIEW: "Someone else is in view: waiting until you are alone",
 }
 
 
