@@ -118,9 +118,10 @@ def test_the_board_reports_speed_and_time_to_the_first_frame() -> None:
 
 
 def test_someone_else_in_view_is_said_on_the_page_and_the_stance_check_waits() -> None:
+    from posecheck.live.coach import CoachPhase
     from posecheck.live.definitions import CueKey
     from posecheck.live.stance import StancePhase
-    from posecheck.ui.pages.live import _STANCE_WORDS
+    from posecheck.ui.pages.live import _STANCE_WORDS, COACH_WORDS
 
     board = LiveBoard()
     counter = PeopleCount([2])
@@ -138,9 +139,11 @@ def test_someone_else_in_view_is_said_on_the_page_and_the_stance_check_waits() -
     assert frame.cues[0].key is CueKey.OTHERS_IN_VIEW
     processor.on_ended()
     assert counter.closed
-    # every phase the page shows while checking has its words
+    # every phase the page shows has its words (no identifiers on the page)
     assert set(_STANCE_WORDS) == set(StancePhase) - {StancePhase.OFF}
     assert "Someone else" in _STANCE_WORDS[StancePhase.OTHERS_IN_VIEW]
+    assert set(COACH_WORDS) == set(CoachPhase)
+    assert all(len(words.split()) >= 3 for words in COACH_WORDS.values())  # words, not ids
 
 
 def test_stopping_closes_the_session_and_keeps_its_summary() -> None:

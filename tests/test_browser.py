@@ -392,7 +392,11 @@ def test_live_heel_raises_are_counted_in_a_real_browser(
         # baseline from them and counts. The clip loops from wherever the camera starts: a
         # baseline taken on the held top of a raise comes down at the next still rest.
         try:
-            wait_for("the coach to be counting", lambda: "state: active" in page_text(driver), 90)
+            wait_for(
+                "the coach to be counting",
+                lambda: "Following your exercise" in page_text(driver),
+                90,
+            )
             reached = wait_for("the first counted heel raise", count, 90, step=0.5)
         finally:
             shot(driver, "06-live-heel-raises-counted")

@@ -26,6 +26,7 @@ from posecheck import (
     Analysis,
     CameraRoll,
     Coach,
+    CoachPhase,
     CoachState,
     CueKind,
     LiveFrame,
@@ -79,6 +80,13 @@ _CUE_ICON = {
     CueKind.FORM: ":orange[:material/priority_high:]",
     CueKind.PROGRESS: ":green[:material/trending_up:]",
     CueKind.LIMIT: ":gray[:material/visibility_off:]",
+}
+#: The coach's phase in words, under its progress bar.
+COACH_WORDS = {
+    CoachPhase.SETUP: "Getting ready: follow the advice below",
+    CoachPhase.CALIBRATING: "Hold still a moment: learning your starting position",
+    CoachPhase.ACTIVE: "Following your exercise",
+    CoachPhase.DONE: "Dose done: well done",
 }
 _STANCE_WORDS = {
     StancePhase.NO_PERSON: "Step back until your whole body and feet are in view",
@@ -212,7 +220,7 @@ def _coach_status(coach: CoachState) -> None:
         left.metric("Time", f"{current.time_ms / 1000:.0f} of {current.target_ms / 1000:.0f} s")
     if coach.hold_ms > 0:
         right.metric("Holding", f"{coach.hold_ms / 1000:.1f} s")
-    st.progress(current.fraction, text=f"state: {coach.phase.value}")
+    st.progress(current.fraction, text=COACH_WORDS[coach.phase])
 
 
 def stance_rows(result: StanceResult) -> list[dict[str, object]]:
@@ -254,7 +262,7 @@ def _stance_table(result: StanceResult) -> None:
 def _stance_status(frame: LiveFrame) -> None:
     stance = frame.stance
     st.subheader("Stance check")
-    st.progress(stance.progress, text=f"state: {_STANCE_WORDS[stance.phase]}")
+    st.progress(stance.progress, text=_STANCE_WORDS[stance.phase])
     if stance.result is not None:
         result = stance.result
         st.caption(
