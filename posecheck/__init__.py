@@ -84,6 +84,7 @@ from posecheck.live import (
 )
 from posecheck.live.records import summary_to_dict
 from posecheck.measures import (
+    EXPERIMENTAL_WORDS,
     HELD_WORDS,
     HELD_WORDS_LIVE,
     MEASURES,
@@ -133,6 +134,7 @@ __all__ = [
     "COACHED_IDS",
     "DISCLAIMER",
     "ERROR_CODES",
+    "EXPERIMENTAL_WORDS",
     "HELD_WORDS",
     "HELD_WORDS_LIVE",
     "MEASURES",

@@ -934,6 +934,7 @@ def _print_summary(document: dict[str, Any], *, as_json: bool) -> None:
 
 def summary_lines(document: dict[str, Any]) -> str:
     """A session summary document in words."""
+    from posecheck.measures import EXPERIMENTAL_WORDS
     from posecheck.report import status_mark
 
     seconds = document["duration_s"]
@@ -982,7 +983,7 @@ def summary_lines(document: dict[str, Any]) -> str:
             number = "{:.2f}" if ratio else "{:+.1f}"
             band = f" ± {error:.{2 if ratio else 1}f}" if error else ""
             spread = f"{measure['spread']:.{2 if ratio else 1}f}"
-            note = "" if measure.get("for_findings", True) else " (experimental: not judged)"
+            note = "" if measure.get("for_findings", True) else f" ({EXPERIMENTAL_WORDS})"
             lines.append(
                 f"  {measure.get('label', name)}: {number.format(measure['value'])}{band} "
                 f"{measure['unit']} (sd {spread}) "

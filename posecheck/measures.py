@@ -74,6 +74,8 @@ def mirrored_name(name: str) -> MeasureName:
 HELD_WORDS = "possible: not judged from this photo"
 #: The same for the live stance check's mean over a camera's frames.
 HELD_WORDS_LIVE = "possible: not judged from this camera view"
+#: Said beside the status of an experimental measure's reading (``for_findings`` False).
+EXPERIMENTAL_WORDS = "experimental: shown, not judged"
 
 
 @dataclass(frozen=True)

@@ -265,7 +265,7 @@ def test_the_stance_in_words_says_which_readings_are_not_judged() -> None:
     assert "+10.6 ± 5.0 deg" in tilt and tilt.endswith("held") and "possible" not in tilt
     assert lines[lines.index(tilt) + 1].strip() == "not judged: the camera's roll is not known"
     hips = next(line for line in lines if "hip level" in line)
-    assert hips.endswith("(experimental: not judged)")
+    assert hips.endswith("(experimental: shown, not judged)")
     old = next(line for line in lines if "left_knee_angle_frontal" in line)
     assert "+1.0 deg (sd 0.2) usual" in old  # marked as the photo report's text marks it
     assert not any("shoulder_tilt" in line for line in lines)

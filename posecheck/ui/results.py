@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 import streamlit as st
 
 from posecheck import (
+    EXPERIMENTAL_WORDS,
     MEASURES_BY_NAME,
     Analysis,
     AnalysisFailure,
@@ -219,7 +220,7 @@ def measure_card(measurement: Measurement) -> None:
         )
         words = measurement.status_explained
         if measurement.value is not None and not measurement.held and not spec.for_findings:
-            words += " (experimental: shown, never the basis of a finding)"
+            words += f" ({EXPERIMENTAL_WORDS})"
         st.markdown(f"{STATUS_ICON[status.value]} {words[:1].upper()}{words[1:]}")
         st.caption(measure_meaning(measurement.name))
 

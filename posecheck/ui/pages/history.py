@@ -22,6 +22,7 @@ import streamlit as st
 from posecheck import (
     CLINICIAN_NOTE,
     DISCLAIMER,
+    EXPERIMENTAL_WORDS,
     HELD_WORDS_LIVE,
     MEASURES,
     MEASURES_BY_NAME,
@@ -349,7 +350,7 @@ def session_lines(details: dict[str, Any]) -> list[str]:
         if measure.get("held"):  # saved since the stance check holds what it cannot judge
             status = f"{HELD_WORDS_LIVE}: {measure.get('reason', '')}"
         elif not spec.for_findings:
-            status += "; experimental: shown, not judged"
+            status += f"; {EXPERIMENTAL_WORDS}"
         lines.append(
             f"{spec.label.capitalize()}: {value_words(measure['value'], spec.unit)} ({status})"
         )

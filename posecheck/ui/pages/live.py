@@ -22,6 +22,7 @@ from streamlit_webrtc import Translations, WebRtcMode, WebRtcStreamerContext, we
 
 from posecheck import (
     COACHED_IDS,
+    EXPERIMENTAL_WORDS,
     MEASURES_BY_NAME,
     Analysis,
     CameraRoll,
@@ -235,7 +236,7 @@ def stance_rows(result: StanceResult) -> list[dict[str, object]]:
         spread = f" (sd {measure.spread:.{digits}f})" if measure.spread is not None else ""
         status = measure.status_words
         if not measure.judged:
-            status += " (experimental: shown, not judged)"
+            status += f" ({EXPERIMENTAL_WORDS})"
         rows.append(
             {
                 "measure": MEASURES_BY_NAME[measure.name].label,
