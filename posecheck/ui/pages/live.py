@@ -94,7 +94,10 @@ _STANCE_WORDS = {
     StancePhase.NOT_STANDING: "Stand up straight",
     StancePhase.MOVING: "Stand still",
     StancePhase.STILL: "Holding still: measuring",
-    StancePhase.OTHERS_IN_VIEW: "Someone else is in view: waiting until you are alone",
+    StancePhase.OTHERS_IN_VIEW: (
+        "Someone else is in view (a person, a mirror's reflection or a poster of one): waiting "
+        "until you are alone in the picture"
+    ),
 }
 
 
