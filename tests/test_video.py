@@ -69,6 +69,42 @@ def test_large_frames_come_at_the_working_size(tmp_path: Path) -> None:
     assert fit_frame((320, 240), None) == (320, 240)
 
 
+def rotated_on_playback(path: Path, degrees: int) -> Path:
+    """The clip with its track's display matrix turned by ``degrees`` (90 or 270), as a phone
+    held upright stores a portrait video: landscape pixels, played turned."""
+    data = bytearray(path.read_bytes())
+    at = data.find(b"tkhd")
+    assert at > 0 and data[at + 4] == 0  # a version-0 track header, as OpenCV writes it
+    matrix = at + 4 + 4 + 20 + 8 + 8  # after version, flags, times, id, duration; reserved, ...
+    sin = 0x10000 if degrees == 90 else -0x10000
+    values = (0, sin, 0, -sin, 0, 0, 0, 0, 0x40000000)
+    data[matrix : matrix + 36] = b"".join(v.to_bytes(4, "big", signed=True) for v in values)
+    path.write_bytes(data)
+    return path
+
+
+def test_a_phone_clip_held_upright_comes_upright(tmp_path: Path) -> None:
+    """Phones store a portrait clip as landscape pixels with a rotation to apply on playback; the
+    frames come turned as played, portrait, at a working size that keeps their shape."""
+    stored = np.zeros((360, 640, 3), dtype=np.uint8)
+    stored[:, :200] = 255  # a bright band on the left of the stored pixels
+    stored[:60, 200:] = 128  # and a grey one along the rest of the top
+    for degrees, turn in ((90, -1), (270, 1)):  # played turned clockwise, anticlockwise
+        path = tmp_path / f"upright{degrees}.mp4"
+        writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"mp4v"), 10.0, (640, 360))
+        for _ in range(3):
+            writer.write(stored)
+        writer.release()
+        with open_video(rotated_on_playback(path, degrees)) as reader:
+            assert (reader.info.width, reader.info.height) == (360, 640)
+            assert reader.info.working_size == (360, 640)
+            (_, rgb), *_ = list(reader)
+        assert rgb.shape == (640, 360, 3)
+        for k, match in ((turn, True), (-turn, False)):  # the other turn is told apart
+            error = np.abs(rgb.astype(int) - np.rot90(stored, k=k).astype(int)).mean()
+            assert bool(error < 10.0) is match, (degrees, k, error)
+
+
 def test_reading_is_lazy(tmp_path: Path) -> None:
     """Frames are decoded one at a time: the reader never holds the clip."""
     clip = write_clip(tmp_path / "clip.mp4", frames=30)
