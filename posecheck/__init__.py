@@ -96,7 +96,7 @@ from posecheck.measures import (
     MeasureSpec,
     measure_pose,
 )
-from posecheck.pdf import PdfPhoto, pdf_report
+from posecheck.pdf import PdfPhoto, live_pdf_report, pdf_report
 from posecheck.pictures import Picture, exercise_pictures, guide_pictures
 from posecheck.report import (
     SCHEMA_VERSION,
@@ -231,6 +231,7 @@ __all__ = [
     "encode_jpeg",
     "exercise_pictures",
     "guide_pictures",
+    "live_pdf_report",
     "load_catalogue",
     "load_image",
     "measure_meaning",

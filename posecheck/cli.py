@@ -211,6 +211,9 @@ def add_video_commands(commands: Any) -> None:
     video.add_argument("file", type=Path, metavar="FILE", help="a video file (MP4, MOV, AVI, ...)")
     video.add_argument("--out", type=Path, metavar="FILE", help="write the annotated video (.mp4)")
     video.add_argument("--csv", type=Path, metavar="FILE", help="write one row per frame")
+    video.add_argument(
+        "--pdf", type=Path, metavar="FILE", help="write the summary, with the body map, as a PDF"
+    )
     video.add_argument("--exercise", choices=COACHED_IDS, metavar="ID", help=_exercise_help())
     add_side_option(video)
     add_model_option(video, ModelName.LITE)
@@ -850,11 +853,22 @@ def _video(args: argparse.Namespace) -> int:
         return _failed(args, error)
     if summary.frames_with_person == 0:  # as in a batch: nothing was measured, say so
         return _failed(args, nobody_in_clip(str(args.file), summary.frames))
+    if args.pdf is not None:
+        from posecheck.pdf import live_pdf_report
+
+        try:
+            args.pdf.write_bytes(live_pdf_report(summary, printable_name(args.file.name)))
+        except OSError as error:
+            print(
+                f"posecheck: could not write {printable_name(args.pdf)}: {error}", file=sys.stderr
+            )
+            return EXIT_FAILED
     document = {
         **clip_document(summary, reader.info, args.model),  # what `analyze` gives for a clip
         "outputs": {
             "video": None if args.out is None else str(args.out),
             "csv": None if args.csv is None else str(args.csv),
+            "pdf": None if args.pdf is None else str(args.pdf),
         },
     }
     _print_summary(document, as_json=args.json)

@@ -5,6 +5,11 @@ words; then the body map and a scale picture per measure (the same pictures as t
 findings, the pattern from the feet up, what a photo cannot judge, the exercise plan with steps,
 doses, cautions and each exercise's pictures, the date, and the disclaimer on every page. A photo
 that could not be judged says why and how to retake.
+
+A live session or a clip (:func:`live_pdf_report`): its frames, the exercise's counts or times per
+side with the form notes and what the camera cannot see, and the stance check's averaged measures
+(mean, error band, spread and status in words, the held ones' reasons) with the body map; the
+date, and the disclaimer on every page.
 """
 
 from __future__ import annotations
@@ -29,7 +34,16 @@ from posecheck.draw import draw_analysis
 from posecheck.exercises import CLINICIAN_NOTE, DISCLAIMER, Plan
 from posecheck.findings import Assessment
 from posecheck.images import encode_jpeg
-from posecheck.measures import MEASURES_BY_NAME, Measurement, MeasureName, MeasureSpec
+from posecheck.live.coach import SideProgress
+from posecheck.live.session import SessionSummary
+from posecheck.live.stance import StanceMeasure, StanceResult
+from posecheck.measures import (
+    EXPERIMENTAL_WORDS,
+    MEASURES_BY_NAME,
+    Measurement,
+    MeasureName,
+    MeasureSpec,
+)
 from posecheck.pictures import Picture, exercise_pictures
 from posecheck.types import Unit
 
@@ -122,9 +136,13 @@ class _Report:
         self.pdf.set_text_color(0, 0, 0)
         self.pdf.ln(1.5)
 
-    def table(self, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    def table(
+        self,
+        header: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        widths: Sequence[float] = (52, 24, 28, 18, 58),
+    ) -> None:
         self.pdf.set_font(self.family, size=8)
-        widths = (52, 24, 28, 18, 58)
         from fpdf.fonts import FontFace
 
         plain = FontFace(emphasis="", fill_color=(235, 235, 235))
@@ -300,3 +318,97 @@ def pdf_report(
         _at_a_glance(report, dict(combined.measurements), combined.assessment)
         _judgement(report, combined.assessment, combined.plan)
     return report.output()
+
+
+def live_pdf_report(
+    summary: SessionSummary, title: str, *, created: datetime | None = None
+) -> bytes:
+    """A live session's (or a clip's) summary as PDF bytes; ``title`` names it ("Stance
+    check", a clip's file name)."""
+    report = _Report(created or datetime.now())
+    report.heading(f"posecheck live: {title}", 18)
+    report.paragraph(f"{DISCLAIMER} {CLINICIAN_NOTE}", size=8.5, colour=(120, 40, 40))
+    report.paragraph(
+        f"{summary.frames} frames over {summary.duration_ms / 1000:.0f} s; a person in view in "
+        f"{summary.frames_with_person} of them."
+    )
+    exercise = summary.exercise
+    if summary.frames_with_others:
+        also = ", and the exercise's counts may have followed them" if exercise else ""
+        report.paragraph(
+            f"Someone else was in view in {summary.frames_with_others} frames: the stance check "
+            f"waited then{also}.",
+            colour=(120, 40, 40),
+        )
+    if exercise is not None:
+        report.heading(f"{exercise.name} ({exercise.dose})", 12)
+        rows = [[_side_words(side), _amount_words(side), "yes" if side.done else "not yet"]
+                for side in exercise.sides]  # fmt: skip
+        report.table(("side", "done so far", "dose done"), rows, widths=(40, 80, 60))
+        for note in exercise.form_notes:
+            report.paragraph(f"Form: {note}", size=9)
+        if exercise.cannot_see:
+            report.paragraph(
+                f"What the camera cannot see: {exercise.cannot_see}", size=8.5, colour=(90, 90, 90)
+            )
+    if summary.stance is not None:
+        _stance(report, summary.stance)
+    elif exercise is None:
+        report.paragraph("Stance: never still for long enough to measure (stand still 3-4 s).")
+    return report.output()
+
+
+def _side_words(side: SideProgress) -> str:
+    return f"{side.side.value} side" if side.side is not None else "the set"
+
+
+def _amount_words(side: SideProgress) -> str:
+    if side.target_count is not None:
+        return f"{side.count} of {side.target_count}"
+    target = "" if side.target_ms is None else f" of {side.target_ms / 1000:.0f} s"
+    each = " each direction" if side.circles else ""
+    return f"{side.time_ms / 1000:.0f}{target}{each}"
+
+
+def _stance(report: _Report, result: StanceResult) -> None:
+    """The stance check's result: a table of means, the held ones' reasons, the body map."""
+    report.heading("Stance", 12)
+    report.paragraph(
+        f"Averaged over {result.frames} still frames ({result.duration_ms / 1000:.1f} s, "
+        f"{result.view.value} view): each measure's mean, its error band (the frames' own: "
+        "averaging steadies a reading but does not remove the model's error) and its spread "
+        "over the frames.",
+        size=9,
+    )
+    rows = []
+    for measure in result.measures.values():
+        low, high = measure.normal_range
+        status = measure.status_words
+        if measure.value is not None and not measure.held and not measure.judged:
+            status += f" ({EXPERIMENTAL_WORDS})"
+        rows.append([_label(MEASURES_BY_NAME[measure.name]), _stance_value(measure),
+                     f"{low:g} to {high:g}", _spread(measure), status])  # fmt: skip
+    report.table(("measure", "mean ± error", "usual range", "spread (sd)", "status"), rows,
+                 widths=(50, 32, 26, 22, 50))  # fmt: skip
+    for measure in result.measures.values():
+        if measure.held:
+            label = MEASURES_BY_NAME[measure.name].label
+            report.paragraph(f"{label[:1].upper()}{label[1:]}: {measure.reason}.", size=8.5)
+    picture = encode_jpeg(body_map(result.measures), quality=95)
+    if picture is not None:
+        report.picture(picture, "Body map of the averaged stance", tallest=95)
+
+
+def _stance_value(measure: StanceMeasure) -> str:
+    if measure.value is None:
+        return "unknown"
+    if measure.unit is Unit.RATIO:
+        return f"{measure.value:.2f} ± {measure.error:.2f}"
+    return f"{measure.value:+.1f} ± {measure.error:.1f}{measure.unit.symbol}"
+
+
+def _spread(measure: StanceMeasure) -> str:
+    if measure.spread is None:
+        return ""
+    digits = 2 if measure.unit is Unit.RATIO else 1
+    return f"{measure.spread:.{digits}f}"

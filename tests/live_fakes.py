@@ -13,7 +13,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from posecheck.types import Detection, Landmark, Pose
+from posecheck.live.coach import CoachSummary, SideProgress
+from posecheck.live.session import SessionSummary
+from posecheck.live.stance import StanceMeasure, StanceResult
+from posecheck.measures import MeasureName
+from posecheck.types import Detection, Landmark, Pose, Side, Status, Unit
 from tests.poses import FRONT, SIDE_LEFT, make_pose
 
 L = Landmark
@@ -283,3 +287,38 @@ def by_time(
         return None
 
     return make
+
+
+# --- summaries, as a session ends --------------------------------------------------------------
+
+
+def stance_readings() -> dict[MeasureName, StanceMeasure]:
+    """Averaged stance measures: the shoulder level held (the roll unknown), the experimental hip
+    level just outside its range, a usual left knee."""
+    held = StanceMeasure(
+        MeasureName.SHOULDER_TILT, 10.6, 0.2, 60, Unit.DEG, Status.POSSIBLE, (-2.0, 2.0),
+        "the camera's roll is not known", 5.0, True,
+    )  # fmt: skip
+    hips = StanceMeasure(
+        MeasureName.PELVIC_TILT, 3.0, 0.3, 60, Unit.DEG, Status.POSSIBLE, (-2.0, 2.0), "", 6.5
+    )
+    knee = StanceMeasure(
+        MeasureName.LEFT_KNEE_ANGLE_FRONTAL, 1.0, 0.2, 60, Unit.DEG, Status.NORMAL, (-5.0, 5.0),
+        "", 5.0,
+    )  # fmt: skip
+    return {m.name: m for m in (held, hips, knee)}
+
+
+def heel_raises_summary(
+    stance: StanceResult | None = None, frames_with_others: int = 0
+) -> SessionSummary:
+    """A set of heel raises: the right side done, the left side under way."""
+    sides = tuple(
+        SideProgress(side, count, 15, count * 2000.0, None, 1500.0, {}, {}, count == 15)
+        for side, count in ((Side.RIGHT, 15), (Side.LEFT, 9))
+    )
+    coach = CoachSummary(
+        "heel_raises", "Heel raises", "2 x 15 each side", "side-on", None, 48_000.0, sides,
+        ("Rise straight up, not onto the outer edge: 2 times",), False,
+    )  # fmt: skip
+    return SessionSummary(720, 700, 50_000.0, coach, stance, 0, frames_with_others)

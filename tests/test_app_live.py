@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from posecheck import ErrorCode, ModelError, Side, sample_paths
 from posecheck.ui.live import LiveBoard, LiveProcessor, processor_factory
-from tests.live_fakes import PeopleCount, ReplayFactory, front_still
+from tests.live_fakes import PeopleCount, ReplayFactory, front_still, stance_readings
 
 ROOT = Path(__file__).resolve().parents[1]
 LIVE_PAGE = str(ROOT / "posecheck/ui/pages/live.py")
@@ -338,25 +338,12 @@ def test_the_connection_that_never_comes_points_to_the_snapshot(
 def test_the_stance_table_says_what_it_cannot_judge() -> None:
     """The live page's stance table: each mean with its error band and spread, a held reading
     "not judged" (its reason under the table), an experimental one marked as such."""
-    from posecheck.live.stance import StanceMeasure, StanceResult
-    from posecheck.measures import HELD_WORDS_LIVE, MeasureName
-    from posecheck.types import Status, Unit, View
+    from posecheck.live.stance import StanceResult
+    from posecheck.measures import HELD_WORDS_LIVE
+    from posecheck.types import View
     from posecheck.ui.pages.live import stance_rows
 
-    held = StanceMeasure(
-        MeasureName.SHOULDER_TILT, 10.6, 0.2, 60, Unit.DEG, Status.POSSIBLE, (-2.0, 2.0),
-        "the camera's roll is not known", 5.0, True,
-    )  # fmt: skip
-    hips = StanceMeasure(
-        MeasureName.PELVIC_TILT, 3.0, 0.3, 60, Unit.DEG, Status.POSSIBLE, (-2.0, 2.0), "", 6.5
-    )
-    knee = StanceMeasure(
-        MeasureName.LEFT_KNEE_ANGLE_FRONTAL, 1.0, 0.2, 60, Unit.DEG, Status.NORMAL, (-5.0, 5.0),
-        "", 5.0,
-    )  # fmt: skip
-    result = StanceResult(
-        4000.0, 4000.0, 60, View.FRONT, 0.002, {m.name: m for m in (held, hips, knee)}
-    )
+    result = StanceResult(4000.0, 4000.0, 60, View.FRONT, 0.002, stance_readings())
     rows = {row["measure"]: row for row in stance_rows(result)}
     assert rows["shoulder level"]["status"] == HELD_WORDS_LIVE
     assert rows["shoulder level"]["mean ± error (spread)"] == "+10.6 ± 5.0 (sd 0.2) deg"
@@ -424,7 +411,10 @@ def test_the_live_page_shows_the_stance_check_and_the_coach(streamer: FakeStream
     assert not app.exception, app.exception
     summaries = [e.label for e in app.expander]
     assert "Standing posture hold" in summaries and "Stance check" in summaries
-    assert len(app.get("download_button")) == 2
+    # each set's summary as a PDF and as JSON
+    labels = [button.proto.label for button in app.get("download_button")]
+    assert labels.count("Download this summary (PDF)") == 2
+    assert labels.count("Download this summary (JSON)") == 2
 
 
 @pytest.mark.slow

@@ -20,16 +20,13 @@ from posecheck import (
     MEASURES_BY_NAME,
     Analysis,
     Analyzer,
-    CoachSummary,
     HistoryStore,
-    SessionSummary,
-    Side,
-    SideProgress,
     draw_analysis,
     sample_paths,
     summary_to_dict,
 )
 from posecheck.ui.history import THUMBNAIL_SIDE, jpeg, session_record
+from tests.live_fakes import heel_raises_summary
 from tests.test_app_history import _beyond_the_error
 from tests.test_browser import (
     By,
@@ -50,19 +47,6 @@ __all__ = ["profile", "pytestmark", "server"]  # fixtures and the skips, used by
 SAMPLES = {p.stem: p for p in sample_paths()}
 
 
-def heel_raises() -> SessionSummary:
-    """A set of heel raises: the right side done, the left side under way."""
-    sides = tuple(
-        SideProgress(side, count, 15, count * 2000.0, None, 1500.0, {}, {}, count == 15)
-        for side, count in ((Side.RIGHT, 15), (Side.LEFT, 9))
-    )
-    coach = CoachSummary(
-        "heel_raises", "Heel raises", "2 x 15 each side", "side-on", None, 48_000.0, sides,
-        ("Rise straight up, not onto the outer edge: 2 times",), False,
-    )  # fmt: skip
-    return SessionSummary(720, 700, 50_000.0, coach, None, 0)
-
-
 @pytest.fixture(scope="module")
 def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The app's history folder, seeded with two checks four weeks apart; POSECHECK_HOME names it
@@ -81,7 +65,7 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
             created = first_day + timedelta(weeks=4 * weeks)
             store.save_check([result], created=created, thumbnails=thumbnails)
         store.save_live_session(
-            session_record("Heel raises", summary_to_dict(heel_raises())),
+            session_record("Heel raises", summary_to_dict(heel_raises_summary())),
             created=first_day + timedelta(weeks=4, hours=1),
         )
     with pytest.MonkeyPatch.context() as patch:

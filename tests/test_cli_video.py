@@ -94,7 +94,7 @@ def test_video_counts_writes_the_csv_and_the_annotated_clip(
     assert exercise["id"] == "heel_raises" and exercise["total_count"] == 5
     assert exercise["sides"][0] == {**exercise["sides"][0], "count": 5, "target_count": 20}
     assert document["video"]["fps"] == pytest.approx(FPS)
-    assert document["outputs"] == {"video": str(out), "csv": str(table)}
+    assert document["outputs"] == {"video": str(out), "csv": str(table), "pdf": None}
     assert "not a diagnosis" in document["disclaimer"]
     assert "[151/151] 100%" in captured.err and "fps" in captured.err
     rows = list(csv.DictReader(table.open(encoding="utf-8")))

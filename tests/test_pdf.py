@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from datetime import datetime
@@ -11,22 +12,30 @@ import pytest
 
 from posecheck.analysis import AnalysisFailure, Analyzer
 from posecheck.bodymap import measure_meaning
-from posecheck.cli import main
+from posecheck.cli import EXIT_OK, main
 from posecheck.combine import combine
 from posecheck.errors import ErrorCode, InvalidImageError
-from posecheck.measures import MEASURES_BY_NAME
-from posecheck.pdf import PdfPhoto, pdf_report
+from posecheck.live.session import SessionSummary
+from posecheck.live.stance import StanceMeasure, StanceResult
+from posecheck.measures import EXPERIMENTAL_WORDS, HELD_WORDS_LIVE, MEASURES_BY_NAME, MeasureName
+from posecheck.pdf import PdfPhoto, live_pdf_report, pdf_report
 from posecheck.pictures import exercise_pictures
 from posecheck.samples import sample_paths
+from posecheck.types import Status, Unit, View
+from tests.live_fakes import ReplayFactory, heel_raises_summary, stance_readings
+from tests.test_cli_video import blank_clip
+from tests.test_cli_video import replayed_heel_raises as replayed_heel_raises  # the fixture
 
 PDFTOTEXT = shutil.which("pdftotext")
 
 
-def _text(pdf: Path) -> str:
+def _text(pdf: Path, mode: str = "-layout") -> str:
+    """The PDF's text as pdftotext reads it (``-raw``: in the order it was written, each table
+    cell whole)."""
     if PDFTOTEXT is None:
         pytest.skip("pdftotext is not installed (.ci/run installs poppler-utils)")
     return subprocess.run(
-        [PDFTOTEXT, "-layout", str(pdf), "-"], capture_output=True, check=True, text=True
+        [PDFTOTEXT, mode, str(pdf), "-"], capture_output=True, check=True, text=True
     ).stdout
 
 
@@ -105,3 +114,57 @@ def test_the_app_and_the_cli_make_the_same_pdf_with_the_body_map_and_scales(
         # two photos, the body map, a scale per measure, the plan's pictures
         expected = 2 + 1 + len(combined.measurements) + exercise_pictures_shown
         assert listed >= expected, images.stdout
+
+
+def _live_session() -> SessionSummary:
+    """Heel raises and a stance with a held, an experimental, a usual and an unknown mean;
+    someone else in view in 12 frames."""
+    foot = StanceMeasure(
+        MeasureName.LEFT_FOOT_ANGLE, None, None, 3, Unit.DEG, Status.UNKNOWN, (0.0, 15.0),
+        "a value on 3 of 60 still frames: not visible enough: left heel",
+    )  # fmt: skip
+    measures = {foot.name: foot, **stance_readings()}
+    stance = StanceResult(4000.0, 4000.0, 60, View.FRONT, 0.002, measures)
+    return heel_raises_summary(stance, frames_with_others=12)
+
+
+@pytest.mark.slow  # over 0.5 s
+def test_a_live_session_pdf_has_the_counts_the_stance_and_what_it_cannot_judge(
+    tmp_path: Path,
+) -> None:
+    data = live_pdf_report(_live_session(), "Heel raises", created=datetime(2026, 12, 4, 9, 30))
+    assert data.startswith(b"%PDF")
+    out = tmp_path / "live.pdf"
+    out.write_bytes(data)
+    text = " ".join(_text(out, "-raw").split())
+    assert "posecheck live: Heel raises" in text and "2026-12-04 09:30" in text
+    assert "Not medical advice" in text
+    assert "720 frames over 50 s; a person in view in 700 of them" in text
+    assert "Someone else was in view in 12 frames" in text
+    assert "right side 15 of 15 yes" in text and "left side 9 of 15 not yet" in text
+    assert "Form: Rise straight up, not onto the outer edge: 2 times" in text
+    assert "Averaged over 60 still frames (4.0 s, front view)" in text
+    assert "+10.6 ± 5.0°" in text and HELD_WORDS_LIVE in text
+    assert "Shoulder level: the camera's roll is not known." in text
+    assert "hip level (experimental)" in text and EXPERIMENTAL_WORDS in text
+    assert "+1.0 ± 5.0°" in text and "within the usual range" in text
+    assert "left foot angle unknown" in text
+    # the body map: a picture in the PDF
+    assert b"/Subtype /Image" in data
+
+
+@pytest.mark.slow  # the PDF takes over 0.5 s
+def test_posecheck_video_writes_the_summary_as_a_pdf(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], replayed_heel_raises: ReplayFactory
+) -> None:
+    clip = blank_clip(tmp_path / "raises.mp4", frames=len(replayed_heel_raises.recording.poses))
+    out = tmp_path / "summary.pdf"
+    argv = ["video", str(clip), "--exercise", "heel_raises", "--pdf", str(out), "--json"]
+    assert main(argv) == EXIT_OK
+    document = json.loads(capsys.readouterr().out)
+    assert document["outputs"]["pdf"] == str(out)
+    text = " ".join(_text(out, "-raw").split())
+    assert "posecheck live: raises.mp4" in text and "Heel raises" in text
+    assert "the set 5 of 20 not yet" in text
+    assert main(["video", str(clip), "--pdf", str(tmp_path / "no" / "such" / "x.pdf")]) == 1
+    assert "could not write" in capsys.readouterr().err

@@ -39,6 +39,7 @@ from posecheck import (
     Status,
     Unit,
     body_map,
+    live_pdf_report,
     roll_known,
     summary_to_dict,
 )
@@ -390,7 +391,17 @@ def summaries(live: LiveBoard) -> None:
                 _stance_table(item.summary.stance)
             elif item.exercise is None:
                 st.caption("Stance: never still long enough to measure (stand still 3-4 s).")
-            st.download_button(
+            pdf, data = st.columns(2)
+            pdf.download_button(
+                "Download this summary (PDF)",
+                functools.partial(live_pdf_report, item.summary, title),
+                file_name=f"posecheck-live-{item.exercise or STANCE}.pdf",
+                mime="application/pdf",
+                on_click="ignore",
+                key=f"summary-pdf-{index}",
+                type="primary",
+            )
+            data.download_button(
                 "Download this summary (JSON)",
                 json.dumps(summary_to_dict(item.summary), indent=2, ensure_ascii=False),
                 file_name=f"posecheck-live-{item.exercise or STANCE}.json",
