@@ -366,3 +366,9 @@ def test_a_saved_live_session_says_which_stance_means_are_not_judged() -> None:
     assert any(
         line.startswith("Left knee") and line.endswith("(within the usual range)") for line in lines
     )
+
+
+def test_a_saved_live_session_says_when_someone_else_was_in_view() -> None:
+    assert len(session_lines({"duration_s": 12, "frames": 180})) == 1  # older records too
+    lines = session_lines({"duration_s": 12, "frames": 180, "frames_with_others": 30})
+    assert lines[1] == "Someone else was in view in 30 frames (the stance check waited then)"

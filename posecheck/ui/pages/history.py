@@ -339,6 +339,11 @@ def session_lines(details: dict[str, Any]) -> list[str]:
     """A saved live session in words: its length, form notes and the stance's means with their
     status (a held mean says why it is not judged; older records have no ``held``)."""
     lines = [f"{details.get('duration_s', 0):.0f} s, {details.get('frames', 0)} frames"]
+    if details.get("frames_with_others"):  # saved since the people in view are counted
+        lines.append(
+            f"Someone else was in view in {details['frames_with_others']} frames (the stance "
+            "check waited then)"
+        )
     exercise = details.get("exercise") or {}
     lines += [f"Form: {note}" for note in exercise.get("form_notes", [])]
     stance = details.get("stance") or {}
