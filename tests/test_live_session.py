@@ -332,19 +332,20 @@ def test_the_roll_is_estimated_again_only_when_due(monkeypatch: pytest.MonkeyPat
 
 
 def test_the_people_in_view_are_counted_only_when_due_and_while_someone_is_followed() -> None:
-    counter = PeopleCount([1])
+    counter = PeopleCount([1, 2, 1])
     settings = LiveSettings(people_interval_ms=2000.0, mirrored=True)
     times = frame_times(5000, fps=10.0)
-    gap = {t for t in times if 2500 <= t < 3000}  # nobody followed for half a second
+    gap = {t for t in times if 1800 <= t < 2400}  # nobody followed when the 2 s count is due
     factory = ReplayFactory([None if t in gap else front_still() for t in times])
     with LiveSession(factory, settings=settings, people_counter=lambda: counter) as session:
         frames = run(session, times)
         assert not counter.closed
     assert counter.closed  # made once at the start, closed with the session
-    # at 0 and 2 s; then at 3 s, as soon as someone is followed again; then at 5 s
-    assert counter.calls == 4
-    assert [f.people for f in frames if f.t_ms in gap] == [None] * len(gap)
-    assert frames[0].people == frames[-1].people == 1 and not frames[-1].others_in_view
+    # at 0 s; at 2.4 s, the first frame with someone followed once it was due; at 4.4 s
+    assert counter.calls == 3
+    assert all(f.people == 1 and not f.others_in_view for f in frames if f.t_ms < 2400)
+    assert all(f.people == 2 and f.others_in_view for f in frames if 2400 <= f.t_ms < 4400)
+    assert all(f.people == 1 and not f.others_in_view for f in frames if f.t_ms >= 4400)
     fresh = PeopleCount([1])
     with LiveSession(ReplayFactory([front_still()]), people_counter=lambda: fresh) as session:
         run(session, frame_times(2500, fps=10.0))

@@ -151,7 +151,7 @@ class LiveFrame:
         roll: the camera's roll as last estimated from the scene (the measures use it), or None
             before any estimate (or with ``LiveSettings.roll_interval_ms`` 0).
         people: the people in view at the last count (see ``LiveSettings.people_interval_ms``),
-            or None when not counted (no counter, or nobody followed since the last count).
+            or None before the first (or with no counter).
     """
 
     index: int
@@ -170,8 +170,8 @@ class LiveFrame:
 
     @property
     def others_in_view(self) -> bool:
-        """Someone besides the person followed was in view at the last count."""
-        return self.people is not None and self.people > 1
+        """Someone besides the person followed in this frame was in view at the last count."""
+        return self.pose is not None and self.people is not None and self.people > 1
 
 
 @dataclass(frozen=True)
@@ -340,9 +340,9 @@ class LiveSession(Closing):
         if pose is not None:
             self._update_roll(image, pose, t_ms)
             self._count_people(image, t_ms)
-        else:  # counted again as soon as someone is back in view
-            self._people, self._people_ms = None, None
-        others = self._people is not None and self._people > 1
+        # not counted again when the person comes back after a frame without them: the model
+        # misses a person now and then, and each return would cost a count
+        others = pose is not None and self._people is not None and self._people > 1
         lazy = None
         if pose is not None and view is not None:
             lazy = _LazyMeasures(self._measure, pose, view, self._roll)
