@@ -116,8 +116,8 @@ CORE_FOOT_CARE_IDS: tuple[str, ...] = ("toe_pressing", "ankle_circles", "tennis_
 
 DISCLAIMER = (
     "Not medical advice. posecheck is a screening tool, not a diagnosis: it estimates posture from "
-    "a photo and cannot see your joints, your pain or your history. These are general, low-risk "
-    "exercise suggestions, not a treatment for any condition."
+    "photos or a camera's video and cannot see your joints, your pain or your history. These are "
+    "general, low-risk exercise suggestions, not a treatment for any condition."
 )
 
 CLINICIAN_NOTE = (

@@ -18,7 +18,7 @@ import pytest
 import streamlit_webrtc
 from streamlit.testing.v1 import AppTest
 
-from posecheck import ErrorCode, ModelError, Side, sample_paths
+from posecheck import DISCLAIMER, ErrorCode, ModelError, Side, sample_paths
 from posecheck.ui.live import LiveBoard, LiveProcessor, processor_factory
 from tests.live_fakes import PeopleCount, ReplayFactory, front_still, stance_readings
 
@@ -415,6 +415,7 @@ def test_the_live_page_shows_the_stance_check_and_the_coach(streamer: FakeStream
     labels = [button.proto.label for button in app.get("download_button")]
     assert labels.count("Download this summary (PDF)") == 2
     assert labels.count("Download this summary (JSON)") == 2
+    assert DISCLAIMER in texts(app)  # not a diagnosis: said under the summaries too
 
 
 @pytest.mark.slow
@@ -439,3 +440,4 @@ def test_a_missing_live_model_is_said_on_the_page_before_start(
     assert any("lite is not installed" in e.value for e in app.error)
     assert not streamer.calls  # no camera offered without a model
     assert len(app.get("camera_input")) == 1  # the snapshot still works
+    assert DISCLAIMER in texts(app)

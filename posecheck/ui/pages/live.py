@@ -21,7 +21,9 @@ import streamlit as st
 from streamlit_webrtc import Translations, WebRtcMode, WebRtcStreamerContext, webrtc_streamer
 
 from posecheck import (
+    CLINICIAN_NOTE,
     COACHED_IDS,
+    DISCLAIMER,
     EXPERIMENTAL_WORDS,
     MEASURES_BY_NAME,
     Analysis,
@@ -451,6 +453,7 @@ def render() -> None:
     except PosecheckError as error:
         st.error(f"The live analysis cannot start: {error}")
         snapshot()
+        st.caption(f"{DISCLAIMER} {CLINICIAN_NOTE}")
         return
     chooser()
     st.toggle(
@@ -499,7 +502,10 @@ def render() -> None:
         live_status()
     summaries(live)
     snapshot()
-    st.caption("Each exercise's steps and cautions are on the Exercises page. Stop if it hurts.")
+    st.caption(
+        "Each exercise's steps and cautions are on the Exercises page. Stop if it hurts. "
+        f"{DISCLAIMER} {CLINICIAN_NOTE}"
+    )
 
 
 if __name__ == "__main__":
