@@ -79,11 +79,30 @@ class Click:
         return math.hypot(self.landed[0] - self.aimed[0], self.landed[1] - self.aimed[1])
 
 
+#: Where a click on the picture lands, as the picture's own click handler sees it (its offset in
+#: the picture and the picture's size), kept by the page around the picture's frame: the page's
+#: answer to a click can draw the frame anew, with a new document (a message above the picture
+#: moves it in the page's tree), before the test reads it, or while the test aims. Marked on the
+#: document, not the window: a frame's first document (about:blank) hands its window on.
+WATCH_CLICKS = """
+if (window !== window.top && !document.watchingClicks) {
+  document.watchingClicks = true;
+  document.addEventListener('click', (e) => {
+    if (e.target && e.target.id === 'image') {
+      window.top.landed = [e.offsetX, e.offsetY, e.target.width, e.target.height];
+    }
+  }, true);
+}
+"""
+
+
 class Editor:
     """The correction editor in the browser: its picture lives in the component's frame."""
 
     def __init__(self, driver: WebDriver) -> None:
         self.driver = driver
+        # in every frame's document the page makes from now on (DevTools' new-document script)
+        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": WATCH_CLICKS})
 
     def _frame(self) -> WebElement | None:
         self.driver.switch_to.default_content()
@@ -134,18 +153,14 @@ class Editor:
         image, width, height = self.picture()
         x = round(photo_xy[0] * width / photo_size[0])
         y = round(photo_xy[1] * height / photo_size[1])
-        # where the click lands, as the picture's own click handler sees it
-        self.driver.execute_script(
-            "window.landed = null; arguments[0].addEventListener('click', (e) => { window.landed"
-            " = [e.offsetX, e.offsetY, e.target.width, e.target.height]; }, {once: true});",
-            image,
-        )
+        self.driver.execute_script(WATCH_CLICKS)  # the frame's document drawn before __init__
+        self.driver.execute_script("window.top.landed = null")
         # Selenium 4 measures the offset from the element's centre (whole pixels)
         offset = (x - int(width / 2), y - int(height / 2))
         actions = webdriver.ActionChains(self.driver)
         actions.move_to_element_with_offset(image, *offset).click().perform()
-        landed = self.driver.execute_script("return window.landed")
         self.driver.switch_to.default_content()
+        landed = self.driver.execute_script("return window.landed")
         assert landed, "the click never reached the picture"
         return Click((x, y), (float(landed[0]), float(landed[1])), (landed[2], landed[3]))
 
