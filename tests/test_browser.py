@@ -186,6 +186,40 @@ def wait_for(what: str, condition: Callable[[], T | None], seconds: float, step:
         time.sleep(step)
 
 
+def click_when_ready(
+    driver: WebDriver, what: str, find: Callable[[], WebElement | None], seconds: float = 10.0
+) -> WebElement:
+    """Click what ``find`` returns once the page lets it be clicked. While a block opens, is drawn
+    anew or moves, Chromium can find an element and still refuse the click ("element not
+    interactable", "element click intercepted") or lose it ("stale element"): a person would
+    click again a moment later, and so does this, failing after ``seconds``."""
+    from selenium.common.exceptions import (
+        ElementClickInterceptedException,
+        ElementNotInteractableException,
+        StaleElementReferenceException,
+    )
+
+    refused = (
+        ElementClickInterceptedException,
+        ElementNotInteractableException,
+        StaleElementReferenceException,
+    )
+    deadline = time.monotonic() + seconds
+    last = "not found"
+    while True:
+        element = find()
+        if element is not None:
+            try:
+                driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+                element.click()
+                return element
+            except refused as error:
+                last = type(error).__name__
+        if time.monotonic() > deadline:
+            pytest.fail(f"{what} could not be clicked in {seconds:.0f} s (last: {last})")
+        time.sleep(0.3)
+
+
 def uploader(driver: WebDriver) -> WebElement:
     """The Check page's file chooser, once the page has drawn it."""
     chooser: list[WebElement] = wait_for(

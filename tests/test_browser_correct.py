@@ -25,6 +25,7 @@ from tests.test_browser import (
     WebDriver,
     WebElement,
     chromium,
+    click_when_ready,
     page_text,
     profile,
     pytestmark,
@@ -294,23 +295,6 @@ def test_moving_a_point_by_clicks_changes_its_measure(
         driver.quit()
 
 
-def turn_on(driver: WebDriver, switch: WebElement) -> None:
-    """Click the switch once nothing lies over it: while the report is still being drawn,
-    another block can cover the switch for a moment and take the click (Chromium's "element
-    click intercepted", seen once in about 30 runs)."""
-    from selenium.common.exceptions import ElementClickInterceptedException
-
-    for _ in range(20):
-        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", switch)
-        try:
-            switch.click()
-        except ElementClickInterceptedException:
-            time.sleep(0.5)
-            continue
-        return
-    pytest.fail("the switch to move a point stayed covered for 10 s")
-
-
 def test_moving_a_point_on_the_check_page_changes_the_report(
     server: str, profile: Path, before: Analysis
 ) -> None:
@@ -319,13 +303,20 @@ def test_moving_a_point_on_the_check_page_changes_the_report(
     driver = chromium(profile, None, (1280, 1900))
     try:
         upload(driver, server, [SAMPLE])
-        switch = wait_for(
+        switch = "//label[contains(., 'A point in the wrong')]"
+        wait_for(
             "the switch to move a point",
-            lambda: driver.find_elements(By.XPATH, "//label[contains(., 'A point in the wrong')]"),
+            lambda: driver.find_elements(By.XPATH, switch),
             120,
             step=0.3,
-        )[0]
-        turn_on(driver, switch)
+        )
+        # while the report is still being drawn, another block can cover the switch for a moment
+        # and take the click (Chromium's "element click intercepted", seen once in about 30 runs)
+        click_when_ready(
+            driver,
+            "the switch to move a point",
+            lambda: next(iter(driver.find_elements(By.XPATH, switch)), None),
+        )
         old, new, expected = correct_in_browser(
             driver,
             before,

@@ -33,6 +33,7 @@ from tests.test_browser import (
     WebDriver,
     WebElement,
     chromium,
+    click_when_ready,
     page_text,
     profile,
     pytestmark,
@@ -174,15 +175,18 @@ def test_the_history_page_lists_charts_and_deletes_in_a_real_browser(
         show(driver, older)
         older.click()
         details = older.find_element(By.XPATH, "./..")
-        wait_for(
+        click_when_ready(
+            driver,
             "its Delete button",
-            lambda: [
-                b
-                for b in details.find_elements(By.TAG_NAME, "button")
-                if "Delete this check" in b.text and b.is_displayed()
-            ],
-            10,
-        )[0].click()
+            lambda: next(
+                (
+                    b
+                    for b in details.find_elements(By.TAG_NAME, "button")
+                    if "Delete this check" in b.text and b.is_displayed()
+                ),
+                None,
+            ),
+        )
         wait_for(
             "the deletion said",
             lambda: "Deleted the check of 1 Nov 2026" in page_text(driver) and _settled(driver),
