@@ -22,6 +22,9 @@ from synth.params import Appearance, Scene
 
 RGB = tuple[int, int, int]
 GROUT_GAP_M = 0.004
+#: The gap between room pieces that would otherwise share a face (m): far more than the depth
+#: buffer resolves at these distances (under 0.1 mm at 6 m), far less than a pixel shows.
+GAP_M = 0.001
 
 
 def _mix(a: RGB, b: RGB, t: float) -> RGB:
@@ -127,37 +130,57 @@ def room_meshes(scene: Scene, cam: PinholeCamera, seed: int) -> list[Any]:
     floor.visual.vertex_colors = np.array(colours, dtype=np.uint8)
     meshes.append(floor)
 
-    # Skirting board along the wall.
+    # Skirting board along the wall. No two faces of the room share a plane (each piece stands
+    # GAP_M off the floor, the wall and its neighbours): where two coincide, which one shows
+    # depends on the order the renderer draws them in, which changes from run to run, and the
+    # render would not repeat (a door's corners and a cupboard's foot did, by up to 9 grey levels).
     meshes.append(
-        _box(far * fwd - 0.008 * fwd + np.array([0.0, 0.0, 0.045]), (2 * half_width, 0.016, 0.09),
-             axes, scene.trim)
+        _box(far * fwd - (0.008 + GAP_M) * fwd + np.array([0.0, 0.0, 0.045 + GAP_M]),
+             (2 * half_width, 0.016, 0.09), axes, scene.trim)
     )  # fmt: skip
     # A door: the leaf slightly recessed, a casing on three sides.
     door_w, door_h, casing = 0.82, 2.04, 0.07
     door_x = scene.door_offset_m
     wall_face = far * fwd
     meshes.append(
-        _box(wall_face + door_x * right + np.array([0.0, 0.0, door_h / 2]) + 0.01 * fwd,
-             (door_w, 0.04, door_h), axes, scene.door)
+        _box(wall_face + door_x * right + np.array([0.0, 0.0, door_h / 2 + GAP_M]) + 0.01 * fwd,
+             (door_w - 2 * GAP_M, 0.04, door_h - 2 * GAP_M), axes, scene.door)
     )  # fmt: skip
     for side in (-1, 1):
         centre = wall_face + (door_x + side * (door_w + casing) / 2) * right
         meshes.append(
-            _box(centre + np.array([0.0, 0.0, (door_h + casing) / 2]) - 0.012 * fwd,
-                 (casing, 0.024, door_h + casing), axes, scene.trim)
+            _box(centre + np.array([0.0, 0.0, door_h / 2 + GAP_M]) - 0.012 * fwd,
+                 (casing, 0.024, door_h), axes, scene.trim)
         )  # fmt: skip
     meshes.append(
-        _box(wall_face + door_x * right + np.array([0.0, 0.0, door_h + casing / 2]) - 0.012 * fwd,
-             (door_w + 2 * casing, 0.024, casing), axes, scene.trim)
+        _box(wall_face + door_x * right + np.array([0.0, 0.0, door_h + casing / 2 + 2 * GAP_M])
+             - 0.012 * fwd, (door_w + 2 * casing, 0.024, casing), axes, scene.trim)
     )  # fmt: skip
     # A tall cupboard against the wall on the other side: more straight vertical edges.
     cup_w, cup_h, cup_d = 0.5, 1.85, 0.38
     cup_x = -np.sign(door_x or 1.0) * scene.cupboard_offset_m
     meshes.append(
-        _box(wall_face + cup_x * right - (cup_d / 2) * fwd + np.array([0.0, 0.0, cup_h / 2]),
-             (cup_w, cup_d, cup_h), axes, scene.cupboard)
+        _box(wall_face + cup_x * right - (cup_d / 2 + GAP_M) * fwd
+             + np.array([0.0, 0.0, cup_h / 2 + GAP_M]), (cup_w, cup_d, cup_h), axes, scene.cupboard)
     )  # fmt: skip
     return meshes
+
+
+def _add_at_centre(world: Any, mesh: Any, *, smooth: bool) -> None:
+    """Add ``mesh`` to the pyrender scene as a node placed at the mesh's own centre.
+
+    pyrender draws opaque nodes far to near by their position; nodes all at the origin kept the
+    order of a set, which changes from run to run, and where two surfaces meet at equal depth the
+    one drawn first shows: the render did not repeat. Placed at their centres they are drawn in
+    one order every time."""
+    import pyrender
+
+    centre = mesh.bounds.mean(axis=0)
+    moved = mesh.copy()
+    moved.apply_translation(-centre)
+    pose = np.eye(4)
+    pose[:3, 3] = centre
+    world.add(pyrender.Mesh.from_trimesh(moved, smooth=smooth), pose=pose)
 
 
 def _light_pose(scene: Scene, cam: PinholeCamera) -> np.ndarray:
@@ -215,11 +238,9 @@ class Renderer:
         world = pyrender.Scene(ambient_light=ambient, bg_color=bg)
         mesh = trimesh.Trimesh(vertices=body.vertices, faces=body.faces, process=False)
         mesh.visual.vertex_colors = body_colours(body, look)
-        world.add(pyrender.Mesh.from_trimesh(mesh, smooth=True))
-        for part in room_meshes(scene, cam, seed):
-            world.add(pyrender.Mesh.from_trimesh(part, smooth=False))
-        for part in extra_meshes:
-            world.add(pyrender.Mesh.from_trimesh(part, smooth=False))
+        _add_at_centre(world, mesh, smooth=True)
+        for part in [*room_meshes(scene, cam, seed), *extra_meshes]:
+            _add_at_centre(world, part, smooth=False)
         fx, fy = float(cam.K[0, 0]), float(cam.K[1, 1])
         camera = pyrender.IntrinsicsCamera(
             fx=fx, fy=fy, cx=float(cam.K[0, 2]), cy=float(cam.K[1, 2]), znear=0.05, zfar=60.0
