@@ -8,9 +8,11 @@ import pytest
 
 from posecheck import Analyzer
 from posecheck.dev.screening import (
+    Z_95,
     Confusion,
     Reading,
     base_and_turn,
+    confusion_table,
     error_table,
     finding_confusion,
     markdown,
@@ -18,6 +20,7 @@ from posecheck.dev.screening import (
     near_edge,
     read_set,
     target_lines,
+    wilson_interval,
 )
 from posecheck.findings import Beyond, FindingKey
 from posecheck.measures import MeasureName
@@ -38,6 +41,33 @@ def test_views_and_turns_from_the_camera_yaw(yaw: float, view: str, turn: float)
 def test_sensitivity_and_specificity() -> None:
     c = Confusion(positives=4, found=3, negatives=10, false_alarms=1)
     assert c.sensitivity == 0.75 and c.specificity == 0.9
+
+
+@pytest.mark.parametrize(("successes", "n"), [(9, 23), (1, 4), (96, 97), (3, 15)])
+def test_wilson_bounds_solve_its_equation(successes: int, n: int) -> None:
+    # Each bound b of the Wilson interval satisfies (p - b)² = z² b (1 - b) / n.
+    p = successes / n
+    low, high = wilson_interval(successes, n)
+    assert low < p < high
+    for bound in (low, high):
+        assert (p - bound) ** 2 == pytest.approx(Z_95**2 * bound * (1 - bound) / n, rel=1e-9)
+
+
+def test_wilson_interval_at_the_ends_and_without_data() -> None:
+    assert wilson_interval(0, 10) == pytest.approx((0.0, 0.2775), abs=1e-4)
+    assert wilson_interval(10, 10) == pytest.approx((0.7225, 1.0), abs=1e-4)
+    assert all(v != v for v in wilson_interval(0, 0))
+    with pytest.raises(ValueError, match="successes"):
+        wilson_interval(5, 4)
+
+
+def test_the_findings_table_gives_each_proportion_its_interval() -> None:
+    c = Confusion(positives=23, found=9, negatives=97, false_alarms=0)
+    # the roots of (1 + z²/n) b² - (2p + z²/n) b + p² = 0, solved apart (numpy.roots)
+    assert c.sensitivity_interval == pytest.approx((0.22158, 0.59214), abs=1e-5)
+    assert c.specificity_interval == pytest.approx((0.9619, 1.0), abs=1e-4)
+    rows = confusion_table([])
+    assert "sensitivity (95 % interval)" in rows[0] and "specificity (95 % interval)" in rows[0]
 
 
 @pytest.mark.slow
@@ -136,3 +166,14 @@ def test_the_targets_include_abstaining_and_following_the_truth() -> None:
     # only front photos count: two front readings with a value and three back ones without
     lines = target_lines(feet[2:4] + back)
     assert "0 % (met)" in next(line for line in lines if "abstains" in line)
+
+
+def test_a_specificity_too_few_renders_can_show_is_said_to_be_unsure() -> None:
+    def inside(n: int) -> list[Reading]:
+        return [_reading(0.0, true=0.0, status=Status.NORMAL, render=f"r{i}.jpg") for i in range(n)]
+
+    few = target_lines(inside(10))[0]
+    # 10 of 10 right: 100 % as measured, but the interval reaches down to 72 %
+    assert few.startswith("- specificity >= 95% for every finding: met (as measured;")
+    assert "`knee_valgus` 72 %" in few and "`knee_varus` 72 %" in few
+    assert target_lines(inside(200))[0] == "- specificity >= 95% for every finding: met"
