@@ -26,9 +26,10 @@ posecheck publishes its own error, measured on rendered bodies whose true angles
   2.5°, trunk lean 1.0°, foot angle 3.8° (the target of 3° is not met yet).
 - **On photos taken the way phones are really held** (160 renders turned up to 15°, cameras
   rolled up to 8°, half with no door frame or wall corner to find the level by): at most 3 false
-  findings per kind of finding (**specificity ≥ 95 %**), but **sensitivity is low** (20-57 % for
-  the foot, knee and shoulder findings): a reading must be beyond the usual range by more than its
-  error to count, so posecheck prefers missing a borderline case to inventing one.
+  findings per kind of finding (**specificity ≥ 95 %** on those renders), but
+  **sensitivity is low** (20-43 % for the foot, knee and shoulder findings): a reading must be
+  beyond the usual range by more than its error to count, so posecheck prefers missing a
+  borderline case to inventing one.
 - **Experimental**, shown but never the basis of a finding: the hip level (the body model barely
   follows a true pelvic tilt) and the heel angles (not validated).
 
