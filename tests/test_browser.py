@@ -22,8 +22,9 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -174,16 +175,29 @@ def chromium(profile: Path, camera: Path | None, size: tuple[int, int]) -> WebDr
         pytest.skip(f"chromium could not be started here: {error.msg}")
 
 
-def wait_for(what: str, condition: Callable[[], T | None], seconds: float, step: float = 0.05) -> T:
-    """Poll ``condition`` until it returns something truthy; fail after ``seconds``."""
+def wait_for(
+    what: str,
+    condition: Callable[[], T | None],
+    seconds: float,
+    step: float = 0.05,
+    last: Callable[[], str] | None = None,
+) -> T:
+    """Poll ``condition`` until it returns something truthy; fail after ``seconds``, saying what
+    ``last`` reports of the last try if given."""
     deadline = time.monotonic() + seconds
     while True:
         value = condition()
         if value:
             return value
         if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {seconds:.0f} s waiting for {what}")
+            detail = f" (last: {last()})" if last is not None else ""
+            pytest.fail(f"timed out after {seconds:.0f} s waiting for {what}{detail}")
         time.sleep(step)
+
+
+def first(elements: Iterable[WebElement]) -> WebElement | None:
+    """The first of ``elements``, or None when there is none."""
+    return next(iter(elements), None)
 
 
 def click_when_ready(
@@ -204,20 +218,21 @@ def click_when_ready(
         ElementNotInteractableException,
         StaleElementReferenceException,
     )
-    deadline = time.monotonic() + seconds
-    last = "not found"
-    while True:
+    last = ["not found"]
+
+    def try_click() -> WebElement | None:
         element = find()
-        if element is not None:
-            try:
-                driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-                element.click()
-                return element
-            except refused as error:
-                last = type(error).__name__
-        if time.monotonic() > deadline:
-            pytest.fail(f"{what} could not be clicked in {seconds:.0f} s (last: {last})")
-        time.sleep(0.3)
+        if element is None:
+            return None
+        try:
+            driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+            element.click()
+        except refused as error:
+            last[0] = type(error).__name__
+            return None
+        return element
+
+    return wait_for(f"{what} to take a click", try_click, seconds, 0.3, lambda: last[0])
 
 
 def uploader(driver: WebDriver) -> WebElement:
@@ -574,5 +589,17 @@ def test_exercises_and_about_pages_in_a_real_browser(server: str, profile: Path)
         time.sleep(1)
         shot(driver, "12-about")
         assert "Everything runs on this machine" in page_text(driver)
+        # on a phone both pages fit the screen: nothing to scroll sideways
+        driver.set_window_size(400, 900)
+        for page, tag, words, name in (
+            ("exercises", "h1", "Exercises", "11-exercises-phone"),
+            ("about", "h2", "Privacy", "12-about-phone"),
+        ):
+            driver.get(f"{server}/{page}")
+            wait_for(f"the {page} page on a phone", partial(_heading, driver, tag, words), 60, 0.3)
+            time.sleep(1)
+            shot(driver, name)
+            width = driver.execute_script("return document.documentElement.scrollWidth")
+            assert width <= 400, f"the {page} page is {width} px wide on a 400 px screen"
     finally:
         driver.quit()

@@ -26,6 +26,7 @@ from tests.test_browser import (
     WebElement,
     chromium,
     click_when_ready,
+    first,
     page_text,
     profile,
     pytestmark,
@@ -304,18 +305,13 @@ def test_moving_a_point_on_the_check_page_changes_the_report(
     try:
         upload(driver, server, [SAMPLE])
         switch = "//label[contains(., 'A point in the wrong')]"
-        wait_for(
-            "the switch to move a point",
-            lambda: driver.find_elements(By.XPATH, switch),
-            120,
-            step=0.3,
-        )
         # while the report is still being drawn, another block can cover the switch for a moment
         # and take the click (Chromium's "element click intercepted", seen once in about 30 runs)
         click_when_ready(
             driver,
             "the switch to move a point",
-            lambda: next(iter(driver.find_elements(By.XPATH, switch)), None),
+            lambda: first(driver.find_elements(By.XPATH, switch)),
+            120,
         )
         old, new, expected = correct_in_browser(
             driver,

@@ -34,6 +34,7 @@ from tests.test_browser import (
     WebElement,
     chromium,
     click_when_ready,
+    first,
     page_text,
     profile,
     pytestmark,
@@ -178,13 +179,10 @@ def test_the_history_page_lists_charts_and_deletes_in_a_real_browser(
         click_when_ready(
             driver,
             "its Delete button",
-            lambda: next(
-                (
-                    b
-                    for b in details.find_elements(By.TAG_NAME, "button")
-                    if "Delete this check" in b.text and b.is_displayed()
-                ),
-                None,
+            lambda: first(
+                b
+                for b in details.find_elements(By.TAG_NAME, "button")
+                if "Delete this check" in b.text and b.is_displayed()
             ),
         )
         wait_for(

@@ -18,6 +18,7 @@ from tests.test_browser import (  # noqa: F401  (server and profile are fixtures
     WebDriver,
     WebElement,
     chromium,
+    first,
     page_text,
     profile,
     server,
@@ -50,10 +51,9 @@ def _images(driver: WebDriver) -> list[WebElement]:
     return list(driver.find_elements(By.CSS_SELECTOR, "[data-testid='stImage']"))
 
 
-def _button(driver: WebDriver, words: str) -> object:
+def _button(driver: WebDriver, words: str) -> WebElement | None:
     driver.switch_to.default_content()
-    found = driver.find_elements(By.XPATH, f"//button[contains(., '{words}')]")
-    return found[0] if found else None
+    return first(driver.find_elements(By.XPATH, f"//button[contains(., '{words}')]"))
 
 
 def _captions(driver: WebDriver, start: str) -> list[str]:
@@ -87,7 +87,7 @@ def test_report_body_map_cards_and_pdf_in_a_real_browser(
         driver.get(f"{server}/")
         sample = wait_for("the sample buttons", lambda: _button(driver, "man misaligned"), 90, 0.3)
         pressed = time.monotonic()
-        sample.click()  # type: ignore[attr-defined]
+        sample.click()
         wait_for("the report with its body map", lambda: _ready(driver), 180, 0.2)
         took = time.monotonic() - pressed
         print(f"\n[report] sample pressed to body map on screen: {took:.2f} s")
@@ -138,7 +138,7 @@ def test_report_body_map_cards_and_pdf_in_a_real_browser(
             "the PDF button", lambda: _button(driver, "Download the report (PDF)"), 30
         )
         driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", pdf_button)
-        pdf_button.click()  # type: ignore[attr-defined]
+        pdf_button.click()
         saved = wait_for(
             "the PDF download",
             lambda: [p for p in downloads.glob("*.pdf") if p.stat().st_size > 0],
