@@ -284,8 +284,8 @@ def confusion_table(readings: Sequence[Reading]) -> list[str]:
         "|---|---|---|---|---|---|---|",
     ]
     for key, c in finding_confusion(readings).items():
-        sensitivity = _pct_with_interval(c.sensitivity, c.sensitivity_interval)
-        specificity = _pct_with_interval(c.specificity, c.specificity_interval)
+        sensitivity = _pct(c.sensitivity, c.sensitivity_interval)
+        specificity = _pct(c.specificity, c.specificity_interval)
         lines.append(
             f"| `{key}` | {c.positives} | {c.found} | {sensitivity} | {c.negatives} | "
             f"{c.false_alarms} | {specificity} |"
@@ -371,15 +371,15 @@ def miss_table(readings: Sequence[Reading]) -> list[str]:
     return lines
 
 
-def _pct(value: float) -> str:
-    return "-" if math.isnan(value) else f"{100 * value:.0f} %"
-
-
-def _pct_with_interval(value: float, interval: tuple[float, float]) -> str:
+def _pct(value: float, interval: tuple[float, float] | None = None) -> str:
+    """A proportion in per cent, with its interval if given; "-" where there is none."""
     if math.isnan(value):
         return "-"
+    shown = f"{100 * value:.0f} %"
+    if interval is None:
+        return shown
     low, high = interval
-    return f"{100 * value:.0f} % ({100 * low:.0f}-{100 * high:.0f} %)"
+    return f"{shown} ({100 * low:.0f}-{100 * high:.0f} %)"
 
 
 def _rank_correlation(a: Sequence[float], b: Sequence[float]) -> float:
