@@ -172,15 +172,15 @@ def _add_at_centre(world: Any, mesh: Any, *, smooth: bool) -> None:
     pyrender draws opaque nodes far to near by their position; nodes all at the origin kept the
     order of a set, which changes from run to run, and where two surfaces meet at equal depth the
     one drawn first shows: the render did not repeat. Placed at their centres they are drawn in
-    one order every time."""
+    one order every time. ``mesh`` itself is moved to the origin: pass a copy of one that is
+    used again."""
     import pyrender
 
     centre = mesh.bounds.mean(axis=0)
-    moved = mesh.copy()
-    moved.apply_translation(-centre)
+    mesh.apply_translation(-centre)
     pose = np.eye(4)
     pose[:3, 3] = centre
-    world.add(pyrender.Mesh.from_trimesh(moved, smooth=smooth), pose=pose)
+    world.add(pyrender.Mesh.from_trimesh(mesh, smooth=smooth), pose=pose)
 
 
 def _light_pose(scene: Scene, cam: PinholeCamera) -> np.ndarray:
@@ -239,7 +239,7 @@ class Renderer:
         mesh = trimesh.Trimesh(vertices=body.vertices, faces=body.faces, process=False)
         mesh.visual.vertex_colors = body_colours(body, look)
         _add_at_centre(world, mesh, smooth=True)
-        for part in [*room_meshes(scene, cam, seed), *extra_meshes]:
+        for part in [*room_meshes(scene, cam, seed), *(m.copy() for m in extra_meshes)]:
             _add_at_centre(world, part, smooth=False)
         fx, fy = float(cam.K[0, 0]), float(cam.K[1, 1])
         camera = pyrender.IntrinsicsCamera(
