@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from posecheck.calibration import Calibration, load_calibrations
-from posecheck.dev.fitting import fit, save_calibrations
+from posecheck.dev.fitting import fit, save_calibrations, update_calibrations
 from posecheck.measures import measure_pose
 from posecheck.types import Landmark, View
 from posecheck.views import ViewEstimate
@@ -40,6 +40,31 @@ def test_save_and_load_round_trip(tmp_path: Path) -> None:
     assert load_calibrations(path) == fits
     with pytest.raises(ValueError, match="slope"):
         Calibration(0.0, 0.0, 1.0, 10, "x")
+
+
+def test_refitting_the_measures_keeps_the_body_turn_and_the_other_way_round(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "calibration.json"
+    turn = Calibration(-0.74, 3.9, 0.85, 71, "hard_train", sd=3.6)
+    old_head = Calibration(1.0, -8.0, None, 100, "train")
+    save_calibrations(
+        {"body_turn": turn, "forward_head_angle": old_head, "pelvic_tilt": old_head}, path
+    )
+    new_head = Calibration(1.0, -6.0, None, 101, "train")
+    # calibrate tried the head and the pelvis: the pelvis fitted nothing usable and loses its own
+    update_calibrations(
+        {"forward_head_angle": new_head}, ["forward_head_angle", "pelvic_tilt"], path
+    )
+    assert load_calibrations(path) == {"body_turn": turn, "forward_head_angle": new_head}
+    # fit-turn replaces the turn and keeps the measures'
+    new_turn = Calibration(-0.75, 3.8, 0.86, 72, "hard_train", sd=3.5)
+    update_calibrations({"body_turn": new_turn}, (), path)
+    assert load_calibrations(path) == {"body_turn": new_turn, "forward_head_angle": new_head}
+    # no file yet: just what was fitted
+    fresh = tmp_path / "fresh.json"
+    update_calibrations({"body_turn": new_turn}, (), fresh)
+    assert load_calibrations(fresh) == {"body_turn": new_turn}
 
 
 def test_measures_apply_the_correction() -> None:

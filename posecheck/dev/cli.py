@@ -403,7 +403,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _calibrate(args: argparse.Namespace) -> int:
     from posecheck.analysis import Analyzer
-    from posecheck.dev.fitting import calibrate_all, save_calibrations
+    from posecheck.dev.fitting import calibrate_all, update_calibrations
     from posecheck.dev.validation import load_truths, validate
     from posecheck.measures import MEASURES, SIGNED_LATERAL, UNVALIDATED
 
@@ -439,8 +439,8 @@ def _calibrate(args: argparse.Namespace) -> int:
             f"{name:26} raw = {calibration.slope:.3f} x true + {calibration.intercept:.2f} "
             f"({kind}, n={calibration.n})"
         )
-    save_calibrations(fits, args.out)
-    print(f"wrote {len(fits)} corrections to {args.out}")
+    update_calibrations(fits, wanted, args.out)
+    print(f"wrote {len(fits)} corrections to {args.out} (its other entries kept)")
     return EXIT_OK
 
 
@@ -500,7 +500,7 @@ def _screening(args: argparse.Namespace) -> int:
 def _fit_turn(args: argparse.Namespace) -> int:
     from posecheck.analysis import Analysis, Analyzer
     from posecheck.calibration import Calibration, load_calibrations
-    from posecheck.dev.fitting import add_to_calibration_file, fit_turn, foot_share
+    from posecheck.dev.fitting import fit_turn, foot_share, update_calibrations
     from posecheck.dev.screening import base_and_turn
     from posecheck.measures import BODY_TURN, FOOT_TURN, MeasureName, measure_pose
     from posecheck.views import signed_body_yaw
@@ -536,10 +536,8 @@ def _fit_turn(args: argparse.Namespace) -> int:
         print(f"fit-turn: no usable line from {len(pairs)} front renders.", file=sys.stderr)
         return EXIT_FAILED
     share, before, after = foot_share(line, feet)
-    add_to_calibration_file(BODY_TURN, line, args.out)
-    add_to_calibration_file(
-        FOOT_TURN, Calibration(share, 0.0, None, len(feet), args.folder.name), args.out
-    )
+    foot = Calibration(share, 0.0, None, len(feet), args.folder.name)
+    update_calibrations({BODY_TURN: line, FOOT_TURN: foot}, (), args.out)
     print(
         f"raw 3D yaw = {line.slope:.3f} x turn + {line.intercept:.2f} (R² {line.r2}, n={line.n}); "
         f"turn SD after correction {line.sd:.2f}°; feet take {share:.2f} of the estimated turn "

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from posecheck.calibration import MIN_R2, MIN_SLOPE, Calibration
+from posecheck.calibration import MIN_R2, MIN_SLOPE, Calibration, load_calibrations
 from posecheck.measures import mirrored_name
 
 
@@ -148,6 +148,7 @@ def save_calibrations(calibrations: Mapping[str, Calibration], path: Path) -> No
         "measures": {name: asdict(c) for name, c in sorted(calibrations.items())},
     }
     path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    load_calibrations.cache_clear()  # it keeps what it read last, and this file has changed
 
 
 def fit_turn(pairs: Iterable[tuple[float, float]], *, source: str) -> Calibration | None:
@@ -163,12 +164,16 @@ def fit_turn(pairs: Iterable[tuple[float, float]], *, source: str) -> Calibratio
     return replace(line, sd=round(sd, 3))
 
 
-def add_to_calibration_file(name: str, calibration: Calibration, path: Path) -> None:
-    """Add or replace one entry of a corrections file, keeping the others."""
-    document = json.loads(path.read_text(encoding="utf-8"))
-    document["measures"][name] = asdict(calibration)
-    document["measures"] = dict(sorted(document["measures"].items()))
-    path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+def update_calibrations(
+    fitted: Mapping[str, Calibration], tried: Iterable[str], path: Path
+) -> None:
+    """Write into the corrections file at ``path`` what was fitted for the measures ``tried``: a
+    measure tried without a usable fit loses its correction, and every entry not tried (the
+    body-turn line beside the measures' corrections, and the other way round) is kept."""
+    gone = set(tried) | set(fitted)
+    load_calibrations.cache_clear()  # read the file as it is now
+    kept = load_calibrations(path) if path.is_file() else {}
+    save_calibrations({**{k: v for k, v in kept.items() if k not in gone}, **fitted}, path)
 
 
 def foot_share(
