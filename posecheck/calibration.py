@@ -4,7 +4,8 @@ its loader (the fitting is a developer tool, ``posecheck.dev.fitting``).
 Some raw geometric angles see only part of a true change (a 10° pelvic tilt reads about 2.5°).
 For such a measure a straight line ``raw = slope × true + intercept`` is fitted on one set of
 renders (``python -m posecheck.dev calibrate``) and inverted at measure time:
-``value = (raw − intercept) / slope``. The fits live in ``posecheck/data/calibration.json``
+``value = (raw − intercept) / slope``. Where a measure errs differently by view, a view has its
+own line (``correction_for``). The fits live in ``posecheck/data/calibration.json``
 (data, not code); errors after the correction are reported on a different set of bodies and
 cameras (``docs/VALIDATION.md``).
 """
@@ -76,3 +77,21 @@ def load_calibrations(path: Path | None = None) -> Mapping[str, Calibration]:
             code=ErrorCode.BAD_DATA_FILE,
             extra={"path": source},
         ) from error
+
+
+def view_key(name: str, view: str) -> str:
+    """The entry of a correction fitted on one view's photos alone (``stance_width@back``)."""
+    return f"{name}@{view}"
+
+
+def parse_key(key: str) -> tuple[str, str | None]:
+    """An entry's measure name and, for a view's own correction, its view."""
+    name, _, view = key.partition("@")
+    return name, view or None
+
+
+def correction_for(fitted: Mapping[str, Calibration], name: str, view: str) -> Calibration | None:
+    """The correction of measure ``name`` on a photo from ``view``: the view's own where one was
+    fitted (a measure can err one way from the front and the other from the back), else the
+    measure's."""
+    return fitted.get(view_key(name, view), fitted.get(name))

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from posecheck.calibration import Calibration, load_calibrations
+from posecheck.calibration import Calibration, correction_for, load_calibrations
 from posecheck.geometry import joint_angle, rotate_points, tilt_from_horizontal
 from posecheck.roll import roll_to_undo, usable_roll, vertical_at
 from posecheck.types import (
@@ -955,7 +955,12 @@ def measure_pose(
         }
     return {
         spec.name: measure_one(
-            spec, upright if spec.plumb else frame, view, roll, fitted.get(spec.name), turn
+            spec,
+            upright if spec.plumb else frame,
+            view,
+            roll,
+            correction_for(fitted, spec.name, view.view.value),
+            turn,
         )
         for spec in specs
     }

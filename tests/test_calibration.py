@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from posecheck.calibration import Calibration, load_calibrations
+from posecheck.calibration import (
+    Calibration,
+    correction_for,
+    load_calibrations,
+    parse_key,
+    view_key,
+)
 from posecheck.dev.fitting import fit, save_calibrations, update_calibrations
 from posecheck.measures import measure_pose
 from posecheck.types import Landmark, View
@@ -80,6 +86,61 @@ def test_measures_apply_the_correction() -> None:
     assert corrected == pytest.approx(10.0, abs=0.005)
 
 
+def test_a_view_with_its_own_correction_uses_it_and_the_others_the_measure_s() -> None:
+    x, y = FRONT[Landmark.LEFT_HIP]
+    rise = 100 * math.tan(math.radians(2.5))  # a raw tilt of 2.5°
+    pose = make_pose({Landmark.LEFT_HIP: (x, y - rise)})
+    fits = {
+        "pelvic_tilt": Calibration(0.25, 0.0, 0.9, 40, "train"),
+        view_key("pelvic_tilt", "back"): Calibration(0.5, 0.0, 0.9, 20, "train, back"),
+    }
+    front = measure_pose(pose, ViewEstimate(View.FRONT, 0.9, False, "test"), calibrations=fits)
+    back = measure_pose(pose, ViewEstimate(View.BACK, 0.9, False, "test"), calibrations=fits)
+    assert abs(front["pelvic_tilt"].value or 0) == pytest.approx(10.0, abs=0.005)
+    assert abs(back["pelvic_tilt"].value or 0) == pytest.approx(5.0, abs=0.005)
+    assert correction_for(fits, "pelvic_tilt", "left") == fits["pelvic_tilt"]
+    assert correction_for(fits, "shoulder_tilt", "back") is None
+    assert parse_key(view_key("stance_width", "back")) == ("stance_width", "back")
+    assert parse_key("stance_width") == ("stance_width", None)
+
+
+def test_a_view_gets_its_own_correction_only_where_it_errs_its_own_way() -> None:
+    from posecheck.dev.fitting import calibrate_all, calibrate_views
+
+    def pairs(bias: float, start: int) -> list[tuple[float, float]]:
+        truths = [0.6 + 0.05 * i for i in range(start, start + 24)]
+        return [(t, t + bias + 0.03 * (-1) ** (i // 2)) for i, t in enumerate(truths)]
+
+    # from the back it reads wider, from the front narrower, as the stance width does
+    apart = {"stance_width": {"front": pairs(-0.05, 0), "back": pairs(0.10, 1)}}
+    pooled = calibrate_all(
+        {"stance_width": apart["stance_width"]["front"] + apart["stance_width"]["back"]},
+        signed_lateral=(),
+        source="train",
+    )
+    own = calibrate_views(apart, pooled, signed_lateral=(), source="train")
+    assert set(own) == {"stance_width@front", "stance_width@back"}
+    assert own["stance_width@back"].apply(1.6 + 0.10) == pytest.approx(1.6, abs=0.02)
+    assert own["stance_width@front"].apply(1.6 - 0.05) == pytest.approx(1.6, abs=0.02)
+    # both views err alike: the measure's one correction serves, and no view gets its own
+    alike = {"stance_width": {"front": pairs(0.10, 0), "back": pairs(0.10, 1)}}
+    pooled = calibrate_all(
+        {"stance_width": alike["stance_width"]["front"] + alike["stance_width"]["back"]},
+        signed_lateral=(),
+        source="train",
+    )
+    assert "stance_width" in pooled
+    assert calibrate_views(alike, pooled, signed_lateral=(), source="train") == {}
+    # left and right measures share their view's correction, as they share the pooled one
+    knees = {
+        "left_knee_angle_frontal": {"front": pairs(0.0, 0), "back": pairs(2.0, 0)},
+        "right_knee_angle_frontal": {"front": pairs(0.0, 1), "back": pairs(2.0, 1)},
+    }
+    both = calibrate_views(knees, {}, signed_lateral=(), source="train")
+    assert both["left_knee_angle_frontal@back"] == both["right_knee_angle_frontal@back"]
+    assert "left_knee_angle_frontal@front" not in both
+
+
 def test_cross_check_keeps_a_real_correction_and_drops_a_useless_one() -> None:
     from posecheck.dev.fitting import cross_checked_fit
 
@@ -95,15 +156,19 @@ def test_packaged_corrections_keep_the_mirror_convention() -> None:
     from posecheck.measures import BODY_TURN, FOOT_TURN, MEASURES_BY_NAME, SIGNED_LATERAL
 
     fits = load_calibrations()
-    for name, correction in fits.items():
-        if name in (BODY_TURN, FOOT_TURN):  # the body's turn: not a measure, checked below
+    for key, correction in fits.items():
+        if key in (BODY_TURN, FOOT_TURN):  # the body's turn: not a measure, checked below
             continue
+        name, view = parse_key(key)
         assert name in MEASURES_BY_NAME
+        # a side view's mirror image is the other side's: only front and back have their own
+        assert view in (None, "front", "back"), key
         twin = paired_name(name)
         if twin is not None:
-            assert fits.get(twin) == correction, f"{name} and {twin} must share one correction"
+            twin_key = twin if view is None else view_key(twin, view)
+            assert fits.get(twin_key) == correction, f"{key} and {twin_key} must share one"
         if name in SIGNED_LATERAL:
-            assert correction.intercept == 0.0, f"{name} may be scaled, never offset"
+            assert correction.intercept == 0.0, f"{key} may be scaled, never offset"
 
 
 def test_the_body_turn_line_is_packaged_with_its_uncertainty() -> None:

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from posecheck.calibration import Calibration, view_key
 from posecheck.cli import (
     EXIT_FAILED,
     EXIT_OK,
@@ -403,7 +404,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _calibrate(args: argparse.Namespace) -> int:
     from posecheck.analysis import Analyzer
-    from posecheck.dev.fitting import calibrate_all, update_calibrations
+    from posecheck.dev.fitting import calibrate_all, calibrate_views, update_calibrations
     from posecheck.dev.validation import load_truths, validate
     from posecheck.measures import MEASURES, SIGNED_LATERAL, UNVALIDATED
 
@@ -429,19 +430,48 @@ def _calibrate(args: argparse.Namespace) -> int:
         source=args.folder.name,
         least_true_range={spec.name: spec.known_error for spec in MEASURES},
     )
+    # a measure taken from the front and from the back may err one way in each
+    frontal = {spec.name for spec in MEASURES if {View.FRONT, View.BACK} <= set(spec.views)}
+    by_view = {
+        name: {v: p for v, p in report.stats(name).scored_by_view().items() if v in _FRONTAL}
+        for name in wanted
+        if name in frontal
+    }
+    own = calibrate_views(
+        by_view,
+        fits,
+        signed_lateral=SIGNED_LATERAL,
+        source=args.folder.name,
+        least_true_range={spec.name: spec.known_error for spec in MEASURES},
+    )
     for name in wanted:
         calibration = fits.get(name)
         if calibration is None:
             print(f"{name:26} left raw (a poor fit, or no help on held-out renders)")
-            continue
-        kind = "offset" if calibration.r2 is None else f"line, R² {calibration.r2:.2f}"
-        print(
-            f"{name:26} raw = {calibration.slope:.3f} x true + {calibration.intercept:.2f} "
-            f"({kind}, n={calibration.n})"
-        )
-    update_calibrations(fits, wanted, args.out)
-    print(f"wrote {len(fits)} corrections to {args.out} (its other entries kept)")
+        else:
+            print(f"{name:26} {_line(calibration)}")
+        for view in _FRONTAL:
+            if (key := view_key(name, view)) in own:
+                print(f"{'  from the ' + view:26} {_line(own[key])}")
+    tried = [*wanted, *(view_key(name, view) for name in wanted for view in _FRONTAL)]
+    update_calibrations({**fits, **own}, tried, args.out)
+    print(
+        f"wrote {len(fits)} corrections and {len(own)} of one view to {args.out} "
+        "(its other entries kept)"
+    )
     return EXIT_OK
+
+
+#: The views a measure can be corrected for apart (a side view's mirror image is the other side's).
+_FRONTAL = (View.FRONT.value, View.BACK.value)
+
+
+def _line(calibration: Calibration) -> str:
+    kind = "offset" if calibration.r2 is None else f"line, R² {calibration.r2:.2f}"
+    return (
+        f"raw = {calibration.slope:.3f} x true + {calibration.intercept:.2f} "
+        f"({kind}, n={calibration.n})"
+    )
 
 
 def _repeatability(args: argparse.Namespace) -> int:
@@ -499,7 +529,7 @@ def _screening(args: argparse.Namespace) -> int:
 
 def _fit_turn(args: argparse.Namespace) -> int:
     from posecheck.analysis import Analysis, Analyzer
-    from posecheck.calibration import Calibration, load_calibrations
+    from posecheck.calibration import load_calibrations
     from posecheck.dev.fitting import fit_turn, foot_share, update_calibrations
     from posecheck.dev.screening import base_and_turn
     from posecheck.measures import BODY_TURN, FOOT_TURN, MeasureName, measure_pose

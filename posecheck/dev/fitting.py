@@ -8,7 +8,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from posecheck.calibration import MIN_R2, MIN_SLOPE, Calibration, load_calibrations
+from posecheck.calibration import (
+    MIN_R2,
+    MIN_SLOPE,
+    Calibration,
+    load_calibrations,
+    view_key,
+)
 from posecheck.measures import mirrored_name
 
 
@@ -58,13 +64,16 @@ def cross_checked_fit(
     *,
     source: str,
     fitters: tuple[Fitter, ...] | None = None,
+    baseline: Calibration | None = None,
+    margin: float = 0.0,
 ) -> Calibration | None:
     """The correction (a line, or an offset alone) that helps renders it was not fitted on.
 
     The training pairs are split in two (alternately); a correction fitted on each half must lower
-    the mean absolute error on the other half, both ways, or it is dropped. Of the kinds that
-    pass, the one with the lower held-out error is fitted on all pairs; if none passes, the measure
-    stays uncorrected. This decides on the training set alone, so the test set stays unseen.
+    the mean absolute error on the other half below the ``baseline``'s (default: no correction),
+    by at least the fraction ``margin`` of it, both ways, or it is dropped. Of the kinds that
+    pass, the one with the lower held-out error is fitted on all pairs; if none passes, None (the
+    baseline stays). This decides on the training set alone, so the test set stays unseen.
     """
     data = list(pairs)
     halves = (data[0::2], data[1::2])
@@ -73,7 +82,8 @@ def cross_checked_fit(
         held_out_errors = []
         for fitted_on, held_out in (halves, halves[::-1]):
             correction = fitter(fitted_on, source=source)
-            if correction is None or _mae(held_out, correction) >= _mae(held_out, None):
+            worst = (1.0 - margin) * _mae(held_out, baseline)
+            if correction is None or _mae(held_out, correction) >= worst:
                 break
             held_out_errors.append(_mae(held_out, correction))
         else:
@@ -138,6 +148,53 @@ def calibrate_all(
         fits[name] = correction
         if twin is not None and twin in scored:
             fits[twin] = correction
+    return fits
+
+
+#: How much better on held-out renders a view's own correction must do than the measure's: two
+#: near-equal fits would otherwise split the views by chance.
+VIEW_MARGIN = 0.1
+
+
+def calibrate_views(
+    scored_by_view: Mapping[str, Mapping[str, list[tuple[float, float]]]],
+    pooled: Mapping[str, Calibration],
+    *,
+    signed_lateral: Iterable[str],
+    source: str,
+    least_true_range: Mapping[str, float] | None = None,
+) -> dict[str, Calibration]:
+    """Corrections of one view's photos alone (``view_key`` entries), for the measures taken from
+    more than one view (``scored_by_view``: measure -> view -> (true, raw) pairs): a view gets its
+    own where it beats the measure's pooled correction (or none) on held-out renders, both ways,
+    by ``VIEW_MARGIN``.
+    Left and right measures share theirs, as the pooled ones do; a photo's mirror image is seen
+    from the same view, so readings stay mirror-exact. As for the pooled ones, a view whose
+    truths span no more than ``least_true_range`` is left alone."""
+    lateral = set(signed_lateral)
+    fits: dict[str, Calibration] = {}
+    for name, views in scored_by_view.items():
+        if len(views) < 2:
+            continue
+        twin = paired_name(name)
+        for view, pairs in views.items():
+            key = view_key(name, view)
+            if key in fits:
+                continue
+            both_sides = pairs + list(scored_by_view.get(twin, {}).get(view, []) if twin else [])
+            truths = [true for true, _ in both_sides]
+            if not truths or max(truths) - min(truths) <= (least_true_range or {}).get(name, 0.0):
+                continue
+            fitters: tuple[Fitter, ...] = (fit_scale,) if name in lateral else (fit, fit_offset)
+            correction = cross_checked_fit(
+                both_sides, source=f"{source}, {view}", fitters=fitters,
+                baseline=pooled.get(name), margin=VIEW_MARGIN,
+            )  # fmt: skip
+            if correction is None:
+                continue
+            fits[key] = correction
+            if twin is not None:
+                fits[view_key(twin, view)] = correction
     return fits
 
 

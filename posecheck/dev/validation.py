@@ -55,11 +55,13 @@ _SPECS: Mapping[str, MeasureSpec] = {spec.name.value: spec for spec in MEASURES}
 
 @dataclass(frozen=True)
 class Pair:
-    """One render's measured and true value of one measure (either may be None)."""
+    """One render's measured and true value of one measure (either may be None), and the view
+    posecheck took the photo from ("" where it found no one)."""
 
     image: str
     measured: float | None
     true: float | None
+    view: str = ""
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,14 @@ class MeasureStats:
             for p in self.pairs
             if p.true is not None and p.measured is not None
         ]
+
+    def scored_by_view(self) -> dict[str, list[tuple[float, float]]]:
+        """``scored`` by the view posecheck took each photo from."""
+        views: dict[str, list[tuple[float, float]]] = {}
+        for p in self.pairs:
+            if p.true is not None and p.measured is not None:
+                views.setdefault(p.view, []).append((p.true, p.measured))
+        return views
 
     @property
     def measurable(self) -> int:
@@ -168,10 +178,11 @@ def validate(
         detected += analysis.ok
         view_correct += _view_matches(analysis, truth)
         measurements = analysis.measurements if isinstance(analysis, Analysis) else {}
+        seen = analysis.view.view.value if isinstance(analysis, Analysis) else ""
         for name in pairs:
             measurement = measurements.get(MeasureName(name))
             measured = None if measurement is None else measurement.value
-            pairs[name].append(Pair(truth.image.name, measured, truth.measures.get(name)))
+            pairs[name].append(Pair(truth.image.name, measured, truth.measures.get(name), seen))
         if isinstance(analysis, Analysis):
             pose = analysis.detection.subject
             for label, (x, y) in truth.keypoints.items():

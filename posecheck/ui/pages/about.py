@@ -25,8 +25,8 @@ posecheck publishes its own error, measured on rendered bodies whose true angles
 - **Mean error** on those renders: knee angle (front) 1.2-1.4°, shoulder level 1.0°, forward head
   2.0°, trunk lean 1.1°, foot angle 3.7-3.9° (the target of 3° is not met yet).
 - **On photos taken the way phones are really held** (160 renders turned up to 15°, cameras
-  rolled up to 8°, half with no door frame or wall corner to find the level by): at most 4 false
-  findings per kind of finding (**specificity ≥ 95 %** on those renders), but
+  rolled up to 8°, half with no door frame or wall corner to find the level by): at most 1 false
+  finding per kind of finding (**specificity ≥ 95 %** on those renders), but
   **sensitivity is low** (20-43 % for the foot, knee and shoulder findings): a reading must be
   beyond the usual range by more than its error to count, so posecheck prefers missing a
   borderline case to inventing one.
