@@ -18,8 +18,11 @@ Errors raised because of another exception are raised ``from`` it. Nothing here 
 from __future__ import annotations
 
 import enum
+import os
 from collections.abc import Mapping
+from pathlib import Path
 from types import MappingProxyType
+from typing import TypeVar
 
 
 class ErrorCode(enum.StrEnum):
@@ -150,3 +153,33 @@ class VideoError(PosecheckError):
     ``corrupt_video``, ``video_too_large``, ``video_too_long``, ``video_frame_size``,
     ``no_camera``.
     """
+
+
+E = TypeVar("E", bound=PosecheckError)
+
+
+def unreadable(name: str, error: OSError, kind: type[E]) -> E:
+    """The ``kind`` of error for the file ``name`` that exists but could not be read."""
+    if isinstance(error, PermissionError):
+        what, hint = "permission denied", "Check the file's permissions, or copy it somewhere"
+    else:
+        what, hint = error.strerror or type(error).__name__, "Check the disk, or copy the file"
+    return kind(
+        f'Cannot read "{name}": {what}. {hint} you can read and try again.',
+        code=ErrorCode.UNREADABLE,
+        extra={"name": name, "reason": what},
+    )
+
+
+def stat_file(path: Path, name: str, kind: type[E]) -> os.stat_result:
+    """``path``'s status, or the ``kind`` of error saying it is missing or cannot be read."""
+    try:
+        return path.stat()
+    except (FileNotFoundError, NotADirectoryError) as error:
+        raise kind(
+            f'Cannot find "{name}". Check the path and the file name, then try again.',
+            code=ErrorCode.NOT_FOUND,
+            extra={"name": name},
+        ) from error
+    except OSError as error:
+        raise unreadable(name, error, kind) from error

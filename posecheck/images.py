@@ -62,7 +62,7 @@ from posecheck.bands import (
     tiff_pixels,
     webp_pixels,
 )
-from posecheck.errors import ErrorCode, InvalidImageError
+from posecheck.errors import ErrorCode, InvalidImageError, stat_file, unreadable
 from posecheck.names import printable_name
 
 __all__ = [
@@ -200,16 +200,7 @@ def load_image(
     _check_max_side(max_side)
     path = Path(path)
     name = printable_name(path)  # messages are valid UTF-8 whatever bytes the name holds
-    try:
-        info = path.stat()
-    except (FileNotFoundError, NotADirectoryError) as error:
-        raise InvalidImageError(
-            f'Cannot find "{name}". Check the path and the file name, then try again.',
-            code=ErrorCode.NOT_FOUND,
-            extra={"name": name},
-        ) from error
-    except OSError as error:
-        raise _unreadable(name, error) from error
+    info = stat_file(path, name, InvalidImageError)
     if stat.S_ISDIR(info.st_mode):
         raise InvalidImageError(
             f'"{name}" is a folder, not a file. Choose a photo inside it ({_FORMATS_TEXT}).',
@@ -228,7 +219,7 @@ def load_image(
             # One byte more than allowed, in case the file grew since stat().
             data = file.read(limits.max_file_bytes + 1)
     except OSError as error:
-        raise _unreadable(name, error) from error
+        raise unreadable(name, error, InvalidImageError) from error
     _check_byte_count(len(data), name, limits)
     return _decode(data, name, max_side, limits)
 
@@ -576,18 +567,6 @@ def _corrupt(name: str, file_format: str | None, error: BaseException) -> Invali
         f"or choose another photo ({_FORMATS_TEXT}).",
         code=ErrorCode.CORRUPT_IMAGE,
         extra={"name": name, "reason": reason},
-    )
-
-
-def _unreadable(name: str, error: OSError) -> InvalidImageError:
-    if isinstance(error, PermissionError):
-        what, hint = "permission denied", "Check the file's permissions, or copy it somewhere"
-    else:
-        what, hint = error.strerror or type(error).__name__, "Check the disk, or copy the file"
-    return InvalidImageError(
-        f'Cannot read "{name}": {what}. {hint} you can read and try again.',
-        code=ErrorCode.UNREADABLE,
-        extra={"name": name, "reason": what},
     )
 
 

@@ -27,7 +27,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from posecheck.errors import ErrorCode, VideoError
+from posecheck.errors import ErrorCode, VideoError, stat_file, unreadable
 from posecheck.estimator import quiet_native_logs
 from posecheck.types import Closing
 
@@ -202,16 +202,7 @@ def open_video(
 
 def _check_file(path: Path, name: str, limits: VideoLimits) -> bytes:
     """The file's first bytes, after checking it exists, is a regular file and its size."""
-    try:
-        info = path.stat()
-    except (FileNotFoundError, NotADirectoryError) as error:
-        raise VideoError(
-            f'Cannot find "{name}". Check the path and the file name, then try again.',
-            code=ErrorCode.NOT_FOUND,
-            extra={"name": name},
-        ) from error
-    except OSError as error:
-        raise _unreadable(name, error) from error
+    info = stat_file(path, name, VideoError)
     if not stat.S_ISREG(info.st_mode):
         what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
         raise VideoError(
@@ -236,7 +227,7 @@ def _check_file(path: Path, name: str, limits: VideoLimits) -> bytes:
         with path.open("rb") as file:
             return file.read(512)
     except OSError as error:
-        raise _unreadable(name, error) from error
+        raise unreadable(name, error, VideoError) from error
 
 
 def _info(capture: Any, name: str, max_side: int | None, limits: VideoLimits) -> VideoInfo:
@@ -285,16 +276,6 @@ def _too_long(name: str, seconds: float, limits: VideoLimits) -> VideoError:
 
 def _duration(seconds: float) -> str:
     return f"{seconds:.1f} s" if seconds < 120 else f"{seconds / 60:.1f} minutes"
-
-
-def _unreadable(name: str, error: OSError) -> VideoError:
-    what = "permission denied" if isinstance(error, PermissionError) else error.strerror
-    return VideoError(
-        f'Cannot read "{name}": {what or type(error).__name__}. Check the file and its '
-        "permissions, or copy it somewhere you can read, and try again.",
-        code=ErrorCode.UNREADABLE,
-        extra={"name": name},
-    )
 
 
 def _unopened(name: str, head: bytes) -> VideoError:
