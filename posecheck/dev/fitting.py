@@ -136,19 +136,38 @@ def calibrate_all(
         if name in fits:
             continue
         twin = paired_name(name)
-        pooled = pairs + (list(scored.get(twin, [])) if twin else [])
-        truths = [true for true, _ in pooled]
-        least = (least_true_range or {}).get(name, 0.0)
-        if not truths or max(truths) - min(truths) <= least:
-            continue
-        fitters: tuple[Fitter, ...] = (fit_scale,) if name in lateral else (fit, fit_offset)
-        correction = cross_checked_fit(pooled, source=source, fitters=fitters)
+        correction = _fit_both_sides(
+            name, pairs + (list(scored.get(twin, [])) if twin else []),
+            lateral=lateral, least=(least_true_range or {}).get(name, 0.0), source=source,
+        )  # fmt: skip
         if correction is None:
             continue
         fits[name] = correction
         if twin is not None and twin in scored:
             fits[twin] = correction
     return fits
+
+
+def _fit_both_sides(
+    name: str,
+    pairs: list[tuple[float, float]],
+    *,
+    lateral: set[str],
+    least: float,
+    source: str,
+    baseline: Calibration | None = None,
+    margin: float = 0.0,
+) -> Calibration | None:
+    """The cross-checked correction of measure ``name`` on ``pairs`` (both sides' renders for a
+    left/right measure): a signed left/right measure only scaled; None where the truths span no
+    more than ``least``."""
+    truths = [true for true, _ in pairs]
+    if not truths or max(truths) - min(truths) <= least:
+        return None
+    fitters: tuple[Fitter, ...] = (fit_scale,) if name in lateral else (fit, fit_offset)
+    return cross_checked_fit(
+        pairs, source=source, fitters=fitters, baseline=baseline, margin=margin
+    )
 
 
 #: How much better on held-out renders a view's own correction must do than the measure's: two
@@ -181,14 +200,10 @@ def calibrate_views(
             key = view_key(name, view)
             if key in fits:
                 continue
-            both_sides = pairs + list(scored_by_view.get(twin, {}).get(view, []) if twin else [])
-            truths = [true for true, _ in both_sides]
-            if not truths or max(truths) - min(truths) <= (least_true_range or {}).get(name, 0.0):
-                continue
-            fitters: tuple[Fitter, ...] = (fit_scale,) if name in lateral else (fit, fit_offset)
-            correction = cross_checked_fit(
-                both_sides, source=f"{source}, {view}", fitters=fitters,
-                baseline=pooled.get(name), margin=VIEW_MARGIN,
+            correction = _fit_both_sides(
+                name, pairs + list(scored_by_view.get(twin, {}).get(view, []) if twin else []),
+                lateral=lateral, least=(least_true_range or {}).get(name, 0.0),
+                source=f"{source}, {view}", baseline=pooled.get(name), margin=VIEW_MARGIN,
             )  # fmt: skip
             if correction is None:
                 continue
