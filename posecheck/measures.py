@@ -14,7 +14,8 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -163,6 +164,11 @@ class Frame:
     #: person's left side), as estimated; the foot angles are taken against the person's forward
     #: direction, not the camera's.
     turn: float = 0.0
+    #: ``rotated``'s frames, kept: every measure taken against the horizontal or vertical turns the
+    #: frame by the roll's doubt both ways, the same two turns for all of them
+    _rotations: dict[float, Frame] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def p(self, landmark: Landmark) -> np.ndarray:
         point: np.ndarray = self.xy[landmark]
@@ -191,10 +197,24 @@ class Frame:
         midpoint: np.ndarray = (self.p(a) + self.p(b)) / 2
         return midpoint
 
+    @cached_property
+    def foreshortening(self) -> float:
+        """``_foreshortening`` of this frame, worked out once for both feet's measures."""
+        return _foreshortening(self)
+
+    def rotated(self, degrees: float) -> Frame:
+        """This frame with its points turned ``degrees`` more about the image centre."""
+        if degrees not in self._rotations:
+            width, height = self.pose.image_size
+            xy = rotate_points(self.xy, degrees, (width / 2, height / 2))
+            self._rotations[degrees] = replace(self, xy=xy)
+        return self._rotations[degrees]
+
 
 Compute = Callable[[Frame], float]
 
 
+@lru_cache(maxsize=256)
 def _resolve(names: tuple[str, ...], view: View) -> tuple[Landmark, ...]:
     near = "left" if view is View.LEFT else "right"
     return tuple(Landmark[name.format(near=near).upper()] for name in names)
@@ -330,26 +350,28 @@ def _foreshortening(frame: Frame) -> float:
     sideways parts are not shortened, so the longer image axis of both feet is used; clipped to
     [0.15, 1].
     """
-    heel_y = (frame.p(Landmark.LEFT_HEEL)[1] + frame.p(Landmark.RIGHT_HEEL)[1]) / 2
-    ear_y = (frame.p(Landmark.LEFT_EAR)[1] + frame.p(Landmark.RIGHT_EAR)[1]) / 2
-    stature = (heel_y - ear_y) / EAR_TO_STATURE
+    xy = frame.xy
+    heel_y = (xy[Landmark.LEFT_HEEL, 1] + xy[Landmark.RIGHT_HEEL, 1]) / 2
+    ear_y = (xy[Landmark.LEFT_EAR, 1] + xy[Landmark.RIGHT_EAR, 1]) / 2
+    stature = float(heel_y - ear_y) / EAR_TO_STATURE
     foot_length = FOOT_TO_STATURE * stature
-    forward = [
-        abs(frame.p(Landmark[f"{s}_FOOT_INDEX"])[1] - frame.p(Landmark[f"{s}_HEEL"])[1])
-        for s in ("LEFT", "RIGHT")
-    ]
-    sideways = [
-        abs(frame.p(Landmark[f"{s}_FOOT_INDEX"])[0] - frame.p(Landmark[f"{s}_HEEL"])[0])
-        for s in ("LEFT", "RIGHT")
-    ]
     if foot_length <= 0:
         return 1.0
     # forward part seen = L cos θ sin φ; sideways = L sin θ  ->  sin φ = fwd / sqrt(L² − side²)
     values = []
-    for fwd, side in zip(forward, sideways, strict=True):
+    for heel, toe in _HEEL_TOE:
+        fwd = abs(float(xy[toe, 1] - xy[heel, 1]))
+        side = abs(float(xy[toe, 0] - xy[heel, 0]))
         depth = math.sqrt(max(foot_length**2 - side**2, (0.3 * foot_length) ** 2))
         values.append(fwd / depth)
-    return float(np.clip(np.median(values), 0.15, 1.0))
+    return min(max(sum(values) / len(values), 0.15), 1.0)  # the median of two
+
+
+#: Each foot's heel and toe (the foot index), left then right.
+_HEEL_TOE = (
+    (Landmark.LEFT_HEEL, Landmark.LEFT_FOOT_INDEX),
+    (Landmark.RIGHT_HEEL, Landmark.RIGHT_FOOT_INDEX),
+)
 
 
 def _foot_angle(side: Side) -> Compute:
@@ -358,7 +380,7 @@ def _foot_angle(side: Side) -> Compute:
         toe = frame.p(Landmark[f"{side.name}_FOOT_INDEX"])
         # The foot on the floor, as (image-right, toward the camera): the floor nearer the camera
         # lies lower in the image, shortened by the camera's angle onto the floor.
-        foot = np.array([toe[0] - heel[0], (toe[1] - heel[1]) / _foreshortening(frame)])
+        foot = np.array([toe[0] - heel[0], (toe[1] - heel[1]) / frame.foreshortening])
         # The person faces the camera square-on (oblique photos are not measured): their left is
         # image-left or image-right, and they face toward the camera or away from it. Taking the
         # pelvis's turn from MediaPipe's world depth instead was worse on renders (foot angle
@@ -821,21 +843,13 @@ def bend_leak(spec: MeasureSpec, value: float, turn: Turn | None) -> float:
     return math.degrees(math.atan(shown))
 
 
-def _rotated(frame: Frame, degrees: float) -> Frame:
-    width, height = frame.pose.image_size
-    xy = rotate_points(frame.xy, degrees, (width / 2, height / 2))
-    return replace(frame, xy=xy)
-
-
 def _roll_doubt(
     spec: MeasureSpec, frame: Frame, raw: float, calibration: Calibration | None, degrees: float
 ) -> float:
     """How much the reading would change had the camera been rolled ``degrees`` more either way
     than the roll undone (its doubt: the plausible roll when none was found)."""
     slope = abs(calibration.slope) if calibration is not None else 1.0
-    changes = [
-        abs(spec.compute(_rotated(frame, turn)) - raw) / slope for turn in (-degrees, degrees)
-    ]
+    changes = [abs(spec.compute(frame.rotated(turn)) - raw) / slope for turn in (-degrees, degrees)]
     return max((c for c in changes if math.isfinite(c)), default=0.0)
 
 
@@ -846,7 +860,8 @@ def _confidence(
     view: ViewEstimate,
     roll: CameraRoll | None,
 ) -> tuple[float, str]:
-    confidence = float(np.mean(pose.visibility[list(landmarks)])) * max(view.confidence, 0.5)
+    seen = pose.visibility.tolist()  # Python floats: this runs per measure and frame
+    confidence = sum(seen[lm] for lm in landmarks) / len(landmarks) * max(view.confidence, 0.5)
     note = ""
     if spec.vertical:
         usable = usable_roll(roll)
