@@ -5,11 +5,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-# Python keeps its compiled modules inside the venv, writing each the first time it is imported
-# (even where the machine sets PYTHONDONTWRITEBYTECODE): nothing is compiled that is never imported,
-# no __pycache__ lands in the tree, and every later run reads them. .ci/run does the same.
+# Python writes each module's compiled form the first time it is imported (even where the machine
+# sets PYTHONDONTWRITEBYTECODE), beside the source in __pycache__ (ignored by git): nothing is
+# compiled that is never imported, every later run reads them, and the standard library's own
+# compiled files are used (a PYTHONPYCACHEPREFIX would compile those 200-odd modules again: a cold
+# `pytest --collect-only` 16.7-20.6 s with one against 13.2 s without). .ci/run does the same.
 export PYTHONDONTWRITEBYTECODE :=
-export PYTHONPYCACHEPREFIX := $(CURDIR)/$(VENV)/pycache
 
 .PHONY: run test test-all setup models lint bench clean synth samples renders clips validate pictures
 
@@ -18,20 +19,16 @@ run: models
 
 # The fast tests need no pose model (tests that load one are marked slow, and conftest refuses
 # them unmarked): the models are installed by `make run`, `make test-all` and .ci/run, and the
-# model-building tests skip, saying so, until their npm sources are cached. mypy (9 s with no
-# cache, as on a fresh clone) type-checks beside the tests; either failing fails the target, and
-# mypy's report is printed after the tests'. Beside mypy, one process first collects the tests,
-# which compiles every module they import once (see PYTHONPYCACHEPREFIX); the two test workers
-# then read those instead of both compiling them while mypy runs. A worker that runs out of tests
-# takes some of the other's (--dist worksteal: 26.1 s median against 27.4 s, three runs each).
+# model-building tests skip, saying so, until their npm sources are cached. The type check is
+# `make lint`'s, which CI runs: with no cache, as on a fresh clone, mypy took 15-17 s of one of the
+# two cores (fresh clones on 2026-12-04: 60-66 s and 85-87 s of CPU without it, 62-74 s and 95-107 s
+# with it beside the tests). The two workers start at once (one process compiling the imports
+# first left the other core idle: 53 s against 41-44 s). A worker that runs out of tests takes some
+# of the other's (--dist worksteal: 26.1 s median against 27.4 s, three runs each).
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	@$(BIN)/mypy > .mypy.out 2>&1 & types=$$!; \
-	$(BIN)/pytest --collect-only -q -m "not slow" -p no:cacheprovider > /dev/null 2>&1; \
-	$(BIN)/pytest -m "not slow" -n 2 --dist worksteal; tests=$$?; \
-	wait $$types; typed=$$?; echo "$(BIN)/mypy"; cat .mypy.out; rm -f .mypy.out; \
-	exit $$(( tests || typed ))
+	$(BIN)/pytest -m "not slow" -n 2 --dist worksteal
 
 # Everything, the real model, real browsers and the shared data included (several minutes).
 test-all: models
@@ -106,3 +103,4 @@ validate: models
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	find posecheck tests scripts app.py -name __pycache__ -prune -exec rm -rf {} +
