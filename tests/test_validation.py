@@ -25,6 +25,19 @@ def stats(pairs: list[tuple[float | None, float | None]]) -> MeasureStats:
     return MeasureStats("x", tuple(Pair(f"{i}.jpg", m, t) for i, (t, m) in enumerate(pairs)))
 
 
+def test_scored_pairs_by_view_are_those_with_both_values() -> None:
+    pairs = (
+        Pair("a.jpg", 1.0, 1.5, "front"),
+        Pair("b.jpg", None, 2.0, "front"),  # not measured
+        Pair("c.jpg", 3.0, None, "back"),  # no truth
+        Pair("d.jpg", 4.0, 4.5, "back"),
+        Pair("e.jpg", 5.0, 5.5, "front"),
+    )
+    s = MeasureStats("x", pairs)
+    assert s.scored == [(1.5, 1.0), (4.5, 4.0), (5.5, 5.0)]
+    assert s.scored_by_view() == {"front": [(1.5, 1.0), (5.5, 5.0)], "back": [(4.5, 4.0)]}
+
+
 def test_statistics_by_hand() -> None:
     # measured = 0.5 * true + 1 exactly: slope 0.5, R² 1
     s = stats([(0.0, 1.0), (2.0, 2.0), (4.0, 3.0), (None, None), (6.0, None)])

@@ -424,11 +424,12 @@ def _calibrate(args: argparse.Namespace) -> int:
         )
     wanted = args.measures or [m.name for m in report.measures if m.name not in UNVALIDATED]
     scored = {name: report.stats(name).scored for name in wanted}
+    known_errors: dict[str, float] = {spec.name: spec.known_error for spec in MEASURES}
     fits = calibrate_all(
         scored,
         signed_lateral=SIGNED_LATERAL,
         source=args.folder.name,
-        least_true_range={spec.name: spec.known_error for spec in MEASURES},
+        least_true_range=known_errors,
     )
     # a measure taken from the front and from the back may err one way in each
     frontal = {spec.name for spec in MEASURES if {View.FRONT, View.BACK} <= set(spec.views)}
@@ -442,7 +443,7 @@ def _calibrate(args: argparse.Namespace) -> int:
         fits,
         signed_lateral=SIGNED_LATERAL,
         source=args.folder.name,
-        least_true_range={spec.name: spec.known_error for spec in MEASURES},
+        least_true_range=known_errors,
     )
     for name in wanted:
         calibration = fits.get(name)

@@ -69,21 +69,24 @@ class MeasureStats:
     name: str
     pairs: tuple[Pair, ...]
 
-    @property
-    def scored(self) -> list[tuple[float, float]]:
-        """(true, measured) where both exist."""
+    def _scored_pairs(self) -> list[tuple[str, tuple[float, float]]]:
+        """(view, (true, measured)) where both values exist."""
         return [
-            (p.true, p.measured)
+            (p.view, (p.true, p.measured))
             for p in self.pairs
             if p.true is not None and p.measured is not None
         ]
 
+    @property
+    def scored(self) -> list[tuple[float, float]]:
+        """(true, measured) where both exist."""
+        return [pair for _, pair in self._scored_pairs()]
+
     def scored_by_view(self) -> dict[str, list[tuple[float, float]]]:
         """``scored`` by the view posecheck took each photo from."""
         views: dict[str, list[tuple[float, float]]] = {}
-        for p in self.pairs:
-            if p.true is not None and p.measured is not None:
-                views.setdefault(p.view, []).append((p.true, p.measured))
+        for view, pair in self._scored_pairs():
+            views.setdefault(view, []).append(pair)
         return views
 
     @property
