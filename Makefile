@@ -20,11 +20,12 @@ run: models
 # The fast tests need no pose model (tests that load one are marked slow, and conftest refuses
 # them unmarked): the models are installed by `make run`, `make test-all` and .ci/run, and the
 # model-building tests skip, saying so, until their npm sources are cached. The type check is
-# `make lint`'s, which CI runs: with no cache, as on a fresh clone, mypy took 15-17 s of one of the
+# `make lint`'s, which CI runs: with no cache, as on a fresh clone, mypy took 15-18 s of one of the
 # two cores (fresh clones on 2026-12-04: 60-66 s and 85-87 s of CPU without it, 62-74 s and 95-107 s
 # with it beside the tests). The two workers start at once (one process compiling the imports
-# first left the other core idle: 53 s against 41-44 s). A worker that runs out of tests takes some
-# of the other's (--dist worksteal: 26.1 s median against 27.4 s, three runs each).
+# first left the other core idle: 53 s against 41-44 s), the second with the app's imports
+# (tests/conftest.py). A worker that runs out of tests takes some of the other's (--dist
+# worksteal: 26.1 s median against 27.4 s, three runs each).
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
