@@ -447,7 +447,7 @@ SETS: dict[str, Callable[[int, int | None], list[RenderParams]]] = {
     ),
     "hard_train": lambda seed, count: hard_set("hard_train", TRAIN_ARCHETYPES, count or 160, seed),
     "hard_test": lambda seed, count: hard_set(
-        "hard_test", TEST_ARCHETYPES, count or 160, seed + 2_000_003
+        "hard_test", TEST_ARCHETYPES, count or 640, seed + 2_000_003
     ),
     "offcentre": lambda seed, count: offcentre_set(count or 60, seed + 3_000_017),
     "turned": lambda seed, count: turned_set("turned", count or 60, seed + 5_000_011, (12, 20)),

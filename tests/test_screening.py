@@ -177,3 +177,49 @@ def test_a_specificity_too_few_renders_can_show_is_said_to_be_unsure() -> None:
     assert few.startswith("- specificity >= 95% for every finding: met (as measured;")
     assert "`knee_valgus` 72 %" in few and "`knee_varus` 72 %" in few
     assert target_lines(inside(200))[0] == "- specificity >= 95% for every finding: met"
+
+
+def test_the_renders_looked_at_are_reported_apart_from_those_added() -> None:
+    from posecheck.dev.screening import LOOKED_AT, part_lines, part_of_set
+
+    def render(index: int, error: float) -> Reading:
+        return _reading(
+            12.0 + error,
+            true=12.0,
+            render=f"hard_test_{index:04d}.jpg",
+            measure=MeasureName.SHOULDER_TILT,
+        )
+
+    assert part_of_set(render(LOOKED_AT - 1, 0.0)) == "looked at"
+    assert part_of_set(render(LOOKED_AT, 0.0)) == "added"
+    assert part_of_set(_reading(1.0, render="front.jpg")) is None
+    # a set of only the first renders (or of unnumbered photos) has nothing to show apart
+    assert part_lines([render(3, 1.0), render(7, 1.0)]) == []
+    lines = part_lines([render(3, 1.0), render(LOOKED_AT + 5, 2.0), render(LOOKED_AT + 9, 2.0)])
+    looked, added = (
+        lines.index(
+            f"**1 render: the first {LOOKED_AT}, looked at while the measures were developed**"
+        ),
+        lines.index("**2 renders: the others, added on 2026-12-04 and not looked at before**"),
+    )
+    assert looked < added
+    assert "- `shoulder_tilt` MAE <= 1.5°: 1.00° (met)" in lines[looked:added]
+    assert "- `shoulder_tilt` MAE <= 1.5°: 2.00° (not met)" in lines[added:]
+    assert "### The same targets on the renders looked at" in markdown(
+        [render(3, 1.0), render(LOOKED_AT, 2.0)], title="t", command="c"
+    )
+
+
+def test_a_finding_with_a_rule_each_way_counts_a_reading_once() -> None:
+    # shoulder tilt: range -2..2, known error 2; one finding key for either side
+    found = frozenset({(FindingKey.SHOULDER_TILT, MeasureName.SHOULDER_TILT)})
+    tilt = MeasureName.SHOULDER_TILT
+    readings = [
+        _reading(5.0, measure=tilt, true=0.5, findings=found, render="a.jpg"),  # false
+        _reading(0.0, measure=tilt, true=0.0, render="b.jpg"),
+        _reading(6.0, measure=tilt, true=6.0, findings=found, render="c.jpg"),  # found
+        _reading(-1.0, measure=tilt, true=-6.0, render="d.jpg"),  # missed
+    ]
+    assert finding_confusion(readings)[FindingKey.SHOULDER_TILT] == Confusion(
+        positives=2, found=1, negatives=2, false_alarms=1
+    )
