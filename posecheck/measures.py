@@ -762,7 +762,7 @@ def upright_frame(frame: Frame, roll: CameraRoll | None) -> Frame:
 #: The calibration entry that turns MediaPipe's 3D hip and shoulder yaw into the body's turn.
 BODY_TURN = "body_turn"
 #: The calibration entry whose slope is the share of the estimated turn taken off the foot
-#: angles: the estimate is noisy (SD about 3.6°), so less than all of it is taken (fitted on the
+#: angles: the estimate is noisy (SD about 4°), so less than all of it is taken (fitted on the
 #: training renders to the least foot-angle error).
 FOOT_TURN = "foot_turn"
 #: How far a person standing for a photo is plausibly turned when it cannot be estimated.

@@ -445,7 +445,7 @@ SETS: dict[str, Callable[[int, int | None], list[RenderParams]]] = {
     "test": lambda seed, count: random_set(
         "test", TEST_ARCHETYPES, count or 120, seed + 1_000_003, (40.0, 60.0)
     ),
-    "hard_train": lambda seed, count: hard_set("hard_train", TRAIN_ARCHETYPES, count or 160, seed),
+    "hard_train": lambda seed, count: hard_set("hard_train", TRAIN_ARCHETYPES, count or 640, seed),
     "hard_test": lambda seed, count: hard_set(
         "hard_test", TEST_ARCHETYPES, count or 640, seed + 2_000_003
     ),

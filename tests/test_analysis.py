@@ -13,7 +13,7 @@ from posecheck import Analyzer, View
 from posecheck.analysis import Analysis
 from posecheck.combine import combine
 from posecheck.exercises import FOOT_CARE_IDS
-from posecheck.measures import MEASURES, SIDE_ON, SQUARE_ON
+from posecheck.measures import MEASURES, SIDE_ON, SQUARE_ON, TURN_SENSITIVE
 from posecheck.report import CSV_COLUMNS, results_csv, results_document
 from posecheck.samples import sample_paths
 from posecheck.types import Status
@@ -31,8 +31,14 @@ def test_front_photo_gives_front_measures(analyzer: Analyzer) -> None:
     names = set(analysis.measurements)
     assert names <= SQUARE_ON_NAMES and "left_foot_angle" in names
     assert not names & SIDE_NAMES
-    known = [m for m in analysis.measurements.values() if m.status is not Status.UNKNOWN]
-    assert len(known) == len(names), "a full-body front photo measures everything it can"
+    # Every measure is taken but the foot angles, which are left unknown when the body's
+    # estimated turn is beyond what they can be corrected for (15°). This woman, mid-greeting,
+    # is turned about 16-18° (README, "Limits"); the body-turn line fitted on 640 `hard_train`
+    # renders makes it 16-17° one look or both ways (the line fitted on 160 made it 14° one look).
+    unknown = {n for n, m in analysis.measurements.items() if m.status is Status.UNKNOWN}
+    assert unknown <= TURN_SENSITIVE, "a full-body front photo measures everything it can"
+    for name in unknown:
+        assert "turned about" in analysis.measurements[name].reason
     assert {c.name for c in analysis.checks} >= {"whole_body", "feet_in_frame", "camera_level"}
     assert analysis.plan is not None and analysis.assessment is not None
 
