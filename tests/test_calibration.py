@@ -153,11 +153,19 @@ def test_cross_check_keeps_a_real_correction_and_drops_a_useless_one() -> None:
 
 def test_packaged_corrections_keep_the_mirror_convention() -> None:
     from posecheck.dev.fitting import paired_name
-    from posecheck.measures import BODY_TURN, FOOT_TURN, MEASURES_BY_NAME, SIGNED_LATERAL
+    from posecheck.measures import (
+        BODY_TURN,
+        FOOT_TURN,
+        MEASURES_BY_NAME,
+        SHOULDER_ELEVATION,
+        SHOULDER_PERSPECTIVE,
+        SIGNED_LATERAL,
+    )
 
     fits = load_calibrations()
     for key, correction in fits.items():
-        if key in (BODY_TURN, FOOT_TURN):  # the body's turn: not a measure, checked below
+        # the body's turn and the shoulders' perspective: not measures, checked below
+        if key in (BODY_TURN, FOOT_TURN, SHOULDER_ELEVATION, SHOULDER_PERSPECTIVE):
             continue
         name, view = parse_key(key)
         assert name in MEASURES_BY_NAME
@@ -179,3 +187,41 @@ def test_the_body_turn_line_is_packaged_with_its_uncertainty() -> None:
     # MediaPipe's 3D yaw runs against the turn (its sign convention) and under-reads it
     assert -1.0 < line.slope < -0.5 and line.sd is not None and 0 < line.sd < 6
     assert 0.2 <= share.slope <= 1.0 and share.intercept == 0.0
+
+
+def test_the_shoulders_perspective_is_packaged_and_keeps_the_mirror_convention() -> None:
+    from posecheck.measures import SHOULDER_ELEVATION, SHOULDER_PERSPECTIVE
+
+    fits = load_calibrations()
+    elevation, taken = fits[SHOULDER_ELEVATION], fits[SHOULDER_PERSPECTIVE]
+    # the elevation is a tangent, the same for a photo and its mirror image, with its doubt
+    assert elevation.slope > 0 and elevation.sd is not None and 0 < elevation.sd < 0.2
+    # the tilt taken off flips with the turn, as the shoulder tilt does: scaled, never offset
+    assert 0.5 <= taken.slope <= 1.5 and taken.intercept == 0.0
+
+
+def test_a_forward_line_predicts_the_truth_from_the_raw_reading() -> None:
+    from posecheck.dev.fitting import fit_forward
+
+    # true = 0.5 × raw + 0.1 exactly: the forward line, in the corrections' form
+    pairs = [(0.5 * r + 0.1, r) for r in (-0.4, -0.2, 0.0, 0.1, 0.3, 0.5, 0.6, 0.8)]
+    line = fit_forward(pairs, source="test")
+    assert line is not None and line.sd == pytest.approx(0.0, abs=1e-9)
+    assert line.apply(0.2) == pytest.approx(0.2) and line.apply(-1.0) == pytest.approx(-0.4)
+    # noise in the raw reading shrinks the forward line toward the mean truth (raw on true
+    # would stretch it): true 0 or 1, raw the truth ± 0.5
+    noisy = [(t, t + d) for t in (0.0, 1.0) for d in (-0.5, 0.5)] * 2
+    shrunk = fit_forward(noisy, source="test")
+    assert shrunk is not None and 1 / shrunk.slope == pytest.approx(0.5)  # cov 0.25 / var 0.5
+    assert shrunk.sd is not None and shrunk.sd > 0
+    assert fit_forward(pairs[:7], source="test") is None
+    assert fit_forward([(t, 1.0) for t, _ in pairs], source="test") is None
+
+
+def test_the_share_of_a_predicted_error_is_its_least_squares_fit() -> None:
+    from posecheck.dev.fitting import share_through_origin
+
+    assert share_through_origin([(1.0, 1.2), (-2.0, -2.4), (3.0, 3.6)]) == 1.2
+    # errors a prediction does not follow leave nothing to take off
+    assert share_through_origin([(1.0, 1.0), (1.0, -1.0)]) == 0.0
+    assert share_through_origin([]) == 0.0

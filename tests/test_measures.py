@@ -529,3 +529,61 @@ def test_the_forward_head_line_is_drawn_where_the_angle_is_taken() -> None:
     assert [tuple(p) for p in knee.positions(xy, View.LEFT)] == [
         tuple(xy[lm]) for lm in knee.resolve(View.LEFT)
     ]
+
+
+def test_a_turned_level_shoulder_line_shows_the_tilt_perspective_gives_it() -> None:
+    """A level line turned t from the picture's plane, the camera's eye an angle e below it,
+    shows a tilt of atan(tan e · tan t): taken off the shoulder tilt (as surely as the turn is
+    there), with its doubt in the band, mirrored with the turn, and nothing without a turn
+    estimate or the fitted entries."""
+    from posecheck.measures import (
+        SHOULDER_ELEVATION,
+        SHOULDER_PERSPECTIVE,
+        Turn,
+        make_frame,
+        measure_one,
+        shoulder_elevation_raw,
+        shoulder_perspective,
+    )
+
+    pose = make_pose({}, base=FRONT)
+    frame = make_frame(pose, View.FRONT, None)
+    raw = shoulder_elevation_raw(frame)
+    rise = 0.2  # the fitted line says: tan e = raw - (raw - 0.2)
+    line = Calibration(1.0, raw - rise, None, 10, "test", sd=0.05)
+    taken = Calibration(1.0, 0.0, None, 10, "test")
+    fitted = {SHOULDER_ELEVATION: line, SHOULDER_PERSPECTIVE: taken}
+    turn = Turn(10.0, 4.0, estimated=True)
+    shown = shoulder_perspective(frame, turn, fitted)
+    assert shown is not None
+    # taken in proportion to how surely the turn is there: 10² / (10² + 4²)
+    sure = 100.0 / 116.0
+    expected = sure * math.degrees(math.atan(rise * math.tan(math.radians(10.0))))
+    assert shown.degrees == pytest.approx(expected)  # 1.74° of the 2.02° a 10° turn shows
+    spread = math.hypot(rise * math.radians(4.0), math.tan(math.radians(10.0)) * 0.05)
+    assert shown.doubt == pytest.approx(math.degrees(spread))
+    mirrored = shoulder_perspective(frame, Turn(-10.0, 4.0, estimated=True), fitted)
+    assert mirrored is not None and mirrored.degrees == pytest.approx(-expected)
+    halved = shoulder_perspective(
+        frame, turn, {**fitted, SHOULDER_PERSPECTIVE: replace(taken, slope=0.5)}
+    )
+    assert halved is not None and halved.degrees == pytest.approx(expected / 2)
+    none = shoulder_perspective(frame, Turn(0.0, 4.0, estimated=True), fitted)
+    assert none is not None and none.degrees == 0.0
+    assert shoulder_perspective(frame, Turn(0.0, 8.0, estimated=False), fitted) is None
+    assert shoulder_perspective(frame, turn, {SHOULDER_ELEVATION: line}) is None
+
+    spec = MEASURES_BY_NAME[MeasureName.SHOULDER_TILT]
+    front = view(View.FRONT)
+    plain = measure_one(spec, frame, front, None, None, turn)
+    corrected = measure_one(spec, frame, front, None, None, turn, shown)
+    assert plain.value == pytest.approx(0.0, abs=ROUNDING)
+    assert corrected.value == pytest.approx(-expected, abs=ROUNDING)
+    # the known error and the perspective's doubt in quadrature, the roll's doubt on top as before
+    widened = plain.error - spec.known_error + math.hypot(spec.known_error, shown.doubt)
+    assert corrected.error == pytest.approx(widened, abs=0.01) and corrected.error > plain.error
+    # the other measures are not lines the perspective tilts
+    pelvis = MEASURES_BY_NAME[MeasureName.PELVIC_TILT]
+    assert measure_one(pelvis, frame, front, None, None, turn, shown) == measure_one(
+        pelvis, frame, front, None, None, turn
+    )

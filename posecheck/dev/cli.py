@@ -529,16 +529,42 @@ def _screening(args: argparse.Namespace) -> int:
 
 
 def _fit_turn(args: argparse.Namespace) -> int:
+    import math
+
     from posecheck.analysis import Analysis, Analyzer
     from posecheck.calibration import load_calibrations
-    from posecheck.dev.fitting import fit_turn, foot_share, update_calibrations
+    from posecheck.dev.fitting import (
+        fit_forward,
+        fit_turn,
+        foot_share,
+        share_through_origin,
+        update_calibrations,
+    )
     from posecheck.dev.screening import base_and_turn
-    from posecheck.measures import BODY_TURN, FOOT_TURN, MeasureName, measure_pose
+    from posecheck.measures import (
+        BODY_TURN,
+        FOOT_TURN,
+        SHOULDER_ELEVATION,
+        SHOULDER_PERSPECTIVE,
+        Frame,
+        MeasureName,
+        Turn,
+        make_frame,
+        measure_pose,
+        shoulder_elevation_raw,
+        shoulder_perspective,
+    )
+    from posecheck.roll import usable_roll
     from posecheck.views import signed_body_yaw
 
     pairs: list[tuple[float, float]] = []
     feet: list[tuple[float, float, float, float, float]] = []  # raw yaw, left, right, true l, r
-    unturned = {k: v for k, v in load_calibrations().items() if k not in (BODY_TURN, FOOT_TURN)}
+    # raw yaw, the frame, the shoulder tilt without the perspective and its truth, where the
+    # roll was known (None otherwise)
+    shoulders: list[tuple[float, Frame, float | None, float]] = []
+    elevations: list[tuple[float, float]] = []  # true tan of the shoulders' elevation, raw
+    fitted_names = (BODY_TURN, FOOT_TURN, SHOULDER_ELEVATION, SHOULDER_PERSPECTIVE)
+    unturned = {k: v for k, v in load_calibrations().items() if k not in fitted_names}
     images = sorted(p for p in args.folder.glob("*.jpg") if p.with_suffix(".json").is_file())
     with Analyzer.open(args.model) as analyzer:
         for index, image in enumerate(images, start=1):
@@ -550,30 +576,62 @@ def _fit_turn(args: argparse.Namespace) -> int:
             result = analyzer.analyze_path(image, View.FRONT)
             if not isinstance(result, Analysis):
                 continue
-            raw = signed_body_yaw(result.detection.subject)
+            subject = result.detection.subject
+            raw = signed_body_yaw(subject)
             if raw is None:
                 continue
             pairs.append((turn, raw))
-            m = measure_pose(
-                result.detection.subject, result.view, result.roll, calibrations=unturned
-            )
+            m = measure_pose(subject, result.view, result.roll, calibrations=unturned)
             left = m[MeasureName.LEFT_FOOT_ANGLE].value
             right = m[MeasureName.RIGHT_FOOT_ANGLE].value
             true = truth["all_measures"]["square_on"]
             if left is not None and right is not None:
                 feet.append((raw, left, right, true["left_foot_angle"], true["right_foot_angle"]))
+            frame = make_frame(subject, View.FRONT, result.roll)
+            camera = truth["camera"]["extrinsics"]["position"]
+            points = truth["keypoints_3d"]
+            left_top, right_top = points["left_shoulder"], points["right_shoulder"]
+            top = [(a + b) / 2 for a, b in zip(left_top, right_top, strict=True)]
+            away = math.hypot(top[0] - camera[0], top[1] - camera[1])
+            elevations.append(((top[2] - camera[2]) / away, shoulder_elevation_raw(frame)))
+            tilt = m[MeasureName.SHOULDER_TILT].value
+            known = usable_roll(result.roll) is not None
+            shoulders.append((raw, frame, tilt if known else None, true["shoulder_tilt"]))
     line = fit_turn(pairs, source=args.folder.name)
     if line is None:
         print(f"fit-turn: no usable line from {len(pairs)} front renders.", file=sys.stderr)
         return EXIT_FAILED
     share, before, after = foot_share(line, feet)
     foot = Calibration(share, 0.0, None, len(feet), args.folder.name)
-    update_calibrations({BODY_TURN: line, FOOT_TURN: foot}, (), args.out)
+    fitted = {BODY_TURN: line, FOOT_TURN: foot}
+    elevation = fit_forward(elevations, source=args.folder.name)
+    said = "no shoulder elevation line"
+    if elevation is not None:
+        fitted[SHOULDER_ELEVATION] = elevation
+        predicted = []
+        for raw, frame, tilt, true_tilt in shoulders:
+            estimate = Turn(share * line.apply(raw), line.sd or 3.0, estimated=True)
+            shown = shoulder_perspective(frame, estimate, fitted, share=1.0)
+            if tilt is not None and shown is not None:
+                predicted.append((shown.degrees, tilt - true_tilt))
+        taken = share_through_origin(predicted)
+        fitted[SHOULDER_PERSPECTIVE] = Calibration(
+            taken, 0.0, None, len(predicted), args.folder.name
+        )
+        mae = sum(abs(e) for _, e in predicted) / max(1, len(predicted))
+        mae_after = sum(abs(e - taken * p) for p, e in predicted) / max(1, len(predicted))
+        said = (
+            f"shoulders' elevation: true = {1 / elevation.slope:.3f} x raw + "
+            f"{-elevation.intercept / elevation.slope:.3f} (SD {elevation.sd}, n={elevation.n}); "
+            f"shoulder tilt takes {taken:.2f} of the predicted perspective tilt (MAE with the "
+            f"roll known {mae:.2f}° -> {mae_after:.2f}°, n={len(predicted)})"
+        )
+    update_calibrations(fitted, (), args.out)
     print(
         f"raw 3D yaw = {line.slope:.3f} x turn + {line.intercept:.2f} (R² {line.r2}, n={line.n}); "
         f"turn SD after correction {line.sd:.2f}°; feet take {share:.2f} of the estimated turn "
         f"(foot angle MAE on these renders {before:.2f}° -> {after:.2f}°, n={len(feet)}); "
-        f"written to {args.out}"
+        f"{said}; written to {args.out}"
     )
     return EXIT_OK
 

@@ -265,3 +265,36 @@ def foot_share(
     shares = [round(0.2 + 0.05 * i, 2) for i in range(17)]
     best = min(shares, key=mae)
     return best, mae(0.0), mae(best)
+
+
+def fit_forward(pairs: Sequence[tuple[float, float]], *, source: str) -> Calibration | None:
+    """The least-squares prediction of the true value from the raw one (true = a × raw + b), kept
+    in the corrections' form (``apply`` gives a × raw + b), with the true value's SD about it. A
+    line of true on raw, unlike ``fit``'s raw on true, does not stretch a noisy raw reading's
+    spread into the prediction. None for fewer than 8 pairs or a raw value that does not vary."""
+    if len(pairs) < 8:
+        return None
+    true = [t for t, _ in pairs]
+    raw = [r for _, r in pairs]
+    mean_t, mean_r = sum(true) / len(true), sum(raw) / len(raw)
+    spread = sum((r - mean_r) ** 2 for r in raw)
+    if spread == 0:
+        return None
+    a = sum((r - mean_r) * (t - mean_t) for t, r in pairs) / spread
+    if abs(a) < MIN_SLOPE:
+        return None
+    b = mean_t - a * mean_r
+    residuals = [t - (a * r + b) for t, r in pairs]
+    sd = math.sqrt(sum(e * e for e in residuals) / max(1, len(residuals) - 2))
+    total = sum((t - mean_t) ** 2 for t in true)
+    r2 = 1 - sum(e * e for e in residuals) / total if total > 0 else 0.0
+    return Calibration(
+        round(1 / a, 4), round(-b / a, 4), round(r2, 4), len(pairs), source, sd=round(sd, 4)
+    )
+
+
+def share_through_origin(pairs: Sequence[tuple[float, float]]) -> float:
+    """The least-squares share k of a predicted error to take off: error ≈ k × predicted, over
+    (predicted, error) pairs; 0 without any prediction."""
+    power = sum(p * p for p, _ in pairs)
+    return round(sum(p * e for p, e in pairs) / power, 2) if power > 0 else 0.0
