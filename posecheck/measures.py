@@ -846,11 +846,11 @@ def shoulder_perspective(
     fitted share taken off (for fitting it)."""
     line = fitted.get(SHOULDER_ELEVATION)
     taken = fitted.get(SHOULDER_PERSPECTIVE)
-    if line is None or not turn.estimated or (share is None and taken is None):
+    factor = share if share is not None else (None if taken is None else taken.slope)
+    if line is None or factor is None or not turn.estimated:
         return None
     if not all(frame.pose.is_visible(lm, VISIBILITY_THRESHOLD) for lm in _ELEVATION_POINTS):
         return None
-    factor = share if share is not None else (taken.slope if taken is not None else 0.0)
     rise = line.apply(shoulder_elevation_raw(frame))
     lean = math.tan(math.radians(turn.degrees))
     # a turn estimated within its own doubt may well be none: take the tilt it predicts in

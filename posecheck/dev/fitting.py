@@ -18,23 +18,32 @@ from posecheck.calibration import (
 from posecheck.measures import mirrored_name
 
 
+def _line(points: Sequence[tuple[float, float]]) -> tuple[float, float, float, float] | None:
+    """The least-squares line y = slope × x + intercept through (x, y) points: (slope, intercept,
+    R², the residuals' sum of squares); None for fewer than 8 points or an x that does not vary."""
+    if len(points) < 8:
+        return None
+    xs = [x for x, _ in points]
+    ys = [y for _, y in points]
+    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
+    spread = sum((x - mean_x) ** 2 for x in xs)
+    if spread == 0:
+        return None
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in points) / spread
+    intercept = mean_y - slope * mean_x
+    total = sum((y - mean_y) ** 2 for y in ys)
+    residual = sum((y - (slope * x + intercept)) ** 2 for x, y in points)
+    r2 = 1 - residual / total if total > 0 else 0.0
+    return slope, intercept, r2, residual
+
+
 def fit(pairs: Iterable[tuple[float, float]], *, source: str) -> Calibration | None:
     """A fit of (true, raw) pairs, or None when it is not good enough to correct with."""
     data = list(pairs)
-    if len(data) < 8:
+    line = _line(data)
+    if line is None:
         return None
-    true = [t for t, _ in data]
-    raw = [r for _, r in data]
-    mean_t = sum(true) / len(true)
-    mean_r = sum(raw) / len(raw)
-    spread = sum((t - mean_t) ** 2 for t in true)
-    if spread == 0:
-        return None
-    slope = sum((t - mean_t) * (r - mean_r) for t, r in data) / spread
-    intercept = mean_r - slope * mean_t
-    total = sum((r - mean_r) ** 2 for r in raw)
-    residual = sum((r - (slope * t + intercept)) ** 2 for t, r in data)
-    r2 = 1 - residual / total if total > 0 else 0.0
+    slope, intercept, r2, _ = line
     if r2 < MIN_R2 or abs(slope) < MIN_SLOPE:
         return None
     return Calibration(round(slope, 4), round(intercept, 4), round(r2, 4), len(data), source)
@@ -272,22 +281,13 @@ def fit_forward(pairs: Sequence[tuple[float, float]], *, source: str) -> Calibra
     in the corrections' form (``apply`` gives a × raw + b), with the true value's SD about it. A
     line of true on raw, unlike ``fit``'s raw on true, does not stretch a noisy raw reading's
     spread into the prediction. None for fewer than 8 pairs or a raw value that does not vary."""
-    if len(pairs) < 8:
+    line = _line([(raw, true) for true, raw in pairs])
+    if line is None:
         return None
-    true = [t for t, _ in pairs]
-    raw = [r for _, r in pairs]
-    mean_t, mean_r = sum(true) / len(true), sum(raw) / len(raw)
-    spread = sum((r - mean_r) ** 2 for r in raw)
-    if spread == 0:
-        return None
-    a = sum((r - mean_r) * (t - mean_t) for t, r in pairs) / spread
+    a, b, r2, residual = line
     if abs(a) < MIN_SLOPE:
         return None
-    b = mean_t - a * mean_r
-    residuals = [t - (a * r + b) for t, r in pairs]
-    sd = math.sqrt(sum(e * e for e in residuals) / max(1, len(residuals) - 2))
-    total = sum((t - mean_t) ** 2 for t in true)
-    r2 = 1 - sum(e * e for e in residuals) / total if total > 0 else 0.0
+    sd = math.sqrt(residual / max(1, len(pairs) - 2))
     return Calibration(
         round(1 / a, 4), round(-b / a, 4), round(r2, 4), len(pairs), source, sd=round(sd, 4)
     )
