@@ -136,6 +136,14 @@ def build_parser() -> argparse.ArgumentParser:
     add_both_ways_option(screening)
     screening.add_argument("--out", type=Path, help="also write the markdown to this file")
 
+    floor = commands.add_parser(
+        "foot-floor",
+        help="the foot angle read from the model's points through each render's true camera",
+    )
+    floor.add_argument("folder", type=Path, help="renders, each with <name>.json truth beside")
+    add_model_option(floor)
+    add_both_ways_option(floor)
+
     turn = commands.add_parser(
         "fit-turn", help="fit the body's turn from MediaPipe's 3D yaw on renders (front views)"
     )
@@ -199,6 +207,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _batch(args)
     if args.command == "soak":
         return _soak(args)
+    if args.command == "foot-floor":
+        return _foot_floor(args)
     if args.command == "fit-turn":
         return _fit_turn(args)
     if args.command == "validate":
@@ -525,6 +535,21 @@ def _screening(args: argparse.Namespace) -> int:
     if args.out is not None:
         args.out.write_text(text, encoding="utf-8")
     print(text)
+    return EXIT_OK
+
+
+def _foot_floor(args: argparse.Namespace) -> int:
+    from posecheck.analysis import Analyzer
+    from posecheck.dev import footfloor
+
+    with Analyzer.open(args.model, both_ways=args.both_ways) as analyzer:
+        rows = footfloor.read_set(
+            analyzer,
+            args.folder,
+            progress=lambda i, n, name: print(f"[{i}/{n}] {name}", file=sys.stderr, flush=True),
+        )
+        model = analyzer.model
+    print(footfloor.format_summary(args.folder, footfloor.summarise(rows), model))
     return EXIT_OK
 
 

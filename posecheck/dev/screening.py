@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -96,16 +97,29 @@ def read_render(analyzer: Analyzer, image: Path) -> list[Reading]:
     return readings
 
 
-def read_set(
-    analyzer: Analyzer, folder: Path, progress: Callable[[int, int, str], None] | None = None
-) -> list[Reading]:
+Row = TypeVar("Row")
+
+
+def read_renders(
+    analyzer: Analyzer,
+    folder: Path,
+    read: Callable[[Analyzer, Path], list[Row]],
+    progress: Callable[[int, int, str], None] | None = None,
+) -> list[Row]:
+    """``read`` of every render in ``folder`` that has its truth JSON beside it, in name order."""
     images = sorted(p for p in folder.glob("*.jpg") if p.with_suffix(".json").is_file())
-    readings: list[Reading] = []
+    rows: list[Row] = []
     for index, image in enumerate(images, start=1):
         if progress is not None:
             progress(index, len(images), image.name)
-        readings += read_render(analyzer, image)
-    return readings
+        rows += read(analyzer, image)
+    return rows
+
+
+def read_set(
+    analyzer: Analyzer, folder: Path, progress: Callable[[int, int, str], None] | None = None
+) -> list[Reading]:
+    return read_renders(analyzer, folder, read_render, progress)
 
 
 # --- figures -------------------------------------------------------------------------------------
