@@ -841,7 +841,7 @@ def _explain(
     note = f"; note: {'; '.join(caveats)}" if caveats else ""
     sure = (
         f"It is an estimate from a single photo by a landmark model: {error_words}; "
-        f"confidence {confidence:.2f} ({_sureness(confidence)}){note}."
+        f"{_sureness(confidence)}{note}."
     )
     meaning = MEANINGS[key]
     hurts = f"If {meaning.hurts} can examine what a photo cannot."
@@ -849,11 +849,12 @@ def _explain(
 
 
 def _sureness(confidence: float) -> str:
+    """The finding's confidence in words (the number is in the JSON and beside the finding)."""
     if confidence >= 0.75:
-        return "fairly high"
+        return "the photo shows the points it rests on fairly clearly"
     if confidence >= 0.5:
-        return "moderate"
-    return "low: a clearer photo may change it"
+        return "the photo shows the points it rests on only moderately clearly"
+    return "the photo shows the points it rests on poorly: a clearer photo may change it"
 
 
 def _fill(template: str, side: Side | None, amount: str) -> str:

@@ -287,7 +287,10 @@ def _judgement_lines(assessment: Assessment | None, plan: Plan | None) -> list[s
     if plan is None:  # not judged: the summary says why and how to retake
         return lines
     for finding in assessment.findings:
-        lines.append(f"  - {finding.title} [{finding.status.value}]: {finding.explanation}")
+        lines.append(
+            f"  - {finding.title} [{finding.status.value}, confidence {finding.confidence:.2f}]: "
+            f"{finding.explanation}"
+        )
     if assessment.chain:
         lines.append(f"  Pattern: {assessment.chain}")
     for note in assessment.cannot_judge:

@@ -53,7 +53,8 @@ def test_a_sample_shows_the_body_map_cards_and_three_downloads() -> None:
     for region in BodyRegion:
         title = f"**{region.capitalize()}**: "
         assert sum(title in m for m in _markdown(app)) == 1, region
-    assert any("**Left knee**: " + Status.POSSIBLE.words in m for m in _markdown(app))
+    assert any("**Left knee**: " + Status.MILD.words in m for m in _markdown(app))
+    assert any("**Right foot**: " + Status.POSSIBLE.words in m for m in _markdown(app))
     # a card per measure the photos took: its plain name, a scale, its status, its meaning
     titles = tuple(f"**{spec.label.capitalize()}** · " for spec in MEASURES)
     cards = [m for m in _markdown(app) if m.startswith(titles)]

@@ -240,9 +240,24 @@ def test_each_measure_direction_makes_its_finding(
     # the number (without its sign: the words carry the direction) and the usual range are said
     assert f"{abs(value):g}" in finding.explanation
     assert "usual range" in finding.explanation
-    assert "0.80" in finding.explanation  # how sure
+    # how sure, in words (0.8: the number itself is in the JSON and beside the finding)
+    assert "fairly clearly" in finding.explanation and "0.8" not in finding.explanation
     assert "single photo" in finding.explanation
     check_honest(result)
+
+
+@pytest.mark.parametrize(
+    ("confidence", "words"),
+    [
+        (0.9, "fairly clearly"),
+        (0.6, "only moderately clearly"),
+        (0.3, "a clearer photo may change"),
+    ],
+)
+def test_how_sure_a_finding_is_is_said_in_words(confidence: float, words: str) -> None:
+    name, value, view = JUDGED[0][:3]
+    (finding,) = run(measure(name, value, view=view, confidence=confidence)).findings
+    assert words in finding.explanation and f"{confidence:.2f}" not in finding.explanation
 
 
 def test_every_finding_key_has_a_rule() -> None:

@@ -59,3 +59,18 @@ def test_a_step_two_failed_checks_both_advise_is_said_once() -> None:
         f"Step back. {level} Step back a little more. Stand square to the camera."
     )
     assert "(feet cut off; toes outside; turned)" in summary
+
+
+def test_a_finding_line_gives_its_status_and_confidence_as_a_number() -> None:
+    from posecheck.exercises import build_plan
+    from posecheck.findings import assess
+    from posecheck.report import _judgement_lines
+
+    foot = Measurement(
+        "left_foot_angle", 35.1, "deg", 0.61, Status.MARKED, (0.0, 15.0), (), View.FRONT, "", 5.0
+    )
+    assessment = assess({MeasureName.LEFT_FOOT_ANGLE: foot})
+    plan = build_plan([f.key for f in assessment.findings])
+    (line,) = [line for line in _judgement_lines(assessment, plan) if line.startswith("  - ")]
+    assert "[marked, confidence 0.61]: " in line  # the words after it say how sure, in words
+    assert "moderately clearly" in line
