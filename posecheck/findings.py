@@ -949,8 +949,8 @@ def _summary(
         if more:
             titles.append(f"{more} more")
         parts = [
-            f"Beyond the usual range: {_join(titles)}. This is a screening estimate from a "
-            "single photo, not a diagnosis."
+            f"Beyond the usual range: {_join(titles)}. This is a screening estimate, not a "
+            "diagnosis."  # one photo's, or (combined) each finding from the photo that shows it
         ]
     elif known:
         parts = ["No alignment clearly beyond the usual range was measured."]

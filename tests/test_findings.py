@@ -298,6 +298,14 @@ def test_no_findings_summary() -> None:
     assert result.chain is None
 
 
+def test_a_findings_summary_says_screening_not_diagnosis_for_one_photo_or_several() -> None:
+    name, value, view = JUDGED[0][:3]
+    summary = run(measure(name, value, view=view)).summary
+    assert summary.startswith("Beyond the usual range: ")
+    assert "This is a screening estimate, not a diagnosis." in summary
+    assert "single photo" not in summary  # a combined report rests on several
+
+
 def test_held_readings_are_listed_apart_with_their_reason() -> None:
     """A reading held back (it would make a finding, but the photo cannot judge it) is not
     "within the measurement error": the summary says it was not judged, and why."""
