@@ -273,6 +273,12 @@ def _judgement(report: _Report, assessment: Assessment, plan: Plan | None) -> No
         report.paragraph("Take care: " + " ".join(exercise.cautions), size=8.5, colour=(90, 90, 90))
 
 
+def _file_name(name: str) -> str:
+    """A photo's name without the folders before it (``/`` only: a backslash may be an escape
+    that ``printable_name`` wrote)."""
+    return name.rsplit("/", 1)[-1] or name
+
+
 def pdf_report(
     photos: Sequence[PdfPhoto],
     combined: CombinedReport | None = None,
@@ -285,13 +291,15 @@ def pdf_report(
     report.paragraph(f"{DISCLAIMER} {CLINICIAN_NOTE}", size=8.5, colour=(120, 40, 40))
     for photo in photos:
         result = photo.result
-        report.heading(result.name, 12)
+        # the file's own name: a report handed to a clinician need not show the folders it came from
+        shown = _file_name(result.name)
+        report.heading(shown, 12)
         if isinstance(result, AnalysisFailure):
             report.paragraph(f"Could not analyse this photo: {result.error.message}")
             continue
         assert isinstance(result, Analysis)  # narrowed for the type checker
         if photo.picture_jpeg is not None:
-            report.picture(photo.picture_jpeg, f"{result.name} with the skeleton and measures")
+            report.picture(photo.picture_jpeg, f"{shown} with the skeleton and measures")
         report.paragraph(
             f"View: {result.view.view.value}; people found: {result.detection.people_detected}",
             size=9,

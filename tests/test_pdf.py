@@ -69,6 +69,8 @@ def test_analyze_pdf_has_the_pictures_measures_findings_and_plan(
     )  # fmt: skip
     for words in expected:
         assert words in text, words
+    # each photo by its file's name, without the folders it was read from
+    assert "man_misaligned_front.jpg" in text and "data/samples" not in text
     images = subprocess.run(["pdfimages", "-list", str(out)], capture_output=True, text=True)
     if images.returncode == 0:
         assert images.stdout.count("jpeg") >= 2  # the two annotated photos
