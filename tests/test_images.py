@@ -432,6 +432,7 @@ def test_jpeg_working_copy_matches_a_full_decode_resized(big_jpeg: Path) -> None
     assert np.percentile(difference, 99) <= 8
 
 
+@pytest.mark.slow  # over 0.5 s on a clean clone: .ci/run runs it, make test keeps its time
 @pytest.mark.parametrize(("file_format", "max_side"), [("PNG", 700), ("WEBP", 500), ("TIFF", 230)])
 def test_other_formats_shrink_like_a_full_decode_resized(file_format: str, max_side: int) -> None:
     """Whole factors are reduced by Pillow (box average) before INTER_AREA does the rest."""
@@ -744,6 +745,7 @@ def test_no_pillow_globals_are_changed() -> None:
     assert (Image.MAX_IMAGE_PIXELS, ImageFile.LOAD_TRUNCATED_IMAGES, warnings.filters) == before
 
 
+@pytest.mark.slow  # over 0.5 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_import_has_no_side_effects() -> None:
     code = (
         "import PIL.Image, posecheck.images; "
@@ -799,6 +801,7 @@ FORMAT_AND_MODE = st.sampled_from(
 )
 
 
+@pytest.mark.slow  # over 0.5 s on a clean clone: .ci/run runs it, make test keeps its time
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     width=st.integers(32, 300),
@@ -844,6 +847,7 @@ def fuzz_seeds() -> list[bytes]:
     return seeds
 
 
+@pytest.mark.slow  # over 0.5 s on a clean clone: .ci/run runs it, make test keeps its time
 @settings(
     max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

@@ -119,6 +119,7 @@ def test_data_flows_one_way() -> None:
     assert not wrong, "\n".join(wrong)
 
 
+@pytest.mark.slow  # over 0.5 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_no_import_cycles() -> None:
     edges = _internal_edges()
     done: set[str] = set()

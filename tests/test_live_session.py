@@ -298,6 +298,7 @@ def test_the_roll_is_found_in_the_scene_and_the_measures_use_it() -> None:
     assert unknown.measures[MeasureName.SHOULDER_TILT].error > tilt.error
 
 
+@pytest.mark.slow  # over 0.5 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_the_roll_is_estimated_again_only_when_due(monkeypatch: pytest.MonkeyPatch) -> None:
     import posecheck.live.session as live_session
 
@@ -331,6 +332,7 @@ def test_the_roll_is_estimated_again_only_when_due(monkeypatch: pytest.MonkeyPat
 # --- other people in view ----------------------------------------------------------------------
 
 
+@pytest.mark.slow  # over 0.5 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_the_people_in_view_are_counted_only_when_due_and_while_someone_is_followed() -> None:
     counter = PeopleCount([1, 2, 1])
     settings = LiveSettings(people_interval_ms=2000.0, mirrored=True)

@@ -266,6 +266,7 @@ def test_signals_do_not_depend_on_image_size_or_distance(
         assert _same(signal(pose, side), signal(moved, side)), signal.__name__
 
 
+@pytest.mark.slow  # over 0.5 s on a clean clone: .ci/run runs it, make test keeps its time
 @given(pose_strategy, st.floats(-180, 180), st.sampled_from(list(Side)[:2]))
 def test_joint_signals_do_not_depend_on_camera_roll(
     points: Points, degrees: float, side: Side

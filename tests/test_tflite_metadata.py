@@ -116,6 +116,7 @@ def test_round_trip_gives_what_mediapipe_needs() -> None:
     assert _entries(written)[METADATA_NAME][4:8] == METADATA_IDENTIFIER
 
 
+@pytest.mark.slow  # over 0.5 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_existing_metadata_entries_are_kept() -> None:
     written = add_image_metadata(synthetic_model(), SPEC)
     entries = _entries(written)
