@@ -23,7 +23,7 @@ from posecheck.cli import (
     readable_paths,
 )
 from posecheck.errors import PosecheckError
-from posecheck.types import ModelName, View
+from posecheck.types import ModelName, Pose, View
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -573,7 +573,7 @@ def _fit_turn(args: argparse.Namespace) -> int:
         SHOULDER_PERSPECTIVE,
         Frame,
         MeasureName,
-        Turn,
+        estimate_turn,
         make_frame,
         measure_pose,
         shoulder_elevation_raw,
@@ -584,9 +584,9 @@ def _fit_turn(args: argparse.Namespace) -> int:
 
     pairs: list[tuple[float, float]] = []
     feet: list[tuple[float, float, float, float, float]] = []  # raw yaw, left, right, true l, r
-    # raw yaw, the frame, the shoulder tilt without the perspective and its truth, where the
+    # the pose, the frame, the shoulder tilt without the perspective and its truth, where the
     # roll was known (None otherwise)
-    shoulders: list[tuple[float, Frame, float | None, float]] = []
+    shoulders: list[tuple[Pose, Frame, float | None, float]] = []
     elevations: list[tuple[float, float]] = []  # true tan of the shoulders' elevation, raw
     fitted_names = (BODY_TURN, FOOT_TURN, SHOULDER_ELEVATION, SHOULDER_PERSPECTIVE)
     unturned = {k: v for k, v in load_calibrations().items() if k not in fitted_names}
@@ -621,7 +621,7 @@ def _fit_turn(args: argparse.Namespace) -> int:
             elevations.append(((top[2] - camera[2]) / away, shoulder_elevation_raw(frame)))
             tilt = m[MeasureName.SHOULDER_TILT].value
             known = usable_roll(result.roll) is not None
-            shoulders.append((raw, frame, tilt if known else None, true["shoulder_tilt"]))
+            shoulders.append((subject, frame, tilt if known else None, true["shoulder_tilt"]))
     line = fit_turn(pairs, source=args.folder.name)
     if line is None:
         print(f"fit-turn: no usable line from {len(pairs)} front renders.", file=sys.stderr)
@@ -634,8 +634,8 @@ def _fit_turn(args: argparse.Namespace) -> int:
     if elevation is not None:
         fitted[SHOULDER_ELEVATION] = elevation
         predicted = []
-        for raw, frame, tilt, true_tilt in shoulders:
-            estimate = Turn(share * line.apply(raw), line.sd or 3.0, estimated=True)
+        for subject, frame, tilt, true_tilt in shoulders:
+            estimate = estimate_turn(subject, View.FRONT, fitted)
             shown = shoulder_perspective(frame, estimate, fitted, share=1.0)
             if tilt is not None and shown is not None:
                 predicted.append((shown.degrees, tilt - true_tilt))
