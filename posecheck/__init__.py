@@ -95,6 +95,7 @@ from posecheck.measures import (
     MeasureName,
     MeasureSpec,
     measure_pose,
+    status_in_words,
 )
 from posecheck.pdf import PdfPhoto, live_pdf_report, pdf_report
 from posecheck.pictures import Picture, exercise_pictures, guide_pictures
@@ -247,6 +248,7 @@ __all__ = [
     "roll_known",
     "same_person",
     "sample_paths",
+    "status_in_words",
     "summary_to_dict",
     "unjudged_regions",
     "video_estimator",

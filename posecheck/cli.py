@@ -997,11 +997,12 @@ def summary_lines(document: dict[str, Any]) -> str:
             number = "{:.2f}" if ratio else "{:+.1f}"
             band = f" ± {error:.{2 if ratio else 1}f}" if error else ""
             spread = f"{measure['spread']:.{2 if ratio else 1}f}"
-            note = "" if measure.get("for_findings", True) else f" ({EXPERIMENTAL_WORDS})"
+            judged = bool(measure.get("for_findings", True))
+            note = "" if judged else f" ({EXPERIMENTAL_WORDS})"
             lines.append(
                 f"  {measure.get('label', name)}: {number.format(measure['value'])}{band} "
                 f"{measure['unit']} (sd {spread}) "
-                f"{status_mark(Status(measure['status']), held=held)}{note}"
+                f"{status_mark(Status(measure['status']), held=held, judged=judged)}{note}"
             )
             if held:
                 lines.append(f"    not judged: {measure['reason']}")

@@ -956,7 +956,8 @@ def _summary(
         parts = ["No alignment clearly beyond the usual range was measured."]
     else:
         parts = ["No measure could be taken, so no alignment was judged."]
-    possible = [_label(m.name) for m in known if m.status is Status.POSSIBLE and not m.held]
+    judged = [m for m in known if MEASURES_BY_NAME[m.name].for_findings]
+    possible = [_label(m.name) for m in judged if m.status is Status.POSSIBLE and not m.held]
     if possible:
         parts.append(
             f"Just outside the usual range, but within the measurement error (worth a recheck, "
@@ -965,21 +966,20 @@ def _summary(
     held = _by_reason(m for m in known if m.held)
     if held:
         parts.append(f"Outside the usual range, but not judged from this photo: {held}.")
+    # no recheck for these: however it came out, a measure that is never judged makes no finding
     experimental = [
         _label(m.name)
         for m in known
-        if m.status in FOUND and not MEASURES_BY_NAME[m.name].for_findings
+        if m.status is not Status.NORMAL
+        and not m.held
+        and not MEASURES_BY_NAME[m.name].for_findings
     ]
     if experimental:
         parts.append(
             f"Outside the usual range, but measured too roughly from a photo to judge (shown, "
             f"not a finding): {_join(experimental)}."
         )
-    unused = [
-        m
-        for m in known
-        if m.status in FOUND and m.name not in used and MEASURES_BY_NAME[m.name].for_findings
-    ]
+    unused = [m for m in judged if m.status in FOUND and m.name not in used]
     if unused:
         labels = [_label(m.name) for m in unused]
         parts.append(f"Also beyond the usual range, with no finding for it yet: {_join(labels)}.")

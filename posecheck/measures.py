@@ -77,6 +77,22 @@ HELD_WORDS = "possible: not judged from this photo"
 HELD_WORDS_LIVE = "possible: not judged from this camera view"
 #: Said beside the status of an experimental measure's reading (``for_findings`` False).
 EXPERIMENTAL_WORDS = "experimental: shown, not judged"
+#: An experimental reading just outside the usual range: no "recheck", since no retake would
+#: make it a finding.
+_EXPERIMENTAL_POSSIBLE_WORDS = "outside the usual range, but within the error"
+
+
+def status_in_words(
+    name: MeasureName, status: Status, *, held: bool = False, held_words: str = HELD_WORDS
+) -> str:
+    """A reading's status in plain words: ``held_words`` when it is held; an experimental
+    measure's reading (``for_findings`` False) says so, and never asks for a recheck."""
+    if held:
+        return held_words
+    if status is Status.UNKNOWN or MEASURES_BY_NAME[name].for_findings:
+        return status.words
+    words = _EXPERIMENTAL_POSSIBLE_WORDS if status is Status.POSSIBLE else status.words
+    return f"{words} ({EXPERIMENTAL_WORDS})"
 
 
 @dataclass(frozen=True)
@@ -114,8 +130,8 @@ class Measurement:
 
     @property
     def status_words(self) -> str:
-        """The status in plain words, saying so when the reading is ``held``."""
-        return HELD_WORDS if self.held else self.status.words
+        """The status in plain words, saying so when the reading is ``held`` or experimental."""
+        return status_in_words(self.name, self.status, held=self.held)
 
     @property
     def status_explained(self) -> str:
@@ -999,6 +1015,7 @@ def measure_one(
         status = spec.status(value, error)
         if status.clearly_outside and doubt >= ROLL_HOLD_SHARE * spec.known_error:
             # the reading leans on the true horizontal or vertical, which this photo does not show
+            # (an experimental measure too: its status would otherwise be the roll's)
             status, held = Status.POSSIBLE, True
             note = (
                 "the camera's roll is not known well enough and this reading depends on it: not "

@@ -38,7 +38,6 @@ from posecheck.live.coach import SideProgress
 from posecheck.live.session import SessionSummary
 from posecheck.live.stance import StanceMeasure, StanceResult
 from posecheck.measures import (
-    EXPERIMENTAL_WORDS,
     MEASURES_BY_NAME,
     Measurement,
     MeasureName,
@@ -392,8 +391,6 @@ def _stance(report: _Report, result: StanceResult) -> None:
     for measure in result.measures.values():
         low, high = measure.normal_range
         status = measure.status_words
-        if measure.value is not None and not measure.held and not measure.judged:
-            status += f" ({EXPERIMENTAL_WORDS})"
         rows.append([_label(MEASURES_BY_NAME[measure.name]), _stance_value(measure),
                      f"{low:g} to {high:g}", _spread(measure), status])  # fmt: skip
     report.table(("measure", "mean ± error", "usual range", "spread (sd)", "status"), rows,

@@ -11,7 +11,7 @@ from posecheck.analysis import Analysis, AnalysisFailure, PhotoResult
 from posecheck.combine import CombinedReport
 from posecheck.exercises import CLINICIAN_NOTE, DISCLAIMER, Plan, plan_to_dict
 from posecheck.findings import Assessment, assessment_to_dict
-from posecheck.measures import MEASURES_BY_NAME, Measurement, MeasureName
+from posecheck.measures import EXPERIMENTAL_WORDS, MEASURES_BY_NAME, Measurement, MeasureName
 from posecheck.types import CameraRoll, CaptureCheck, Landmark, Pose, Status, Unit
 
 #: Bumped only when a field changes meaning or disappears; new fields may appear at any time.
@@ -240,11 +240,19 @@ _STATUS_MARK = {
 }
 #: A reading that would make a finding but that the photo cannot judge (``Measurement.held``).
 _HELD = "held"
+#: An experimental measure's reading outside the usual range (it makes no finding).
+_SHOWN = "outside"
 
 
-def status_mark(status: Status, *, held: bool = False) -> str:
-    """A reading's status as the text reports mark it: usual, recheck, MILD, MARKED, held, ?."""
-    return _HELD if held else _STATUS_MARK[status]
+def status_mark(status: Status, *, held: bool = False, judged: bool = True) -> str:
+    """A reading's status as the text reports mark it: usual, recheck, MILD, MARKED, held, ?;
+    a measure never judged (``judged`` False: experimental) outside the usual range is only
+    "outside", asking no recheck since no finding could come of it."""
+    if held:
+        return _HELD
+    if not judged and status not in (Status.NORMAL, Status.UNKNOWN):
+        return _SHOWN
+    return _STATUS_MARK[status]
 
 
 #: Room for the longest measure's name in words ("shoulder's position over the ankle").
@@ -269,10 +277,12 @@ def _measure_lines(measurements: Mapping[MeasureName, Measurement]) -> list[str]
         places = 2 if m.unit is Unit.RATIO else 1
         unit = m.unit.symbol if m.unit is Unit.DEG else f" {m.unit.symbol}".rstrip()
         reading = f"{m.value:.{places}f} ± {m.error:.{places}f}{unit}"
-        mark = status_mark(m.status, held=m.held)
+        judged = MEASURES_BY_NAME[name].for_findings
+        mark = status_mark(m.status, held=m.held, judged=judged)
+        note = "" if judged else f"; {EXPERIMENTAL_WORDS}"
         lines.append(
             f"    {label:{_LABEL_WIDTH}} {reading:>28}  {mark:7} "
-            f"(usual {low:g} to {high:g}; confidence {m.confidence:.2f})"
+            f"(usual {low:g} to {high:g}; confidence {m.confidence:.2f}{note})"
         )
     return [
         line if isinstance(line, str) else f"    {', '.join(line[1])}: unknown, {line[0]}"

@@ -311,16 +311,40 @@ def test_held_readings_are_listed_apart_with_their_reason() -> None:
     "within the measurement error": the summary says it was not judged, and why."""
     why = "the camera's roll is not known well enough: not judged; retake"
     held = replace(measure("shoulder_tilt", 9.0, status=Status.POSSIBLE, reason=why), held=True)
-    result = run(held, measure("pelvic_tilt", 3.0, status=Status.POSSIBLE))
+    result = run(held, measure("left_knee_angle_frontal", 6.0, status=Status.POSSIBLE))
     assert result.findings == ()
     assert (
         "Outside the usual range, but not judged from this photo: the shoulder level "
         f"({why.rstrip('.')})." in result.summary
     )
-    assert "within the measurement error (worth a recheck, not a finding): the hip level." in (
-        result.summary
+    assert (
+        "within the measurement error (worth a recheck, not a finding): the left knee angle "
+        "from the front." in result.summary
     )
     assert held.status_words == "possible: not judged from this photo"
+
+
+@pytest.mark.parametrize("status", [Status.POSSIBLE, Status.MILD, Status.MARKED])
+def test_a_measure_never_judged_is_never_worth_a_recheck(status: Status) -> None:
+    """The hip level, head tilt and sideways positions are shown but never judged from a photo:
+    however far out they read, the summary and their status say so, and never ask for a
+    recheck (no retake would turn them into a finding)."""
+    reading = measure("pelvic_tilt", 3.0, status=status)
+    why = "the camera's roll is not known well enough: not judged"
+    held = replace(measure("pelvis_shift", 40.0, status=Status.POSSIBLE, reason=why), held=True)
+    result = run(reading, measure("head_tilt", 4.0, status=Status.POSSIBLE), held)
+    assert result.findings == ()
+    assert "recheck" not in result.summary
+    assert (
+        "Outside the usual range, but measured too roughly from a photo to judge (shown, not a "
+        "finding): the hip level and the head tilt." in result.summary
+    )
+    # one whose status would be the camera's roll is held, and says why, as a judged one is
+    assert f"not judged from this photo: the hips' sideways position ({why})." in result.summary
+    assert "recheck" not in reading.status_words
+    assert reading.status_words.endswith("(experimental: shown, not judged)")
+    judged = measure("shoulder_tilt", 3.0, status=Status.POSSIBLE)
+    assert judged.status_words == "possible: recheck (outside, but within the error)"
 
 
 def test_nothing_measured_says_so() -> None:

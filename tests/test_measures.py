@@ -437,6 +437,22 @@ def test_with_the_roll_unknown_a_roll_dependent_reading_makes_no_finding() -> No
     assert unknown.roll_doubt > 2.0 and known.roll_doubt == 0.0
 
 
+def test_a_measure_never_judged_is_held_for_the_roll_it_leans_on() -> None:
+    """The hip level is never judged, but with the roll unknown its status would be the roll's:
+    it is held like a judged reading (its words say why), not shown as outside the range."""
+    rise = 120 * math.tan(math.radians(14.0))  # over the 120 px between the hips
+    pose = make_pose({L.LEFT_HIP: (560, 500 - rise), L.RIGHT_HIP: (440, 500)})
+    hips = measure_pose(pose, view(View.FRONT), None, calibrations={})["pelvic_tilt"]
+    assert hips.value == pytest.approx(14.0, abs=0.05) and hips.roll_doubt > 0.0
+    assert hips.held and hips.status is Status.POSSIBLE
+    assert hips.status_words == "possible: not judged from this photo"
+    known = measure_pose(
+        pose, view(View.FRONT), CameraRoll(0.0, 0.9, "test", "test"), calibrations={}
+    )["pelvic_tilt"]
+    assert known.status.clearly_outside and not known.held
+    assert known.status_words == "well outside the usual range (experimental: shown, not judged)"
+
+
 def test_a_weak_roll_estimate_is_undone_in_part_with_less_doubt_than_none() -> None:
     """A roll found with confidence under ROLL_MIN_CONFIDENCE is combined with the plausible roll
     of a hand-held phone: most of it is undone, and the reading's doubt shrinks accordingly."""

@@ -42,7 +42,9 @@ def test_a_reading_shows_its_error_in_its_unit() -> None:
         "left_foot_angle", 35.1, "deg", 0.61, Status.MARKED, (0.0, 15.0), (), View.FRONT, "", 5.0
     )
     lines = _measure_lines({MeasureName(m.name): m for m in (shift, foot)})
-    assert lines[0].split("  recheck")[0].endswith("-13.5 ± 20.6 % of hip width")
+    # the sideways position is shown, never judged: it is outside, not worth a recheck
+    assert lines[0].split("  outside")[0].endswith("-13.5 ± 20.6 % of hip width")
+    assert lines[0].endswith("confidence 0.63; experimental: shown, not judged)")
     assert lines[1].split("  MARKED")[0].endswith("35.1 ± 5.0°")
 
 

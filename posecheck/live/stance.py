@@ -27,7 +27,13 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from posecheck.live.windows import TimeWindow, window_point_spread
-from posecheck.measures import HELD_WORDS_LIVE, MEASURES_BY_NAME, Measurement, MeasureName
+from posecheck.measures import (
+    HELD_WORDS_LIVE,
+    MEASURES_BY_NAME,
+    Measurement,
+    MeasureName,
+    status_in_words,
+)
 from posecheck.types import VISIBILITY_THRESHOLD, Landmark, Pose, Status, Unit, View
 from posecheck.views import ViewEstimate, posture
 
@@ -122,8 +128,9 @@ class StanceMeasure:
 
     @property
     def status_words(self) -> str:
-        """The status in plain words, as the photo report says it (a held mean says so)."""
-        return HELD_WORDS_LIVE if self.held else self.status.words
+        """The status in plain words, as the photo report says it (a held mean says so, and an
+        experimental measure's)."""
+        return status_in_words(self.name, self.status, held=self.held, held_words=HELD_WORDS_LIVE)
 
     @property
     def judged(self) -> bool:

@@ -14,7 +14,6 @@ from collections.abc import Mapping, Sequence
 import streamlit as st
 
 from posecheck import (
-    EXPERIMENTAL_WORDS,
     MEASURES_BY_NAME,
     Analysis,
     AnalysisFailure,
@@ -219,8 +218,6 @@ def measure_card(measurement: Measurement) -> None:
             output_format="PNG",  # a drawing: crisp lines
         )
         words = measurement.status_explained
-        if measurement.value is not None and not measurement.held and not spec.for_findings:
-            words += f" ({EXPERIMENTAL_WORDS})"
         st.markdown(f"{STATUS_ICON[status.value]} {words[:1].upper()}{words[1:]}")
         st.caption(measure_meaning(measurement.name))
 

@@ -22,7 +22,6 @@ import streamlit as st
 from posecheck import (
     CLINICIAN_NOTE,
     DISCLAIMER,
-    EXPERIMENTAL_WORDS,
     HELD_WORDS_LIVE,
     MEASURES,
     MEASURES_BY_NAME,
@@ -35,6 +34,7 @@ from posecheck import (
     TrendPoint,
     Unit,
     change_beyond_error,
+    status_in_words,
 )
 from posecheck.ui.history import open_store, value_words
 from posecheck.ui.results import STATUS_ICON, STATUS_WORDS
@@ -351,11 +351,13 @@ def session_lines(details: dict[str, Any]) -> list[str]:
         spec = _spec(name)
         if spec is None or measure.get("value") is None:
             continue
-        status = STATUS_WORDS.get(Status(measure["status"]), measure["status"])
-        if measure.get("held"):  # saved since the stance check holds what it cannot judge
-            status = f"{HELD_WORDS_LIVE}: {measure.get('reason', '')}"
-        elif not spec.for_findings:
-            status += f"; {EXPERIMENTAL_WORDS}"
+        status = status_in_words(
+            spec.name,
+            Status(measure["status"]),
+            # saved since the stance check holds what it cannot judge
+            held=bool(measure.get("held")),
+            held_words=f"{HELD_WORDS_LIVE}: {measure.get('reason', '')}",
+        )
         lines.append(
             f"{spec.label.capitalize()}: {value_words(measure['value'], spec.unit)} ({status})"
         )

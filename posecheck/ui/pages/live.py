@@ -24,7 +24,6 @@ from posecheck import (
     CLINICIAN_NOTE,
     COACHED_IDS,
     DISCLAIMER,
-    EXPERIMENTAL_WORDS,
     MEASURES_BY_NAME,
     Analysis,
     CameraRoll,
@@ -241,8 +240,6 @@ def stance_rows(result: StanceResult) -> list[dict[str, object]]:
         band = f" ± {measure.error:.{digits}f}" if measure.error else ""
         spread = f" (sd {measure.spread:.{digits}f})" if measure.spread is not None else ""
         status = measure.status_words
-        if not measure.judged:
-            status += f" ({EXPERIMENTAL_WORDS})"
         rows.append(
             {
                 "measure": MEASURES_BY_NAME[measure.name].label,
