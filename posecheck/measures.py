@@ -83,16 +83,22 @@ _EXPERIMENTAL_POSSIBLE_WORDS = "outside the usual range, but within the error"
 
 
 def status_in_words(
-    name: MeasureName, status: Status, *, held: bool = False, held_words: str = HELD_WORDS
+    name: MeasureName,
+    status: Status,
+    *,
+    held: bool = False,
+    held_words: str = HELD_WORDS,
+    say_experimental: bool = True,
 ) -> str:
     """A reading's status in plain words: ``held_words`` when it is held; an experimental
-    measure's reading (``for_findings`` False) says so, and never asks for a recheck."""
+    measure's reading (``for_findings`` False) never asks for a recheck, and says that it is
+    experimental unless ``say_experimental`` is False (where that is said once for many)."""
     if held:
         return held_words
     if status is Status.UNKNOWN or MEASURES_BY_NAME[name].for_findings:
         return status.words
     words = _EXPERIMENTAL_POSSIBLE_WORDS if status is Status.POSSIBLE else status.words
-    return f"{words} ({EXPERIMENTAL_WORDS})"
+    return f"{words} ({EXPERIMENTAL_WORDS})" if say_experimental else words
 
 
 @dataclass(frozen=True)

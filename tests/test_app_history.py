@@ -32,6 +32,7 @@ from posecheck.ui.pages.history import (
     NO_CHANGE,
     change_words,
     session_lines,
+    trend_chart,
     trend_words,
     views_words,
 )
@@ -96,6 +97,28 @@ def test_a_change_within_the_error_is_not_called_progress() -> None:
     assert short == NO_CHANGE and "±7.1°" in sentence and "smaller" in sentence
     short, sentence = trend_words(spec, [first])
     assert short == "one reading so far" and "+22.0°" in sentence
+
+
+def test_a_trend_chart_never_asks_to_recheck_a_measure_never_judged() -> None:
+    """The legend's statuses: a judged measure's "possible" asks for a recheck, an experimental
+    one's does not (its chart's title says it is experimental); one status a line, so that the
+    legend fits a phone's width."""
+    when = datetime(2026, 12, 1, tzinfo=UTC)
+    points = [
+        TrendPoint(1, when, 3.4, 4.5, Status.POSSIBLE),
+        TrendPoint(2, when + timedelta(days=7), 1.0, 4.5, Status.NORMAL),
+    ]
+
+    def legend_words(name: MeasureName) -> tuple[list[str], dict[str, object]]:
+        chart = trend_chart(MEASURES_BY_NAME[name], points)
+        (marks,) = (layer for layer in chart["layer"] if layer["mark"]["type"] == "point")
+        return [row["status"] for row in chart["data"]["values"]], marks["encoding"]["shape"]
+
+    hips, shape = legend_words(MeasureName.PELVIC_TILT)
+    assert hips == ["outside the usual range, but within the error", "within the usual range"]
+    assert shape["legend"]["direction"] == "vertical"
+    shoulders, _ = legend_words(MeasureName.SHOULDER_TILT)
+    assert shoulders[0] == "possible: recheck (outside, but within the error)"
 
 
 def test_a_saved_check_says_which_views_it_holds() -> None:
@@ -360,9 +383,8 @@ def test_a_saved_live_session_says_which_stance_means_are_not_judged() -> None:
     assert lines[0] == "12 s, 180 frames"
     held = "possible: not judged from this camera view: the camera's roll is not known"
     assert f"Shoulder level: +10.6° ({held})" in lines
-    assert any(
-        line.startswith("Hip level") and "experimental: shown, not judged" in line for line in lines
-    )
+    (hips,) = (line for line in lines if line.startswith("Hip level"))
+    assert "experimental: shown, not judged" in hips and "recheck" not in hips
     assert any(
         line.startswith("Left knee") and line.endswith("(within the usual range)") for line in lines
     )

@@ -22,6 +22,7 @@ import streamlit as st
 from posecheck import (
     CLINICIAN_NOTE,
     DISCLAIMER,
+    EXPERIMENTAL_WORDS,
     HELD_WORDS_LIVE,
     MEASURES,
     MEASURES_BY_NAME,
@@ -147,7 +148,8 @@ def trend_chart(spec: MeasureSpec, points: Sequence[TrendPoint]) -> dict[str, An
             "low": (p.value or 0.0) - p.error,
             "high": (p.value or 0.0) + p.error,
             "reading": value_words(p.value, spec.unit),
-            "status": STATUS_WORDS[p.status],
+            # the chart's title says it once for an experimental measure
+            "status": status_in_words(spec.name, p.status, say_experimental=False),
         }
         for p in points
         if p.value is not None
@@ -189,7 +191,8 @@ def trend_chart(spec: MeasureSpec, points: Sequence[TrendPoint]) -> dict[str, An
                     "shape": {
                         "field": "status",
                         "type": "nominal",
-                        "legend": {"orient": "bottom", "title": None},
+                        # one status a line: side by side they run off a phone's width
+                        "legend": {"orient": "bottom", "title": None, "direction": "vertical"},
                     },
                     "tooltip": [
                         {
@@ -286,7 +289,10 @@ def trends(store: HistoryStore) -> None:
         if not points:
             continue
         short, sentence = trend_words(spec, points)
-        with st.expander(f"{spec.label.capitalize()}: {short}", expanded=shown == 0):
+        title = f"{spec.label.capitalize()}: {short}"
+        if not spec.for_findings:
+            title += f" ({EXPERIMENTAL_WORDS})"
+        with st.expander(title, expanded=shown == 0):
             st.vega_lite_chart(
                 trend_chart(spec, points),
                 width="stretch",
