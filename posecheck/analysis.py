@@ -123,6 +123,13 @@ class AnalysisFailure:
     def ok(self) -> Literal[False]:
         return False
 
+    @property
+    def likely_why(self) -> str:
+        """The failed capture checks' reasons and advice, in words ("" when none failed): a
+        photo too dark to find anyone in says so, and what to do."""
+        failed = [check for check in self.checks if check.passed is False]
+        return " ".join(f"Likely why: {check.reason}. {check.advice}".strip() for check in failed)
+
 
 #: What analysing one photo gives: tell the two apart with ``isinstance`` (or ``match``).
 PhotoResult = Analysis | AnalysisFailure

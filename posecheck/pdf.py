@@ -294,7 +294,8 @@ def pdf_report(
         shown = _file_name(result.name)
         report.heading(shown, 12)
         if isinstance(result, AnalysisFailure):
-            report.paragraph(f"Could not analyse this photo: {result.error.message}")
+            why = f" {result.likely_why}" if result.likely_why else ""
+            report.paragraph(f"Could not analyse this photo: {result.error.message}{why}")
             continue
         assert isinstance(result, Analysis)  # narrowed for the type checker
         if photo.picture_jpeg is not None:

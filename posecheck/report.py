@@ -315,9 +315,10 @@ def _judgement_lines(assessment: Assessment | None, plan: Plan | None) -> list[s
 def summary_text(analysis: PhotoResult) -> str:
     """Readable lines about one analysis."""
     if isinstance(analysis, AnalysisFailure):
-        return (
+        failed = (
             f"{analysis.name}: could not analyse ({analysis.error.code}): {analysis.error.message}"
         )
+        return f"{failed}\n  {analysis.likely_why}" if analysis.likely_why else failed
     people = analysis.detection.people_detected
     view = analysis.view
     roll = analysis.roll

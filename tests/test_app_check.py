@@ -96,6 +96,30 @@ def test_a_failed_photo_among_good_ones_is_named_first_and_the_report_still_come
     assert headers.index("Your photos") > 0
 
 
+def dark_photo(stem: str, share: float = 0.02) -> bytes:
+    """A sample photo with its light cut to ``share``: too dark for the model to find anyone."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    pixels = np.asarray(Image.open(SAMPLES[stem]), dtype=np.float64) * share
+    buffer = io.BytesIO()
+    Image.fromarray(pixels.round().astype(np.uint8)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.mark.slow
+def test_a_photo_too_dark_to_find_anyone_in_says_so_and_what_to_do() -> None:
+    app = AppTest.from_file(CHECK_PAGE, default_timeout=120).run()
+    files = [("dark.png", dark_photo("woman_neutral_front"), "image/png")]
+    app.get("file_uploader")[0].set_value(files).run()  # type: ignore[attr-defined]
+    assert not app.exception, app.exception
+    assert len(app.error) == 1 and "No person was found" in app.error[0].value
+    said = " ".join(warning.value for warning in app.warning).replace("\\", "")  # markdown
+    assert "Likely why: too dark" in said and "Add light" in said
+
+
 @pytest.mark.slow
 def test_more_photos_than_a_report_uses_are_cut_with_a_word() -> None:
     app = AppTest.from_file(CHECK_PAGE, default_timeout=120).run()

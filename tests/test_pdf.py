@@ -14,14 +14,14 @@ from posecheck.analysis import AnalysisFailure, Analyzer
 from posecheck.bodymap import measure_meaning
 from posecheck.cli import EXIT_OK, main
 from posecheck.combine import combine
-from posecheck.errors import ErrorCode, InvalidImageError
+from posecheck.errors import ErrorCode, InvalidImageError, NoPersonError
 from posecheck.live.session import SessionSummary
 from posecheck.live.stance import StanceMeasure, StanceResult
 from posecheck.measures import EXPERIMENTAL_WORDS, HELD_WORDS_LIVE, MEASURES_BY_NAME, MeasureName
 from posecheck.pdf import PdfPhoto, live_pdf_report, pdf_report
 from posecheck.pictures import exercise_pictures
 from posecheck.samples import sample_paths
-from posecheck.types import Status, Unit, View
+from posecheck.types import CaptureCheck, Status, Unit, View
 from tests.live_fakes import ReplayFactory, heel_raises_summary, stance_readings
 from tests.test_cli_video import blank_clip
 from tests.test_cli_video import replayed_heel_raises as replayed_heel_raises  # the fixture
@@ -51,6 +51,13 @@ def test_a_failed_photo_still_gives_a_report_with_the_disclaimer(tmp_path: Path)
     text = _text(out)
     assert "Could not analyse this photo" in text and "Not medical advice" in text
     assert "2026-01-02" in text
+    # a photo too dark to find anyone in says so, and what to do
+    dark = CaptureCheck("lighting", False, "too dark: median brightness 3 of 255", "Add light.")
+    nobody = NoPersonError("No person was found in this photo.", code=ErrorCode.NO_PERSON)
+    failure = AnalysisFailure("dark.jpg", "full", nobody, checks=(dark,))
+    out.write_bytes(pdf_report([PdfPhoto(failure)], created=datetime(2026, 1, 2)))
+    said = " ".join(_text(out, "-raw").split())
+    assert "Likely why: too dark: median brightness 3 of 255. Add light." in said
 
 
 @pytest.mark.slow

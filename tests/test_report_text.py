@@ -3,9 +3,12 @@ that is not judged each reason and each step once."""
 
 from __future__ import annotations
 
-from posecheck.analysis import _not_judged
+from dataclasses import replace
+
+from posecheck.analysis import AnalysisFailure, _not_judged
+from posecheck.errors import ErrorCode, NoPersonError
 from posecheck.measures import Measurement, MeasureName
-from posecheck.report import _measure_lines
+from posecheck.report import _measure_lines, summary_text
 from posecheck.types import CaptureCheck, Status, View
 
 
@@ -46,6 +49,22 @@ def test_a_reading_shows_its_error_in_its_unit() -> None:
     assert lines[0].split("  outside")[0].endswith("-13.5 ± 20.6 % of hip width")
     assert lines[0].endswith("confidence 0.63; experimental: shown, not judged)")
     assert lines[1].split("  MARKED")[0].endswith("35.1 ± 5.0°")
+
+
+def test_a_photo_with_nobody_found_says_what_its_failed_checks_suggest() -> None:
+    """A photo too dark for the model to find anyone says so, and what to do; one whose checks
+    all passed (or could not tell) gives the error alone."""
+    nobody = NoPersonError("No person was found in this photo.", code=ErrorCode.NO_PERSON)
+    dark = CaptureCheck("lighting", False, "too dark: median 3 of 255", "Add light.")
+    unsure = CaptureCheck("sharpness", None, "could not tell", "Hold still.")
+    text = summary_text(AnalysisFailure("dark.jpg", "full", nobody, checks=(dark, unsure)))
+    assert text.splitlines() == [
+        "dark.jpg: could not analyse (no_person): No person was found in this photo.",
+        "  Likely why: too dark: median 3 of 255. Add light.",
+    ]
+    lit = replace(dark, passed=True, reason="bright enough", advice="")
+    text = summary_text(AnalysisFailure("lit.jpg", "full", nobody, checks=(lit,)))
+    assert text == "lit.jpg: could not analyse (no_person): No person was found in this photo."
 
 
 def test_a_step_two_failed_checks_both_advise_is_said_once() -> None:

@@ -114,6 +114,8 @@ def show_problem(analysis: PhotoResult) -> None:
     """Why a photo gives no report (it failed, or must be retaken); nothing when it is fine."""
     if isinstance(analysis, AnalysisFailure):
         st.error(f"**Could not analyse {plain(analysis.name)}**: {plain(analysis.error.message)}")
+        if analysis.likely_why:  # a photo too dark to find anyone in says so
+            st.warning(plain(analysis.likely_why))
     elif not analysis.judged:
         st.warning(
             f"**Please retake {plain(analysis.name)}.** {plain(analysis.assessment.summary)}"
