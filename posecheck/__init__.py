@@ -81,6 +81,7 @@ from posecheck.live import (
     StanceState,
     people_counter,
     video_estimator,
+    why_no_stance,
 )
 from posecheck.live.records import summary_to_dict
 from posecheck.measures import (
@@ -252,4 +253,5 @@ __all__ = [
     "summary_to_dict",
     "unjudged_regions",
     "video_estimator",
+    "why_no_stance",
 ]

@@ -948,6 +948,7 @@ def _print_summary(document: dict[str, Any], *, as_json: bool) -> None:
 
 def summary_lines(document: dict[str, Any]) -> str:
     """A session summary document in words."""
+    from posecheck.live.stance import why_no_stance
     from posecheck.measures import EXPERIMENTAL_WORDS
     from posecheck.report import status_mark
 
@@ -1007,7 +1008,8 @@ def summary_lines(document: dict[str, Any]) -> str:
             if held:
                 lines.append(f"    not judged: {measure['reason']}")
     elif not exercise:
-        lines.append("Stance: never still for long enough to measure (stand still 3-4 s).")
+        why = why_no_stance(seconds, document["frames_with_person"], others)
+        lines.append(f"Stance: {why}.")
     return "\n".join(lines)
 
 

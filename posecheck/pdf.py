@@ -36,7 +36,7 @@ from posecheck.findings import Assessment
 from posecheck.images import encode_jpeg
 from posecheck.live.coach import SideProgress
 from posecheck.live.session import SessionSummary
-from posecheck.live.stance import StanceMeasure, StanceResult
+from posecheck.live.stance import StanceMeasure, StanceResult, why_no_stance
 from posecheck.measures import (
     MEASURES_BY_NAME,
     Measurement,
@@ -362,7 +362,10 @@ def live_pdf_report(
     if summary.stance is not None:
         _stance(report, summary.stance)
     elif exercise is None:
-        report.paragraph("Stance: never still for long enough to measure (stand still 3-4 s).")
+        why = why_no_stance(
+            summary.duration_ms / 1000.0, summary.frames_with_person, summary.frames_with_others
+        )
+        report.paragraph(f"Stance: {why}.")
     return report.output()
 
 

@@ -336,7 +336,7 @@ def test_a_live_session_summary_is_saved_by_its_button(home: Path) -> None:
     with stored(home) as store:
         (check,) = store.checks()
     assert check.kind == "live" and check.summary == (
-        "Stance check: never still long enough to measure"
+        "Stance check: not measured: it lasted only 2.0 s; stand still, alone in view, for 3-4 s"
     )
     assert check.details["frames"] == 30 and check.details["title"] == "Stance check"
     page = opened()

@@ -134,7 +134,10 @@ def test_a_clips_line_in_words() -> None:
     assert clip_line("a.mp4", document).endswith("Toe walking: 7 s of 20 s; stance front view "
                                                  "over 4.1 s")  # fmt: skip
     document = {**document, "exercise": None, "stance": None}
-    assert clip_line("a.mp4", document).endswith("in 170; stance never still long enough")
+    assert clip_line("a.mp4", document).endswith(
+        "in 170; stance never still for long enough to measure: stand still, alone in view, for "
+        "3-4 s"
+    )
 
 
 def test_each_clip_gets_its_own_estimator_and_a_bad_clip_its_own_error(

@@ -228,7 +228,7 @@ def test_summary_lines_without_anything() -> None:
     words = summary_lines(
         {"frames": 3, "duration_s": 0.2, "frames_with_person": 0, "exercise": None, "stance": None}
     )
-    assert "never still" in words
+    assert "Stance: nobody was found in view, so nothing was measured" in words
 
 
 def test_the_stance_in_words_says_which_readings_are_not_judged() -> None:

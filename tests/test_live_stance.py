@@ -15,6 +15,7 @@ from posecheck.live.stance import (
     StancePhase,
     StanceState,
     sway_points,
+    why_no_stance,
 )
 from posecheck.measures import (
     HELD_WORDS_LIVE,
@@ -224,3 +225,15 @@ def test_params_are_checked() -> None:
         StanceParams(still_ms=5000, max_ms=4000)
     with pytest.raises(ValueError):
         StanceParams(min_share=1.5)
+
+
+def test_why_no_stance_says_what_stopped_it() -> None:
+    """Nobody in view, someone else in view all along (the check waits then), too short a
+    recording, or never still: each in its own words, each saying what to do."""
+    how = "stand still, alone in view, for 3-4 s"
+    assert why_no_stance(12.0, 0, 0) == f"nobody was found in view, so nothing was measured: {how}"
+    assert why_no_stance(12.0, 300, 300).startswith("someone else was in view all along")
+    assert why_no_stance(0.2, 11, 0) == f"not measured: it lasted only 0.2 s; {how}"
+    assert why_no_stance(12.0, 300, 40) == f"never still for long enough to measure: {how}"
+    longer = StanceParams(still_ms=5000.0, max_ms=10000.0)
+    assert why_no_stance(4.0, 100, 0, longer).endswith("for 5-6 s")

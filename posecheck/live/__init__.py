@@ -35,6 +35,7 @@ from posecheck.live.stance import (
     StancePhase,
     StanceResult,
     StanceState,
+    why_no_stance,
 )
 from posecheck.live.trackers import (
     CircleCounter,
@@ -92,4 +93,5 @@ __all__ = [
     "StanceState",
     "people_counter",
     "video_estimator",
+    "why_no_stance",
 ]

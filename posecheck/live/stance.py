@@ -78,6 +78,29 @@ class StanceParams:
             )
 
 
+def why_no_stance(
+    duration_s: float,
+    frames_with_person: int,
+    frames_with_others: int,
+    params: StanceParams | None = None,
+) -> str:
+    """Why a session or clip gave no stance result, in words for people (what follows
+    "Stance: "): nobody in view, someone else in view all along (the check waits then), a
+    recording shorter than the still stretch it needs, or never still for long enough."""
+    needed = (params or StanceParams()).still_ms / 1000.0
+    how = f"stand still, alone in view, for {needed:g}-{needed + 1:g} s"
+    if frames_with_person == 0:
+        return f"nobody was found in view, so nothing was measured: {how}"
+    if frames_with_others >= frames_with_person:
+        return (
+            "someone else was in view all along, and the check waits while anyone else is in "
+            f"view: {how}"
+        )
+    if duration_s < needed:
+        return f"not measured: it lasted only {duration_s:.1f} s; {how}"
+    return f"never still for long enough to measure: {how}"
+
+
 class StancePhase(enum.StrEnum):
     """Where the stance check is.
 

@@ -34,6 +34,7 @@ from posecheck import (
     draw_analysis,
     encode_jpeg,
     summary_to_dict,
+    why_no_stance,
 )
 
 #: The long side of a saved thumbnail, pixels.
@@ -184,7 +185,13 @@ def session_words(title: str, data: Mapping[str, Any]) -> str:
     stance = data.get("stance")
     if stance:
         return f"{title}: measured from the {stance['view']} over {stance['frames']} still frames"
-    return f"{title}: never still long enough to measure"
+    # records saved before the people in view were counted lack them
+    why = why_no_stance(
+        float(data.get("duration_s", 0.0)),
+        int(data.get("frames_with_person", 0)),
+        int(data.get("frames_with_others", 0)),
+    )
+    return f"{title}: {why}"
 
 
 def session_record(title: str, data: Mapping[str, Any]) -> dict[str, Any]:

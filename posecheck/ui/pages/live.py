@@ -43,6 +43,7 @@ from posecheck import (
     live_pdf_report,
     roll_known,
     summary_to_dict,
+    why_no_stance,
 )
 from posecheck.ui.analyses import analyse, cap_note
 from posecheck.ui.history import offer_to_save_session
@@ -389,7 +390,13 @@ def summaries(live: LiveBoard) -> None:
                 st.markdown("**Stance** (mean and spread over the still frames)")
                 _stance_table(item.summary.stance)
             elif item.exercise is None:
-                st.caption("Stance: never still long enough to measure (stand still 3-4 s).")
+                summary = item.summary
+                why = why_no_stance(
+                    summary.duration_ms / 1000.0,
+                    summary.frames_with_person,
+                    summary.frames_with_others,
+                )
+                st.caption(f"Stance: {why}.")
             pdf, data = st.columns(2)
             pdf.download_button(
                 "Download this summary (PDF)",
