@@ -61,10 +61,24 @@ VIDEO_SUFFIXES = (
 )
 
 
+#: What a first look at ``posecheck --help`` (or ``posecheck`` alone) shows how to start with.
+_EXAMPLES = """examples:
+  posecheck analyze front.jpg side.jpg --combine   one report from a front and a side photo
+  posecheck analyze photos/ --pdf report.pdf       every photo in a folder, and a PDF
+  posecheck video clip.mp4 --exercise heel_raises  count an exercise in a recorded clip
+  posecheck live                                   the webcam, with the stance check
+  posecheck COMMAND --help                         each command's options
+
+The app in a browser: streamlit run app.py (from the project's folder)."""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="posecheck",
-        description="Posture and foot-alignment screening from standing photos (not a diagnosis).",
+        description="Posture and foot-alignment screening from standing photos and video, with\n"
+        "exercises: a screening estimate, not a diagnosis. Everything runs on this computer.",
+        epilog=_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -256,7 +270,11 @@ def parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argpar
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parse(build_parser(), argv)
+    parser = build_parser()
+    if not (sys.argv[1:] if argv is None else argv):  # nothing asked: say what there is to ask
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    args = parse(parser, argv)
     if isinstance(args, int):
         return args
     if args.command == "analyze":

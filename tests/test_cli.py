@@ -194,6 +194,16 @@ def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]
     assert "usage" in err and "Traceback" not in err
 
 
+def test_posecheck_alone_shows_the_commands_and_how_to_start(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main([]) == EXIT_USAGE
+    _, err = capsys.readouterr()
+    for command in ("analyze", "video", "live", "history", "models"):
+        assert f"\n    {command} " in err
+    assert "examples:" in err and "posecheck analyze front.jpg" in err and "not a diagnosis" in err
+
+
 def test_empty_folder_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["analyze", str(tmp_path)]) == EXIT_USAGE
     assert "no photos" in capsys.readouterr().err
