@@ -121,7 +121,11 @@ class _Report:
             return value
         return value.replace("−", "-").encode("latin-1", errors="replace").decode("latin-1")
 
-    def heading(self, value: str, size: float = 14) -> None:
+    def heading(self, value: str, size: float = 14, *, keep_with: float = 25.0) -> None:
+        """A heading, on a new page unless ``keep_with`` mm of what follows fit under it (a
+        heading alone at the foot of a page, its photo or table overleaf, reads as lost)."""
+        if self.pdf.will_page_break(size * 0.55 * 2 + keep_with):
+            self.pdf.add_page()
         self.pdf.set_font(self.family, size=size)
         self.pdf.multi_cell(0, size * 0.55, self.text(value), new_x="LMARGIN", new_y="NEXT")
         self.pdf.ln(1.5)
@@ -157,12 +161,18 @@ class _Report:
                     row.cell(self.text(cell))
         self.pdf.ln(2)
 
-    def picture(self, data: bytes, alt: str, *, tallest: float = 110.0) -> None:
+    @staticmethod
+    def picture_size(data: bytes, tallest: float = 110.0) -> tuple[float, float]:
+        """(width, height) in mm that :meth:`picture` gives the picture."""
         from PIL import Image
 
         with Image.open(io.BytesIO(data)) as image:
             width, height = image.size
         shown = min(90.0, tallest * width / max(height, 1))
+        return shown, shown * height / max(width, 1)
+
+    def picture(self, data: bytes, alt: str, *, tallest: float = 110.0) -> None:
+        shown, _ = self.picture_size(data, tallest)
         self.pdf.image(io.BytesIO(data), w=shown, alt_text=self.text(alt))
         self.pdf.ln(2)
 
@@ -292,7 +302,8 @@ def pdf_report(
         result = photo.result
         # the file's own name: a report handed to a clinician need not show the folders it came from
         shown = _file_name(result.name)
-        report.heading(shown, 12)
+        picture = photo.picture_jpeg
+        report.heading(shown, 12, keep_with=report.picture_size(picture)[1] if picture else 25.0)
         if isinstance(result, AnalysisFailure):
             why = f" {result.likely_why}" if result.likely_why else ""
             report.paragraph(f"Could not analyse this photo: {result.error.message}{why}")

@@ -78,6 +78,13 @@ def test_analyze_pdf_has_the_pictures_measures_findings_and_plan(
         assert words in text, words
     # each photo by its file's name, without the folders it was read from
     assert "man_misaligned_front.jpg" in text and "data/samples" not in text
+    # a photo's heading never sits alone at a page's foot, its photo overleaf (pages: form feeds)
+    for page in text.split("\f"):
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        for index, line in enumerate(lines):
+            if line.endswith(".jpg"):
+                after = lines[index + 1 : index + 3]
+                assert any(words.startswith("View:") for words in after), (line, after)
     images = subprocess.run(["pdfimages", "-list", str(out)], capture_output=True, text=True)
     if images.returncode == 0:
         assert images.stdout.count("jpeg") >= 2  # the two annotated photos
