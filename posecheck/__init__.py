@@ -15,8 +15,10 @@ nothing else):
 from posecheck.analysis import Analysis, AnalysisFailure, Analyzer, PhotoResult, correct_points
 from posecheck.bodymap import (
     BodyRegion,
+    HeldReading,
     Reading,
     body_map,
+    held_regions,
     measure_meaning,
     measure_scale,
     region_states,
@@ -172,6 +174,7 @@ __all__ = [
     "Exercise",
     "Finding",
     "FindingKey",
+    "HeldReading",
     "HistoryStore",
     "ImageLimits",
     "InvalidImageError",
@@ -233,6 +236,7 @@ __all__ = [
     "encode_jpeg",
     "exercise_pictures",
     "guide_pictures",
+    "held_regions",
     "live_pdf_report",
     "load_catalogue",
     "load_image",

@@ -176,6 +176,13 @@ class Reading(Protocol):
     def status(self) -> Status: ...
 
 
+class HeldReading(Reading, Protocol):
+    """A reading that says whether it is held (would make a finding, but cannot be judged)."""
+
+    @property
+    def held(self) -> bool: ...
+
+
 def region_states(
     measurements: Mapping[MeasureName, Reading] | None = None,
     assessment: Assessment | None = None,
@@ -327,6 +334,26 @@ def unjudged_regions(
         regions = MEASURE_REGIONS[name]
         (judged if MEASURES_BY_NAME[name].for_findings else shown).update(regions)
     return frozenset(shown - judged)
+
+
+def held_regions(
+    measurements: Mapping[MeasureName, HeldReading] | None = None,
+    assessment: Assessment | None = None,
+) -> frozenset[BodyRegion]:
+    """The regions whose ``possible`` state comes only from held readings (they would make a
+    finding, but this photo or camera view cannot judge them: each says why and how to retake)."""
+    states = region_states(measurements, assessment)
+    possible: dict[BodyRegion, list[bool]] = {}
+    for name, measurement in (measurements or {}).items():
+        if not MEASURES_BY_NAME[name].for_findings or measurement.status is not Status.POSSIBLE:
+            continue
+        for region in MEASURE_REGIONS[name]:
+            possible.setdefault(region, []).append(measurement.held)
+    return frozenset(
+        region
+        for region, held in possible.items()
+        if states[region] is Status.POSSIBLE and all(held)
+    )
 
 
 def _region_label(

@@ -132,3 +132,34 @@ def test_a_held_reading_is_not_called_within_the_error() -> None:
     held = measure_rows({tilt.name: replace(tilt, held=True)})[0]["status"]
     assert within == "possible: recheck (outside, but within the error)"
     assert held == "possible: not judged from this photo"
+
+
+def _glance_script() -> None:
+    from dataclasses import replace
+
+    from posecheck import assess
+    from posecheck.measures import MEASURES_BY_NAME, Measurement, MeasureName
+    from posecheck.types import Status, View
+    from posecheck.ui.results import show_at_a_glance
+
+    def reading(name: MeasureName, value: float) -> Measurement:
+        spec = MEASURES_BY_NAME[name]
+        return Measurement(
+            name, value, spec.unit, 0.6, Status.POSSIBLE, spec.normal, (), View.FRONT, "why",
+            spec.known_error,
+        )  # fmt: skip
+
+    right = replace(reading(MeasureName.RIGHT_KNEE_ANGLE_FRONTAL, 15.5), held=True)
+    shoulders = reading(MeasureName.SHOULDER_TILT, 3.0)
+    measurements = {right.name: right, shoulders.name: shoulders}
+    show_at_a_glance(measurements, assess(measurements))
+
+
+def test_a_region_held_back_says_so_beside_the_body_map() -> None:
+    """The list beside the body map: a region whose reading the photo cannot judge says so, as
+    its card does, not "recheck (outside, but within the error)"; a plain recheck keeps it."""
+    app = AppTest.from_function(_glance_script, default_timeout=30).run()
+    assert not app.exception, app.exception
+    lines = {line.split("**")[1]: line for line in _markdown(app) if line.count("**") >= 2}
+    assert "possible: not judged from this photo" in lines["Right knee"]
+    assert "recheck (outside, but within the error)" in lines["Shoulders"]

@@ -20,6 +20,7 @@ from posecheck.bodymap import (
     SCALE_WIDTH,
     BodyRegion,
     body_map,
+    held_regions,
     measure_scale,
     region_states,
     status_marker,
@@ -164,6 +165,29 @@ def test_a_region_read_only_by_experimental_measures_says_not_judged() -> None:
     label = np.s_[y + 5 : y + 28, x + 150 :]  # the words under "hips", on the picture's right
     assert not np.array_equal(body_map(hips)[label], body_map()[label])
     assert unjudged_regions() == frozenset()
+
+
+def test_a_region_whose_recheck_is_only_held_readings_is_told_apart() -> None:
+    """The right knee read outside on a turned body is held (not judged from this photo): its
+    region is ``possible`` and held; a left knee just outside (a plain recheck) is not, nor a
+    region where a held reading sits beside a plain recheck."""
+    from dataclasses import replace
+
+    right = MeasureName.RIGHT_KNEE_ANGLE_FRONTAL
+    left = MeasureName.LEFT_KNEE_ANGLE_FRONTAL
+    held = replace(_measurement(right, 15.5, Status.POSSIBLE), held=True)
+    plain = _measurement(left, 7.0, Status.POSSIBLE)
+    feet = _measurement(MeasureName.LEFT_FOOT_ANGLE, 10.0, Status.NORMAL)
+    readings = {right: held, left: plain, MeasureName.LEFT_FOOT_ANGLE: feet}
+    assert region_states(readings)[BodyRegion.RIGHT_KNEE] is Status.POSSIBLE
+    assert held_regions(readings) == {BodyRegion.RIGHT_KNEE}
+    both = {right: held, left: replace(held, name=left)}
+    assert held_regions(both) == {BodyRegion.RIGHT_KNEE, BodyRegion.LEFT_KNEE}
+    # the side view's plumb line at the knees, a plain recheck, sits in both knees' regions
+    knee = MeasureName.PLUMB_KNEE
+    mixed = {**both, knee: _measurement(knee, -2.5, Status.POSSIBLE)}
+    assert held_regions(mixed) == frozenset()
+    assert held_regions() == frozenset()
 
 
 def test_an_empty_map_says_not_measured_everywhere_and_has_a_legend() -> None:

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 import streamlit as st
 
 from posecheck import (
+    HELD_WORDS,
     MEASURES_BY_NAME,
     Analysis,
     AnalysisFailure,
@@ -28,6 +29,7 @@ from posecheck import (
     Unit,
     body_map,
     draw_analysis,
+    held_regions,
     measure_meaning,
     measure_scale,
     pdf_report,
@@ -240,12 +242,15 @@ def show_at_a_glance(
     )
     states = region_states(measurements, assessment)
     unjudged = unjudged_regions(measurements)
+    held = held_regions(measurements, assessment)
     with right:
         st.markdown("**Each region, the furthest from the usual range first**")
         for region, status in sorted(states.items(), key=lambda item: _ORDER.index(item[1])):
             words = status.words
             if region in unjudged and status is Status.UNKNOWN:
                 words = "measured, but not judged from a photo (see its card below)"
+            elif region in held:  # its card says why, and how to retake
+                words = f"{HELD_WORDS} (see its card below)"
             st.markdown(f"{STATUS_ICON[status.value]} **{region.capitalize()}**: {words}")
     st.subheader("Your measures")
     # the furthest from the usual range first; experimental measures after the others
