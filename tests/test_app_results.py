@@ -151,7 +151,8 @@ def _glance_script() -> None:
 
     right = replace(reading(MeasureName.RIGHT_KNEE_ANGLE_FRONTAL, 15.5), held=True)
     shoulders = reading(MeasureName.SHOULDER_TILT, 3.0)
-    measurements = {right.name: right, shoulders.name: shoulders}
+    heel = replace(reading(MeasureName.RIGHT_REARFOOT_ANGLE, -26.0), status=Status.MARKED)
+    measurements = {right.name: right, shoulders.name: shoulders, heel.name: heel}
     show_at_a_glance(measurements, assess(measurements))
 
 
@@ -163,3 +164,6 @@ def test_a_region_held_back_says_so_beside_the_body_map() -> None:
     lines = {line.split("**")[1]: line for line in _markdown(app) if line.count("**") >= 2}
     assert "possible: not judged from this photo" in lines["Right knee"]
     assert "recheck (outside, but within the error)" in lines["Shoulders"]
+    # an experimental reading far outside is shown in grey, not in a warning's red: never judged
+    (heel,) = (line for line in _markdown(app) if "Well outside the usual range" in line)
+    assert heel.startswith(":gray[") and "experimental: shown, not judged" in heel

@@ -56,6 +56,8 @@ STATUS_WORDS = {
     Status.MARKED: "well outside the usual range",
     Status.UNKNOWN: "unknown",
 }
+#: An experimental measure's reading outside the usual range: shown, never judged.
+_SHOWN_ICON = ":gray[:material/info:]"
 _CHECK_ICON = {
     True: ":green[:material/check_circle:]",
     False: ":orange[:material/warning:]",
@@ -222,7 +224,10 @@ def measure_card(measurement: Measurement) -> None:
             output_format="PNG",  # a drawing: crisp lines
         )
         words = measurement.status_explained
-        st.markdown(f"{STATUS_ICON[status.value]} {words[:1].upper()}{words[1:]}")
+        icon = STATUS_ICON[status.value]
+        if not spec.for_findings and status not in (Status.NORMAL, Status.UNKNOWN):
+            icon = _SHOWN_ICON  # outside, but never judged: not a warning's colour
+        st.markdown(f"{icon} {words[:1].upper()}{words[1:]}")
         st.caption(measure_meaning(measurement.name))
 
 
