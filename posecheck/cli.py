@@ -154,9 +154,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_video_commands(commands)
 
     history = commands.add_parser("history", help="the checks saved on this machine")
-    history_commands = history.add_subparsers(
-        dest="history_command", required=True, metavar="ACTION"
-    )
+    # an action left out shows the command's help (its actions), not argparse's bare error
+    history.set_defaults(command_help=history.format_help)
+    history_commands = history.add_subparsers(dest="history_command", metavar="ACTION")
     listed = history_commands.add_parser("list", help="list the saved checks")
     listed.add_argument("--json", action="store_true")
     exported = history_commands.add_parser("export", help="everything saved, as JSON")
@@ -169,7 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--all", action="store_true", help="delete every saved check")
 
     models = commands.add_parser("models", help="install or list the pose models")
-    model_commands = models.add_subparsers(dest="models_command", required=True, metavar="ACTION")
+    models.set_defaults(command_help=models.format_help)
+    model_commands = models.add_subparsers(dest="models_command", metavar="ACTION")
     install = model_commands.add_parser("install", help="install models (default: full and lite)")
     install.add_argument(
         "names", nargs="*", choices=[*(m.value for m in ModelName), "all"], metavar="NAME"
@@ -277,6 +278,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse(parser, argv)
     if isinstance(args, int):
         return args
+    if getattr(args, f"{args.command}_command", "") is None:  # `history` or `models` alone
+        print(args.command_help(), file=sys.stderr)
+        return EXIT_USAGE
     if args.command == "analyze":
         return _analyze(args)
     if args.command == "video":

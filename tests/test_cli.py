@@ -186,6 +186,7 @@ def test_folder_is_expanded(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
         ["analyze", "x.jpg", "--view", "up"],
         ["frobnicate"],
         ["models"],
+        ["history"],
     ],
 )
 def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
@@ -202,6 +203,12 @@ def test_posecheck_alone_shows_the_commands_and_how_to_start(
     for command in ("analyze", "video", "live", "history", "models"):
         assert f"\n    {command} " in err
     assert "examples:" in err and "posecheck analyze front.jpg" in err and "not a diagnosis" in err
+    # a command with actions, given alone, lists its actions
+    assert main(["history"]) == EXIT_USAGE
+    _, err = capsys.readouterr()
+    assert all(f"\n    {action} " in err for action in ("list", "export", "delete"))
+    assert main(["models"]) == EXIT_USAGE
+    assert "\n    install " in capsys.readouterr().err
 
 
 def test_empty_folder_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
