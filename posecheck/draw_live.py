@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
+from typing import Final
 
 import cv2
 import numpy as np
@@ -57,6 +58,19 @@ _ANCHORS: Mapping[Signal, str] = MappingProxyType(
 MAX_STANCE_LINES = 4
 #: How much of the picture shows through the panel (0 = an opaque box).
 PANEL_SEE_THROUGH = 0.35
+
+
+#: The trackers' phases (``CoachState.tracker``: repetitions, holds, paced work) in words for the
+#: person exercising; the CSV keeps the trackers' own words.
+_PHASE_WORDS: Final = {
+    "waiting": "get ready",
+    "rest": "rest",
+    "active": "rep under way",
+    "idle": "get into position",
+    "holding": "holding",
+    "grace": "back into position",
+    "work": "work",
+}
 
 
 def _ascii(text: str) -> str:
@@ -133,7 +147,8 @@ def _coach_lines(frame: LiveFrame, coach: CoachState) -> list[tuple[str, tuple[i
         amount = f"{current.time_ms / 1000:.0f} / {current.target_ms / 1000:.0f} s"
     else:
         amount = ""
-    tracker = f"  [{coach.tracker}]" if coach.tracker and not current.circle_ms else ""
+    phase = _PHASE_WORDS.get(coach.tracker, coach.tracker)
+    tracker = f"  ({phase})" if phase and not current.circle_ms else ""
     lines = [(f"{coach.name}{side}", _WHITE), (f"{amount}{tracker}", _ACCENT)]
     lines += [(cue.text, _WHITE) for cue in frame.cues[:3]]
     return lines

@@ -144,4 +144,21 @@ def test_the_coach_panel_has_no_empty_brackets() -> None:
     frame = frames("heel_raises", [front_still()], [0.0])[-1]
     assert frame.coach is not None and frame.coach.tracker == ""
     lines = [text for text, _ in _coach_lines(frame, frame.coach)]
-    assert not any("[]" in text for text in lines), lines
+    assert not any("[]" in text or "()" in text for text in lines), lines
+
+
+def test_the_coach_panel_names_the_trackers_phase_in_words() -> None:
+    """The trackers' own words (active, idle, grace) become words for the person exercising."""
+    from posecheck.draw_live import _coach_lines
+
+    frame = frames("heel_raises", [front_still()], [0.0])[-1]
+    assert frame.coach is not None
+    said = {}
+    for phase in ("waiting", "rest", "active", "idle", "holding", "grace", "work"):
+        coach = replace(frame.coach, tracker=phase)
+        said[phase] = _coach_lines(frame, coach)[1][0]
+    assert said["active"].endswith("(rep under way)") and said["grace"].endswith(
+        "(back into position)"
+    )
+    assert said["idle"].endswith("(get into position)") and said["rest"].endswith("(rest)")
+    assert not any("[" in words for words in said.values())
