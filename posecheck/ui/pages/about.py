@@ -1,5 +1,5 @@
 """The About page: what posecheck measures and how well (the figures of docs/VALIDATION.md and
-docs/SCREENING.md, as the README states them), what it cannot judge, and privacy.
+docs/SCREENING.md and docs/ACCURACY.md), what it cannot judge, and privacy.
 
 A page script: Streamlit runs it; nothing imports it.
 """
@@ -14,7 +14,8 @@ from posecheck.ui.analyses import MAX_ANALYSES
 _VIEW_WORDS = {"left": "side", "right": "side"}
 _UNIT_WORDS = {Unit.DEG: "°", Unit.PCT_HIP_WIDTH: "% hip width", Unit.PCT_BODY_HEIGHT: "% height"}
 
-#: Figures measured on rendered bodies with known angles (README, "How right is it?").
+#: Figures measured on rendered bodies with known angles, as the app looks (both ways): the
+#: README's "How right it is" and docs/ACCURACY.md's "Both ways" table (2026-12-04).
 ACCURACY = """
 posecheck publishes its own error, measured on rendered bodies whose true angles are known
 (bodies, cameras and rooms it was never tuned on):
@@ -24,17 +25,19 @@ posecheck publishes its own error, measured on rendered bodies whose true angles
   readings, and a mirrored photo gets exactly the mirrored readings.
 - **Mean error** on those renders: knee angle (front) 1.2-1.4°, shoulder level 1.0°, forward head
   2.0°, trunk lean 1.1°, foot angle 3.7-3.9° (the target of 3° is not met yet).
-- **On photos taken the way phones are really held** (160 renders turned up to 15°, cameras
-  rolled up to 8°, half with no door frame or wall corner to find the level by): at most 1 false
-  finding per kind of finding (**specificity ≥ 95 %** on those renders), but
-  **sensitivity is low** (20-43 % for the foot, knee and shoulder findings): a reading must be
-  beyond the usual range by more than its error to count, so posecheck prefers missing a
-  borderline case to inventing one.
+- **On photos taken the way phones are really held** (640 renders turned up to 15°, cameras
+  rolled up to 8°, half with no door frame or wall corner to find the level by, cameras 0.5-1.6 m
+  high): 6 of the 639 in which a person was found got a false finding (**specificity ≥ 95 %**
+  for every kind of finding), but **sensitivity is low** (11-43 % for the foot, knee and
+  shoulder findings): a reading must be beyond the usual range by more than its error to count,
+  so posecheck prefers missing a borderline case to inventing one. The foot angle's error there
+  is about 4°.
 - **Experimental**, shown but never the basis of a finding: the hip level (the body model barely
-  follows a true pelvic tilt) and the heel angles (not validated).
+  follows a true pelvic tilt), the head tilt, the upper body's and the hips' sideways positions
+  (the model's points are too far off on real photos) and the heel angles (not validated).
 
-Details, and the figures for one look (the command line's default): `docs/VALIDATION.md`,
-`docs/SCREENING.md` and the README's "Both ways" table in posecheck's source.
+Details, and the figures for one look (the command line's default): `docs/ACCURACY.md`,
+`docs/VALIDATION.md` and `docs/SCREENING.md` in posecheck's source.
 """
 
 CANNOT_JUDGE = """
