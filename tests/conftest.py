@@ -145,6 +145,18 @@ def _no_model_in_fast_tests(
     monkeypatch.setattr(posecheck.estimator, "create_landmarker", refuse)
 
 
+@pytest.fixture(autouse=True)
+def _main_module_kept() -> Iterator[None]:
+    """Streamlit's AppTest runs a page as ``__main__`` and leaves it there: a later test in the
+    same process that starts worker processes (``spawn`` re-runs the parent's ``__main__`` in
+    each) would then run that page, or for ``AppTest.from_function`` a script that cannot run
+    outside AppTest, and every worker would die. Each test gets back the ``__main__`` it found."""
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None:
+        sys.modules["__main__"] = main
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _installed_packages_scanned_once() -> Iterator[None]:
     """Streamlit's AppTest looks through every installed package for components at each run of a
