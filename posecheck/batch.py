@@ -337,7 +337,7 @@ def clip_line(name: str, document: dict[str, Any]) -> str:
             document["frames_with_person"],
             document.get("frames_with_others", 0),
         )
-        parts.append(f"stance {why}")
+        parts.append(f"stance: {why}")
     return f"{printable_name(name)}: video, " + "; ".join(parts)
 
 

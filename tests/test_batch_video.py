@@ -135,7 +135,7 @@ def test_a_clips_line_in_words() -> None:
                                                  "over 4.1 s")  # fmt: skip
     document = {**document, "exercise": None, "stance": None}
     assert clip_line("a.mp4", document).endswith(
-        "in 170; stance never still for long enough to measure: stand still, alone in view, for "
+        "in 170; stance: never still for long enough to measure: stand still, alone in view, for "
         "3-4 s"
     )
 
