@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -38,13 +38,16 @@ from posecheck.live.coach import SideProgress
 from posecheck.live.session import SessionSummary
 from posecheck.live.stance import StanceMeasure, StanceResult, why_no_stance
 from posecheck.measures import (
+    HELD_WORDS,
+    HELD_WORDS_LIVE,
     MEASURES_BY_NAME,
     Measurement,
     MeasureName,
     MeasureSpec,
+    status_in_words,
 )
 from posecheck.pictures import Picture, exercise_pictures
-from posecheck.types import Unit
+from posecheck.types import Status, Unit
 
 #: Unicode fonts tried in order (Debian's DejaVu, then the copy matplotlib ships, which MediaPipe
 #: installs); without one, the text is written in the PDF's built-in Latin-1 font.
@@ -235,8 +238,27 @@ def _value(m: Measurement) -> str:
     return f"{m.value:+.1f}{unit}"
 
 
+#: Under a table with experimental measures (``for_findings`` False).
+_EXPERIMENTAL_NOTE = (
+    "Measures marked (experimental) are shown, not judged: a photo measures them too roughly, so "
+    "they are never the basis of a finding, whatever their status."
+)
+
+
 def _label(spec: MeasureSpec) -> str:
     return spec.label + ("" if spec.for_findings else " (experimental)")
+
+
+def _status(name: MeasureName, status: Status, held: bool, held_words: str = HELD_WORDS) -> str:
+    """A table's status cell: its label says "(experimental)", the note under the table what
+    that means (said in every row, it made each experimental row three lines tall)."""
+    return status_in_words(name, status, held=held, held_words=held_words, say_experimental=False)
+
+
+def _experimental_note(report: _Report, names: Iterable[MeasureName]) -> None:
+    """Under a table with experimental measures, what "(experimental)" means."""
+    if any(not MEASURES_BY_NAME[name].for_findings for name in names):
+        report.paragraph(_EXPERIMENTAL_NOTE, size=8.5, colour=(90, 90, 90))
 
 
 def _measure_rows(measurements: dict[MeasureName, Measurement]) -> list[list[str]]:
@@ -244,8 +266,8 @@ def _measure_rows(measurements: dict[MeasureName, Measurement]) -> list[list[str
     for name, m in measurements.items():
         spec = MEASURES_BY_NAME[name]
         low, high = m.normal_range
-        label = _label(spec)
-        rows.append([label, _value(m), f"{low:g} to {high:g}", f"±{m.error:g}", m.status_words])
+        status = _status(name, m.status, m.held)
+        rows.append([_label(spec), _value(m), f"{low:g} to {high:g}", f"±{m.error:g}", status])
     return rows
 
 
@@ -325,6 +347,7 @@ def pdf_report(
             ("measure", "value", "usual range", "error", "status"),
             _measure_rows(dict(result.measurements)),
         )
+        _experimental_note(report, result.measurements)
         if combined is None:
             _at_a_glance(report, dict(result.measurements), result.assessment)
             _judgement(report, result.assessment, result.plan)
@@ -334,6 +357,7 @@ def pdf_report(
             ("measure", "value", "usual range", "error", "status"),
             _measure_rows(dict(combined.measurements)),
         )
+        _experimental_note(report, combined.measurements)
         _at_a_glance(report, dict(combined.measurements), combined.assessment)
         _judgement(report, combined.assessment, combined.plan)
     return report.output()
@@ -405,11 +429,12 @@ def _stance(report: _Report, result: StanceResult) -> None:
     rows = []
     for measure in result.measures.values():
         low, high = measure.normal_range
-        status = measure.status_words
+        status = _status(measure.name, measure.status, measure.held, HELD_WORDS_LIVE)
         rows.append([_label(MEASURES_BY_NAME[measure.name]), _stance_value(measure),
                      f"{low:g} to {high:g}", _spread(measure), status])  # fmt: skip
     report.table(("measure", "mean ± error", "usual range", "spread (sd)", "status"), rows,
                  widths=(50, 32, 26, 22, 50))  # fmt: skip
+    _experimental_note(report, result.measures)
     for measure in result.measures.values():
         if measure.held:
             label = MEASURES_BY_NAME[measure.name].label
