@@ -18,7 +18,7 @@ import numpy as np
 from posecheck.bodymap import SHORT_WORDS
 from posecheck.draw import draw_pose
 from posecheck.live.coach import CoachState
-from posecheck.live.definitions import SIGNALS, Signal
+from posecheck.live.definitions import COACH_BY_ID, SIGNALS, Signal
 from posecheck.live.session import LiveFrame
 from posecheck.live.stance import StancePhase, StanceResult
 from posecheck.live.trackers import Rotation
@@ -212,6 +212,50 @@ def _signal_labels(writer: _Writer, pose: Pose, coach: CoachState) -> None:
         at = (min(at[0], writer.canvas.shape[1] - writer.width(words) - 2), at[1])
         writer.text(words, (at[0] + 1, at[1] + 1), (0, 0, 0))
         writer.text(words, at, _ACCENT)
+        goal = _goal(coach) if signal is COACH_BY_ID[coach.exercise_id].signal else None
+        if goal is not None:
+            _gauge(writer, (at[0], at[1] + writer.line // 4), value, goal)
+
+
+#: The gauge under the tracked signal runs to this many times the way from rest to the goal.
+GAUGE_REACH: Final = 1.25
+
+
+def _goal(coach: CoachState) -> tuple[float, float] | None:
+    """(rest, goal) of the tracked signal, in its unit: a repetition's "up" threshold (a heel
+    raise) or the least a hold needs (heels up in toe walking), from the rest level; None where
+    the exercise has no such goal or its baseline is not known yet."""
+    definition = COACH_BY_ID[coach.exercise_id]
+    rule = definition.rep or definition.hold
+    if rule is None or (rule.relative and coach.baseline is None):
+        return None
+    offset = coach.baseline if rule.relative and coach.baseline is not None else 0.0
+    if definition.rep is not None:
+        start = offset if definition.rep.relative else definition.rep.low
+        return start, definition.rep.high + offset
+    hold = definition.hold
+    if hold is None or hold.low is None or hold.high is not None:
+        return None  # a range to stay inside, or none: no single goal to reach
+    return offset, hold.low + offset
+
+
+def _gauge(writer: _Writer, at: tuple[int, int], value: float, goal: tuple[float, float]) -> None:
+    """A bar from rest to past the goal, filled to the reading, with a tick at the goal: green
+    once the goal is reached (how far to go, without reading numbers)."""
+    start, end = goal
+    if not end > start:
+        return
+    length, thick = 4 * writer.line, max(4, writer.line // 4)
+    x, y = at
+    tick = x + round(length / GAUGE_REACH)
+    share = min(max((value - start) / (end - start) / GAUGE_REACH, 0.0), 1.0)
+    reached = value >= end
+    canvas = writer.canvas
+    cv2.rectangle(canvas, (x, y), (x + length, y + thick), (0, 0, 0), -1)
+    if share > 0:
+        colour = _STATUS_COLOURS[Status.NORMAL] if reached else _ACCENT
+        cv2.rectangle(canvas, (x, y), (x + round(share * length), y + thick), colour, -1)
+    cv2.line(canvas, (tick, y - 3), (tick, y + thick + 3), _WHITE, 2)
 
 
 def _visible_side(pose: Pose, joint: str) -> Side:

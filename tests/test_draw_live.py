@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+import pytest
 
 from posecheck.draw import _points_and_visibility
 from posecheck.draw_live import draw_live_frame
@@ -162,3 +163,34 @@ def test_the_coach_panel_names_the_trackers_phase_in_words() -> None:
     )
     assert said["idle"].endswith("(get into position)") and said["rest"].endswith("(rest)")
     assert not any("[" in words for words in said.values())
+
+
+def test_a_gauge_under_the_heel_shows_how_far_to_the_goal() -> None:
+    """Heel raises: under the heel's reading a bar from rest to past the "up" threshold, filled
+    to the reading and green once it is reached; none before the baseline is known."""
+    from posecheck.draw_live import GAUGE_REACH, _goal
+    from posecheck.live.definitions import COACH_BY_ID, Signal
+
+    frame = frames("heel_raises", [front_still()], [0.0])[-1]
+    assert frame.coach is not None and frame.pose is not None
+    rule = COACH_BY_ID["heel_raises"].rep
+    assert rule is not None and rule.relative
+    assert _goal(replace(frame.coach, baseline=None)) is None
+    assert _goal(replace(frame.coach, baseline=0.02)) == (0.02, pytest.approx(0.02 + rule.high))
+
+    def drawn(value: float) -> np.ndarray:
+        coach = replace(frame.coach, baseline=0.02, signals={Signal.HEEL_HEIGHT: value})
+        rgb = np.full((1000, 1000, 3), 90, dtype=np.uint8)
+        return draw_live_frame(rgb, replace(frame, coach=coach, cues=()))
+
+    green, amber = np.array([40, 200, 90]), np.array([255, 200, 40])
+
+    def count(picture: np.ndarray, colour: np.ndarray) -> int:
+        return int((np.abs(picture.astype(int) - colour).sum(axis=2) < 30).sum())
+
+    low, high, none = drawn(0.02 + rule.high / 2), drawn(0.02 + rule.high * 1.1), drawn(0.02)
+    # against the gauge left empty (the skeleton has green and amber of its own)
+    assert count(high, green) > count(none, green) + 100  # past the goal: filled, in green
+    assert count(low, green) == count(none, green)
+    assert count(low, amber) > count(none, amber) + 100  # half way: filled, in amber
+    assert GAUGE_REACH > 1  # the goal's tick sits inside the bar
