@@ -272,6 +272,7 @@ class _CountingAnalyzer:
         return object()
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_the_photo_model_loads_in_the_background_once(monkeypatch: pytest.MonkeyPatch) -> None:
     from posecheck.ui import analyses
 
@@ -289,6 +290,7 @@ def test_the_photo_model_loads_in_the_background_once(monkeypatch: pytest.Monkey
     assert analyses.shared_analyzer(model) is shared
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_a_missing_model_is_tried_again_at_the_next_page_view(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -134,6 +134,7 @@ def test_a_saved_check_says_which_views_it_holds() -> None:
 # --- the History page --------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_an_empty_history_says_so(home: Path) -> None:
     app = opened()
     assert app.title[0].value == "History"
@@ -142,6 +143,7 @@ def test_an_empty_history_says_so(home: Path) -> None:
     assert str(home) in texts(app)  # where it would be kept, said on the page
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_the_history_page_is_reachable_from_the_navigation(
     home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -99,6 +99,7 @@ def test_frames_are_timed_by_their_own_timestamps() -> None:
     processor.on_ended()
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_the_board_reports_speed_and_time_to_the_first_frame() -> None:
     clock = FakeClock()
     board = LiveBoard(clock=clock)

@@ -156,6 +156,7 @@ def _glance_script() -> None:
     show_at_a_glance(measurements, assess(measurements))
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_a_region_held_back_says_so_beside_the_body_map() -> None:
     """The list beside the body map: a region whose reading the photo cannot judge says so, as
     its card does, not "recheck (outside, but within the error)"; a plain recheck keeps it."""

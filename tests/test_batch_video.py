@@ -90,6 +90,7 @@ def test_folders_give_photos_and_clips_in_order_and_explicit_clips_count(tmp_pat
 # --- clips through the batch, without the model ---------------------------------------------------
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_a_clip_in_a_batch_gives_what_posecheck_video_gives(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], replayed_heel_raises: ReplayFactory
 ) -> None:
@@ -140,6 +141,7 @@ def test_a_clips_line_in_words() -> None:
     )
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_each_clip_gets_its_own_estimator_and_a_bad_clip_its_own_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], replayed_heel_raises: ReplayFactory
 ) -> None:
@@ -232,6 +234,7 @@ def test_a_clip_is_decoded_a_frame_at_a_time(
     assert peak < 10 * frame, f"{peak / 1e6:.1f} MB at the peak"
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_a_clip_whose_name_is_not_utf8_runs_and_is_named_printably(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], replayed_heel_raises: ReplayFactory
 ) -> None:
@@ -256,6 +259,7 @@ def test_a_clip_whose_name_is_not_utf8_runs_and_is_named_printably(
     assert _summary(ran, ENTRY_ONLY) == _summary(alone, VIDEO_ONLY)
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_resume_keeps_clips_as_video_lines(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], replayed_heel_raises: ReplayFactory
 ) -> None:
@@ -302,6 +306,7 @@ def test_a_clip_is_sent_as_bytes_up_to_the_cap(
     assert isinstance(folder, PosecheckError) and folder.code == ErrorCode.NOT_A_FILE
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_a_worker_runs_the_bytes_sent_under_the_clips_name_and_keeps_no_copy(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, replayed_heel_raises: ReplayFactory
 ) -> None:

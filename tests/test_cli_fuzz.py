@@ -163,6 +163,7 @@ def make(folder: Path, entry: Entry) -> Path:
 # --- names alone -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 @settings(max_examples=300, deadline=None, derandomize=True, database=None)
 @given(
     raw=st.one_of(st.binary(max_size=64), st.text(max_size=32).map(os.fsencode)),

@@ -79,6 +79,7 @@ def replayed_heel_raises(monkeypatch: pytest.MonkeyPatch) -> ReplayFactory:
 # --- video, with a replay of poses ----------------------------------------------------------------
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_video_counts_writes_the_csv_and_the_annotated_clip(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], replayed_heel_raises: ReplayFactory
 ) -> None:

@@ -46,6 +46,7 @@ def _check_spans(spans: list[dict[str, float]], duration_ms: float) -> None:
         previous_end = span["end_ms"]
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_the_set_covers_every_exercise_clean_and_noisy() -> None:
     kinds = {(_load(p)["exercise"], _load(p)["variant"]) for p in TRUTH_FILES}
     for exercise in ("heel_raises", "ankle_circles", "towel_leg_stretch", STANCE):

@@ -183,6 +183,7 @@ def test_a_long_label_is_moved_off_another_one_it_would_cover() -> None:
     assert not _overlap(box(moved), placed[0][1])
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_status_marks_tell_the_status_by_shape_colour_and_words() -> None:
     """With ``status_marks`` the status is not colour alone: the Okabe-Ito colour, the body
     map's shape before each label, and the status in words (a longer label)."""

@@ -110,6 +110,7 @@ def test_the_stance_panel_puts_what_to_look_at_first() -> None:
     assert crowded[-1] == f"{left_out} more not within range: see the list"
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_a_reading_the_camera_cannot_judge_is_never_called_outside() -> None:
     """Held (the roll unknown): "not judged", in grey; experimental (the hip level), not on the
     video at all, nor counted among those within range: the page's table shows it."""
@@ -165,6 +166,7 @@ def test_the_coach_panel_names_the_trackers_phase_in_words() -> None:
     assert not any("[" in words for words in said.values())
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_a_gauge_under_the_heel_shows_how_far_to_the_goal() -> None:
     """Heel raises: under the heel's reading a bar from rest to past the "up" threshold, filled
     to the reading and green once it is reached; none before the baseline is known."""

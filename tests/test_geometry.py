@@ -97,6 +97,7 @@ def test_joint_angle_invariant_to_translation_and_scale(
     assert after == pytest.approx(before, abs=1e-6)
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 @given(point, point, st.floats(-40, 40), point)
 def test_rotation_shifts_tilt_by_the_angle(
     p: tuple[float, float], q: tuple[float, float], degrees: float, centre: tuple[float, float]

@@ -387,6 +387,7 @@ def big_jpeg(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 @pytest.mark.parametrize(
     ("max_side", "flag", "shape"),
     [
@@ -419,6 +420,7 @@ def test_jpeg_working_copy_uses_dct_scaling(
     assert calls == [flag | cv2.IMREAD_IGNORE_ORIENTATION]
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_jpeg_working_copy_matches_a_full_decode_resized(big_jpeg: Path) -> None:
     small = load_image(big_jpeg, max_side=1800)
     full = load_image(big_jpeg, max_side=None)

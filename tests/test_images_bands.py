@@ -329,6 +329,7 @@ def test_webp_through_opencv_is_pillows_webp(mode: str, monkeypatch: pytest.Monk
     assert np.abs(loaded.rgb.astype(int) - expected).max() <= 1
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_huge_one_colour_webp_is_decoded_to_its_colour() -> None:
     """A 30-byte lossless WebP of 16 MP: decoded (by OpenCV, once) to its one colour on white."""
     data = corpus.lossless_webp(4000, 4000, (200, 100, 0, 255))

@@ -185,6 +185,7 @@ def test_random_bytes_only_ever_raise_invalid_image_error(data: bytes) -> None:
     decode_quietly(data)
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 @settings(max_examples=150, deadline=None)
 @given(prefix=st.sampled_from([seed[:16] for seed in SEEDS]), rest=st.binary(max_size=2048))
 def test_a_real_header_then_random_bytes_only_raise_invalid_image_error(

@@ -139,6 +139,7 @@ def test_no_import_cycles() -> None:
         visit(module, ())
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_only_the_entry_points_import_the_public_package() -> None:
     """Inside posecheck, modules import each other; ``from posecheck import`` is for users."""
     users = {"ui", "dev"}
@@ -164,6 +165,7 @@ def _third_party(path: Path) -> set[str]:
     return {name.split(".")[0] for name in _imports(path, "x.y")}
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 @pytest.mark.parametrize(
     "library", ["streamlit", "streamlit_webrtc", "streamlit_image_coordinates", "av"]
 )

@@ -199,6 +199,7 @@ def test_a_front_view_is_the_wrong_view() -> None:
     assert last.current.count == 0
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_a_restart_keeps_the_count_and_drops_the_rep_under_way() -> None:
     coach = Coach("heel_raises")
     clean = sequence(frame_times(9000), heel_raises(5))
@@ -268,6 +269,7 @@ def test_towel_stretch_counts_holds_then_switches_to_the_left_leg() -> None:
     assert [side.count for side in last.sides] == [3, 1]
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_a_bent_knee_is_not_a_hold_and_gets_knee_straight() -> None:
     timed = sequence(frame_times(40000), towel([(2000, 35000)], bend=45.0))
     last, states = coach_run(Coach("towel_leg_stretch"), timed)
@@ -276,6 +278,7 @@ def test_a_bent_knee_is_not_a_hold_and_gets_knee_straight() -> None:
     assert knee and knee[0].kind is CueKind.FORM and knee[0].text == "Knee straight"
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_a_hold_is_timed_with_a_short_flicker_bridged() -> None:
     def make(t: float) -> Pose:
         bend = 25.0 if 12000 <= t < 12400 else 0.0  # a 0.4 s wobble
@@ -300,6 +303,7 @@ def circles(t: float) -> Pose:
     return front_foot_circle(-(t - 18000) / 2000 * 360)
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_ankle_circles_count_and_time_each_direction_in_the_persons_terms() -> None:
     coach = Coach("ankle_circles")
     last, states = coach_run(coach, sequence(frame_times(35000), circles))
@@ -348,6 +352,7 @@ def test_ankle_circles_need_a_front_view() -> None:
 # --- what cannot be seen: paced and timed --------------------------------------------------------
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_toe_pressing_is_paced_while_the_foot_keeps_still() -> None:
     last, states = coach_run(
         Coach("toe_pressing"), sequence(frame_times(31000), lambda t: front_still(), sigma=0.5)
@@ -373,6 +378,7 @@ def test_a_moving_foot_stops_the_pacing() -> None:
     assert last.current.count < 3
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_pencil_grip_and_toe_stretching_are_paced_by_their_dose() -> None:
     grip, _ = coach_run(
         Coach("toe_pencil_grip"), sequence(frame_times(21000), lambda t: front_still())

@@ -51,6 +51,7 @@ def test_smoothing_factor() -> None:
     assert 0 < smoothing_factor(1.0, 0.001) < smoothing_factor(1.0, 0.1) < 1.0
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 @given(params_strategy, st.floats(-1e4, 1e4), gaps_strategy, st.floats(-1e6, 1e6))
 def test_constant_input_gives_that_constant(
     params: OneEuroParams, constant: float, gaps: list[float], start: float
@@ -195,6 +196,7 @@ def test_time_must_be_finite() -> None:
         OneEuroFilter()(1.0, math.nan)
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 @given(gaps_strategy, st.lists(st.floats(-50, 50), min_size=60, max_size=60))
 def test_vector_filter_without_beta_is_one_filter_per_component(
     gaps: list[float], values: list[float]

@@ -139,6 +139,7 @@ def test_mirrored_frames_are_flipped_for_the_model_and_back_for_drawing() -> Non
     assert frame.view is not None and frame.view.view == detect_view(pose).view  # from the model's
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_measures_are_taken_on_still_frames_and_sparingly_otherwise() -> None:
     calls: list[Pose] = []
 
@@ -165,6 +166,7 @@ def test_measures_are_taken_on_still_frames_and_sparingly_otherwise() -> None:
     assert frames[-1].stance.result is not None
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_latest_is_safe_from_another_thread() -> None:
     seq = sequence(frame_times(3000), lambda t: front_still(2.0, t))
     factory, times = replay(seq)
@@ -237,6 +239,7 @@ def test_bad_input() -> None:
         LiveSettings(measure_interval_ms=-1)
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_the_stance_check_pauses_during_an_exercise() -> None:
     """Standing on one leg to circle an ankle is not a stance: only alone or with the hold."""
     still = sequence(frame_times(5000), lambda t: front_still())
@@ -267,6 +270,7 @@ def door_frames(degrees: float) -> np.ndarray:
     return np.ascontiguousarray(turned[200:1200, 200:1200])
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_the_roll_is_found_in_the_scene_and_the_measures_use_it() -> None:
     """With door frames in view the stance's tilts are measured against them, as a photo's are:
     the roll known, nothing is held back for it."""

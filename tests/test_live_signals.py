@@ -255,6 +255,7 @@ def _same(a: object, b: object) -> bool:
     return bool(np.allclose(np.asarray(a), np.asarray(b), rtol=1e-9, atol=1e-9))
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 @given(pose_strategy, st.floats(0.1, 8.0), st.floats(0, 3000), st.sampled_from(list(Side)[:2]))
 def test_signals_do_not_depend_on_image_size_or_distance(
     points: Points, scale: float, offset: float, side: Side
@@ -279,6 +280,7 @@ def test_joint_signals_do_not_depend_on_camera_roll(
         assert rolled_value == pytest.approx(value, abs=1e-7), signal.__name__
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 @given(pose_strategy, st.sampled_from(list(Side)[:2]))
 def test_mirror_swaps_the_sides(points: Points, side: Side) -> None:
     pose, mirrored = transformed(make_pose(points)), transformed(make_pose(mirror_points(points)))
@@ -342,6 +344,7 @@ def test_ankle_circles_counted_from_landmarks(clockwise: bool) -> None:
     assert state.direction is (Rotation.CLOCKWISE if clockwise else Rotation.ANTICLOCKWISE)
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_towel_stretch_holds_timed_from_landmarks() -> None:
     # Lying, left leg raised 60° with a straight knee for 3 holds of 31 s; between holds the knee
     # bends 40°; one brief 25° wobble of the knee inside each hold (under the grace period).

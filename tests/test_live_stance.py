@@ -71,6 +71,7 @@ def test_still_for_three_seconds_gives_averaged_measures_with_their_spread() -> 
     assert knee.status is MEASURES_BY_NAME[knee.name].status(knee.value or 0.0)
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_the_mean_and_spread_are_those_of_the_frames() -> None:
     timed = swaying(1.0, sigma=1.5, seed=4)
     states = feed(StanceCheck(StanceParams(max_ms=60000)), timed)
@@ -185,6 +186,7 @@ def test_a_measure_hidden_on_most_frames_is_unknown_with_the_reason() -> None:
     assert "not visible" in head.reason and f"of {result.frames}" in head.reason
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_nobody_and_short_gaps() -> None:
     check = StanceCheck()
     assert feed(check, [(0.0, None)])[-1].phase is StancePhase.NO_PERSON

@@ -257,6 +257,7 @@ def _timed(steps: list[tuple[float | None, float]]) -> Iterator[Sample]:
         yield value, t_ms
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 @given(stream_strategy, st.floats(-1, 0.9), st.floats(0.05, 1), st.floats(0, 500))
 def test_rep_counts_never_decrease(
     steps: list[tuple[float | None, float]], low: float, width: float, dwell: float
@@ -272,6 +273,7 @@ def test_rep_counts_never_decrease(
         previous = state
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 @given(stream_strategy, st.floats(-1, 0.9), st.floats(0.05, 1))
 def test_direction_flag_mirrors_the_signal(
     steps: list[tuple[float | None, float]], low: float, width: float
@@ -434,6 +436,7 @@ def test_hold_reset_and_params() -> None:
         HoldParams(low=1.0, target_ms=0.0)
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 @given(stream_strategy, st.floats(-1, 1), st.floats(0, 1000), st.floats(1, 3000))
 def test_hold_counts_never_decrease(
     steps: list[tuple[float | None, float]], low: float, grace: float, target: float
@@ -618,6 +621,7 @@ circle_case = st.tuples(
 )
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 @given(circle_case)
 def test_mirrored_input_flips_the_direction(
     case: tuple[float, float, float, float, float, float, float],
@@ -649,6 +653,7 @@ point_stream = st.lists(
 )
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 @given(point_stream, st.booleans())
 def test_circle_counts_never_decrease(
     steps: list[tuple[tuple[float, float] | None, float]], adaptive: bool

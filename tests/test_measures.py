@@ -282,6 +282,7 @@ SIGNED_LATERAL = {"pelvic_tilt", "shoulder_tilt", "head_tilt", "trunk_shift", "p
 jitter = st.floats(-15, 15)
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 @given(
     st.lists(st.tuples(jitter, jitter), min_size=33, max_size=33),
     st.sampled_from([View.FRONT, View.BACK]),

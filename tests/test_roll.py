@@ -179,6 +179,7 @@ def test_scene_turn_matches_the_geometry_convention() -> None:
     assert by_cv2 == pytest.approx(rotate_points(point, 7.0, (100.0, 50.0))[0])
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 @pytest.mark.parametrize("size", [(900, 1600), (1600, 900)], ids=["portrait", "landscape"])
 @pytest.mark.parametrize("degrees", [-8.0, -3.0, 0.0, 2.0, 5.0, 11.5])
 def test_synthetic_room_roll(
@@ -189,6 +190,7 @@ def test_synthetic_room_roll(
     _check(estimate_roll(image, person_box=person), degrees, SYNTHETIC_TOLERANCE)
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 @pytest.mark.parametrize(("roll", "pitch"), [(-4.0, 15.0), (3.0, 20.0), (0.0, -12.0)])
 def test_pitched_camera_roll_from_the_vanishing_point(
     room: tuple[np.ndarray, Box], roll: float, pitch: float
@@ -249,6 +251,7 @@ def test_without_a_usable_roll_the_vertical_is_the_roll_undone() -> None:
     assert vertical_at(parallel, point, (720, 1280)) == 4.0
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_result_undoes_the_roll_of_the_scene(room: tuple[np.ndarray, Box]) -> None:
     """Rotating the scene's door-frame corners by -degrees makes the frame upright again."""
     canvas, box = room

@@ -124,6 +124,7 @@ def test_existing_metadata_entries_are_kept() -> None:
     assert set(entries) == {"min_runtime_version", METADATA_NAME}
 
 
+@pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_the_input_statistics_follow_the_normalisation() -> None:
     raw = _entries(add_image_metadata(synthetic_model(), SPEC))[METADATA_NAME]
     metadata = metadata_schema.ModelMetadataT.InitFromObj(
