@@ -85,7 +85,7 @@ from posecheck.live import (
     video_estimator,
     why_no_stance,
 )
-from posecheck.live.records import summary_to_dict
+from posecheck.live.records import summary_to_dict, why_no_stance_in
 from posecheck.measures import (
     EXPERIMENTAL_WORDS,
     HELD_WORDS,
@@ -258,4 +258,5 @@ __all__ = [
     "unjudged_regions",
     "video_estimator",
     "why_no_stance",
+    "why_no_stance_in",
 ]

@@ -34,7 +34,7 @@ from posecheck.analysis import Analysis, AnalysisFailure, Analyzer, PhotoResult,
 from posecheck.bands import UInt8Array
 from posecheck.errors import ErrorCode, InvalidImageError, PosecheckError
 from posecheck.images import encode_jpeg
-from posecheck.live.stance import why_no_stance
+from posecheck.live.records import why_no_stance_in
 from posecheck.names import printable_name
 from posecheck.report import analysis_to_dict, csv_rows, summary_text
 from posecheck.types import Side, View
@@ -332,12 +332,7 @@ def clip_line(name: str, document: dict[str, Any]) -> str:
     if stance is not None:
         parts.append(f"stance {stance['view']} view over {stance['duration_s']:.1f} s")
     elif exercise is None:
-        why = why_no_stance(
-            document["duration_s"],
-            document["frames_with_person"],
-            document.get("frames_with_others", 0),
-        )
-        parts.append(f"stance: {why}")
+        parts.append(f"stance: {why_no_stance_in(document)}")
     return f"{printable_name(name)}: video, " + "; ".join(parts)
 
 

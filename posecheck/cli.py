@@ -970,7 +970,7 @@ def _print_summary(document: dict[str, Any], *, as_json: bool) -> None:
 
 def summary_lines(document: dict[str, Any]) -> str:
     """A session summary document in words."""
-    from posecheck.live.stance import why_no_stance
+    from posecheck.live.records import why_no_stance_in
     from posecheck.measures import EXPERIMENTAL_WORDS
     from posecheck.report import status_mark
 
@@ -1030,8 +1030,7 @@ def summary_lines(document: dict[str, Any]) -> str:
             if held:
                 lines.append(f"    not judged: {measure['reason']}")
     elif not exercise:
-        why = why_no_stance(seconds, document["frames_with_person"], others)
-        lines.append(f"Stance: {why}.")
+        lines.append(f"Stance: {why_no_stance_in(document)}.")
     return "\n".join(lines)
 
 

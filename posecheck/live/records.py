@@ -30,7 +30,7 @@ from typing import Any
 from posecheck.live.coach import CoachSummary, SideProgress
 from posecheck.live.definitions import COACH_BY_ID, POINT_SIGNALS, Signal
 from posecheck.live.session import LiveFrame, SessionSummary
-from posecheck.live.stance import StanceResult
+from posecheck.live.stance import StanceResult, why_no_stance
 from posecheck.measures import MEASURES, MEASURES_BY_NAME, MeasureName
 
 #: Version of the dict :func:`summary_to_dict` makes (the ``posecheck video --json`` document).
@@ -182,3 +182,13 @@ def summary_to_dict(summary: SessionSummary) -> dict[str, Any]:
         "exercise": None if summary.exercise is None else coach_summary_to_dict(summary.exercise),
         "stance": None if summary.stance is None else stance_to_dict(summary.stance),
     }
+
+
+def why_no_stance_in(document: Mapping[str, Any]) -> str:
+    """:func:`~posecheck.live.stance.why_no_stance` of a summary document (``summary_to_dict``;
+    documents saved before the people in view were counted lack that count)."""
+    return why_no_stance(
+        float(document.get("duration_s", 0.0)),
+        int(document.get("frames_with_person", 0)),
+        int(document.get("frames_with_others", 0)),
+    )

@@ -34,7 +34,7 @@ from posecheck import (
     draw_analysis,
     encode_jpeg,
     summary_to_dict,
-    why_no_stance,
+    why_no_stance_in,
 )
 
 #: The long side of a saved thumbnail, pixels.
@@ -185,13 +185,7 @@ def session_words(title: str, data: Mapping[str, Any]) -> str:
     stance = data.get("stance")
     if stance:
         return f"{title}: measured from the {stance['view']} over {stance['frames']} still frames"
-    # records saved before the people in view were counted lack them
-    why = why_no_stance(
-        float(data.get("duration_s", 0.0)),
-        int(data.get("frames_with_person", 0)),
-        int(data.get("frames_with_others", 0)),
-    )
-    return f"{title}: {why}"
+    return f"{title}: {why_no_stance_in(data)}"
 
 
 def session_record(title: str, data: Mapping[str, Any]) -> dict[str, Any]:
