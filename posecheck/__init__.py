@@ -85,7 +85,7 @@ from posecheck.live import (
     video_estimator,
     why_no_stance,
 )
-from posecheck.live.records import summary_to_dict, why_no_stance_in
+from posecheck.live.records import frame_columns, frame_row, summary_to_dict, why_no_stance_in
 from posecheck.measures import (
     EXPERIMENTAL_WORDS,
     HELD_WORDS,
@@ -100,6 +100,7 @@ from posecheck.measures import (
     measure_pose,
     status_in_words,
 )
+from posecheck.names import printable_name
 from posecheck.pdf import PdfPhoto, live_pdf_report, pdf_report
 from posecheck.pictures import Picture, exercise_pictures, guide_pictures
 from posecheck.report import (
@@ -124,18 +125,29 @@ from posecheck.types import (
     View,
 )
 from posecheck.video import (
+    DEFAULT_VIDEO_SIDE,
+    VIDEO_SUFFIXES,
     CameraSource,
+    Container,
     VideoInfo,
     VideoLimits,
     VideoReader,
+    check_video_start,
+    next_frame_time,
+    nobody_in_clip,
     open_camera,
     open_video,
+    undecodable_video,
+    unopened_video,
+    video_container,
+    video_info,
 )
 from posecheck.views import ViewEstimate, detect_view
 
 __all__ = [
     "CLINICIAN_NOTE",
     "COACHED_IDS",
+    "DEFAULT_VIDEO_SIDE",
     "DISCLAIMER",
     "ERROR_CODES",
     "EXPERIMENTAL_WORDS",
@@ -146,6 +158,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "STANDING_POSTURE",
     "SUPPORTED_FORMATS",
+    "VIDEO_SUFFIXES",
     "Analysis",
     "AnalysisFailure",
     "Analyzer",
@@ -161,6 +174,7 @@ __all__ = [
     "CoachState",
     "CoachSummary",
     "CombinedReport",
+    "Container",
     "Cue",
     "CueKey",
     "CueKind",
@@ -224,6 +238,7 @@ __all__ = [
     "body_map",
     "build_plan",
     "change_beyond_error",
+    "check_video_start",
     "choose_subject",
     "combine",
     "correct_points",
@@ -235,6 +250,8 @@ __all__ = [
     "draw_pose",
     "encode_jpeg",
     "exercise_pictures",
+    "frame_columns",
+    "frame_row",
     "guide_pictures",
     "held_regions",
     "live_pdf_report",
@@ -243,10 +260,13 @@ __all__ = [
     "measure_meaning",
     "measure_pose",
     "measure_scale",
+    "next_frame_time",
+    "nobody_in_clip",
     "open_camera",
     "open_video",
     "pdf_report",
     "people_counter",
+    "printable_name",
     "region_states",
     "results_csv",
     "results_document",
@@ -255,8 +275,12 @@ __all__ = [
     "sample_paths",
     "status_in_words",
     "summary_to_dict",
+    "undecodable_video",
     "unjudged_regions",
+    "unopened_video",
+    "video_container",
     "video_estimator",
+    "video_info",
     "why_no_stance",
     "why_no_stance_in",
 ]

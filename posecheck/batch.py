@@ -205,6 +205,8 @@ def analyze_clip(
     timestamps start again with this clip), decoded one frame at a time; ``name`` (default: the
     path) is what its outputs and messages call it. ``on_frames`` hears that it started, then
     how far it got, at most every :data:`FRAME_PROGRESS_EVERY_S`."""
+    from posecheck.video import nobody_in_clip
+
     shown = printable_name(name if name is not None else path)
     try:
         with open_clip(path, shown) as reader:
@@ -348,16 +350,6 @@ def _side_amount(side: dict[str, Any]) -> str:
         )
         return f"{who}circles {circles}{target} each direction"
     return f"{who}{side['time_s']:.0f} s{target}"
-
-
-def nobody_in_clip(name: str, frames: int) -> PosecheckError:
-    """The error for a clip in none of whose frames a person was found."""
-    return PosecheckError(
-        f'Nobody was found in any of the {frames} frames of "{printable_name(name)}". Film the '
-        "whole body, in good light, and try again.",
-        code=ErrorCode.NO_PERSON,
-        extra={"name": name, "frames": frames},
-    )
 
 
 def _renamed(error: PosecheckError, path: str, name: str) -> PosecheckError:

@@ -47,18 +47,6 @@ IMAGE_SUFFIXES = (
     ".heic",
     ".heif",
 )
-#: Video files a folder given to ``analyze`` is searched for (what ``posecheck.video`` reads).
-VIDEO_SUFFIXES = (
-    ".mp4",
-    ".mov",
-    ".m4v",
-    ".avi",
-    ".mkv",
-    ".webm",
-    ".mpg",
-    ".mpeg",
-    ".y4m",
-)
 
 
 #: What a first look at ``posecheck --help`` (or ``posecheck`` alone) shows how to start with.
@@ -329,9 +317,10 @@ def _expand(paths: Sequence[str], suffixes: tuple[str, ...]) -> list[str | Inval
 
 def expand_batch(paths: Sequence[str]) -> list[BatchInput]:
     """Folders become the photos and video clips inside them (sorted); a path given or found
-    with a video suffix (:data:`VIDEO_SUFFIXES`) is a clip, anything else is kept as given (a
-    photo, or a folder's error)."""
+    with a video suffix (``posecheck.video.VIDEO_SUFFIXES``) is a clip, anything else is kept as
+    given (a photo, or a folder's error)."""
     from posecheck.batch import Clip
+    from posecheck.video import VIDEO_SUFFIXES
 
     found: list[BatchInput] = []
     for item in _expand(paths, IMAGE_SUFFIXES + VIDEO_SUFFIXES):
@@ -866,7 +855,8 @@ class AnnotatedVideo:
 
 
 def _video(args: argparse.Namespace) -> int:
-    from posecheck.batch import clip_document, nobody_in_clip, open_clip
+    from posecheck.batch import clip_document, open_clip
+    from posecheck.video import nobody_in_clip
 
     try:
         with open_clip(str(args.file), printable_name(args.file)) as reader:

@@ -16,6 +16,7 @@ says what to do. Nothing here runs on import.
 
 from __future__ import annotations
 
+import math
 import stat
 import time
 from collections.abc import Callable, Iterator
@@ -27,20 +28,30 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from posecheck.errors import ErrorCode, VideoError, stat_file, unreadable
+from posecheck.errors import ErrorCode, PosecheckError, VideoError, stat_file, unreadable
 from posecheck.estimator import quiet_native_logs
+from posecheck.names import printable_name
 from posecheck.types import Closing
 
 __all__ = [
     "DEFAULT_CAMERA_SIDE",
     "DEFAULT_VIDEO_SIDE",
+    "VIDEO_SUFFIXES",
     "CameraSource",
+    "Container",
     "VideoInfo",
     "VideoLimits",
     "VideoReader",
+    "check_video_start",
     "fit_frame",
+    "next_frame_time",
+    "nobody_in_clip",
     "open_camera",
     "open_video",
+    "undecodable_video",
+    "unopened_video",
+    "video_container",
+    "video_info",
 ]
 
 UInt8Array = npt.NDArray[np.uint8]
@@ -52,6 +63,19 @@ DEFAULT_VIDEO_SIDE: Final = 960
 DEFAULT_CAMERA_SIDE: Final = 640
 
 _VIDEO_FORMATS_TEXT: Final = "MP4, MOV, M4V, AVI, MKV, WebM, MPEG or Y4M"
+#: The file name endings of the clips posecheck reads (a folder given to ``analyze`` is searched
+#: for them; the app's clip upload accepts them).
+VIDEO_SUFFIXES: Final = (
+    ".mp4",
+    ".mov",
+    ".m4v",
+    ".avi",
+    ".mkv",
+    ".webm",
+    ".mpg",
+    ".mpeg",
+    ".y4m",
+)
 
 
 @dataclass(frozen=True)
@@ -134,31 +158,58 @@ class VideoReader(Closing):
         self.frames_read = 0
 
     def __iter__(self) -> Iterator[tuple[float, UInt8Array]]:
-        gap_ms = 1000.0 / self.info.fps if self.info.fps > 0 else 1000.0 / 30.0
         last_ms: float | None = None
-        max_ms = self.limits.max_seconds * 1000.0
         while True:
             ok, bgr = self._capture.read()
             if not ok or bgr is None:
                 break
-            t_ms = float(self._capture.get(cv2.CAP_PROP_POS_MSEC))
-            if last_ms is not None and not t_ms > last_ms:
-                t_ms = last_ms + gap_ms  # no usable presentation time: go by the frame rate
-            if t_ms > max_ms:
-                raise _too_long(self.info.name, t_ms / 1000.0, self.limits)
-            last_ms = t_ms
+            found = float(self._capture.get(cv2.CAP_PROP_POS_MSEC))
+            last_ms = next_frame_time(self.info, self.limits, found, last_ms)
             self.frames_read += 1
-            yield t_ms, _to_working_rgb(bgr, self.info.working_size)
+            yield last_ms, _to_working_rgb(bgr, self.info.working_size)
         if self.frames_read == 0:
-            raise VideoError(
-                f'"{self.info.name}" has no frames that can be decoded; it may be truncated or '
-                f"damaged. Export or download it again ({_VIDEO_FORMATS_TEXT}).",
-                code=ErrorCode.CORRUPT_VIDEO,
-                extra={"name": self.info.name},
-            )
+            raise undecodable_video(self.info.name)
 
     def close(self) -> None:
         self._capture.release()
+
+
+def next_frame_time(
+    info: VideoInfo, limits: VideoLimits, found_ms: float | None, last_ms: float | None
+) -> float:
+    """A frame's time in ms: the container's (``found_ms``), unless it gives none or it does not
+    increase (then the last frame's plus one frame at the header's rate, or at 30 a second).
+
+    Raises:
+        VideoError: ``video_too_long`` past ``limits.max_seconds`` (a header may understate it).
+    """
+    known = found_ms is not None and math.isfinite(found_ms)
+    t_ms = float(found_ms) if found_ms is not None and known else 0.0
+    if last_ms is not None and not (known and t_ms > last_ms):
+        t_ms = last_ms + (1000.0 / info.fps if info.fps > 0 else 1000.0 / 30.0)
+    if t_ms > limits.max_seconds * 1000.0:
+        raise _too_long(info.name, t_ms / 1000.0, limits)
+    return t_ms
+
+
+def undecodable_video(name: str) -> VideoError:
+    """The error for a clip none of whose frames decodes."""
+    return VideoError(
+        f'"{name}" has no frames that can be decoded; it may be truncated or '
+        f"damaged. Export or download it again ({_VIDEO_FORMATS_TEXT}).",
+        code=ErrorCode.CORRUPT_VIDEO,
+        extra={"name": name},
+    )
+
+
+def nobody_in_clip(name: str, frames: int) -> PosecheckError:
+    """The error for a clip in none of whose frames a person was found."""
+    return PosecheckError(
+        f'Nobody was found in any of the {frames} frames of "{printable_name(name)}". Film the '
+        "whole body, in good light, and try again.",
+        code=ErrorCode.NO_PERSON,
+        extra={"name": name, "frames": frames},
+    )
 
 
 def open_video(
@@ -178,30 +229,31 @@ def open_video(
         raise ValueError(f"max_side: expected a positive int or None, got {max_side!r}")
     path = Path(path)
     name = str(path)
-    head = _check_file(path, name, limits)
-    photo = _photo_format(head)
-    if photo is not None:
-        raise VideoError(
-            f'"{name}" is a {photo} photo, not a video. Analyse photos with `posecheck analyze`; '
-            f"for `posecheck video` choose a clip ({_VIDEO_FORMATS_TEXT}).",
-            code=ErrorCode.NOT_A_VIDEO,
-            extra={"name": name, "format": photo},
-        )
+    head, size = _check_file(path, name)
+    check_video_start(name, head, size, limits)
     with quiet_native_logs():  # FFmpeg reports a damaged header on stderr too; we raise instead
         capture = cv2.VideoCapture(name, cv2.CAP_FFMPEG)
     if not capture.isOpened():
         capture.release()
-        raise _unopened(name, head)
+        raise unopened_video(name, head)
     try:
-        info = _info(capture, name, max_side, limits)
+        info = video_info(
+            name,
+            int(capture.get(cv2.CAP_PROP_FRAME_WIDTH)),
+            int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT)),
+            float(capture.get(cv2.CAP_PROP_FPS) or 0.0),
+            int(capture.get(cv2.CAP_PROP_FRAME_COUNT) or 0),
+            max_side=max_side,
+            limits=limits,
+        )
     except VideoError:
         capture.release()
         raise
     return VideoReader(capture, info, limits)
 
 
-def _check_file(path: Path, name: str, limits: VideoLimits) -> bytes:
-    """The file's first bytes, after checking it exists, is a regular file and its size."""
+def _check_file(path: Path, name: str) -> tuple[bytes, int]:
+    """The file's first bytes and its size, after checking it exists and is a regular file."""
     info = stat_file(path, name, VideoError)
     if not stat.S_ISREG(info.st_mode):
         what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
@@ -210,32 +262,85 @@ def _check_file(path: Path, name: str, limits: VideoLimits) -> bytes:
             code=ErrorCode.NOT_A_FILE,
             extra={"name": name},
         )
-    if info.st_size == 0:
+    try:
+        with path.open("rb") as file:
+            return file.read(512), info.st_size
+    except OSError as error:
+        raise unreadable(name, error, VideoError) from error
+
+
+#: What the photo check tells the command line's user to do instead.
+PHOTOS_ELSEWHERE: Final = (
+    "Analyse photos with `posecheck analyze`; for `posecheck video` choose a clip"
+)
+
+
+def check_video_start(
+    name: str,
+    head: bytes,
+    size: int,
+    limits: VideoLimits = VideoLimits(),
+    *,
+    photos_elsewhere: str = PHOTOS_ELSEWHERE,
+) -> None:
+    """The checks that need only a clip's size in bytes and its first bytes (512, or all of a
+    smaller file): not empty, not over ``limits.max_file_bytes``, not a photo (``photos_elsewhere``
+    says where photos go instead).
+
+    Raises:
+        VideoError: ``empty_file``, ``video_too_large`` or ``not_a_video``.
+    """
+    if size == 0:
         raise VideoError(
             f'"{name}" is empty (0 bytes). Choose a clip ({_VIDEO_FORMATS_TEXT}).',
             code=ErrorCode.EMPTY_FILE,
             extra={"name": name},
         )
-    if info.st_size > limits.max_file_bytes:
+    if size > limits.max_file_bytes:
         raise VideoError(
-            f'"{name}" is {info.st_size / 1024**3:.1f} GB; the limit is '
-            f"{limits.max_file_bytes / 1024**3:.1f} GB. Trim the clip or export it smaller.",
+            f'"{name}" is {_size_words(size)}; the limit is '
+            f"{_size_words(limits.max_file_bytes)}. Trim the clip or export it smaller.",
             code=ErrorCode.VIDEO_TOO_LARGE,
-            extra={"name": name, "bytes": info.st_size, "max_file_bytes": limits.max_file_bytes},
+            extra={"name": name, "bytes": size, "max_file_bytes": limits.max_file_bytes},
         )
-    try:
-        with path.open("rb") as file:
-            return file.read(512)
-    except OSError as error:
-        raise unreadable(name, error, VideoError) from error
+    photo = _photo_format(head)
+    if photo is not None:
+        raise VideoError(
+            f'"{name}" is a {photo} photo, not a video. {photos_elsewhere} '
+            f"({_VIDEO_FORMATS_TEXT}).",
+            code=ErrorCode.NOT_A_VIDEO,
+            extra={"name": name, "format": photo},
+        )
 
 
-def _info(capture: Any, name: str, max_side: int | None, limits: VideoLimits) -> VideoInfo:
-    width = int(capture.get(cv2.CAP_PROP_FRAME_WIDTH))
-    height = int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT))
-    fps = float(capture.get(cv2.CAP_PROP_FPS) or 0.0)
+def _size_words(size: int) -> str:
+    """A file size in words: GB from 1 GB up (as the limit was always said), then MB, KB, bytes."""
+    for unit, name in ((1024**3, "GB"), (1024**2, "MB"), (1024, "KB")):
+        if size >= unit:
+            return f"{size / unit:.{1 if size < 10 * unit or name == 'GB' else 0}f} {name}"
+    return f"{size} bytes"
+
+
+def video_info(
+    name: str,
+    width: int,
+    height: int,
+    fps: float,
+    frame_count: int,
+    *,
+    max_side: int | None = DEFAULT_VIDEO_SIDE,
+    limits: VideoLimits = VideoLimits(),
+) -> VideoInfo:
+    """A clip's :class:`VideoInfo` from what its header says (the frame size after the
+    container's rotation; a rate or a count that is not a usable number counts as unknown),
+    after checking the frame size and the duration against ``limits``.
+
+    Raises:
+        VideoError: ``corrupt_video`` (no frame size), ``video_frame_size`` or
+            ``video_too_long``.
+    """
     fps = fps if np.isfinite(fps) and 0 < fps < 1000 else 0.0
-    frame_count = max(0, int(capture.get(cv2.CAP_PROP_FRAME_COUNT) or 0))
+    frame_count = max(0, frame_count)
     if width < 1 or height < 1:
         raise VideoError(
             f'"{name}" has no readable video stream (no frame size in its header); it may be '
@@ -278,14 +383,15 @@ def _duration(seconds: float) -> str:
     return f"{seconds:.1f} s" if seconds < 120 else f"{seconds / 60:.1f} minutes"
 
 
-def _unopened(name: str, head: bytes) -> VideoError:
-    container = _video_container(head)
+def unopened_video(name: str, head: bytes) -> VideoError:
+    """The error for a file the decoder cannot open: a damaged clip, or not a clip at all."""
+    container = video_container(head)
     if container is not None:
         return VideoError(
-            f'"{name}" looks like {container} video but could not be opened; it may be truncated '
-            "or damaged. Export or download it again.",
+            f'"{name}" looks like {container.words} video but could not be opened; it may be '
+            "truncated or damaged. Export or download it again.",
             code=ErrorCode.CORRUPT_VIDEO,
-            extra={"name": name, "format": container},
+            extra={"name": name, "format": container.words},
         )
     what = "text" if _looks_like_text(head) else "not a video posecheck can read"
     return VideoError(
@@ -317,21 +423,33 @@ def _photo_format(head: bytes) -> str | None:
     return None
 
 
-def _video_container(head: bytes) -> str | None:
-    """The container a file's first bytes announce, or None."""
+@dataclass(frozen=True)
+class Container:
+    """A clip's container, as its first bytes announce it: ``words`` for messages ("an MP4/MOV")
+    and ``demuxer``, FFmpeg's name for the format that reads it."""
+
+    words: str
+    demuxer: str
+
+
+def video_container(head: bytes) -> Container | None:
+    """The container a file's first bytes announce, or None (not a clip posecheck reads)."""
     if head[4:8] in (b"ftyp", b"moov", b"mdat", b"free", b"wide"):
-        return "an MP4/MOV"
+        return Container("an MP4/MOV", "mov")
     if head[:4] == b"RIFF" and head[8:12] == b"AVI ":
-        return "an AVI"
+        return Container("an AVI", "avi")
     if head.startswith(b"\x1a\x45\xdf\xa3"):
-        return "a Matroska/WebM"
-    transport_stream = len(head) > 188 and head[0] == head[188] == 0x47
-    if head.startswith((b"\x00\x00\x01\xba", b"\x00\x00\x01\xb3")) or transport_stream:
-        return "an MPEG"
+        return Container("a Matroska/WebM", "matroska")
+    if head.startswith((b"\x00\x00\x01\xba", b"\x00\x00\x01\xb3")):
+        return Container("an MPEG", "mpeg")
+    if len(head) > 188 and head[0] == head[188] == 0x47:
+        return Container("an MPEG", "mpegts")
     if head.startswith(b"YUV4MPEG2"):
-        return "a Y4M"
-    if head.startswith((b"OggS", b"FLV")):
-        return "an Ogg/FLV"
+        return Container("a Y4M", "yuv4mpegpipe")
+    if head.startswith(b"OggS"):
+        return Container("an Ogg/FLV", "ogg")
+    if head.startswith(b"FLV"):
+        return Container("an Ogg/FLV", "flv")
     return None
 
 

@@ -19,6 +19,7 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -34,6 +35,9 @@ if os.environ.get("PYTEST_XDIST_WORKER") == "gw1":
         importlib.import_module(_module)
 
 from posecheck import Analyzer
+
+if TYPE_CHECKING:
+    from tests.live_fakes import ReplayFactory
 
 #: Environment variable naming the shared data folder instead of ``<repo>/../shared/data``.
 DATA_ENV = "POSECHECK_TEST_DATA"
@@ -181,3 +185,16 @@ def analyzer() -> Iterator[Analyzer]:
     loaded = Analyzer.open("full")
     yield loaded
     loaded.close()
+
+
+@pytest.fixture
+def clip_replays(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[ReplayFactory]]:
+    """A recorded clip's live session (``posecheck.ui.clips``) gets the replay factory a test puts
+    in this list, in place of the model, and a people counter that finds one person."""
+    import posecheck.ui.clips as clips
+    from tests.live_fakes import PeopleCount
+
+    factories: list[ReplayFactory] = []
+    monkeypatch.setattr(clips, "video_estimator", lambda model: factories[-1])
+    monkeypatch.setattr(clips, "people_counter", lambda model: lambda: PeopleCount([1]))
+    yield factories

@@ -7,10 +7,12 @@ Poses are built on ``tests.poses`` (a 1000x1000 picture, y down). Every sequence
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+import av
 import numpy as np
 
 from posecheck.live.coach import CoachSummary, SideProgress
@@ -322,3 +324,52 @@ def heel_raises_summary(
         ("Rise straight up, not onto the outer edge: 2 times",), False,
     )  # fmt: skip
     return SessionSummary(720, 700, 50_000.0, coach, stance, 0, frames_with_others)
+
+
+# --- recorded clips ------------------------------------------------------------------------------
+
+
+def picture(index: int, size: tuple[int, int] = (96, 64)) -> np.ndarray:
+    """An RGB picture (width, height) whose corners differ (a turned copy is told apart) and whose
+    bar moves with ``index``."""
+    width, height = size
+    rgb = np.full((height, width, 3), 40, dtype=np.uint8)
+    rgb[: height // 3, : width // 3] = (230, 40, 40)  # top left: red
+    rgb[-(height // 3) :, -(width // 4) :] = (40, 220, 40)  # bottom right: green
+    column = (4 * index) % width
+    rgb[:, column : column + 4] = 255
+    return rgb
+
+
+def clip_bytes(
+    frames: Sequence[np.ndarray],
+    *,
+    fps: int = 15,
+    rotation: int = 0,
+    container: str = "mp4",
+    codec: str = "libx264",
+    options: dict[str, str] | None = None,
+) -> bytes:
+    """The frames as a clip in memory; ``rotation`` is the display rotation a phone stores
+    (counter-clockwise degrees): the frames are stored turned the other way, as a phone does."""
+    buffer = io.BytesIO()
+    with av.open(buffer, mode="w", format=container) as out:
+        stream = out.add_stream(codec, rate=fps, options=options or {})
+        stored = [np.ascontiguousarray(np.rot90(f, k=-rotation // 90)) for f in frames]
+        stream.width, stream.height = stored[0].shape[1], stored[0].shape[0]
+        stream.pix_fmt = "yuv420p"
+        if rotation:
+            stream.set_display_rotation(rotation)
+        for rgb in stored:
+            for packet in stream.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")):
+                out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
+    return buffer.getvalue()
+
+
+def heel_raises_clip(count: int, fps: int = 15) -> tuple[list[np.ndarray], ReplayFactory]:
+    """A clip's frames and, for the model's place, poses rising on the toes ``count`` times."""
+    times = [i * 1000 / fps for i in range(math.ceil((1500 + 1500 * count + 1500) * fps / 1000))]
+    poses = [side_standing(0.45 * smooth_pulses(t, 1500, count, start_ms=1500)) for t in times]
+    return [picture(i, (160, 160)) for i in range(len(times))], ReplayFactory(poses)

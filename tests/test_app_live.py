@@ -20,7 +20,14 @@ from streamlit.testing.v1 import AppTest
 
 from posecheck import DISCLAIMER, ErrorCode, ModelError, Side, sample_paths
 from posecheck.ui.live import LiveBoard, LiveProcessor, processor_factory
-from tests.live_fakes import PeopleCount, ReplayFactory, front_still, stance_readings
+from tests.live_fakes import (
+    PeopleCount,
+    ReplayFactory,
+    clip_bytes,
+    front_still,
+    heel_raises_clip,
+    stance_readings,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 LIVE_PAGE = str(ROOT / "posecheck/ui/pages/live.py")
@@ -442,3 +449,44 @@ def test_a_missing_live_model_is_said_on_the_page_before_start(
     assert not streamer.calls  # no camera offered without a model
     assert len(app.get("camera_input")) == 1  # the snapshot still works
     assert DISCLAIMER in texts(app)
+
+
+# --- a recorded clip -----------------------------------------------------------------------------
+
+
+@pytest.mark.slow  # over 0.2 s: .ci/run runs it, make test keeps its time
+def test_the_live_page_analyses_an_uploaded_clip(
+    streamer: FakeStreamer, model_opens: None, clip_replays: list[ReplayFactory]
+) -> None:
+    frames, factory = heel_raises_clip(2)
+    clip_replays.append(factory)
+    app = AppTest.from_file(LIVE_PAGE, default_timeout=60).run()
+    app.selectbox(key="live-exercise").set_value("heel_raises").run()
+    clip = [("my raises.mp4", clip_bytes(frames), "video/mp4")]
+    app.get("file_uploader")[0].set_value(clip).run()  # type: ignore[attr-defined]
+    assert not app.exception, app.exception
+    page = texts(app)
+    assert "Heel raises: my raises.mp4" in page
+    assert "set: 2 of 20" in page
+    assert len(app.get("video")) == 1
+    labels = [button.proto.label for button in app.get("download_button")]
+    assert "Download the clip with the overlay (MP4)" in labels
+    assert "Download each frame's figures (CSV)" in labels
+    assert "Download this summary (PDF)" in labels
+    made = len(factory.made)
+    app.run()  # a rerun shows the kept result: the clip is not analysed again
+    assert len(factory.made) == made and "set: 2 of 20" in texts(app)
+    app.get("file_uploader")[0].set_value([]).run()  # type: ignore[attr-defined]
+    assert not app.get("video") and "posecheck_live_clip" not in app.session_state
+
+
+@pytest.mark.slow  # over 0.2 s: .ci/run runs it, make test keeps its time
+def test_the_live_page_says_why_an_upload_is_not_a_clip(
+    streamer: FakeStreamer, model_opens: None, clip_replays: list[ReplayFactory]
+) -> None:
+    app = AppTest.from_file(LIVE_PAGE, default_timeout=60).run()
+    jpeg = next(p for p in sample_paths() if p.stem == "child_front").read_bytes()
+    app.get("file_uploader")[0].set_value([("me.mp4", jpeg, "video/mp4")]).run()  # type: ignore[attr-defined]
+    assert not app.exception, app.exception
+    assert any("is a JPEG photo, not a video" in e.value for e in app.error)
+    assert not app.get("video")

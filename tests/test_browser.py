@@ -259,6 +259,13 @@ def shot(driver: WebDriver, name: str) -> Path:
     return path
 
 
+def shot_at(driver: WebDriver, xpath: str, name: str) -> Path:
+    """A screenshot with the element at ``xpath`` (a heading) scrolled to the top."""
+    driver.execute_script("arguments[0].scrollIntoView()", driver.find_element(By.XPATH, xpath))
+    time.sleep(1)
+    return shot(driver, name)
+
+
 def page_text(driver: WebDriver) -> str:
     driver.switch_to.default_content()
     return str(driver.find_element(By.TAG_NAME, "body").text)
@@ -455,6 +462,60 @@ def test_live_heel_raises_are_counted_in_a_real_browser(
         driver.quit()
 
 
+#: In the page: the first <video> outside the camera's frame, as the browser plays it.
+_PLAYED = """
+const video = document.querySelector('[data-testid="stVideo"]');
+if (!video) return null;
+return {ready: video.readyState, width: video.videoWidth, height: video.videoHeight,
+        duration: video.duration, error: video.error ? video.error.code : null};
+"""
+
+
+def test_live_page_a_recorded_clip_is_counted_and_played_back_in_a_real_browser(
+    server: str, profile: Path
+) -> None:
+    """No webcam: a clip filmed beforehand (the committed rendered heel raises) is uploaded,
+    counted by the real lite model, and its annotated copy plays in the browser."""
+    clip = ROOT / "tests" / "data" / "clips" / "heel_raises_side.mp4"
+    truth = json.loads(clip.with_suffix(".json").read_text(encoding="utf-8"))
+    driver = chromium(profile, None, (1280, 1600))
+    try:
+        live = LivePage(driver, server)
+        live.choose("Heel raises")
+        driver.switch_to.default_content()
+        chooser = uploader(driver)
+        shot_at(driver, "//h2[contains(., 'Or a recorded clip')]", "15-live-recorded-clip-upload")
+        sent = time.monotonic()
+        chooser.send_keys(str(clip))
+        wait_for(
+            "the clip's result",
+            lambda: "Download the clip with the overlay" in page_text(driver),
+            180,
+        )
+        analysed_s = time.monotonic() - sent
+        counted = re.search(r"set: (\d+) of 20", page_text(driver))
+        assert counted is not None and int(counted.group(1)) == truth["reps"]
+        played = wait_for(
+            "the annotated clip to play",
+            lambda: (state := driver.execute_script(_PLAYED)) and state["ready"] >= 2 and state,
+            60,
+        )
+        assert played["error"] is None and played["width"] > 0
+        assert played["duration"] == pytest.approx(truth["duration_ms"] / 1000, abs=0.5)
+        print(
+            f"\n[recorded clip] {truth['frames']} frames ({truth['duration_ms'] / 1000:.0f} s) "
+            f"uploaded to counted in {analysed_s:.1f} s; {counted.group(1)} raises (truth "
+            f"{truth['reps']}); the annotated copy plays at {played['width']}x{played['height']}"
+        )
+        result = "//h3[contains(., 'heel_raises_side.mp4')]"
+        shot_at(driver, result, "15-live-recorded-clip-result")
+        driver.set_window_size(400, 900)  # a phone
+        time.sleep(2)
+        shot_at(driver, result, "16-live-recorded-clip-phone")
+    finally:
+        driver.quit()
+
+
 # --- the Check page ------------------------------------------------------------------------------
 
 
@@ -523,10 +584,7 @@ def test_check_page_upload_to_report_in_a_real_browser(server: str, profile: Pat
         driver.set_window_size(400, 900)  # a phone
         time.sleep(2)
         shot(driver, "09-check-phone-top")
-        heading = driver.find_element(By.XPATH, "//h2[contains(., 'Your report')]")
-        driver.execute_script("arguments[0].scrollIntoView()", heading)
-        time.sleep(1)
-        shot(driver, "10-check-phone-report")
+        shot_at(driver, "//h2[contains(., 'Your report')]", "10-check-phone-report")
     finally:
         driver.quit()
 

@@ -1,11 +1,12 @@
-"""Uploaded photos stay in memory, proven at the system-call level (issue 11, privacy).
+"""Uploaded photos and clips stay in memory, proven at the system-call level (issue 11, privacy).
 
 Streamlit's server parses an upload with Starlette, whose spooled temporary file rolls over to the
 system's temporary folder past 1 MB (an unnamed ``O_TMPFILE``, or a named file from ``mkstemp``):
 a phone photo would touch the disk. The app raises the spool size at start
 (posecheck/ui/uploads.py, called by app.py). Here the app's server runs under
 ``strace -f -e trace=openat,creat,rename,unlink,write`` while a real browser uploads a 3 MB photo on
-the Check page and waits for its report; the trace must hold no file created by the server outside
+the Check page and waits for its report, and a 3 MB recorded clip on the Live page (read, analysed
+and encoded again in memory with PyAV); the trace must hold no file created by the server outside
 the expected places (Python's bytecode caches), and no write to any file it created.
 
 A control shows the watch can fail: Starlette's own parser, without the raised spool size, parsing
@@ -27,9 +28,12 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from selenium.webdriver.common.by import By
 
+from posecheck import open_video
 from posecheck.samples import sample_paths
 from tests.appserver import app_server
+from tests.live_fakes import clip_bytes
 from tests.test_browser import (
     _report_on_screen,
     chromium,
@@ -232,6 +236,12 @@ def test_an_uploaded_photo_never_touches_the_disk(
         shot(driver, "upload-syscalls-report")
     finally:
         driver.quit()
+    assert_kept_off_the_disk(traced_server, before, name)
+
+
+def assert_kept_off_the_disk(traced_server: TracedServer, before: int, name: str) -> None:
+    """Since line ``before`` of the trace: no spool rolled over to disk, nothing but the library
+    look-up's files created, and the upload's name in no path."""
     time.sleep(1)  # strace writes its log as calls finish
     lines = traced_server.log.read_text(errors="replace").splitlines()
     assert len(lines) > before, "the trace did not grow during the upload: is strace following?"
@@ -248,3 +258,51 @@ def test_an_uploaded_photo_never_touches_the_disk(
     assert not [line for line in lines if name in line and "open" in line], (
         "the upload's name appears in a file path"
     )
+
+
+def big_clip(folder: Path, name: str) -> Path:
+    """A committed rendered clip with grain, encoded nearly losslessly: about 3 MB or more of MP4,
+    well past Starlette's 1 MB spool."""
+    frames = []
+    with open_video(ROOT / "tests/data/clips/stance_still_front.mp4") as reader:
+        for _, rgb in reader:
+            frames.append(rgb)
+    rng = np.random.default_rng(7)
+    grainy = [
+        np.clip(f.astype(np.int16) + rng.integers(-12, 13, f.shape), 0, 255).astype(np.uint8)
+        for f in frames[:60]
+    ]
+    path = folder / name
+    path.write_bytes(clip_bytes(grainy, fps=15, options={"crf": "4"}))
+    assert path.stat().st_size > 2_000_000
+    return path
+
+
+@browser_marks[1]  # Debian's chromium and chromedriver
+def test_an_uploaded_clip_never_touches_the_disk(
+    traced_server: TracedServer, profile: Path, tmp_path: Path
+) -> None:
+    """A recorded clip on the Live page: read from memory, analysed, and its annotated copy
+    encoded in memory (PyAV): no file for it either."""
+    name = f"clip-probe-{secrets.token_hex(4)}.mp4"
+    clip = big_clip(tmp_path, name)
+    driver = chromium(profile, None, (1280, 2000))
+    try:
+        before = len(traced_server.log.read_text(errors="replace").splitlines())
+        driver.get(f"{traced_server.url}/live")
+        wait_for(
+            "the clip's uploader",
+            lambda: driver.find_elements(By.CSS_SELECTOR, "input[type=file]"),
+            90,
+            step=0.3,
+        )[0].send_keys(str(clip))
+        wait_for(
+            "the clip's result",
+            lambda: "Download the clip with the overlay" in page_text(driver),
+            240,
+            step=0.3,
+        )
+        shot(driver, "upload-syscalls-clip")
+    finally:
+        driver.quit()
+    assert_kept_off_the_disk(traced_server, before, name)

@@ -15,6 +15,7 @@ from posecheck import (
     DISCLAIMER,
     SUPPORTED_FORMATS,
     Analysis,
+    ImageLimits,
     PhotoResult,
     View,
     combine,
@@ -36,6 +37,8 @@ from posecheck.ui.text import plain
 VIEW_CHOICES = ["auto", *(v.value for v in View)]
 #: Photos in one report: front, side and back.
 MAX_PHOTOS = 3
+#: The largest photo, MB (the server takes larger uploads, for the Live page's clips).
+MAX_PHOTO_MB = ImageLimits().max_file_bytes // 1024**2
 
 
 def samples() -> dict[str, list[Path]]:
@@ -53,6 +56,7 @@ def inputs() -> list[tuple[str, bytes]]:
         "Standing photos",
         type=list(SUPPORTED_FORMATS),
         accept_multiple_files=True,
+        max_upload_size=MAX_PHOTO_MB,
     )
     if uploads:
         st.session_state.pop("sample", None)

@@ -41,16 +41,23 @@ from posecheck import (
     Unit,
     body_map,
     live_pdf_report,
+    printable_name,
     roll_known,
     summary_to_dict,
     why_no_stance,
 )
 from posecheck.ui.analyses import analyse, cap_note
+from posecheck.ui.clips import CLIP_TYPES, MAX_CLIP_MB, MAX_CLIP_SECONDS, ClipResult, analyse_clip
 from posecheck.ui.history import offer_to_save_session
 from posecheck.ui.live import BoardView, EndedSet, LiveBoard, load_live_model, processor_factory
 from posecheck.ui.results import reading, show_assessment, show_photo
+from posecheck.ui.text import plain
 
 BOARD_KEY = "posecheck_live_board"
+#: The recorded clip's progress bar moves at most this often (seconds).
+PROGRESS_EVERY_S = 0.25
+#: Where this session keeps its one recorded clip's result (what it was made from, the result).
+CLIP_KEY = "posecheck_live_clip"
 STANCE = "stance"
 #: How often the page reads the board while the camera runs (seconds).
 REFRESH_S = 0.5
@@ -385,37 +392,121 @@ def summaries(live: LiveBoard) -> None:
     for index, item in enumerate(ended):
         title = names.get(item.exercise or STANCE, item.exercise or STANCE)
         with st.expander(title, expanded=index == 0):
-            st.markdown("\n".join(f"- {line}" for line in _set_lines(item)))
-            if item.summary.stance is not None:
-                st.markdown("**Stance** (mean and spread over the still frames)")
-                _stance_table(item.summary.stance)
-            elif item.exercise is None:
-                summary = item.summary
-                why = why_no_stance(
-                    summary.duration_ms / 1000.0,
-                    summary.frames_with_person,
-                    summary.frames_with_others,
-                )
-                st.caption(f"Stance: {why}.")
-            pdf, data = st.columns(2)
-            pdf.download_button(
-                "Download this summary (PDF)",
-                functools.partial(live_pdf_report, item.summary, title),
-                file_name=f"posecheck-live-{item.exercise or STANCE}.pdf",
-                mime="application/pdf",
-                on_click="ignore",
-                key=f"summary-pdf-{index}",
-                type="primary",
-            )
-            data.download_button(
-                "Download this summary (JSON)",
-                json.dumps(summary_to_dict(item.summary), indent=2, ensure_ascii=False),
-                file_name=f"posecheck-live-{item.exercise or STANCE}.json",
-                mime="application/json",
-                key=f"summary-{index}",
-            )
-            offer_to_save_session(item.summary, title, key=str(index))
+            show_set(item, title, key=str(index))
     st.button("Clear the summary", on_click=live.clear)
+
+
+def show_set(item: EndedSet, title: str, *, key: str) -> None:
+    """One set's summary: its lines, the stance (or why there is none), the downloads and the
+    offer to save it (``key`` tells sets apart)."""
+    st.markdown("\n".join(f"- {line}" for line in _set_lines(item)))
+    summary = item.summary
+    if summary.stance is not None:
+        st.markdown("**Stance** (mean and spread over the still frames)")
+        _stance_table(summary.stance)
+    elif item.exercise is None:
+        why = why_no_stance(
+            summary.duration_ms / 1000.0, summary.frames_with_person, summary.frames_with_others
+        )
+        st.caption(f"Stance: {why}.")
+    pdf, data = st.columns(2)
+    pdf.download_button(
+        "Download this summary (PDF)",
+        functools.partial(live_pdf_report, summary, title),
+        file_name=f"posecheck-live-{item.exercise or STANCE}.pdf",
+        mime="application/pdf",
+        on_click="ignore",
+        key=f"summary-pdf-{key}",
+        type="primary",
+    )
+    data.download_button(
+        "Download this summary (JSON)",
+        json.dumps(summary_to_dict(summary), indent=2, ensure_ascii=False),
+        file_name=f"posecheck-live-{item.exercise or STANCE}.json",
+        mime="application/json",
+        key=f"summary-{key}",
+    )
+    offer_to_save_session(summary, title, key=key)
+
+
+def recorded_clip() -> None:
+    """A clip filmed beforehand (on a phone, say), through the same live session as the webcam."""
+    st.header("Or a recorded clip")
+    st.write(
+        "No webcam here, or on a phone? Film yourself doing what you chose above (the camera "
+        "placed as it says), then upload the clip. It is analysed on this computer, in memory, "
+        "and not kept."
+    )
+    upload = st.file_uploader(
+        f"A video clip (MP4, MOV, WebM, AVI, ...; up to {MAX_CLIP_MB} MB and "
+        f"{MAX_CLIP_SECONDS / 60:.0f} minutes)",
+        type=list(CLIP_TYPES),
+        key="live-clip",
+        max_upload_size=MAX_CLIP_MB,
+    )
+    if upload is None:
+        st.session_state.pop(CLIP_KEY, None)  # the clip was removed: so is its result
+        return
+    wanted = (getattr(upload, "file_id", upload.name), upload.size, chosen(), first_side())
+    kept = st.session_state.get(CLIP_KEY)
+    if not (isinstance(kept, tuple) and kept[0] == wanted):
+        st.session_state.pop(CLIP_KEY, None)  # one clip's result at a time
+        kept = (wanted, _analysed(upload.getvalue(), printable_name(upload.name)))
+        st.session_state[CLIP_KEY] = kept
+    result = kept[1]
+    if isinstance(result, PosecheckError):
+        st.error(plain(result.message), icon=":material/error:")
+        return
+    _show_clip(result)
+
+
+def _analysed(data: bytes, name: str) -> ClipResult | PosecheckError:
+    title = exercise_names().get(chosen() or STANCE, "")
+    bar = st.progress(0.0, text=f"Analysing {plain(name)} ({title})…")
+
+    shown = [0.0]
+
+    def progress(share: float | None, line: str) -> None:
+        now = time.monotonic()
+        if now - shown[0] >= PROGRESS_EVERY_S:  # each update is a message to the browser
+            shown[0] = now
+            bar.progress(share if share is not None else 0.0, text=line)
+
+    try:
+        return analyse_clip(data, name, chosen(), first_side(), progress=progress)
+    except PosecheckError as error:
+        return error
+    finally:
+        bar.empty()
+
+
+def _show_clip(result: ClipResult) -> None:
+    title = exercise_names().get(result.exercise or STANCE, result.exercise or STANCE)
+    st.subheader(f"{title}: {plain(result.name)}")
+    width, height = result.info.working_size
+    picture, words = st.columns([1, 1] if height > width else [3, 2])  # a portrait clip: narrower
+    picture.video(result.video, format="video/mp4")
+    stem = result.name.rsplit(".", 1)[0] or "clip"
+    with words:
+        show_set(EndedSet(result.exercise, result.summary), title, key="clip")
+        st.download_button(
+            "Download the clip with the overlay (MP4)",
+            result.video,
+            file_name=f"posecheck-{stem}-annotated.mp4",
+            mime="video/mp4",
+            on_click="ignore",
+            key="clip-video",
+            icon=":material/movie:",
+        )
+        st.download_button(
+            "Download each frame's figures (CSV)",
+            result.frames_csv,
+            file_name=f"posecheck-{stem}-frames.csv",
+            mime="text/csv",
+            on_click="ignore",
+            key="clip-csv",
+            icon=":material/table:",
+        )
 
 
 def snapshot() -> None:
@@ -505,6 +596,7 @@ def render() -> None:
 
         live_status()
     summaries(live)
+    recorded_clip()
     snapshot()
     st.caption(
         "Each exercise's steps and cautions are on the Exercises page. Stop if it hurts. "
