@@ -28,6 +28,7 @@ from posecheck import (
 )
 from posecheck.ui.clips import (
     ANNOTATED_SIDE,
+    MAX_CLIP_FPS,
     MAX_CLIP_MB,
     AnnotatedClip,
     analyse_clip,
@@ -154,14 +155,17 @@ def test_a_clip_with_sound_only_says_so() -> None:
 def test_the_annotated_copy_is_h264_at_even_sizes_with_every_frame() -> None:
     writer = AnnotatedClip(29.97, (1081, 1921))
     frames = [picture(i, (1081, 1921)) for i in range(5)]
-    for rgb in frames:
-        writer.write(rgb)
+    times = [0.0, 33.4, 100.1, 133.5, 300.0]  # uneven: frames thinned, or a clip's own pace
+    for rgb, t_ms in zip(frames, times, strict=True):
+        writer.write(rgb, t_ms)
     data = writer.finish()
     with av.open(io.BytesIO(data)) as container:
         stream = container.streams.video[0]
         assert stream.codec_context.name == "h264"
-        back = [f.to_ndarray(format="rgb24") for f in container.decode(stream)]
-    assert len(back) == 5
+        decoded = list(container.decode(stream))
+        back = [f.to_ndarray(format="rgb24") for f in decoded]
+        shown = [round(float(f.time) * 1000) for f in decoded]
+    assert shown == [round(t) for t in times]  # each frame at its time, none late
     height, width = back[0].shape[:2]
     assert max(width, height) <= ANNOTATED_SIDE and width % 2 == 0 and height % 2 == 0
     assert abs(width / height - 1081 / 1921) < 0.01
@@ -196,6 +200,26 @@ def test_a_clip_is_counted_drawn_and_tabled_frame_by_frame(
     stamps = factory.made[0].stamps
     assert stamps == sorted(set(stamps)) and len(stamps) == len(frames)
     assert all(made.closed for made in factory.made)
+
+
+@pytest.mark.slow  # over 0.2 s: .ci/run runs it, make test keeps its time
+def test_a_phones_60_frames_a_second_are_thinned_to_the_webcams_pace(
+    clip_replays: list[ReplayFactory],
+) -> None:
+    poses_at_15, factory = heel_raises_clip(2, fps=15)
+    clip_replays.append(factory)  # a pose for each frame analysed: one in four
+    frames = [picture(i, (160, 160)) for i in range(4 * len(poses_at_15))]
+    result = analyse_clip(clip_bytes(frames, fps=60), "sixty.mp4", "heel_raises")
+    coach = result.summary.exercise
+    assert coach is not None and coach.sides[0].count == 2
+    stamps = factory.made[0].stamps
+    assert len(stamps) == result.summary.frames == len(poses_at_15)
+    assert min(np.diff(stamps)) >= 1000 / MAX_CLIP_FPS - 1.5
+    assert len(result.frames_csv.splitlines()) == len(poses_at_15) + 1
+    with av.open(io.BytesIO(result.video)) as container:
+        shown = [float(f.time) for f in container.decode(video=0)]
+    assert len(shown) == len(poses_at_15)
+    assert shown[-1] == pytest.approx((len(frames) - 4) / 60, abs=0.02)  # at the clip's pace
 
 
 def test_a_clip_with_nobody_in_it_says_so(clip_replays: list[ReplayFactory]) -> None:

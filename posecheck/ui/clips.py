@@ -67,6 +67,10 @@ ANNOTATED_SIDE = 720
 ANNOTATED_CRF = 28
 #: A live session's model for clips, as for the webcam.
 CLIP_MODEL = "lite"
+#: Frames a second analysed at most: a phone's 30 or 60 are thinned to this (the webcam gives
+#: about as many here; the trackers go by each frame's time, not by counting frames), so that a
+#: clip takes about its own length to analyse. ``posecheck video`` analyses every frame.
+MAX_CLIP_FPS = 15.0
 
 #: Progress: the share done (0-1, or None when the clip's length is not known) and a line.
 Progress = Callable[[float | None, str], None]
@@ -74,7 +78,8 @@ Progress = Callable[[float | None, str], None]
 
 class ClipReader:
     """An uploaded clip: ``info`` and its ``(t_ms, rgb)`` frames, decoded one at a time, upright
-    and at most ``info.working_size``. Iterate once; ``close()`` (or ``with``) releases it."""
+    and at most ``info.working_size`` (all of them, or as ``thin`` says). Iterate once;
+    ``close()`` (or ``with``) releases it."""
 
     def __init__(
         self,
@@ -90,6 +95,13 @@ class ClipReader:
         self.info = info
         self.limits = limits
         self.frames_read = 0
+        self._gap_ms = -math.inf
+
+    def thin(self, max_fps: float) -> ClipReader:
+        """Yield at most ``max_fps`` frames a second (a frame comes when at least ``1000 /
+        max_fps`` ms, less a millisecond's slack for rounding, passed since the last one)."""
+        self._gap_ms = 1000.0 / max_fps - 1.0
+        return self
 
     def __enter__(self) -> ClipReader:
         return self
@@ -99,10 +111,14 @@ class ClipReader:
 
     def __iter__(self) -> Iterator[tuple[float, np.ndarray]]:
         last_ms: float | None = None
+        kept_ms: float | None = None
         for frame in self._decoded():
             found = None if frame.time is None else float(frame.time) * 1000.0
             last_ms = next_frame_time(self.info, self.limits, found, last_ms)
             self.frames_read += 1
+            if kept_ms is not None and last_ms - kept_ms < self._gap_ms:
+                continue  # thinned before it is converted
+            kept_ms = last_ms
             yield last_ms, _upright(frame, self.info.working_size)
         if self.frames_read == 0:
             raise undecodable_video(self.info.name)
@@ -183,11 +199,16 @@ def _reader(opened: Any, name: str, max_side: int | None, limits: VideoLimits) -
     return ClipReader(opened, first, frames, info, limits)
 
 
+#: The annotated copy's time unit: a millisecond.
+_MS = Fraction(1, 1000)
+
+
 class AnnotatedClip:
     """Frames in, an H.264 MP4 out, in memory (``finish``): at most ``ANNOTATED_SIDE`` px on
     the long side, even sizes (as H.264's colour format needs)."""
 
     def __init__(self, fps: float, size: tuple[int, int]) -> None:
+        """``fps``: the rate a player assumes (each frame carries its own time, ``write``)."""
         scale = min(1.0, ANNOTATED_SIDE / max(size))
         width, height = (max(2, math.floor(side * scale / 2) * 2) for side in size)
         self.size = (width, height)
@@ -199,17 +220,23 @@ class AnnotatedClip:
             options={"movflags": "frag_keyframe+empty_moov+default_base_moof"},
         )
         rate = Fraction(fps if fps > 0 else 30.0).limit_denominator(1001)
-        self._stream = self._container.add_stream(
-            "libx264", rate=rate, options={"crf": str(ANNOTATED_CRF), "preset": "veryfast"}
-        )
+        # no B-frames: a fragmented MP4 has no edit list to hide their delay, so the clip
+        # would start a few frames late
+        options = {"crf": str(ANNOTATED_CRF), "preset": "veryfast", "bf": "0"}
+        self._stream = self._container.add_stream("libx264", rate=rate, options=options)
         self._stream.width, self._stream.height = width, height
         self._stream.pix_fmt = "yuv420p"
+        self._stream.codec_context.time_base = _MS
         self.frames = 0
+        self._last_ms = -1
 
-    def write(self, rgb: np.ndarray) -> None:
+    def write(self, rgb: np.ndarray, t_ms: float) -> None:
+        """One frame, shown from ``t_ms`` (a clip's own time: thinned frames keep their pace)."""
         if (rgb.shape[1], rgb.shape[0]) != self.size:
             rgb = cv2.resize(rgb, self.size, interpolation=cv2.INTER_AREA)
         frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb24")
+        self._last_ms = max(self._last_ms + 1, round(t_ms))
+        frame.pts, frame.time_base = self._last_ms, _MS
         for packet in self._stream.encode(frame):
             self._container.mux(packet)
         self.frames += 1
@@ -249,8 +276,8 @@ def analyse_clip(
     model: str = CLIP_MODEL,
 ) -> ClipResult:
     """The clip through a live session coaching ``exercise`` (None: the stance check), frame by
-    frame: each drawn into the annotated copy and written as a CSV row; ``progress`` hears how
-    far it got.
+    frame (at most ``MAX_CLIP_FPS`` a second): each drawn into the annotated copy and written as a
+    CSV row; ``progress`` hears how far it got.
 
     Raises:
         PosecheckError: the clip cannot be read (``VideoError``), nobody is in any of its frames
@@ -268,11 +295,11 @@ def analyse_clip(
             people_counter=people_counter(model),
         ) as session,
     ):
-        writer = AnnotatedClip(reader.info.fps, reader.info.working_size)
+        writer = AnnotatedClip(min(reader.info.fps, MAX_CLIP_FPS), reader.info.working_size)
         try:
-            for t_ms, rgb in reader:
+            for t_ms, rgb in reader.thin(MAX_CLIP_FPS):
                 frame = session.process(rgb, t_ms)
-                writer.write(draw_live_frame(rgb, frame))
+                writer.write(draw_live_frame(rgb, frame), t_ms)
                 table.writerow(frame_row(frame))
                 if progress is not None:
                     progress(*_how_far(reader.info, reader.frames_read, t_ms, frame))
