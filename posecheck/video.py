@@ -231,6 +231,8 @@ def open_video(
     name = str(path)
     head, size = _check_file(path, name)
     check_video_start(name, head, size, limits)
+    if video_container(head) is None and _looks_like_text(head):
+        raise unopened_video(name, head)  # text (a playlist, say) is never handed to FFmpeg
     with quiet_native_logs():  # FFmpeg reports a damaged header on stderr too; we raise instead
         capture = cv2.VideoCapture(name, cv2.CAP_FFMPEG)
     if not capture.isOpened():

@@ -138,6 +138,22 @@ def test_a_photo_or_text_is_not_a_video(tmp_path: Path) -> None:
     assert code_of(noise) in (ErrorCode.NOT_A_VIDEO, ErrorCode.CORRUPT_VIDEO)
 
 
+def test_text_is_never_handed_to_ffmpeg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A playlist named like a clip would have FFmpeg open what it lists: refused from its first
+    bytes, before any decoder sees it."""
+    import posecheck.video as video_module
+
+    def no_decoder(*args: object) -> None:
+        raise AssertionError("the text was handed to FFmpeg")
+
+    monkeypatch.setattr(video_module.cv2, "VideoCapture", no_decoder)
+    playlist = tmp_path / "clip.mp4"
+    playlist.write_text("#EXTM3U\n#EXTINF:1,\nhttp://192.0.2.1/a.ts\n", encoding="utf-8")
+    with pytest.raises(VideoError) as raised:
+        open_video(playlist)
+    assert raised.value.code is ErrorCode.NOT_A_VIDEO and "is text" in raised.value.message
+
+
 def test_a_truncated_clip_is_corrupt(tmp_path: Path) -> None:
     clip = write_clip(tmp_path / "clip.mp4", frames=20)
     data = clip.read_bytes()
