@@ -24,6 +24,7 @@ CHOSEN = (
     ("25-report-phone-body-map.png", "check-phone.jpg", 400, 800),
     ("26-report-phone-cards.png", "measures-phone.jpg", 400, 800),
     ("02-live-stance-measured.png", "live-desktop.jpg", 900, 1100),
+    ("15-live-recorded-clip-result.png", "clip-desktop.jpg", 900, 900),
     ("20-correct-desktop-2-corrected.png", "correct-desktop.jpg", 900, 1000),
     ("h02-history-side-by-side.png", "history-desktop.jpg", 900, 1100),
     ("h05-history-phone-trend.png", "history-phone.jpg", 400, 800),
