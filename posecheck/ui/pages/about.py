@@ -54,13 +54,14 @@ PRIVACY = f"""
 - **Everything runs on this machine.** The pose model, the measures and the coach run here; the
   app listens only on this computer (127.0.0.1) and makes no connection to the internet (a test
   watches every connection the app and the command line make, below Python).
-- **Nothing is stored unless you save it.** Photos are analysed in memory: this page keeps your
-  last {MAX_ANALYSES} analyses while it is open and forgets them when you close it. A photo over
-  1 MB passes through an unnamed temporary file of the web server while it is received, closed at
-  once. Webcam frames are analysed as they arrive and never recorded; the live summary stays in
-  this page until you close it or download it.
-- **Downloads** (the JSON report, the CSV of measures, the live summary) are written only where
-  your browser saves them.
+- **Nothing is stored unless you save it.** Photos and recorded clips you upload are received,
+  analysed and kept in memory, never written to disk (a test watches the web server's file system
+  calls during an upload of each): this page keeps the last {MAX_ANALYSES} analyses of your photos
+  and your last clip's result while it is open, and forgets them when you close it. Webcam frames
+  are analysed as they arrive and never recorded; the live summary stays in this page until you
+  close it or download it.
+- **Downloads** (the PDF and JSON reports, the CSV of measures, the live summary, a clip with the
+  overlay drawn on it) are written only where your browser saves them.
 """
 
 
@@ -88,9 +89,9 @@ def render() -> None:
     st.title("About posecheck")
     st.write(
         "posecheck estimates how your feet, knees, hips, shoulders and head are aligned from "
-        "standing photos (the **Check** page) and follows foot exercises in front of a webcam "
-        "(the **Live** page). It finds 33 body points with MediaPipe's BlazePose model and "
-        "measures angles and offsets between them."
+        "standing photos (the **Check** page) and follows foot exercises in front of a webcam or "
+        "in a clip you recorded (the **Live** page). It finds 33 body points with MediaPipe's "
+        "BlazePose model and measures angles and offsets between them."
     )
     st.warning(f"{DISCLAIMER} {CLINICIAN_NOTE}")
     st.header("What it measures")

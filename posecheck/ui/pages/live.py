@@ -488,7 +488,8 @@ def _show_clip(result: ClipResult) -> None:
     picture.video(result.video, format="video/mp4")
     stem = result.name.rsplit(".", 1)[0] or "clip"
     with words:
-        show_set(EndedSet(result.exercise, result.summary), title, key="clip")
+        # the clip's name goes with its summary: in the PDF's title and in the history
+        show_set(EndedSet(result.exercise, result.summary), f"{title} ({result.name})", key="clip")
         st.download_button(
             "Download the clip with the overlay (MP4)",
             result.video,
