@@ -110,7 +110,7 @@ from posecheck.report import (
     results_document,
 )
 from posecheck.roll import roll_known
-from posecheck.samples import sample_paths
+from posecheck.samples import sample_clip_paths, sample_paths
 from posecheck.store import HistoryStore, StoredCheck, TrendPoint, change_beyond_error
 from posecheck.types import (
     CameraRoll,
@@ -272,6 +272,7 @@ __all__ = [
     "results_document",
     "roll_known",
     "same_person",
+    "sample_clip_paths",
     "sample_paths",
     "status_in_words",
     "summary_to_dict",

@@ -96,6 +96,7 @@ def test_the_wheel_has_the_samples_and_not_the_developer_tools(wheel: Path) -> N
     names = zipfile.ZipFile(wheel).namelist()
     samples = [n for n in names if n.startswith("posecheck/data/samples/") and n.endswith(".jpg")]
     assert len(samples) == len(list((ROOT / "posecheck/data/samples").glob("*.jpg"))) > 0
+    assert "posecheck/data/samples/heel_raises_side.mp4" in names  # the Live page's sample clip
     assert "posecheck/data/exercises.json" in names
     assert "posecheck/data/calibration.json" in names
     assert not [n for n in names if n.startswith("posecheck/dev/")]

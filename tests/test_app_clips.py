@@ -25,6 +25,8 @@ from posecheck import (
     VideoError,
     VideoLimits,
     open_video,
+    sample_clip_paths,
+    sample_paths,
 )
 from posecheck.ui.clips import (
     ANNOTATED_SIDE,
@@ -272,3 +274,11 @@ def test_an_uploaded_clip_reads_as_posecheck_video_reads_the_file(
                 assert measure.value == pytest.approx(other.value, abs=close), name
                 assert measure.status is other.status, name
     assert result.summary.frames == from_file.frames == truth["frames"]
+
+
+def test_the_sample_clip_is_the_committed_rendered_one() -> None:
+    """The app's sample clip (package data) is the test clip whose count is known."""
+    assert [p.name for p in sample_clip_paths()] == ["heel_raises_side.mp4"]
+    packaged = sample_clip_paths()[0].read_bytes()
+    assert packaged == (CLIPS / "heel_raises_side.mp4").read_bytes()
+    assert sample_paths() and all(p.suffix == ".jpg" for p in sample_paths())  # photos apart

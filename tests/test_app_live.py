@@ -20,6 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from posecheck import DISCLAIMER, ErrorCode, ModelError, Side, sample_paths
 from posecheck.ui.live import LiveBoard, LiveProcessor, processor_factory
+from posecheck.ui.text import plain
 from tests.live_fakes import (
     PeopleCount,
     ReplayFactory,
@@ -490,3 +491,23 @@ def test_the_live_page_says_why_an_upload_is_not_a_clip(
     assert not app.exception, app.exception
     assert any("is a JPEG photo, not a video" in e.value for e in app.error)
     assert not app.get("video")
+
+
+@pytest.mark.slow  # over 0.2 s: .ci/run runs it, make test keeps its time
+def test_the_sample_clip_is_a_button_away(
+    streamer: FakeStreamer, model_opens: None, clip_replays: list[ReplayFactory]
+) -> None:
+    """No clip at hand: the packaged sample (heel raises, side-on) is analysed for heel raises."""
+    _, factory = heel_raises_clip(4)
+    clip_replays.append(factory)
+    app = AppTest.from_file(LIVE_PAGE, default_timeout=60).run()
+    assert not app.get("video")
+    app.button(key="live-clip-sample").click().run()
+    assert not app.exception, app.exception
+    assert app.selectbox(key="live-exercise").value == "heel_raises"
+    assert f"Heel raises: {plain('heel_raises_side.mp4')}" in texts(app)  # as markdown shows it
+    assert len(app.get("video")) == 1 and len(factory.made) == 1
+    clip = [("mine.mp4", clip_bytes(heel_raises_clip(1)[0]), "video/mp4")]
+    clip_replays.append(heel_raises_clip(1)[1])
+    app.get("file_uploader")[0].set_value(clip).run()  # type: ignore[attr-defined]
+    assert "Heel raises: mine.mp4" in texts(app)  # the user's own clip comes first

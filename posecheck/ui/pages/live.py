@@ -43,6 +43,7 @@ from posecheck import (
     live_pdf_report,
     printable_name,
     roll_known,
+    sample_clip_paths,
     summary_to_dict,
     why_no_stance,
 )
@@ -56,6 +57,8 @@ from posecheck.ui.text import plain
 BOARD_KEY = "posecheck_live_board"
 #: The recorded clip's progress bar moves at most this often (seconds).
 PROGRESS_EVERY_S = 0.25
+#: Set while the sample clip is chosen (until a clip is uploaded).
+SAMPLE_CLIP_KEY = "posecheck_live_sample_clip"
 #: Where this session keeps its one recorded clip's result (what it was made from, the result).
 CLIP_KEY = "posecheck_live_clip"
 STANCE = "stance"
@@ -444,20 +447,48 @@ def recorded_clip() -> None:
         key="live-clip",
         max_upload_size=MAX_CLIP_MB,
     )
-    if upload is None:
+    if upload is not None:
+        st.session_state.pop(SAMPLE_CLIP_KEY, None)  # the user's own clip comes first
+        source: tuple[object, ...] = (getattr(upload, "file_id", upload.name), upload.size)
+        name, read = printable_name(upload.name), upload.getvalue
+    elif st.session_state.get(SAMPLE_CLIP_KEY) and sample_clip_paths():
+        path = sample_clip_paths()[0]
+        source, name, read = ("sample", path.name), path.name, path.read_bytes
+    else:
         st.session_state.pop(CLIP_KEY, None)  # the clip was removed: so is its result
+        _offer_the_sample()
         return
-    wanted = (getattr(upload, "file_id", upload.name), upload.size, chosen(), first_side())
+    wanted = (source, chosen(), first_side())
     kept = st.session_state.get(CLIP_KEY)
     if not (isinstance(kept, tuple) and kept[0] == wanted):
         st.session_state.pop(CLIP_KEY, None)  # one clip's result at a time
-        kept = (wanted, _analysed(upload.getvalue(), printable_name(upload.name)))
+        kept = (wanted, _analysed(read(), name))
         st.session_state[CLIP_KEY] = kept
     result = kept[1]
     if isinstance(result, PosecheckError):
         st.error(plain(result.message), icon=":material/error:")
         return
     _show_clip(result)
+
+
+def _offer_the_sample() -> None:
+    if not sample_clip_paths():
+        return
+    st.caption(
+        "No clip at hand? Try the sample: a rendered person doing four heel raises, side-on."
+    )
+    st.button(
+        "Sample clip: heel raises",
+        icon=":material/play_circle:",
+        on_click=_choose_the_sample,
+        key="live-clip-sample",
+    )
+
+
+def _choose_the_sample() -> None:
+    st.session_state[SAMPLE_CLIP_KEY] = True
+    st.session_state["live-exercise"] = "heel_raises"  # what the sample shows
+    board().choose("heel_raises", first_side())
 
 
 def _analysed(data: bytes, name: str) -> ClipResult | PosecheckError:
