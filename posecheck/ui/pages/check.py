@@ -22,6 +22,7 @@ from posecheck import (
     sample_paths,
 )
 from posecheck.ui.analyses import analyse, cap_note, warm_up
+from posecheck.ui.browser import camera_blocked
 from posecheck.ui.correct import correction_editor
 from posecheck.ui.guide import show_guide
 from posecheck.ui.history import offer_to_save
@@ -67,6 +68,12 @@ def inputs() -> list[tuple[str, bytes]]:
             )
         return [(upload.name, upload.getvalue()) for upload in uploads[:MAX_PHOTOS]]
     if st.toggle("Or take a photo with this device's camera", key="use-camera"):
+        if camera_blocked(st.context.url):
+            st.info(
+                "Over plain http from another computer the browser gives this page no camera. "
+                "Press **Upload** above instead: a phone then offers its camera.",
+                icon=":material/no_photography:",
+            )
         st.caption(
             "Prop the device up at hip height, 2-3 m away, step back into the frame (whole body "
             "and both feet), and use a timer or a helper."

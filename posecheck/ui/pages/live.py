@@ -48,9 +48,16 @@ from posecheck import (
     why_no_stance,
 )
 from posecheck.ui.analyses import analyse, cap_note
+from posecheck.ui.browser import camera_blocked
 from posecheck.ui.clips import CLIP_TYPES, MAX_CLIP_MB, MAX_CLIP_SECONDS, ClipResult, analyse_clip
 from posecheck.ui.history import offer_to_save_session
-from posecheck.ui.live import BoardView, EndedSet, LiveBoard, load_live_model, processor_factory
+from posecheck.ui.live import (
+    BoardView,
+    EndedSet,
+    LiveBoard,
+    load_live_model,
+    processor_factory,
+)
 from posecheck.ui.results import reading, show_assessment, show_photo
 from posecheck.ui.text import plain
 
@@ -582,6 +589,15 @@ def render() -> None:
         snapshot()
         st.caption(f"{DISCLAIMER} {CLINICIAN_NOTE}")
         return
+    if camera_blocked(st.context.url):
+        st.warning(
+            "This page reached you over plain http from another computer, and browsers give "
+            "the camera only to secure pages (https, or the computer running posecheck itself), "
+            "so neither the live video nor the snapshot below will start here. Film yourself with "
+            "this device's camera instead and upload the clip under **Or a recorded clip**, or "
+            "use photos on the Check page.",
+            icon=":material/no_photography:",
+        )
     chooser()
     st.toggle(
         "Mirror image (like a mirror; your left stays your left either way)",
