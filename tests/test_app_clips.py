@@ -79,6 +79,36 @@ def test_a_phones_turned_clip_is_read_upright(rotation: int) -> None:
     assert close_to(turned[0], frames[0])
 
 
+@pytest.mark.parametrize("codec", ["libx264", "libx265"])
+def test_a_phones_mov_with_sound_is_read(codec: str) -> None:
+    """What a phone saves: a MOV (H.264, or HEVC as iPhones do), portrait by rotation, with a
+    sound track beside the pictures."""
+    frames = [picture(i, (64, 96)) for i in range(10)]
+    buffer = io.BytesIO()
+    with av.open(buffer, mode="w", format="mov") as out:
+        video = out.add_stream(codec, rate=30)
+        video.width, video.height, video.pix_fmt = 96, 64, "yuv420p"
+        video.set_display_rotation(-90)
+        sound = out.add_stream("aac", rate=48000)
+        sound.layout = "stereo"
+        for index, rgb in enumerate(frames):
+            stored = av.VideoFrame.from_ndarray(np.ascontiguousarray(np.rot90(rgb)), "rgb24")
+            for packet in video.encode(stored):
+                out.mux(packet)
+            quiet = np.zeros((2, 1600), dtype=np.float32)
+            chunk = av.AudioFrame.from_ndarray(quiet, format="fltp", layout="stereo")
+            chunk.sample_rate, chunk.pts, chunk.time_base = 48000, index * 1600, Fraction(1, 48000)
+            for packet in sound.encode(chunk):
+                out.mux(packet)
+        for stream in (video, sound):
+            for packet in stream.encode():
+                out.mux(packet)
+    with open_clip_bytes(buffer.getvalue(), "IMG_0001.MOV") as reader:
+        got = [rgb for _, rgb in reader]
+        assert (reader.info.width, reader.info.height, reader.info.fps) == (64, 96, 30.0)
+    assert len(got) == 10 and all(close_to(a, b) for a, b in zip(got, frames, strict=True))
+
+
 def test_a_webm_clip_without_a_frame_count_is_read_and_its_length_estimated() -> None:
     frames = [picture(i) for i in range(15)]
     data = clip_bytes(frames, container="webm", codec="libvpx")
