@@ -12,10 +12,14 @@ STAMP  := $(VENV)/.installed
 # `pytest --collect-only` 16.7-20.6 s with one against 13.2 s without). .ci/run does the same.
 export PYTHONDONTWRITEBYTECODE :=
 
-.PHONY: run test test-all setup models lint bench clean synth samples renders clips validate pictures
+.PHONY: run run-phone test test-all setup models lint bench clean synth samples renders clips validate pictures
 
 run: models
 	$(BIN)/streamlit run app.py
+
+# The app for a phone on this network: https with a certificate made here, and an access key.
+run-phone: models
+	$(BIN)/python -m posecheck.ui.phone
 
 # The fast tests need no pose model (tests that load one are marked slow, and conftest refuses
 # them unmarked): the models are installed by `make run`, `make test-all` and .ci/run, and the

@@ -6,10 +6,12 @@ The pages are scripts in posecheck/ui/pages/ (Check, Live, Exercises, History, A
 import streamlit as st
 
 from posecheck.ui import PAGES
+from posecheck.ui.phone import gate
 from posecheck.ui.uploads import keep_uploads_in_memory
 
 st.set_page_config(page_title="posecheck", page_icon="🦶", layout="wide")
 keep_uploads_in_memory(int(st.get_option("server.maxUploadSize")))
+gate()  # served to a phone (`make run-phone`): only with the printed key
 navigation = st.navigation(
     [
         st.Page(PAGES / "check.py", title="Check", icon=":material/photo_camera:", default=True),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -35,25 +36,33 @@ def app_server(
     prefix: Sequence[str] = (),
     address: str | None = "127.0.0.1",
     seconds: float = 120.0,
+    tls: tuple[Path, Path] | None = None,
 ) -> Iterator[str]:
     """The URL of ``streamlit run script`` (a path from the repository's root), its output in
     ``log``; ``prefix`` runs it under another command (a tracer); ``address`` None keeps the
-    app's own setting (``.streamlit/config.toml``), as a user gets it."""
+    app's own setting (``.streamlit/config.toml``), as a user gets it; ``tls`` (certificate,
+    key) serves it over https."""
     port = free_port()
     command = [*prefix, str(STREAMLIT), "run", script, "--server.port", str(port)]
     command += ["--server.headless", "true"]
     if address is not None:
         command += ["--server.address", address]
+    context = None
+    if tls is not None:
+        command += ["--server.sslCertFile", str(tls[0]), "--server.sslKeyFile", str(tls[1])]
+        context = ssl.create_default_context(cafile=str(tls[0]))
+        context.check_hostname = False  # the health check asks 127.0.0.1
     with log.open("wb") as sink:
         process = subprocess.Popen(
             command, cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True
         )
-    url = f"http://127.0.0.1:{port}"
+    url = f"{'https' if tls else 'http'}://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + seconds
         while True:
             try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                health = f"{url}/_stcore/health"
+                with urllib.request.urlopen(health, timeout=2, context=context) as response:
                     if response.read() == b"ok":
                         break
             except OSError:

@@ -22,7 +22,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from functools import partial
 from pathlib import Path
@@ -151,7 +151,9 @@ def streamlit_server(script: str, log: Path) -> AbstractContextManager[str]:
     return app_server(log, script=script)
 
 
-def chromium(profile: Path, camera: Path | None, size: tuple[int, int]) -> WebDriver:
+def chromium(
+    profile: Path, camera: Path | None, size: tuple[int, int], *, extra: Sequence[str] = ()
+) -> WebDriver:
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
     flags = [
@@ -166,7 +168,7 @@ def chromium(profile: Path, camera: Path | None, size: tuple[int, int]) -> WebDr
             "--use-fake-device-for-media-stream",
             f"--use-file-for-fake-video-capture={camera}",
         ]
-    for flag in flags:
+    for flag in [*flags, *extra]:
         options.add_argument(flag)
     service = webdriver.ChromeService(executable_path=str(CHROMEDRIVER))
     try:
@@ -298,9 +300,9 @@ PANEL_CORNER = 140
 class LivePage:
     """The Live page in a browser: the camera component lives in its own frame."""
 
-    def __init__(self, driver: WebDriver, url: str) -> None:
+    def __init__(self, driver: WebDriver, url: str, path: str = "/live") -> None:
         self.driver = driver
-        driver.get(f"{url}/live")
+        driver.get(f"{url}{path}")
         self.frame = wait_for("the camera component", self._component, 90, step=0.3)
 
     def _component(self) -> WebElement | None:

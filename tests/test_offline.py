@@ -101,3 +101,38 @@ def test_the_app_server_binds_loopback_and_looks_nothing_up(tmp_path: Path) -> N
         with page:
             assert page.status == 200
     assert outbound(log) == []
+
+
+def test_the_app_for_a_phone_looks_nothing_up(tmp_path: Path) -> None:
+    """``make run-phone``: the app on every address, over https, reaches nothing beyond this
+    machine (with no address named, Streamlit would ask a DNS server and an outside service for
+    this computer's internet address at start)."""
+    import os
+    import signal
+    import ssl
+    import time
+
+    from tests.appserver import free_port
+
+    log, port = tmp_path / "phone.txt", free_port()
+    env = {**os.environ, "POSECHECK_HOME": str(tmp_path / "home")}
+    command = [str(BIN / "python"), "-m", "posecheck.ui.phone", str(port)]
+    server = _traced(command, log, env=env, start_new_session=True, stdout=subprocess.PIPE)
+    context = ssl.create_default_context()
+    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE  # self-signed, by design
+    try:
+        deadline, health = time.monotonic() + 90, b""
+        while time.monotonic() < deadline and health != b"ok":
+            try:
+                with urllib.request.urlopen(
+                    f"https://127.0.0.1:{port}/_stcore/health", timeout=2, context=context
+                ) as response:
+                    health = response.read()
+            except OSError:
+                time.sleep(0.3)
+        assert health == b"ok", "the app for a phone did not start"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        printed, _ = server.communicate(timeout=60)
+    assert b"https://" in printed and b"?key=" in printed  # the address to open, key included
+    assert outbound(log) == []

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import posecheck.ui.browser as browser
-from posecheck.ui.browser import camera_blocked
+from posecheck.ui.browser import camera_blocked, on_another_device
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -32,6 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 )
 def test_the_camera_is_given_only_to_secure_pages(url: str | None, blocked: bool) -> None:
     assert camera_blocked(url) is blocked
+    if url and url.startswith("http:"):
+        assert on_another_device(url) is blocked  # plain http: blocked exactly when elsewhere
 
 
 @pytest.mark.slow  # over 0.2 s: .ci/run runs it, make test keeps its time

@@ -8,6 +8,15 @@ import urllib.parse
 _LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
+def on_another_device(url: str | None) -> bool:
+    """Whether the page is shown on another device than the computer running posecheck (a
+    phone on the network): its address is not this computer's own. False when not known."""
+    if not url:
+        return False
+    host = (urllib.parse.urlsplit(url).hostname or "").lower()
+    return not (host in _LOCAL_HOSTS or host.endswith(".localhost") or host.startswith("127."))
+
+
 def camera_blocked(url: str | None) -> bool:
     """Whether a browser at ``url`` (the page's address as the browser shows it) gets no camera:
     browsers give it only to secure pages, https or this computer's own address (localhost,
@@ -15,7 +24,4 @@ def camera_blocked(url: str | None) -> bool:
     False when the address is not known."""
     if not url:
         return False
-    parts = urllib.parse.urlsplit(url)
-    host = (parts.hostname or "").lower()
-    local = host in _LOCAL_HOSTS or host.endswith(".localhost") or host.startswith("127.")
-    return parts.scheme == "http" and not local
+    return urllib.parse.urlsplit(url).scheme == "http" and on_another_device(url)

@@ -53,7 +53,9 @@ CANNOT_JUDGE = """
 PRIVACY = f"""
 - **Everything runs on this machine.** The pose model, the measures and the coach run here; the
   app listens only on this computer (127.0.0.1) and makes no connection to the internet (a test
-  watches every connection the app and the command line make, below Python).
+  watches every connection the app and the command line make, below Python). Started for a phone
+  (`make run-phone`), it listens on your home network too, over https, and opens only with the
+  key in the address it prints.
 - **Nothing is stored unless you save it.** Photos and recorded clips you upload are received,
   analysed and kept in memory, never written to disk (a test watches the web server's file system
   calls during an upload of each): this page keeps the last {MAX_ANALYSES} analyses of your photos

@@ -48,7 +48,7 @@ from posecheck import (
     why_no_stance,
 )
 from posecheck.ui.analyses import analyse, cap_note
-from posecheck.ui.browser import camera_blocked
+from posecheck.ui.browser import camera_blocked, on_another_device
 from posecheck.ui.clips import CLIP_TYPES, MAX_CLIP_MB, MAX_CLIP_SECONDS, ClipResult, analyse_clip
 from posecheck.ui.history import offer_to_save_session
 from posecheck.ui.live import (
@@ -577,9 +577,15 @@ def _connecting_too_long(playing: bool, signalling: bool) -> bool:
 
 def render() -> None:
     st.title("Live")
+    where = (
+        "Your camera's video goes over your own network to the computer running posecheck and "
+        "is analysed there (nothing goes further, nothing is recorded)."
+        if on_another_device(st.context.url)
+        else "Your webcam, analysed on this computer (nothing is sent anywhere or recorded)."
+    )
     st.write(
-        "Your webcam, analysed on this computer (nothing is sent anywhere or recorded). Choose "
-        "what to do, put the camera where it says, press **Start**, and allow the camera."
+        f"{where} Choose what to do, put the camera where it says, press **Start**, and allow "
+        "the camera."
     )
     live = board()
     try:
