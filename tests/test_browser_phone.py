@@ -74,7 +74,8 @@ def test_only_the_printed_key_opens_the_app() -> None:
 def test_the_app_is_served_on_every_address_over_https(tmp_path: Path) -> None:
     made = certificate(tmp_path, ["192.168.1.20"])
     run = command(made, 8600)
-    assert run[1:3] == ["run", "app.py"]
+    assert run[1] == "run" and Path(run[2]).is_file() and Path(run[2]).name == "app.py"
+    assert (Path(run[2]).parent / ".streamlit" / "config.toml").is_file()  # started there
     assert run[run.index("--server.address") + 1] == "0.0.0.0"
     assert run[run.index("--server.sslCertFile") + 1] == str(made.cert)
     assert all(not a.startswith("127.") for a in lan_addresses())

@@ -117,7 +117,11 @@ def test_the_app_for_a_phone_looks_nothing_up(tmp_path: Path) -> None:
     log, port = tmp_path / "phone.txt", free_port()
     env = {**os.environ, "POSECHECK_HOME": str(tmp_path / "home")}
     command = [str(BIN / "python"), "-m", "posecheck.ui.phone", str(port)]
-    server = _traced(command, log, env=env, start_new_session=True, stdout=subprocess.PIPE)
+    # from another folder: it starts the app where the app's settings are
+    server = subprocess.Popen(
+        [*_tracer(log), *command], cwd=tmp_path, env=env, start_new_session=True,
+        stdout=subprocess.PIPE,
+    )  # fmt: skip
     context = ssl.create_default_context()
     context.check_hostname, context.verify_mode = False, ssl.CERT_NONE  # self-signed, by design
     try:

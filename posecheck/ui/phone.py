@@ -30,6 +30,10 @@ RENEW_BEFORE = datetime.timedelta(days=30)
 #: How long a certificate made here lasts.
 VALID_FOR = datetime.timedelta(days=365)
 PORT = 8501
+#: The app's entry point, at the root of the clone this package sits in: Streamlit reads the
+#: app's settings (``.streamlit/config.toml``: no usage statistics, upload size, ...) from the
+#: folder it starts in, so it is started there.
+APP = Path(__file__).resolve().parents[2] / "app.py"
 
 
 @dataclass(frozen=True)
@@ -147,7 +151,7 @@ def command(cert: Certificate, port: int = PORT) -> list[str]:
     streamlit = str(Path(sys.executable).parent / "streamlit")
     named = next((a for a in cert.addresses if a != "127.0.0.1"), "127.0.0.1")
     return [
-        streamlit, "run", "app.py",
+        streamlit, "run", str(APP),
         "--server.address", "0.0.0.0",
         "--server.port", str(port),
         "--server.sslCertFile", str(cert.cert),
@@ -161,6 +165,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     args = list(sys.argv[1:] if argv is None else argv)
     port = int(args[0]) if args else PORT
+    if not APP.is_file():
+        print(f"posecheck: the app ({APP}) is not here: run `make run-phone` in a clone.")
+        return 1
     addresses = lan_addresses()
     if not addresses:
         print(
@@ -182,6 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "included, can use the app. Press Ctrl+C here to stop.",
         flush=True,
     )
+    os.chdir(APP.parent)  # where its settings are
     os.execv(command(made, port)[0], command(made, port))
     return 0  # pragma: no cover - execv does not return
 
