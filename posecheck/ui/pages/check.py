@@ -58,6 +58,8 @@ def inputs() -> list[tuple[str, bytes]]:
         type=list(SUPPORTED_FORMATS),
         accept_multiple_files=True,
         max_upload_size=MAX_PHOTO_MB,
+        help="A video instead? The Live page takes a recorded clip: the stance check and the "
+        "exercises, as with a webcam.",
     )
     if uploads:
         st.session_state.pop("sample", None)
