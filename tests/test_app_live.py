@@ -507,6 +507,10 @@ def test_the_sample_clip_is_a_button_away(
     assert app.selectbox(key="live-exercise").value == "heel_raises"
     assert f"Heel raises: {plain('heel_raises_side.mp4')}" in texts(app)  # as markdown shows it
     assert len(app.get("video")) == 1 and len(factory.made) == 1
+    app.button(key="live-clip-close").click().run()
+    assert not app.get("video") and "posecheck_live_clip" not in app.session_state
+    app.button(key="live-clip-sample").click().run()  # again: analysed again
+    assert len(app.get("video")) == 1
     clip = [("mine.mp4", clip_bytes(heel_raises_clip(1)[0]), "video/mp4")]
     clip_replays.append(heel_raises_clip(1)[1])
     app.get("file_uploader")[0].set_value(clip).run()  # type: ignore[attr-defined]

@@ -461,6 +461,7 @@ def recorded_clip() -> None:
     elif st.session_state.get(SAMPLE_CLIP_KEY) and sample_clip_paths():
         path = sample_clip_paths()[0]
         source, name, read = ("sample", path.name), path.name, path.read_bytes
+        st.button("Close the sample clip", on_click=_close_the_sample, key="live-clip-close")
     else:
         st.session_state.pop(CLIP_KEY, None)  # the clip was removed: so is its result
         _offer_the_sample()
@@ -496,6 +497,10 @@ def _choose_the_sample() -> None:
     st.session_state[SAMPLE_CLIP_KEY] = True
     st.session_state["live-exercise"] = "heel_raises"  # what the sample shows
     board().choose("heel_raises", first_side())
+
+
+def _close_the_sample() -> None:
+    st.session_state.pop(SAMPLE_CLIP_KEY, None)
 
 
 def _analysed(data: bytes, name: str) -> ClipResult | PosecheckError:
