@@ -126,9 +126,11 @@ from posecheck.types import (
 )
 from posecheck.video import (
     DEFAULT_VIDEO_SIDE,
+    H264_CRF,
     VIDEO_SUFFIXES,
     CameraSource,
     Container,
+    H264Writer,
     VideoInfo,
     VideoLimits,
     VideoReader,
@@ -151,6 +153,7 @@ __all__ = [
     "DISCLAIMER",
     "ERROR_CODES",
     "EXPERIMENTAL_WORDS",
+    "H264_CRF",
     "HELD_WORDS",
     "HELD_WORDS_LIVE",
     "MEASURES",
@@ -188,6 +191,7 @@ __all__ = [
     "Exercise",
     "Finding",
     "FindingKey",
+    "H264Writer",
     "HeldReading",
     "HistoryStore",
     "ImageLimits",

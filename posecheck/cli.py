@@ -825,33 +825,59 @@ def run_frames(
 
 
 class AnnotatedVideo:
-    """Writes each frame with its overlay to a video file (MPEG-4 in .mp4/.mov, Motion JPEG in
-    .avi), one frame at a time."""
+    """Writes each frame with its overlay to a video file, one frame at a time: H.264 in
+    .mp4/.mov/.m4v (``H264Writer``: browsers and phones play it), Motion JPEG in .avi."""
 
     def __init__(self, path: Path, fps: float, size: tuple[int, int]) -> None:
         import cv2
 
-        codec = "MJPG" if path.suffix.lower() == ".avi" else "mp4v"
+        from posecheck.video import H264Writer
+
         self.path = path
         problem = f"Cannot write the annotated video {path}: choose an .mp4 or .avi file name in a"
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise PosecheckError(f"{problem} folder you can write to ({error}).") from error
-        self._writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*codec), fps, size)
-        if not self._writer.isOpened():
-            raise PosecheckError(f"{problem} folder you can write to.")
+        self._h264: H264Writer | None = None
+        self._writer: Any = None
+        if path.suffix.lower() == ".avi":
+            fourcc = cv2.VideoWriter.fourcc(*"MJPG")
+            self._writer = cv2.VideoWriter(str(path), fourcc, fps, size)
+            if not self._writer.isOpened():
+                raise PosecheckError(f"{problem} folder you can write to.")
+            return
+        try:
+            self._h264 = H264Writer(path, fps, size)
+        except OSError as error:
+            raise PosecheckError(f"{problem} folder you can write to.") from error
 
     def write(self, rgb: np.ndarray, frame: LiveFrame) -> bool:
         import cv2
 
         from posecheck.draw_live import draw_live_frame
 
-        self._writer.write(cv2.cvtColor(draw_live_frame(rgb, frame), cv2.COLOR_RGB2BGR))
+        drawn = draw_live_frame(rgb, frame)
+        if self._h264 is not None:
+            try:
+                self._h264.write(drawn, frame.t_ms)
+            except OSError as error:  # a full disk, say
+                message = f"Cannot write the annotated video {self.path}: {error}"
+                raise PosecheckError(message) from error
+        else:
+            self._writer.write(cv2.cvtColor(drawn, cv2.COLOR_RGB2BGR))
         return True
 
     def close(self) -> None:
-        self._writer.release()
+        """Finish the file."""
+        if self._h264 is not None:
+            try:
+                self._h264.finish()
+            except OSError as error:
+                message = f"Cannot write the annotated video {self.path}: {error}"
+                raise PosecheckError(message) from error
+        else:
+            self._writer.release()
 
 
 def _video(args: argparse.Namespace) -> int:

@@ -21,8 +21,9 @@ import stat
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, BinaryIO, Final
 
 import cv2
 import numpy as np
@@ -36,9 +37,11 @@ from posecheck.types import Closing
 __all__ = [
     "DEFAULT_CAMERA_SIDE",
     "DEFAULT_VIDEO_SIDE",
+    "H264_CRF",
     "VIDEO_SUFFIXES",
     "CameraSource",
     "Container",
+    "H264Writer",
     "VideoInfo",
     "VideoLimits",
     "VideoReader",
@@ -458,6 +461,88 @@ def video_container(head: bytes) -> Container | None:
 def _looks_like_text(head: bytes) -> bool:
     """No control bytes at the start: binary formats have some within their first 64 bytes."""
     return all(byte >= 9 for byte in head[:64])
+
+
+# --- writing -------------------------------------------------------------------------------------
+
+#: libx264's constant quality for annotated clips (lower: better and larger; 23 is its default).
+H264_CRF: Final = 28
+#: A written clip's time unit: a millisecond.
+_MS: Final = Fraction(1, 1000)
+
+
+class H264Writer(Closing):
+    """Frames in, an H.264 MP4 out, each frame at its own time (``write``): browsers and phones
+    play it, where OpenCV's own writer has only MPEG-4 part 2, which browsers do not.
+
+    ``target`` is a file path (its index is moved to the front when it is finished, so it plays
+    while it loads) or a writable binary stream such as ``io.BytesIO`` (written fragmented, the
+    index first: an MP4 in memory cannot be rewritten). Frames are scaled to even sizes (H.264's
+    colour format needs them), at most ``max_side`` on the long side. There are no B-frames: a
+    fragmented MP4 has no edit list to hide their delay, and the clip would start late.
+    ``finish()`` completes it; ``close()`` (or leaving a ``with`` block) drops an unfinished
+    one. PyAV (FFmpeg with libx264) is imported when a writer is made.
+
+    Raises:
+        OSError: the file cannot be written.
+    """
+
+    def __init__(
+        self,
+        target: str | Path | BinaryIO,
+        fps: float,
+        size: tuple[int, int],
+        *,
+        max_side: int | None = None,
+    ) -> None:
+        import av
+
+        scale = 1.0 if max_side is None else min(1.0, max_side / max(size))
+        width, height = (max(2, math.floor(side * scale / 2) * 2) for side in size)
+        self.size = (width, height)
+        in_memory = not isinstance(target, (str, Path))
+        flags = "frag_keyframe+empty_moov+default_base_moof" if in_memory else "+faststart"
+        where = target if in_memory else str(target)
+        if not in_memory:
+            with Path(str(target)).open("wb"):  # FFmpeg opens it only at the first frame: fail now
+                pass
+        try:
+            self._container = av.open(where, mode="w", format="mp4", options={"movflags": flags})
+        except av.FFmpegError as error:
+            raise OSError(f"cannot write {target}: {error}") from error
+        rate = Fraction(fps if fps > 0 else 30.0).limit_denominator(1001)
+        options = {"crf": str(H264_CRF), "preset": "veryfast", "bf": "0"}
+        self._stream = self._container.add_stream("libx264", rate=rate, options=options)
+        self._stream.width, self._stream.height = width, height
+        self._stream.pix_fmt = "yuv420p"
+        self._stream.codec_context.time_base = _MS
+        self._frame = av.VideoFrame
+        self.frames = 0
+        self._last_ms = -1
+        self._open = True
+
+    def write(self, rgb: np.ndarray, t_ms: float) -> None:
+        """One RGB frame, shown from ``t_ms`` (a clip's own time: thinned frames keep their pace;
+        a time that does not increase is moved a millisecond on)."""
+        if (rgb.shape[1], rgb.shape[0]) != self.size:
+            rgb = cv2.resize(rgb, self.size, interpolation=cv2.INTER_AREA)
+        frame = self._frame.from_ndarray(np.ascontiguousarray(rgb), format="rgb24")
+        self._last_ms = max(self._last_ms + 1, round(t_ms))
+        frame.pts, frame.time_base = self._last_ms, _MS
+        for packet in self._stream.encode(frame):
+            self._container.mux(packet)
+        self.frames += 1
+
+    def finish(self) -> None:
+        """Write what the encoder still holds and close the clip."""
+        for packet in self._stream.encode():
+            self._container.mux(packet)
+        self.close()
+
+    def close(self) -> None:
+        if self._open:
+            self._open = False
+            self._container.close()
 
 
 # --- cameras -------------------------------------------------------------------------------------

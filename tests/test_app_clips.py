@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from posecheck import (
     MEASURES_BY_NAME,
     ErrorCode,
+    H264Writer,
     PosecheckError,
     Side,
     VideoError,
@@ -36,7 +37,6 @@ from posecheck.ui.clips import (
     ANNOTATED_SIDE,
     MAX_CLIP_FPS,
     MAX_CLIP_MB,
-    AnnotatedClip,
     analyse_clip,
     open_clip_bytes,
 )
@@ -189,12 +189,14 @@ def test_a_clip_with_sound_only_says_so() -> None:
 
 
 def test_the_annotated_copy_is_h264_at_even_sizes_with_every_frame() -> None:
-    writer = AnnotatedClip(29.97, (1081, 1921))
+    buffer = io.BytesIO()
+    writer = H264Writer(buffer, 29.97, (1081, 1921), max_side=ANNOTATED_SIDE)
     frames = [picture(i, (1081, 1921)) for i in range(5)]
     times = [0.0, 33.4, 100.1, 133.5, 300.0]  # uneven: frames thinned, or a clip's own pace
     for rgb, t_ms in zip(frames, times, strict=True):
         writer.write(rgb, t_ms)
-    data = writer.finish()
+    writer.finish()
+    data = buffer.getvalue()
     with av.open(io.BytesIO(data)) as container:
         stream = container.streams.video[0]
         assert stream.codec_context.name == "h264"
@@ -206,6 +208,22 @@ def test_the_annotated_copy_is_h264_at_even_sizes_with_every_frame() -> None:
     assert max(width, height) <= ANNOTATED_SIDE and width % 2 == 0 and height % 2 == 0
     assert abs(width / height - 1081 / 1921) < 0.01
     assert data.find(b"moov") < data.find(b"mdat")  # the index first: plays while it loads
+
+
+def test_a_file_written_as_h264_has_its_index_first_and_reads_back(tmp_path: Path) -> None:
+    """``posecheck video --out clip.mp4`` writes through the same writer, to a file."""
+    path = tmp_path / "annotated.mp4"
+    with H264Writer(path, 15.0, (97, 64)) as writer:
+        for index in range(6):
+            writer.write(picture(index, (97, 64)), index * 1000 / 15)
+        writer.finish()
+    data = path.read_bytes()
+    assert data.find(b"moov") < data.find(b"mdat")  # moved to the front when finished
+    with open_video(path) as reader:
+        assert reader.info.frame_count == 6 and reader.info.width == 96  # even
+        assert len(list(reader)) == 6
+    with pytest.raises(OSError):
+        H264Writer(tmp_path / "no such folder" / "x.mp4", 15.0, (64, 64))
 
 
 # --- the whole clip through a live session -------------------------------------------------------

@@ -107,6 +107,8 @@ def test_video_counts_writes_the_csv_and_the_annotated_clip(
     assert any(row["heel_height"] and float(row["heel_height"]) > 0.3 for row in rows)
     capture = cv2.VideoCapture(str(out))
     assert int(capture.get(cv2.CAP_PROP_FRAME_COUNT)) == 151
+    fourcc = int(capture.get(cv2.CAP_PROP_FOURCC)).to_bytes(4, "little").decode().lower()
+    assert fourcc in ("avc1", "h264")  # H.264: browsers and phones play it
     assert (capture.get(cv2.CAP_PROP_FRAME_WIDTH), capture.get(cv2.CAP_PROP_FRAME_HEIGHT)) == (
         320,
         320,

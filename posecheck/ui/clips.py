@@ -10,9 +10,8 @@ dressed as a clip cannot make it open other files or addresses. Frames are turne
 container says (a phone's portrait clip is stored on its side with a rotation). The checks and
 their errors are ``posecheck.video``'s, as for a file, with this page's limits.
 
-**Why H.264.** OpenCV's writer has MPEG-4 part 2, which browsers do not play. PyAV's FFmpeg has
-libx264; its MP4 is written fragmented (the index first), since an MP4 written to memory cannot
-be rewritten to move the index to the front, and browsers play it either way.
+**The annotated copy** is H.264 (``posecheck.H264Writer``, as ``posecheck video --out`` writes
+it), which browsers play, written to memory.
 """
 
 from __future__ import annotations
@@ -22,7 +21,6 @@ import io
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 
 import av
@@ -32,6 +30,7 @@ import numpy as np
 from posecheck import (
     DEFAULT_VIDEO_SIDE,
     VIDEO_SUFFIXES,
+    H264Writer,
     LiveFrame,
     LiveSession,
     SessionSummary,
@@ -63,8 +62,6 @@ CLIP_TYPES = tuple(suffix.removeprefix(".") for suffix in VIDEO_SUFFIXES)
 PHOTOS_ON_CHECK = "Photos go on the Check page; here choose a clip"
 #: The annotated copy's long side at most, px (smaller to keep it light to hold and to send).
 ANNOTATED_SIDE = 720
-#: libx264's constant quality (lower is better and larger; 23 is its default).
-ANNOTATED_CRF = 28
 #: A live session's model for clips, as for the webcam.
 CLIP_MODEL = "lite"
 #: Frames a second analysed at most: a phone's 30 or 60 are thinned to this (the webcam gives
@@ -199,60 +196,6 @@ def _reader(opened: Any, name: str, max_side: int | None, limits: VideoLimits) -
     return ClipReader(opened, first, frames, info, limits)
 
 
-#: The annotated copy's time unit: a millisecond.
-_MS = Fraction(1, 1000)
-
-
-class AnnotatedClip:
-    """Frames in, an H.264 MP4 out, in memory (``finish``): at most ``ANNOTATED_SIDE`` px on
-    the long side, even sizes (as H.264's colour format needs)."""
-
-    def __init__(self, fps: float, size: tuple[int, int]) -> None:
-        """``fps``: the rate a player assumes (each frame carries its own time, ``write``)."""
-        scale = min(1.0, ANNOTATED_SIDE / max(size))
-        width, height = (max(2, math.floor(side * scale / 2) * 2) for side in size)
-        self.size = (width, height)
-        self._buffer = io.BytesIO()
-        self._container = av.open(
-            self._buffer,
-            mode="w",
-            format="mp4",
-            options={"movflags": "frag_keyframe+empty_moov+default_base_moof"},
-        )
-        rate = Fraction(fps if fps > 0 else 30.0).limit_denominator(1001)
-        # no B-frames: a fragmented MP4 has no edit list to hide their delay, so the clip
-        # would start a few frames late
-        options = {"crf": str(ANNOTATED_CRF), "preset": "veryfast", "bf": "0"}
-        self._stream = self._container.add_stream("libx264", rate=rate, options=options)
-        self._stream.width, self._stream.height = width, height
-        self._stream.pix_fmt = "yuv420p"
-        self._stream.codec_context.time_base = _MS
-        self.frames = 0
-        self._last_ms = -1
-
-    def write(self, rgb: np.ndarray, t_ms: float) -> None:
-        """One frame, shown from ``t_ms`` (a clip's own time: thinned frames keep their pace)."""
-        if (rgb.shape[1], rgb.shape[0]) != self.size:
-            rgb = cv2.resize(rgb, self.size, interpolation=cv2.INTER_AREA)
-        frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb24")
-        self._last_ms = max(self._last_ms + 1, round(t_ms))
-        frame.pts, frame.time_base = self._last_ms, _MS
-        for packet in self._stream.encode(frame):
-            self._container.mux(packet)
-        self.frames += 1
-
-    def finish(self) -> bytes:
-        """The MP4 (the writer is closed)."""
-        for packet in self._stream.encode():
-            self._container.mux(packet)
-        self._container.close()
-        return self._buffer.getvalue()
-
-    def close(self) -> None:
-        """Drop the writer without finishing it (after an error)."""
-        self._container.close()
-
-
 @dataclass(frozen=True, eq=False)
 class ClipResult:
     """A recorded clip, analysed: what it was, the session's summary, the annotated copy (H.264
@@ -295,18 +238,17 @@ def analyse_clip(
             people_counter=people_counter(model),
         ) as session,
     ):
-        writer = AnnotatedClip(min(reader.info.fps, MAX_CLIP_FPS), reader.info.working_size)
-        try:
+        buffer = io.BytesIO()
+        fps, size = min(reader.info.fps, MAX_CLIP_FPS), reader.info.working_size
+        with H264Writer(buffer, fps, size, max_side=ANNOTATED_SIDE) as writer:
             for t_ms, rgb in reader.thin(MAX_CLIP_FPS):
                 frame = session.process(rgb, t_ms)
                 writer.write(draw_live_frame(rgb, frame), t_ms)
                 table.writerow(frame_row(frame))
                 if progress is not None:
                     progress(*_how_far(reader.info, reader.frames_read, t_ms, frame))
-        except BaseException:
-            writer.close()
-            raise
-        video = writer.finish()
+            writer.finish()
+        video = buffer.getvalue()
         summary = session.summary()
     if summary.frames_with_person == 0:
         raise nobody_in_clip(name, summary.frames)
