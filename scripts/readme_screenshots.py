@@ -25,6 +25,7 @@ CHOSEN = (
     ("26-report-phone-cards.png", "measures-phone.jpg", 400, 800),
     ("02-live-stance-measured.png", "live-desktop.jpg", 900, 1100),
     ("15-live-recorded-clip-result.png", "clip-desktop.jpg", 900, 900),
+    ("phone-2-live-over-https.png", "live-phone-https.jpg", 400, 800),
     ("20-correct-desktop-2-corrected.png", "correct-desktop.jpg", 900, 1000),
     ("h02-history-side-by-side.png", "history-desktop.jpg", 900, 1100),
     ("h05-history-phone-trend.png", "history-phone.jpg", 400, 800),
