@@ -28,7 +28,6 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from selenium.webdriver.common.by import By
 
 from posecheck import open_video
 from posecheck.samples import sample_paths
@@ -40,6 +39,7 @@ from tests.test_browser import (
     page_text,
     profile,
     shot,
+    uploader,
     wait_for,
 )
 from tests.test_browser import pytestmark as browser_marks
@@ -290,12 +290,7 @@ def test_an_uploaded_clip_never_touches_the_disk(
     try:
         before = len(traced_server.log.read_text(errors="replace").splitlines())
         driver.get(f"{traced_server.url}/live")
-        wait_for(
-            "the clip's uploader",
-            lambda: driver.find_elements(By.CSS_SELECTOR, "input[type=file]"),
-            90,
-            step=0.3,
-        )[0].send_keys(str(clip))
+        uploader(driver).send_keys(str(clip))  # the Live page's one file chooser
         wait_for(
             "the clip's result",
             lambda: "Download the clip with the overlay" in page_text(driver),
