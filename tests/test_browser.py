@@ -405,9 +405,13 @@ def test_live_stance_check_in_a_real_browser(server: str, tmp_path: Path, profil
         shot(driver, "01-live-before-start")
         start_and_measure(live, "stance check")
         # the stance check's state changes: moving -> holding still -> measured
+        # the caption and the table come in one update of the page, which a busy machine may
+        # show half done: wait for both
         wait_for(
             "the stance to be measured",
-            lambda: "Averaged over" in page_text(driver),
+            lambda: (
+                "Averaged over" in (seen := page_text(driver)) and "mean ± error (spread)" in seen
+            ),
             60,
             step=0.5,
         )
