@@ -69,6 +69,7 @@ def test_a_clip_is_read_from_memory_frame_by_frame_with_its_times() -> None:
     assert all(close_to(rgb, want) for (_, rgb), want in zip(got, frames, strict=True))
 
 
+@pytest.mark.slow  # over 0.1 s on a clean clone: .ci/run runs it, make test keeps its time
 @pytest.mark.parametrize("rotation", [90, -90, 180])
 def test_a_phones_turned_clip_is_read_upright(rotation: int) -> None:
     """A phone stores a portrait clip on its side with a rotation to apply: the frames arrive as
@@ -83,6 +84,7 @@ def test_a_phones_turned_clip_is_read_upright(rotation: int) -> None:
     assert close_to(turned[0], frames[0])
 
 
+@pytest.mark.slow  # over 0.1 s on a clean clone: .ci/run runs it, make test keeps its time
 @pytest.mark.parametrize("codec", ["libx264", "libx265"])
 def test_a_phones_mov_with_sound_is_read(codec: str) -> None:
     """What a phone saves: a MOV (H.264, or HEVC as iPhones do), portrait by rotation, with a
@@ -188,6 +190,7 @@ def test_a_clip_with_sound_only_says_so() -> None:
 # --- the annotated copy -------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # over 0.1 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_the_annotated_copy_is_h264_at_even_sizes_with_every_frame() -> None:
     buffer = io.BytesIO()
     writer = H264Writer(buffer, 29.97, (1081, 1921), max_side=ANNOTATED_SIDE)

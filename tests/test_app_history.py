@@ -328,6 +328,7 @@ def _session_script() -> None:
     offer_to_save_session(summary, "Stance check", key="0")
 
 
+@pytest.mark.slow  # over 0.1 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_a_live_session_summary_is_saved_by_its_button(home: Path) -> None:
     app = AppTest.from_function(_session_script, default_timeout=30).run()
     assert not app.exception, app.exception

@@ -190,6 +190,7 @@ def test_a_clip_without_anybody_is_its_own_error(
     assert item.text.startswith(f"{clip}: could not analyse (no_person)")
 
 
+@pytest.mark.slow  # over 0.1 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_a_running_clip_says_it_started_then_how_far_it_got_about_once_a_second(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], replayed_heel_raises: ReplayFactory
 ) -> None:

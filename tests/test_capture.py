@@ -614,6 +614,7 @@ def test_standing_on_real_photos(analyzer: Analyzer, name: str, standing: bool) 
         assert all(m.status is Status.UNKNOWN for m in analysis.measurements.values())
 
 
+@pytest.mark.slow  # over 0.1 s on a clean clone: .ci/run runs it, make test keeps its time
 @given(
     st.lists(st.integers(0, 255), min_size=1, max_size=400),
     st.sampled_from([0.0, 5.0, 50.0, 95.0, 100.0]),

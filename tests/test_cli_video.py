@@ -116,6 +116,7 @@ def test_video_counts_writes_the_csv_and_the_annotated_clip(
     capture.release()
 
 
+@pytest.mark.slow  # over 0.1 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_video_summary_in_words(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], replayed_heel_raises: ReplayFactory
 ) -> None:
@@ -200,6 +201,7 @@ def test_run_frames_stops_when_a_sink_asks() -> None:
     assert len(sink.frames) == 4
 
 
+@pytest.mark.slow  # over 0.1 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_the_live_loop_with_a_fake_camera_and_window() -> None:
     times = frame_times(9000, fps=FPS)
     poses = [side_standing(0.45 * smooth_pulses(t, 1500, 4, start_ms=1500)) for t in times]

@@ -102,6 +102,7 @@ def test_truth_is_well_formed(path: Path) -> None:
         assert sum(k in truth for k in ("reps", "circles", "hold_seconds")) == 1
 
 
+@pytest.mark.slow  # over 0.1 s on a clean clone: .ci/run runs it, make test keeps its time
 @pytest.mark.parametrize("path", TRUTH_FILES, ids=lambda p: p.stem)
 def test_video_opens_with_the_stated_frames(path: Path) -> None:
     cv2 = pytest.importorskip("cv2")

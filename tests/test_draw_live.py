@@ -88,6 +88,7 @@ def test_the_stance_result_is_written_in_words_not_identifiers() -> None:
     ]
 
 
+@pytest.mark.slow  # over 0.1 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_the_stance_panel_puts_what_to_look_at_first() -> None:
     from posecheck.draw_live import MAX_STANCE_LINES, _result_lines
 
@@ -130,6 +131,7 @@ def test_a_reading_the_camera_cannot_judge_is_never_called_outside() -> None:
     assert lines[-1][0] == f"{len(judged) - 1} more measures: within range"
 
 
+@pytest.mark.slow  # over 0.1 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_the_panel_lets_the_body_show_through() -> None:
     """A bright picture stays visible under the panel: the box is darkened, not painted over."""
     times = frame_times(5000)

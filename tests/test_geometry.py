@@ -81,6 +81,7 @@ def test_rotation_is_clockwise_on_screen() -> None:
     assert rotate_points([centre], 30.0, centre)[0] == pytest.approx(centre, abs=1e-12)
 
 
+@pytest.mark.slow  # over 0.1 s on a clean clone: .ci/run runs it, make test keeps its time
 @given(point, point, point, point, st.floats(0.05, 50))
 def test_joint_angle_invariant_to_translation_and_scale(
     a: tuple[float, float],
@@ -116,6 +117,7 @@ def test_rotation_shifts_tilt_by_the_angle(
     assert tilt_from_horizontal(back[0], back[1]) == pytest.approx(tilt, abs=1e-6)
 
 
+@pytest.mark.slow  # over 0.1 s on a clean clone: .ci/run runs it, make test keeps its time
 @given(point, point, point)
 def test_mirroring_keeps_joint_angle_and_tilt(
     a: tuple[float, float], b: tuple[float, float], c: tuple[float, float]

@@ -634,6 +634,7 @@ def test_decompression_bomb_is_refused_from_the_header(monkeypatch: pytest.Monke
     assert "megapixels" in error.message and error.__cause__ is not None
 
 
+@pytest.mark.slow  # over 0.1 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_pixel_limit_is_ours_to_set(monkeypatch: pytest.MonkeyPatch) -> None:
     decoded = spy_on_decoding(monkeypatch)
     limits = ImageLimits(max_pixels=1_000_000)
@@ -717,6 +718,7 @@ def equivalence_cases() -> dict[str, bytes]:
     }
 
 
+@pytest.mark.slow  # over 0.1 s on a clean clone: .ci/run runs it, make test keeps its time
 @pytest.mark.parametrize("case", sorted(equivalence_cases()))
 @pytest.mark.parametrize("max_side", [None, 48])
 def test_decode_image_matches_load_image(case: str, max_side: int | None, tmp_path: Path) -> None:

@@ -225,6 +225,7 @@ def tiff_source(mode: str, width: int = 45, height: int = 34) -> Image.Image:
     return rgb.convert(mode)
 
 
+@pytest.mark.slow  # over 0.1 s on a clean clone: .ci/run runs it, make test keeps its time
 @pytest.mark.parametrize("mode", TIFF_MODES)
 @pytest.mark.parametrize("compression", ["raw", "tiff_lzw", "tiff_adobe_deflate", "packbits"])
 def test_tiff_strips_in_bands_are_pillows_tiff(

@@ -179,6 +179,7 @@ def decode_quietly(data: bytes) -> None:
             assert max(loaded.rgb.shape[:2]) <= images_module.DEFAULT_MAX_SIDE
 
 
+@pytest.mark.slow  # over 0.1 s on a clean clone: .ci/run runs it, make test keeps its time
 @settings(max_examples=150, deadline=None)
 @given(data=st.binary(min_size=0, max_size=2048))
 def test_random_bytes_only_ever_raise_invalid_image_error(data: bytes) -> None:

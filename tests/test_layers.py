@@ -180,6 +180,7 @@ def test_only_ui_imports_the_web_libraries(library: str) -> None:
     assert not wrong, f"{library} is imported outside {sorted(allowed)}: {wrong}"
 
 
+@pytest.mark.slow  # over 0.1 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_nothing_imports_the_developer_tools() -> None:
     wrong = [
         f"{module} imports {target}"
@@ -191,6 +192,7 @@ def test_nothing_imports_the_developer_tools() -> None:
     assert not wrong, "\n".join(wrong)
 
 
+@pytest.mark.slow  # over 0.1 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_the_runtime_does_not_import_matplotlib() -> None:
     wrong = [
         module

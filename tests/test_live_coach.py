@@ -121,6 +121,7 @@ def test_heel_raises_count_exactly_on_a_clean_sequence() -> None:
     assert not keys(states) & {CueKey.HEELS_HIGHER, CueKey.PAUSE_AT_TOP, CueKey.VIEW_WRONG}
 
 
+@pytest.mark.slow  # over 0.1 s on a clean clone: .ci/run runs it, make test keeps its time
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_heel_raises_within_one_on_noisy_gappy_sequences(seed: int) -> None:
     timed = sequence(
@@ -233,6 +234,7 @@ def test_toe_walking_with_low_heels_gets_heels_higher() -> None:
     assert CueKey.HEELS_HIGHER in keys(states)
 
 
+@pytest.mark.slow  # over 0.1 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_toe_walking_done_after_twenty_seconds() -> None:
     timed = sequence(
         frame_times(26000), lambda t: side_standing(0.4 * plateaus(t, [(2000, 25000)]))
@@ -319,6 +321,7 @@ def test_ankle_circles_count_and_time_each_direction_in_the_persons_terms() -> N
     assert CueKey.FULL_CIRCLE not in keys(states)
 
 
+@pytest.mark.slow  # over 0.1 s on a clean clone: .ci/run runs it, make test keeps its time
 @pytest.mark.parametrize("seed", [7, 8])
 def test_ankle_circles_within_one_on_noisy_sequences(seed: int) -> None:
     timed = sequence(
@@ -391,6 +394,7 @@ def test_pencil_grip_and_toe_stretching_are_paced_by_their_dose() -> None:
     assert stretch.current.best_hold_ms == pytest.approx(5000, abs=50)
 
 
+@pytest.mark.slow  # over 0.1 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_tennis_ball_times_the_rolling_it_sees() -> None:
     def make(t: float) -> Pose:
         return side_seated_foot(

@@ -61,6 +61,7 @@ def test_constant_input_gives_that_constant(
         assert smoother(constant, t_ms) == constant
 
 
+@pytest.mark.slow  # over 0.1 s on a clean clone: .ci/run runs it, make test keeps its time
 @given(
     params_strategy,
     st.lists(st.floats(-100, 100), min_size=2, max_size=60),

@@ -54,6 +54,7 @@ def test_a_frame_carries_pose_view_measures_and_stance() -> None:
     assert factory.made[0].closed
 
 
+@pytest.mark.slow  # over 0.1 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_timestamps_restart_open_a_new_estimator_and_the_trackers_restart() -> None:
     up_down = sequence(
         frame_times(9000), lambda t: side_standing(0.45 * smooth_pulses(t, 1500, 5, start_ms=1500))

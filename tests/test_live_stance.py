@@ -50,6 +50,7 @@ def swaying(sway_px: float, *, sigma: float = 0.0, seed: int = 0) -> Timed:
     return sequence(frame_times(6000), lambda t: front_still(sway_px, t), sigma=sigma, seed=seed)
 
 
+@pytest.mark.slow  # over 0.1 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_still_for_three_seconds_gives_averaged_measures_with_their_spread() -> None:
     timed = swaying(2.0, sigma=1.0)
     states = feed(StanceCheck(), timed)
@@ -143,6 +144,7 @@ def test_a_clear_reading_keeps_its_status_against_the_frames_band() -> None:
     assert knee.status_words == photo.status.words and knee.judged
 
 
+@pytest.mark.slow  # over 0.1 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_an_experimental_measure_says_so() -> None:
     result = feed(StanceCheck(), swaying(1.0, sigma=0.5))[-1].result
     assert result is not None
@@ -157,6 +159,7 @@ def test_swaying_is_not_still() -> None:
     assert states[-1].sway is not None and states[-1].sway > 0.01
 
 
+@pytest.mark.slow  # over 0.1 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_moving_ends_the_stretch_but_the_result_stays() -> None:
     still = swaying(1.0)
     moving = [(6000 + t, front_still(40.0, t)) for t, _ in swaying(0.0)[:45]]

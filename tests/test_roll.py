@@ -265,6 +265,7 @@ def test_result_undoes_the_roll_of_the_scene(room: tuple[np.ndarray, Box]) -> No
     assert upright[0, 0] == pytest.approx(upright[1, 0], abs=2.0)
 
 
+@pytest.mark.slow  # over 0.1 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_mirrored_image_mirrors_the_roll(room: tuple[np.ndarray, Box]) -> None:
     canvas, box = room
     image, person = _rolled(canvas, box, 4.0, 900, 1600)
@@ -293,6 +294,7 @@ def test_property_any_room_any_roll(
     _check(estimate_roll(image, person_box=person), degrees, RANDOM_TOLERANCE)
 
 
+@pytest.mark.slow  # over 0.1 s on a clean clone: .ci/run runs it, make test keeps its time
 @pytest.mark.parametrize("degrees", [-8.0, 0.0, 5.0])
 def test_hough_fallback_without_lsd(
     room: tuple[np.ndarray, Box], degrees: float, monkeypatch: pytest.MonkeyPatch

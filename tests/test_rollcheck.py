@@ -57,6 +57,7 @@ def test_the_crop_keeps_no_corner_from_outside(size: tuple[int, int]) -> None:
     assert not inside(share * 1.01), "the crop should keep as much as the turns allow"
 
 
+@pytest.mark.slow  # over 0.1 s on a clean clone: .ci/run runs it, make test keeps its time
 @pytest.mark.parametrize("degrees", [-6.0, 3.0])
 def test_a_turn_adds_itself_to_the_roll(degrees: float) -> None:
     """Turned clockwise on screen by ``degrees``, a level room reads that roll (the convention of

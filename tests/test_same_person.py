@@ -64,6 +64,7 @@ def _clothed(rgb_top: tuple[int, int, int], rgb_legs: tuple[int, int, int]) -> C
     return read_clothing(image, pose, View.FRONT)
 
 
+@pytest.mark.slow  # over 0.1 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_brightness_does_not_matter_but_colour_does() -> None:
     red, dark_red, blue = (200, 40, 40), (110, 22, 22), (40, 60, 200)
     grey = (90, 90, 90)

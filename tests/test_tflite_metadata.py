@@ -135,6 +135,7 @@ def test_the_input_statistics_follow_the_normalisation() -> None:
     assert list(stats.max) == [1.0]
 
 
+@pytest.mark.slow  # over 0.1 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_writing_twice_replaces_rather_than_duplicates() -> None:
     once = add_image_metadata(synthetic_model(), SPEC)
     other = ImageModelMetadata(
@@ -171,6 +172,7 @@ def test_non_tflite_bytes_are_refused() -> None:
         read_image_metadata(b"")
 
 
+@pytest.mark.slow  # over 0.1 s on a clean clone: .ci/run runs it, make test keeps its time
 def test_damaged_flatbuffers_raise_value_error() -> None:
     written = add_image_metadata(synthetic_model(), SPEC)
     truncated = written[: len(written) // 2]
