@@ -31,6 +31,7 @@ from posecheck import (
 from posecheck.ui.pages.history import (
     NO_CHANGE,
     change_words,
+    findings_lines,
     session_lines,
     trend_chart,
     trend_words,
@@ -129,6 +130,18 @@ def test_a_saved_check_says_which_views_it_holds() -> None:
     three = {"b.jpg": "back", "r.jpg": "right", "f.jpg": "front"}
     assert views_words(saved(three)) == "front, side and back photos"
     assert views_words(saved({"l.jpg": "left", "r.jpg": "right"})) == "side photos"
+
+
+def test_saved_findings_are_listed_in_words_and_an_unknown_status_as_saved() -> None:
+    lines = findings_lines(
+        [
+            {"status": "marked", "title": "Left foot turned out"},
+            {"status": "borderline", "title": "Knee angle"},  # a status from another version
+        ]
+    ).splitlines()
+    assert lines[0].endswith("Left foot turned out (well outside the usual range)")
+    assert lines[1] == "-  Knee angle (borderline)"
+    assert findings_lines([]) == ""
 
 
 # --- the History page --------------------------------------------------------------------------

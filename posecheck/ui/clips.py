@@ -134,10 +134,16 @@ class ClipReader:
         self._container.close()
 
 
+def _quarter_turns(frame: Any) -> int:
+    """How many quarter turns (0-3, anticlockwise) bring a decoded frame upright, from the
+    rotation its container gives it."""
+    return round(float(frame.rotation or 0) / 90.0) % 4
+
+
 def _upright(frame: Any, size: tuple[int, int]) -> np.ndarray:
     """A decoded frame as RGB, turned as its container says, at ``size`` (width, height)."""
     rgb = frame.to_ndarray(format="rgb24")
-    turns = round(float(frame.rotation or 0) / 90.0) % 4
+    turns = _quarter_turns(frame)
     if turns:
         rgb = np.rot90(rgb, k=turns)
     if (rgb.shape[1], rgb.shape[0]) != size:
@@ -185,7 +191,7 @@ def _reader(opened: Any, name: str, max_side: int | None, limits: VideoLimits) -
     except (StopIteration, av.FFmpegError, ValueError, OSError) as error:
         raise undecodable_video(name) from error
     width, height = first.width, first.height
-    if round(float(first.rotation or 0) / 90.0) % 2:
+    if _quarter_turns(first) % 2:
         width, height = height, width
     rate = stream.average_rate or stream.guessed_rate
     fps = float(rate) if rate else 0.0

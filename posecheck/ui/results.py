@@ -49,13 +49,6 @@ STATUS_ICON = {
     "marked": ":red[:material/stop:]",
     "unknown": ":gray[:material/question_mark:]",
 }
-STATUS_WORDS = {
-    Status.NORMAL: "within the usual range",
-    Status.POSSIBLE: "possible: recheck (outside, but within the error)",
-    Status.MILD: "outside the usual range",
-    Status.MARKED: "well outside the usual range",
-    Status.UNKNOWN: "unknown",
-}
 #: An experimental measure's reading outside the usual range: shown, never judged.
 _SHOWN_ICON = ":gray[:material/info:]"
 _CHECK_ICON = {

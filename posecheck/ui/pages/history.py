@@ -38,7 +38,7 @@ from posecheck import (
     status_in_words,
 )
 from posecheck.ui.history import open_store, value_words
-from posecheck.ui.results import STATUS_ICON, STATUS_WORDS
+from posecheck.ui.results import STATUS_ICON
 
 #: A message for the next run (what was just deleted).
 MESSAGE_KEY = "history-message"
@@ -129,10 +129,17 @@ def findings_lines(findings: Sequence[dict[str, Any]]) -> str:
     if not findings:
         return ""
     return "\n".join(
-        f"- {STATUS_ICON.get(f['status'], '')} {f['title']} "
-        f"({STATUS_WORDS.get(Status(f['status']), f['status'])})"
+        f"- {STATUS_ICON.get(f['status'], '')} {f['title']} ({_status_words(f['status'])})"
         for f in findings
     )
+
+
+def _status_words(status: str) -> str:
+    """A saved status in plain words; a status this version does not know, as it was saved."""
+    try:
+        return Status(status).words
+    except ValueError:
+        return status
 
 
 # --- the chart --------------------------------------------------------------------------------

@@ -454,23 +454,25 @@ def recorded_clip() -> None:
         key="live-clip",
         max_upload_size=MAX_CLIP_MB,
     )
+    samples = sample_clip_paths()
     if upload is not None:
         st.session_state.pop(SAMPLE_CLIP_KEY, None)  # the user's own clip comes first
         source: tuple[object, ...] = (getattr(upload, "file_id", upload.name), upload.size)
         name, read = printable_name(upload.name), upload.getvalue
-    elif st.session_state.get(SAMPLE_CLIP_KEY) and sample_clip_paths():
-        path = sample_clip_paths()[0]
+    elif st.session_state.get(SAMPLE_CLIP_KEY) and samples:
+        path = samples[0]
         source, name, read = ("sample", path.name), path.name, path.read_bytes
         st.button("Close the sample clip", on_click=_close_the_sample, key="live-clip-close")
     else:
         st.session_state.pop(CLIP_KEY, None)  # the clip was removed: so is its result
-        _offer_the_sample()
+        _offer_the_sample(bool(samples))
         return
-    wanted = (source, chosen(), first_side())
+    exercise, side = chosen(), first_side()
+    wanted = (source, exercise, side)
     kept = st.session_state.get(CLIP_KEY)
     if not (isinstance(kept, tuple) and kept[0] == wanted):
         st.session_state.pop(CLIP_KEY, None)  # one clip's result at a time
-        kept = (wanted, _analysed(read(), name))
+        kept = (wanted, _analysed(read(), name, exercise, side))
         st.session_state[CLIP_KEY] = kept
     result = kept[1]
     if isinstance(result, PosecheckError):
@@ -479,8 +481,8 @@ def recorded_clip() -> None:
     _show_clip(result)
 
 
-def _offer_the_sample() -> None:
-    if not sample_clip_paths():
+def _offer_the_sample(there: bool) -> None:
+    if not there:
         return
     st.caption(
         "No clip at hand? Try the sample: a rendered person doing four heel raises, side-on."
@@ -503,8 +505,10 @@ def _close_the_sample() -> None:
     st.session_state.pop(SAMPLE_CLIP_KEY, None)
 
 
-def _analysed(data: bytes, name: str) -> ClipResult | PosecheckError:
-    title = exercise_names().get(chosen() or STANCE, "")
+def _analysed(
+    data: bytes, name: str, exercise: str | None, side: Side
+) -> ClipResult | PosecheckError:
+    title = exercise_names().get(exercise or STANCE, "")
     bar = st.progress(0.0, text=f"Analysing {plain(name)} ({title})…")
 
     shown = [0.0]
@@ -516,7 +520,7 @@ def _analysed(data: bytes, name: str) -> ClipResult | PosecheckError:
             bar.progress(share if share is not None else 0.0, text=line)
 
     try:
-        return analyse_clip(data, name, chosen(), first_side(), progress=progress)
+        return analyse_clip(data, name, exercise, side, progress=progress)
     except PosecheckError as error:
         return error
     finally:
