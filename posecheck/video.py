@@ -150,26 +150,52 @@ def _to_working_rgb(bgr: np.ndarray, working_size: tuple[int, int]) -> UInt8Arra
     return np.asarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), dtype=np.uint8)
 
 
+def frame_gap_ms(max_fps: float | None) -> float:
+    """The least time between two frames kept when at most ``max_fps`` frames a second are
+    (``1000 / max_fps`` ms, less a millisecond's slack for rounding); every frame is kept for
+    ``None``."""
+    if max_fps is None:
+        return -math.inf
+    if isinstance(max_fps, bool) or not max_fps > 0 or not math.isfinite(max_fps):
+        raise ValueError(f"max_fps: expected a positive number or None, got {max_fps!r}")
+    return 1000.0 / max_fps - 1.0
+
+
 class VideoReader(Closing):
     """An opened video file: ``info``, and iteration over ``(t_ms, rgb)`` frames, decoded one at a
-    time. Iterate once; ``close()`` (or ``with``) releases the decoder."""
+    time (all of them, or as ``thin`` says). Iterate once; ``close()`` (or ``with``) releases the
+    decoder. ``frames_read`` counts the frames read from the file, kept or not."""
 
     def __init__(self, capture: Any, info: VideoInfo, limits: VideoLimits) -> None:
         self._capture = capture
         self.info = info
         self.limits = limits
         self.frames_read = 0
+        self._gap_ms = -math.inf
+
+    def thin(self, max_fps: float | None) -> VideoReader:
+        """Yield at most ``max_fps`` frames a second (every frame for ``None``): a frame comes
+        when :func:`frame_gap_ms` has passed since the last one. The others are decoded (a
+        frame's time is known only then) but neither converted nor resized."""
+        self._gap_ms = frame_gap_ms(max_fps)
+        return self
 
     def __iter__(self) -> Iterator[tuple[float, UInt8Array]]:
         last_ms: float | None = None
-        while True:
-            ok, bgr = self._capture.read()
+        kept_ms: float | None = None
+        while self._capture.grab():
+            found = float(self._capture.get(cv2.CAP_PROP_POS_MSEC))
+            t_ms = next_frame_time(self.info, self.limits, found, last_ms)
+            if kept_ms is not None and t_ms - kept_ms < self._gap_ms:
+                last_ms = t_ms
+                self.frames_read += 1
+                continue
+            ok, bgr = self._capture.retrieve()
             if not ok or bgr is None:
                 break
-            found = float(self._capture.get(cv2.CAP_PROP_POS_MSEC))
-            last_ms = next_frame_time(self.info, self.limits, found, last_ms)
+            last_ms = kept_ms = t_ms
             self.frames_read += 1
-            yield last_ms, _to_working_rgb(bgr, self.info.working_size)
+            yield t_ms, _to_working_rgb(bgr, self.info.working_size)
         if self.frames_read == 0:
             raise undecodable_video(self.info.name)
 

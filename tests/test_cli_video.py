@@ -42,8 +42,10 @@ from tests.live_fakes import (
 FPS = 15.0
 
 
-def blank_clip(path: Path, frames: int, size: tuple[int, int] = (320, 320)) -> Path:
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"mp4v"), FPS, size)
+def blank_clip(
+    path: Path, frames: int, size: tuple[int, int] = (320, 320), fps: float = FPS
+) -> Path:
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"mp4v"), fps, size)
     for index in range(frames):
         writer.write(np.full((size[1], size[0], 3), index % 200, dtype=np.uint8))
     writer.release()
@@ -114,6 +116,37 @@ def test_video_counts_writes_the_csv_and_the_annotated_clip(
         320,
     )
     capture.release()
+
+
+@pytest.mark.slow  # over 0.1 s on a clean clone: .ci/run runs it, make test keeps its time
+def test_a_60_fps_clip_thinned_to_15_counts_the_same_from_a_quarter_of_the_frames(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], replayed_heel_raises: ReplayFactory
+) -> None:
+    frames = 4 * len(replayed_heel_raises.recording.poses) - 3  # the same 10 s at 60 fps
+    clip = blank_clip(tmp_path / "clip.mp4", frames=frames, size=(64, 64), fps=60.0)
+    out, table = tmp_path / "annotated.mp4", tmp_path / "frames.csv"
+    argv = ["video", str(clip), "--exercise", "heel_raises", "--max-fps", "15"]
+    assert main([*argv, "--out", str(out), "--csv", str(table), "--json"]) == EXIT_OK
+    captured = capsys.readouterr()
+    document = json.loads(captured.out)
+    assert document["frames"] == 151 and document["exercise"]["total_count"] == 5
+    assert document["video"]["fps"] == pytest.approx(60.0)
+    assert f"[{frames}/{frames}] 100%" in captured.err  # the progress counts the file's frames
+    rows = list(csv.DictReader(table.open(encoding="utf-8")))
+    assert [float(row["t_ms"]) for row in rows] == pytest.approx(
+        [1000 / 15 * i for i in range(151)], abs=0.5
+    )
+    capture = cv2.VideoCapture(str(out))
+    assert int(capture.get(cv2.CAP_PROP_FRAME_COUNT)) == 151
+    capture.release()
+
+
+@pytest.mark.parametrize("wrong", ["0", "-15", "fast", "nan"])
+def test_max_fps_must_be_a_rate(
+    wrong: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["video", str(tmp_path / "x.mp4"), "--max-fps", wrong]) == EXIT_USAGE
+    assert "expected frames a second" in capsys.readouterr().err
 
 
 @pytest.mark.slow  # over 0.1 s on a clean clone: .ci/run runs it, make test keeps its time

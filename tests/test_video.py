@@ -12,7 +12,7 @@ import pytest
 
 from posecheck.errors import ErrorCode, VideoError
 from posecheck.samples import sample_paths
-from posecheck.video import VideoLimits, fit_frame, open_camera, open_video
+from posecheck.video import VideoLimits, fit_frame, frame_gap_ms, open_camera, open_video
 from tests.conftest import video
 
 
@@ -114,6 +114,27 @@ def test_reading_is_lazy(tmp_path: Path) -> None:
         assert reader.frames_read == 1
         next(frames)
         assert reader.frames_read == 2
+
+
+def test_thinned_a_60_fps_clip_gives_every_fourth_frame_at_its_time(tmp_path: Path) -> None:
+    clip = write_clip(tmp_path / "clip.mp4", frames=48, size=(96, 64), fps=60.0)
+    with open_video(clip) as reader:
+        frames = list(reader.thin(15))
+        assert reader.frames_read == 48  # every frame was read, a quarter of them kept
+    assert [t for t, _ in frames] == pytest.approx([1000 / 15 * i for i in range(12)], abs=0.5)
+    # each kept frame is the file's frame at that time: grey level 10 * index, index 4 * i
+    levels = [int(np.median(rgb[55:, 60:, 1])) for _, rgb in frames]
+    assert levels == pytest.approx([(40 * i) % 250 for i in range(12)], abs=3)
+    with open_video(clip) as reader:
+        assert len(list(reader.thin(None))) == 48
+
+
+def test_a_frame_rate_must_be_positive() -> None:
+    assert frame_gap_ms(None) == -np.inf
+    assert frame_gap_ms(10) == pytest.approx(99.0)
+    for wrong in (0, -5, float("nan"), float("inf"), True):
+        with pytest.raises(ValueError, match="max_fps"):
+            frame_gap_ms(wrong)
 
 
 def test_missing_folder_empty(tmp_path: Path) -> None:

@@ -40,6 +40,7 @@ from posecheck import (
     check_video_start,
     draw_live_frame,
     frame_columns,
+    frame_gap_ms,
     frame_row,
     next_frame_time,
     nobody_in_clip,
@@ -95,9 +96,9 @@ class ClipReader:
         self._gap_ms = -math.inf
 
     def thin(self, max_fps: float) -> ClipReader:
-        """Yield at most ``max_fps`` frames a second (a frame comes when at least ``1000 /
-        max_fps`` ms, less a millisecond's slack for rounding, passed since the last one)."""
-        self._gap_ms = 1000.0 / max_fps - 1.0
+        """Yield at most ``max_fps`` frames a second (a frame comes when
+        ``posecheck.video.frame_gap_ms`` has passed since the last one)."""
+        self._gap_ms = frame_gap_ms(max_fps)
         return self
 
     def __enter__(self) -> ClipReader:
