@@ -96,6 +96,8 @@ class BatchSettings:
     side: Side = Side.RIGHT
     #: photos looked at both ways, the photo and its mirror image (``Analyzer(both_ways=True)``)
     both_ways: bool = False
+    #: at most this many frames a second of each clip analysed (None: every frame)
+    max_fps: float | None = None
 
 
 #: The long side of the pictures handed back for a report.
@@ -210,9 +212,12 @@ def analyze_clip(
     shown = printable_name(name if name is not None else path)
     try:
         with open_clip(path, shown) as reader:
-            frames: Iterable[tuple[float, UInt8Array]] = reader
+            frames: Iterable[tuple[float, UInt8Array]] = reader.thin(settings.max_fps)
             if on_frames is not None:
-                frames = _reporting(reader, reader.info.frame_count, shown, on_frames)
+                total = reader.info.frame_count  # the file's frames, the thinned ones too
+                frames = _reporting(
+                    frames, total, shown, on_frames, read=lambda: reader.frames_read
+                )
             summary = clip_summary(frames, settings.model, settings.exercise, settings.side)
     except PosecheckError as error:
         return failed_clip(shown, error)
@@ -262,17 +267,20 @@ def _reporting(
     name: str,
     on_frames: FrameProgress,
     clock: Callable[[], float] = time.monotonic,
+    *,
+    read: Callable[[], int] | None = None,
 ) -> Iterator[tuple[float, UInt8Array]]:
     """``frames``, telling ``on_frames`` when the first has passed (the clip has started), then
     how many have at most every :data:`FRAME_PROGRESS_EVERY_S` (not at the end: the clip's
-    result says that)."""
+    result says that): as many as ``read`` says were read from the file (the thinned frames
+    too), or those passed on."""
     shown = clock()
-    for done, frame in enumerate(frames, start=1):
+    for passed, frame in enumerate(frames, start=1):
         yield frame
         now = clock()
-        if done == 1 or now - shown >= FRAME_PROGRESS_EVERY_S:
+        if passed == 1 or now - shown >= FRAME_PROGRESS_EVERY_S:
             shown = now
-            on_frames(name, done, max(total, 0))
+            on_frames(name, passed if read is None else read(), max(total, 0))
 
 
 def clip_summary(

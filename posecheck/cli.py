@@ -203,6 +203,7 @@ def add_clip_options(analyze: argparse.ArgumentParser) -> None:
         help=f"in the video clips (photos are not coached), {_exercise_help()}",
     )
     add_side_option(analyze)
+    add_max_fps_option(analyze, "of each clip ")
 
 
 def add_video_commands(commands: Any) -> None:
@@ -221,13 +222,7 @@ def add_video_commands(commands: Any) -> None:
     video.add_argument("--exercise", choices=COACHED_IDS, metavar="ID", help=_exercise_help())
     add_side_option(video)
     add_model_option(video, ModelName.LITE)
-    video.add_argument(
-        "--max-fps",
-        type=_frame_rate,
-        metavar="N",
-        help="analyse at most N frames a second (a phone's 30 or 60 thinned; 15 is what the app "
-        "uses, and counts and holds need no more): faster; default: every frame",
-    )
+    add_max_fps_option(video)
     video.add_argument("--json", action="store_true", help="print the summary as JSON")
 
     live = commands.add_parser("live", help="the webcam in a window, with the live coach")
@@ -240,6 +235,17 @@ def add_video_commands(commands: Any) -> None:
         dest="mirror",
         action="store_false",
         help="show the camera as it is (default: a mirror image, like a selfie camera)",
+    )
+
+
+def add_max_fps_option(parser: argparse.ArgumentParser, what: str = "") -> None:
+    """``--max-fps N``: at most N frames a second of a clip analysed."""
+    parser.add_argument(
+        "--max-fps",
+        type=_frame_rate,
+        metavar="N",
+        help=f"analyse at most N frames a second {what}(a phone's 30 or 60 thinned; 15 is what "
+        "the app uses, and counts and holds need no more): faster; default: every frame",
     )
 
 
@@ -394,6 +400,7 @@ def _analyze(args: argparse.Namespace) -> int:
         exercise=args.exercise,
         side=Side(args.side),
         both_ways=args.both_ways,
+        max_fps=args.max_fps,
     )
     try:
         kept = read_resume(args.resume, settings) if args.resume is not None else {}
@@ -550,8 +557,15 @@ def _settings_of(settings: BatchSettings) -> dict[str, str | bool | None]:
     return {"model": settings.model, "view": view, **both}
 
 
-def _clip_settings_of(settings: BatchSettings) -> dict[str, str | None]:
-    return {"model": settings.model, "exercise": settings.exercise, "side": settings.side.value}
+def _clip_settings_of(settings: BatchSettings) -> dict[str, str | float | None]:
+    kept: dict[str, str | float | None] = {
+        "model": settings.model,
+        "exercise": settings.exercise,
+        "side": settings.side.value,
+    }
+    if settings.max_fps is not None:  # only then: a file from before the option still serves
+        kept["max_fps"] = settings.max_fps
+    return kept
 
 
 def read_resume(path: Path, settings: BatchSettings) -> dict[ResumeKey, Reported | ReportedClip]:

@@ -285,6 +285,35 @@ def test_resume_keeps_clips_as_video_lines(
     assert len(replayed_heel_raises.made) == 2 and other["videos"][0]["ok"]
 
 
+@pytest.mark.slow  # over 0.1 s on a clean clone: .ci/run runs it, make test keeps its time
+def test_a_batch_thins_its_clips_and_resumes_them_only_at_the_same_rate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], replayed_heel_raises: ReplayFactory
+) -> None:
+    folder = _folder(tmp_path)
+    frames = 4 * len(replayed_heel_raises.recording.poses) - 3  # the replay's 10 s, at 60 fps
+    clip = blank_clip(folder / "a.mp4", frames=frames, size=(64, 64), fps=60.0)
+    resume = tmp_path / "done.jsonl"
+    argv = ["analyze", str(folder), "--jobs", "1", "--json", "--resume", str(resume)]
+    argv += ["--exercise", "heel_raises", "--model", "lite"]
+    status, first, err = _run([*argv, "--max-fps", "15"], capsys)
+    assert status == EXIT_OK
+    assert first["videos"][0]["frames"] == 151
+    assert first["videos"][0]["exercise"]["total_count"] == 5
+    assert any(line.startswith(f"  {clip}: frame 1 of {frames} ") for line in err.splitlines())
+    (line,) = [json.loads(line) for line in resume.read_text(encoding="utf-8").splitlines()]
+    assert line["settings"] == {
+        "model": "lite",
+        "exercise": "heel_raises",
+        "side": "right",
+        "max_fps": 15.0,
+    }
+    made = len(replayed_heel_raises.made)
+    status, again, _ = _run([*argv, "--max-fps", "15"], capsys)  # the same rate: from the file
+    assert again == first and len(replayed_heel_raises.made) == made
+    status, every, _ = _run(argv, capsys)  # every frame: analysed again
+    assert len(replayed_heel_raises.made) == made + 1 and every["videos"][0]["frames"] == frames
+
+
 # --- clips on the cluster, the parts that need no cluster ----------------------------------------
 
 
