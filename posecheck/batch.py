@@ -223,7 +223,7 @@ def analyze_clip(
         return failed_clip(shown, error)
     if summary.frames_with_person == 0:
         return failed_clip(shown, nobody_in_clip(shown, summary.frames))
-    document = clip_document(summary, reader.info, settings.model)
+    document = clip_document(summary, reader.info, settings.model, settings.max_fps)
     return ClipItem(shown, _clip_entry(shown, document), clip_line(shown, document))
 
 
@@ -299,8 +299,11 @@ def clip_summary(
         return session.summary()
 
 
-def clip_document(summary: SessionSummary, info: VideoInfo, model: str) -> dict[str, Any]:
-    """A clip's summary as ``posecheck video --json`` gives it (without its outputs)."""
+def clip_document(
+    summary: SessionSummary, info: VideoInfo, model: str, max_fps: float | None = None
+) -> dict[str, Any]:
+    """A clip's summary as ``posecheck video --json`` gives it (without its outputs);
+    ``max_fps``: the most frames a second that were analysed (None: every frame)."""
     from posecheck.live.records import summary_to_dict
 
     video = {
@@ -311,6 +314,7 @@ def clip_document(summary: SessionSummary, info: VideoInfo, model: str) -> dict[
         "frame_count": info.frame_count,
         "duration_s": round(info.duration_ms / 1000.0, 2),
         "working_size": list(info.working_size),
+        "max_fps": max_fps,
     }
     return {**summary_to_dict(summary), "video": video, "model": model}
 

@@ -939,7 +939,8 @@ def _video(args: argparse.Namespace) -> int:
             )
             return EXIT_FAILED
     document = {
-        **clip_document(summary, reader.info, args.model),  # what `analyze` gives for a clip
+        # what `analyze` gives for a clip
+        **clip_document(summary, reader.info, args.model, args.max_fps),
         "outputs": {
             "video": None if args.out is None else str(args.out),
             "csv": None if args.csv is None else str(args.csv),

@@ -297,7 +297,7 @@ def test_a_batch_thins_its_clips_and_resumes_them_only_at_the_same_rate(
     argv += ["--exercise", "heel_raises", "--model", "lite"]
     status, first, err = _run([*argv, "--max-fps", "15"], capsys)
     assert status == EXIT_OK
-    assert first["videos"][0]["frames"] == 151
+    assert first["videos"][0]["frames"] == 151 and first["videos"][0]["video"]["max_fps"] == 15
     assert first["videos"][0]["exercise"]["total_count"] == 5
     assert any(line.startswith(f"  {clip}: frame 1 of {frames} ") for line in err.splitlines())
     (line,) = [json.loads(line) for line in resume.read_text(encoding="utf-8").splitlines()]

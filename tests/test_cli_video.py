@@ -97,6 +97,7 @@ def test_video_counts_writes_the_csv_and_the_annotated_clip(
     assert exercise["id"] == "heel_raises" and exercise["total_count"] == 5
     assert exercise["sides"][0] == {**exercise["sides"][0], "count": 5, "target_count": 20}
     assert document["video"]["fps"] == pytest.approx(FPS)
+    assert document["video"]["max_fps"] is None  # every frame
     assert document["outputs"] == {"video": str(out), "csv": str(table), "pdf": None}
     assert "not a diagnosis" in document["disclaimer"]
     assert "[151/151] 100%" in captured.err and "fps" in captured.err
@@ -131,6 +132,7 @@ def test_a_60_fps_clip_thinned_to_15_counts_the_same_from_a_quarter_of_the_frame
     document = json.loads(captured.out)
     assert document["frames"] == 151 and document["exercise"]["total_count"] == 5
     assert document["video"]["fps"] == pytest.approx(60.0)
+    assert document["video"]["max_fps"] == 15.0 and document["video"]["frame_count"] == frames
     assert f"[{frames}/{frames}] 100%" in captured.err  # the progress counts the file's frames
     rows = list(csv.DictReader(table.open(encoding="utf-8")))
     assert [float(row["t_ms"]) for row in rows] == pytest.approx(
