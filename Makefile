@@ -53,6 +53,7 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml scripts/setup-sys
 
 # Installs (or verifies, in well under a second when cached) the default models.
 models: $(STAMP)
+	bash scripts/setup-system.sh --models
 	$(BIN)/posecheck models install full lite
 
 lint: $(STAMP)
