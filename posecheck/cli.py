@@ -800,9 +800,6 @@ class Progress:
         percent = f" {100 * self.done / self.total:3.0f}%" if self.total else ""
         return f"[{self.done}{of}]{percent} {self.done / seconds:.1f} fps"
 
-    def step(self) -> None:
-        self.reach(self.done + 1)
-
     def reach(self, done: int) -> None:
         """``done`` frames of the total are done."""
         self.done = done
@@ -888,8 +885,7 @@ class AnnotatedVideo:
             try:
                 self._h264.write(drawn, frame.t_ms)
             except OSError as error:  # a full disk, say
-                message = f"Cannot write the annotated video {self.path}: {error}"
-                raise PosecheckError(message) from error
+                raise self._cannot_write(error) from error
         else:
             self._writer.write(cv2.cvtColor(drawn, cv2.COLOR_RGB2BGR))
         return True
@@ -900,10 +896,12 @@ class AnnotatedVideo:
             try:
                 self._h264.finish()
             except OSError as error:
-                message = f"Cannot write the annotated video {self.path}: {error}"
-                raise PosecheckError(message) from error
+                raise self._cannot_write(error) from error
         else:
             self._writer.release()
+
+    def _cannot_write(self, error: OSError) -> PosecheckError:
+        return PosecheckError(f"Cannot write the annotated video {self.path}: {error}")
 
 
 def _frame_rate(text: str) -> float:

@@ -198,8 +198,8 @@ def test_progress_line() -> None:
     stream = io.StringIO()
     ticks = iter([0.0, 0.1, 1.0, 2.0, 2.0])
     progress = Progress(10, stream=stream, every_s=0.05, clock=lambda: next(ticks))
-    progress.step()
-    progress.step()
+    progress.reach(1)
+    progress.reach(2)
     assert progress.line() == "[2/10]  20% 1.0 fps"
     unknown = Progress(0, stream=stream, clock=lambda: 1.0)
     assert unknown.line().startswith("[0]")
