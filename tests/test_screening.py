@@ -147,6 +147,10 @@ def test_errors_are_split_by_turn_up_to_the_square_on_limit_in_order() -> None:
     turn, height = cells[2], cells[4]
     assert turn == "0-5° 0.2 (1/1), 5-10° 0.6 (1/1), 10-15° 1.2 (1/1), 15-20° 1.8 (2/2)"
     assert height == "0.5-0.9 m 1.2 (1/1), 0.9-1.25 m 1.3 (2/2), 1.25-1.6 m 0.9 (2/2)"
+    # a group on which the measure was never reported has no error: "-", not "nan"
+    unknown = [_reading(None, roll_known=False), _reading(12.5)]
+    row = next(line for line in error_table(unknown) if "left_knee_angle_frontal" in line)
+    assert "roll known 0.5 (1/1), roll unknown - (0/1)" in row and "nan" not in row
 
 
 def test_the_targets_include_abstaining_and_following_the_truth() -> None:
@@ -162,6 +166,10 @@ def test_the_targets_include_abstaining_and_following_the_truth() -> None:
     assert "- `left_foot_angle` abstains on at most 20 % of front photos: 20 % (met)" in lines
     assert "- `shoulder_tilt` slope 0.75-1.25: 0.50 (not met)" in lines
     assert any(line.startswith("- `forward_head_angle` MAE <= 3°") for line in lines)
+    # an MAE says over how many of the photos it was taken: those the measure was reported on
+    assert "0.00° (met; reported on 8 of the 10 photos that show it)" in next(
+        line for line in lines if line.startswith("- `left_foot_angle` MAE")
+    )
     back = [_reading(None, measure=MeasureName.LEFT_FOOT_ANGLE, view="back")] * 3
     # only front photos count: two front readings with a value and three back ones without
     lines = target_lines(feet[2:4] + back)
@@ -203,8 +211,9 @@ def test_the_renders_looked_at_are_reported_apart_from_those_added() -> None:
         lines.index("**2 renders: the others, added on 2026-12-04 and not looked at before**"),
     )
     assert looked < added
-    assert "- `shoulder_tilt` MAE <= 1.5°: 1.00° (met)" in lines[looked:added]
-    assert "- `shoulder_tilt` MAE <= 1.5°: 2.00° (not met)" in lines[added:]
+    said = "- `shoulder_tilt` MAE <= 1.5°: {} reported on {n} of the {n} photos that show it)"
+    assert said.format("1.00° (met;", n=1) in lines[looked:added]
+    assert said.format("2.00° (not met;", n=2) in lines[added:]
     assert "### The same targets on the renders looked at" in markdown(
         [render(3, 1.0), render(LOOKED_AT, 2.0)], title="t", command="c"
     )

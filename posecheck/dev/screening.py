@@ -154,6 +154,11 @@ def _in_order(item: tuple[str, list[Reading]]) -> tuple[float, str]:
     return (float(start.group()) if start else math.inf, item[0])
 
 
+def _mae_text(readings: Sequence[Reading]) -> str:
+    mae = _mae(readings)[0]
+    return "-" if math.isnan(mae) else f"{mae:.1f}"  # "-": not reported on any of them
+
+
 def error_table(readings: Sequence[Reading]) -> list[str]:
     lines = [
         "| measure | MAE (reported / all) | " + " | ".join(SPLITS) + " |",
@@ -171,7 +176,7 @@ def error_table(readings: Sequence[Reading]) -> list[str]:
                 groups.setdefault(split(r), []).append(r)
             cells.append(
                 ", ".join(
-                    f"{key} {_mae(group)[0]:.1f} ({_mae(group)[1]}/{len(group)})"
+                    f"{key} {_mae_text(group)} ({_mae(group)[1]}/{len(group)})"
                     for key, group in sorted(groups.items(), key=_in_order)
                 )
             )
@@ -512,8 +517,11 @@ def target_lines(readings: Sequence[Reading]) -> list[str]:
         "the known error: " + ("met" if not low_sens else "not met for " + _pairs(low_sens)),
     ]
     for name, bound in MAE_TARGETS.items():
-        mae = _mae(r for r in readings if r.measure is name)[0]
-        lines.append(f"- `{name}` MAE <= {bound:g}°: {mae:.2f}° ({_verdict(mae <= bound)})")
+        mae, reported, total = _mae(r for r in readings if r.measure is name)
+        lines.append(
+            f"- `{name}` MAE <= {bound:g}°: {mae:.2f}° ({_verdict(mae <= bound)}; reported on "
+            f"{reported} of the {total} photos that show it)"
+        )
     for name, most in ABSTAIN_TARGETS.items():
         front = [r for r in readings if r.measure is name and r.view == "front"]
         if front:
