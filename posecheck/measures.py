@@ -902,6 +902,12 @@ def _unknown(
 #: error makes no finding (on the hard test renders, shifts and tilts read 5-30 % of hip width or
 #: degrees off with the roll unknown against 1-4 with it known).
 ROLL_HOLD_SHARE = 0.5
+#: With the roll unknown, a reading whose doubt from that roll reaches this share of its known
+#: error is not given at all: the roll alone could move it as far as the measure's own error. On
+#: the hard test renders (2026-12-05) such readings were off by 2-4 times their known error
+#: (shoulder tilt 4.4° against 2°, trunk shift 15 % of hip width against 5, the plumb offsets
+#: 3.7-5.8 % of body height against 1.5) where the others were off by about their known error.
+ROLL_ABSTAIN_SHARE = 1.0
 #: The measures taken against the person's forward direction, which a body turn moves.
 TURN_SENSITIVE = frozenset({MeasureName.LEFT_FOOT_ANGLE, MeasureName.RIGHT_FOOT_ANGLE})
 #: A knee bend the front view cannot show: the stance check sees a bend only as far as the body
@@ -929,6 +935,16 @@ def bend_leak(spec: MeasureSpec, value: float, turn: Turn | None) -> float:
         return 0.0
     shown = math.tan(math.radians(UNSEEN_KNEE_BEND)) * math.sin(math.radians(abs(turn.degrees)))
     return math.degrees(math.atan(shown))
+
+
+def _roll_swamps(spec: MeasureSpec, roll_doubt: float, doubt: float) -> str:
+    unit = spec.unit.symbol
+    return (
+        "the camera's roll is not known (no door frame, wall corner or level line in view to "
+        f"judge it by), and a phone tilted {roll_doubt:.0f}° either way would move this reading "
+        f"by {doubt:.1f}{unit}, as much as its own error: not measured; include a door frame or "
+        "a wall corner in view, or level the camera"
+    )
 
 
 def _roll_doubt(
@@ -976,6 +992,8 @@ def measure_one(
     calibration: Calibration | None = None,
     turn: Turn | None = None,
     perspective: Perspective | None = None,
+    *,
+    roll_abstains: bool = True,
 ) -> Measurement:
     landmarks = spec.resolve(frame.view)
     hidden = [lm.label for lm in landmarks if not frame.pose.is_visible(lm, VISIBILITY_THRESHOLD)]
@@ -1017,6 +1035,9 @@ def measure_one(
     undo = roll_to_undo(roll)
     if spec.vertical and undo.doubt > 0.0:
         doubt = _roll_doubt(spec, frame, raw, calibration, undo.doubt)
+        swamped = round(doubt, 2) >= ROLL_ABSTAIN_SHARE * spec.known_error  # as reported
+        if swamped and roll_abstains:
+            return _unknown(spec, landmarks, frame.view, _roll_swamps(spec, undo.doubt, doubt))
         error += doubt
         status = spec.status(value, error)
         if status.clearly_outside and doubt >= ROLL_HOLD_SHARE * spec.known_error:
@@ -1039,6 +1060,7 @@ def measure_pose(
     roll: CameraRoll | None = None,
     *,
     calibrations: Mapping[str, Calibration] | None = None,
+    roll_abstains: bool = True,
 ) -> dict[MeasureName, Measurement]:
     """Every measure this view can take, keyed by name (the others are left out).
 
@@ -1046,7 +1068,10 @@ def measure_pose(
     dancing) is not measured: every measure is unknown with the reason, since the conventions
     describe relaxed standing alignment.
     ``calibrations`` are the corrections fitted on renders (default: the packaged ones; pass
-    ``{}`` for raw geometry).
+    ``{}`` for raw geometry). ``roll_abstains`` False keeps the readings the unknown roll would
+    move by their whole error (``ROLL_ABSTAIN_SHARE``), as geometry against the picture's axes:
+    for tools that compare a body's geometry between pictures (the mirror check), never for a
+    report.
     """
     fitted = load_calibrations() if calibrations is None else calibrations
     turn = estimate_turn(pose, view.view, fitted)
@@ -1071,6 +1096,7 @@ def measure_pose(
             correction_for(fitted, spec.name, view.view.value),
             turn,
             perspective,
+            roll_abstains=roll_abstains,
         )
         for spec in specs
     }

@@ -6,10 +6,12 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from posecheck.types import NUM_LANDMARKS, Landmark, Pose, View
+from posecheck.types import NUM_LANDMARKS, CameraRoll, Landmark, Pose, View
 
 L = Landmark
 SIZE = (1000, 1000)
+#: A camera known to be level: where a test is about a convention, not about the roll's doubt.
+LEVEL = CameraRoll(0.0, 0.9, "test", "a level camera")
 
 #: A person standing square-on, facing the camera: their left is on the image's right.
 FRONT: dict[Landmark, tuple[float, float]] = {

@@ -18,7 +18,7 @@ from posecheck.dev.fitting import fit, save_calibrations, update_calibrations
 from posecheck.measures import measure_pose
 from posecheck.types import Landmark, View
 from posecheck.views import ViewEstimate
-from tests.poses import FRONT, make_pose
+from tests.poses import FRONT, LEVEL, make_pose
 
 
 def test_fit_recovers_a_line_and_inverts_it() -> None:
@@ -80,7 +80,7 @@ def test_measures_apply_the_correction() -> None:
     view = ViewEstimate(View.FRONT, 0.9, False, "test")
     raw = measure_pose(pose, view, calibrations={})["pelvic_tilt"].value
     corrected = measure_pose(
-        pose, view, calibrations={"pelvic_tilt": Calibration(0.25, 0.0, 0.9, 40, "train")}
+        pose, view, LEVEL, calibrations={"pelvic_tilt": Calibration(0.25, 0.0, 0.9, 40, "train")}
     )["pelvic_tilt"].value
     assert raw == pytest.approx(2.5, abs=0.005)
     assert corrected == pytest.approx(10.0, abs=0.005)
@@ -94,8 +94,10 @@ def test_a_view_with_its_own_correction_uses_it_and_the_others_the_measure_s() -
         "pelvic_tilt": Calibration(0.25, 0.0, 0.9, 40, "train"),
         view_key("pelvic_tilt", "back"): Calibration(0.5, 0.0, 0.9, 20, "train, back"),
     }
-    front = measure_pose(pose, ViewEstimate(View.FRONT, 0.9, False, "test"), calibrations=fits)
-    back = measure_pose(pose, ViewEstimate(View.BACK, 0.9, False, "test"), calibrations=fits)
+    front = measure_pose(
+        pose, ViewEstimate(View.FRONT, 0.9, False, "test"), LEVEL, calibrations=fits
+    )
+    back = measure_pose(pose, ViewEstimate(View.BACK, 0.9, False, "test"), LEVEL, calibrations=fits)
     assert abs(front["pelvic_tilt"].value or 0) == pytest.approx(10.0, abs=0.005)
     assert abs(back["pelvic_tilt"].value or 0) == pytest.approx(5.0, abs=0.005)
     assert correction_for(fits, "pelvic_tilt", "left") == fits["pelvic_tilt"]

@@ -78,16 +78,19 @@ def test_small_pictures_are_enlarged_for_legible_labels() -> None:
     assert max(canvas.shape[:2]) == MIN_PICTURE_SIDE
 
 
-def _analysis(pose: Pose, roll: CameraRoll) -> Analysis:
-    """An analysis with only the shoulder level measured, so one reference line is drawn."""
+def _analysis(
+    pose: Pose, roll: CameraRoll, name: MeasureName = MeasureName.SHOULDER_TILT
+) -> Analysis:
+    """An analysis with only one level measured (the shoulders'), so one reference line is
+    drawn."""
     image = LoadedImage(BLACK.copy(), 1000, 1000, 1.0, "PNG", "test.png")
     view = ViewEstimate(View.FRONT, 0.9, False, "test")
     measured = measure_pose(pose, view, roll, calibrations={})
-    shoulder = {MeasureName.SHOULDER_TILT: measured[MeasureName.SHOULDER_TILT]}
-    assessment = assess(shoulder)
+    level = {name: measured[name]}
+    assessment = assess(level)
     return Analysis(
         name="test.png", model="test", image=image, detection=Detection((pose,), 0), view=view,
-        roll=roll, measurements=shoulder, checks=(), assessment=assessment,
+        roll=roll, measurements=level, checks=(), assessment=assessment,
         plan=build_plan(finding_keys(assessment)),
     )  # fmt: skip
 
@@ -99,9 +102,13 @@ ON_HORIZONTAL = (220, 460)  # row, column: on the reference line only when it is
 
 
 def test_no_roll_estimate_leaves_the_reference_lines_level() -> None:
+    """The hips' level, which a roll moves by less than its error, is given with no roll
+    estimate, against the picture's own horizontal (the shoulders' is not given at all)."""
     nothing = CameraRoll(None, 0.0, "none", "no vertical edges")
-    picture = draw_analysis(_analysis(TILTED, nothing))
-    assert _is((255, 255, 255), picture[ON_HORIZONTAL], tolerance=60)
+    assert not draw_analysis(_analysis(TILTED, nothing), skeleton=False).any()  # no line
+    hips = make_pose({L.LEFT_HIP: (550, 480), L.RIGHT_HIP: (450, 520)})
+    picture = draw_analysis(_analysis(hips, nothing, MeasureName.PELVIC_TILT), labels=False)
+    assert _is((255, 255, 255), picture[520, 490], tolerance=60)  # level from the lower hip
 
 
 def test_a_weak_roll_turns_the_reference_lines_as_far_as_the_measures_undo_it() -> None:
@@ -150,7 +157,7 @@ def test_the_skeleton_colours_sides_and_hidden_points() -> None:
 
 
 def test_the_layers_switch_off_one_by_one_and_the_picture_keeps_its_size() -> None:
-    analysis = _analysis(TILTED, CameraRoll(None, 0.0, "none", "no estimate"))
+    analysis = _analysis(TILTED, CameraRoll(0.0, 0.9, "vertical edges", "a level camera"))
     full = draw_analysis(analysis)
     assert np.array_equal(full, draw_analysis(analysis, skeleton=True, lines=True, labels=True))
     bare = draw_analysis(analysis, skeleton=False, lines=False, labels=False)

@@ -23,7 +23,7 @@ from posecheck.measures import (
 )
 from posecheck.types import CameraRoll, Landmark, Pose, Status, View
 from posecheck.views import ViewEstimate
-from tests.poses import BACK, FRONT, SIDE_LEFT, SIZE, make_pose, mirror_points
+from tests.poses import BACK, FRONT, LEVEL, SIDE_LEFT, SIZE, make_pose, mirror_points
 
 L = Landmark
 
@@ -33,11 +33,14 @@ def view(v: View, *, oblique: bool = False) -> ViewEstimate:
 
 
 def measure(
-    points: dict[Landmark, tuple[float, float]], v: View, **kwargs: object
+    points: dict[Landmark, tuple[float, float]],
+    v: View,
+    roll: CameraRoll | None = LEVEL,
+    **kwargs: object,
 ) -> dict[str, Measurement]:
     base = {View.FRONT: FRONT, View.BACK: BACK, View.LEFT: SIDE_LEFT}[v]
     pose = make_pose(points, base=base, **kwargs)  # type: ignore[arg-type]
-    return measure_pose(pose, view(v), calibrations={})  # the raw geometry
+    return measure_pose(pose, view(v), roll, calibrations={})  # the raw geometry
 
 
 def value(measures: dict[str, Measurement], name: str) -> float:
@@ -417,25 +420,45 @@ def test_a_second_look_at_the_mirror_image_averages_the_two_turns() -> None:
     assert estimate_turn(mirror_pose(first), View.FRONT, line).degrees != pytest.approx(-one)
 
 
-def test_with_the_roll_unknown_a_roll_dependent_reading_makes_no_finding() -> None:
+def test_with_the_roll_unknown_a_reading_the_roll_moves_by_its_error_is_not_given() -> None:
+    """A phone tilted the plausible 3° moves a shoulder tilt by 3°, more than its known error
+    (2°): with the roll unknown the reading is unknown, with the reason and what to do."""
     rise = 160 * math.tan(math.radians(8.0))  # over the 160 px between the shoulders
     points = {L.LEFT_SHOULDER: (580, 200 - rise), L.RIGHT_SHOULDER: (420, 200)}
     pose = make_pose(points)
     unknown = measure_pose(pose, view(View.FRONT), None, calibrations={})["shoulder_tilt"]
-    assert unknown.value == pytest.approx(8.0, abs=0.05)
+    assert unknown.value is None and unknown.status is Status.UNKNOWN and not unknown.held
+    assert "roll is not known" in unknown.reason and "by 3.0°" in unknown.reason
+    assert "door frame" in unknown.reason
+    assert unknown.status_explained == f"unknown: {unknown.reason}"
+    known = measure(points, View.FRONT)["shoulder_tilt"]
+    assert known.value == pytest.approx(8.0, abs=0.05)
+    assert known.status.clearly_outside and known.error == 2.0 and not known.held
+    # the shifts and plumb offsets, which a roll moves by several times their error, likewise
+    neutral = measure_pose(make_pose({}), view(View.FRONT), None, calibrations={})
+    assert neutral["trunk_shift"].value is None and neutral["pelvis_shift"].value is None
+    side = measure_pose(make_pose({}, base=SIDE_LEFT), view(View.LEFT), None, calibrations={})
+    assert side["plumb_ear"].value is None and side["plumb_shoulder"].value is None
+
+
+def test_with_the_roll_unknown_a_roll_dependent_reading_makes_no_finding() -> None:
+    """A roll of 3° moves the forward head angle by 3°, under its known error (5°): the reading
+    is given, its band widened, and a finding it would make is held."""
+    ahead = 100 / math.tan(math.radians(35.0))  # ears this far ahead, 100 px above the shoulders
+    ears = {L.LEFT_EAR: (500 - ahead, 100), L.RIGHT_EAR: (500 - ahead, 100)}
+    unknown = measure(ears, View.LEFT, None)["forward_head_angle"]
+    assert unknown.value == pytest.approx(35.0, abs=0.05)
     assert unknown.status is Status.POSSIBLE and "roll is not known" in unknown.reason
     assert unknown.held and unknown.status_words == "possible: not judged from this photo"
-    assert unknown.error > 2.0  # widened by the plausible roll
-    known = measure_pose(
-        pose, view(View.FRONT), CameraRoll(0.0, 0.9, "test", "test"), calibrations={}
-    )["shoulder_tilt"]
-    assert known.status.clearly_outside and known.error == 2.0 and not known.held
+    assert unknown.error > 5.0  # widened by the plausible roll
+    known = measure(ears, View.LEFT)["forward_head_angle"]
+    assert known.status.clearly_outside and known.error == 5.0 and not known.held
     # the words a card or the PDF shows: the reason only where the reader needs it
     assert unknown.status_explained == f"possible: not judged from this photo: {unknown.reason}"
     assert known.status_explained == known.status.words
     missing = replace(unknown, value=None, status=Status.UNKNOWN, held=False, reason="hidden")
     assert missing.status_explained == "unknown: hidden"
-    assert unknown.roll_doubt > 2.0 and known.roll_doubt == 0.0
+    assert 2.5 <= unknown.roll_doubt < 5.0 and known.roll_doubt == 0.0
 
 
 def test_a_measure_never_judged_is_held_for_the_roll_it_leans_on() -> None:
@@ -471,10 +494,14 @@ def test_a_weak_roll_estimate_is_undone_in_part_with_less_doubt_than_none() -> N
     weak = shoulders(CameraRoll(roll, 0.2, "vertical edges", "a weak estimate"))
     sure = shoulders(CameraRoll(roll, 0.9, "vertical edges", "a clear estimate"))
     assert sure.value == pytest.approx(tilt, abs=0.05) and sure.roll_doubt == 0.0
-    # the weak estimate takes the reading most of the way from the rolled one to the truth
-    assert abs(weak.value - tilt) < 0.3 * abs(none.value - tilt)
-    assert 0.0 < weak.roll_doubt < none.roll_doubt
+    # the weak estimate takes the reading most of the way from the rolled one (tilt + roll)
+    # to the truth, and its doubt (1.3°) stays under the known error (2°), so it is given
+    assert weak.value is not None and abs(weak.value - tilt) < 0.3 * roll
+    assert 0.0 < weak.roll_doubt < 2.0
+    assert weak.error == pytest.approx(2.0 + weak.roll_doubt, abs=0.01)
     assert "roughly known" in weak.reason and "+4.8°" in weak.reason
+    # with no estimate at all, the plausible 3° would move it by more than that: not given
+    assert none.value is None and "roll is not known" in none.reason
 
 
 def test_with_the_roll_unknown_no_foot_asymmetry_is_found() -> None:
@@ -592,8 +619,9 @@ def test_a_turned_level_shoulder_line_shows_the_tilt_perspective_gives_it() -> N
 
     spec = MEASURES_BY_NAME[MeasureName.SHOULDER_TILT]
     front = view(View.FRONT)
-    plain = measure_one(spec, frame, front, None, None, turn)
-    corrected = measure_one(spec, frame, front, None, None, turn, shown)
+    weak = CameraRoll(0.0, 0.2, "vertical edges", "a weak estimate")  # a doubt under the error
+    plain = measure_one(spec, frame, front, weak, None, turn)
+    corrected = measure_one(spec, frame, front, weak, None, turn, shown)
     assert plain.value == pytest.approx(0.0, abs=ROUNDING)
     assert corrected.value == pytest.approx(-expected, abs=ROUNDING)
     # the known error and the perspective's doubt in quadrature, the roll's doubt on top as before

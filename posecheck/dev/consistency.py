@@ -61,10 +61,11 @@ def _known(measurements: Mapping[MeasureName, Measurement]) -> dict[MeasureName,
 
 def _geometry(analysis: Analysis) -> Mapping[MeasureName, Measurement]:
     """The measures of the subject as geometry, also where the photo was not judged (another
-    person in the frame, say): mirror consistency is a property of the measures themselves."""
-    if analysis.judged:
-        return analysis.measurements
-    return measure_pose(analysis.detection.subject, analysis.view, analysis.roll)
+    person in the frame, say) and where the report gives no reading because the camera's roll
+    is unknown: mirror consistency is a property of the measures themselves."""
+    return measure_pose(
+        analysis.detection.subject, analysis.view, analysis.roll, roll_abstains=False
+    )
 
 
 def mirror_errors(original: Analysis, mirror: Analysis) -> dict[MeasureName, float]:

@@ -77,8 +77,14 @@ def repeatability(
         if not isinstance(result, Analysis):
             continue
         estimate = override(view) if view is not None else result.view
+        # a camera's unknown roll is the same in every frame: it moves the readings, not their
+        # spread, so the readings a report would not give for it still count here
         measured = measure_pose(
-            result.detection.subject, estimate, result.roll, calibrations=analyzer.calibrations
+            result.detection.subject,
+            estimate,
+            result.roll,
+            calibrations=analyzer.calibrations,
+            roll_abstains=False,
         )
         for name, measurement in measured.items():
             if measurement.value is not None:
