@@ -937,13 +937,19 @@ def bend_leak(spec: MeasureSpec, value: float, turn: Turn | None) -> float:
     return math.degrees(math.atan(shown))
 
 
-def _roll_swamps(spec: MeasureSpec, roll_doubt: float, doubt: float) -> str:
-    unit = spec.unit.symbol
+def _roll_swamps(
+    spec: MeasureSpec, roll: CameraRoll | None, roll_doubt: float, doubt: float
+) -> str:
+    if roll is not None and roll.degrees is not None:
+        cause = f"the camera's roll is only roughly known, give or take {roll_doubt:.1f}°, which"
+    else:
+        cause = (
+            "the camera's roll is not known, with no door frame, wall corner or level line in "
+            f"view to judge it by, and a phone tilted {roll_doubt:.0f}° either way"
+        )
     return (
-        "the camera's roll is not known (no door frame, wall corner or level line in view to "
-        f"judge it by), and a phone tilted {roll_doubt:.0f}° either way would move this reading "
-        f"by {doubt:.1f}{unit}, as much as its own error: not measured; include a door frame or "
-        "a wall corner in view, or level the camera"
+        f"{cause} would move this reading by {doubt:.1f}{spec.unit.symbol}, as much as its own "
+        "error: not measured; include a door frame or a wall corner in view, or level the camera"
     )
 
 
@@ -1037,7 +1043,8 @@ def measure_one(
         doubt = _roll_doubt(spec, frame, raw, calibration, undo.doubt)
         swamped = round(doubt, 2) >= ROLL_ABSTAIN_SHARE * spec.known_error  # as reported
         if swamped and roll_abstains:
-            return _unknown(spec, landmarks, frame.view, _roll_swamps(spec, undo.doubt, doubt))
+            why = _roll_swamps(spec, roll, undo.doubt, doubt)
+            return _unknown(spec, landmarks, frame.view, why)
         error += doubt
         status = spec.status(value, error)
         if status.clearly_outside and doubt >= ROLL_HOLD_SHARE * spec.known_error:

@@ -502,6 +502,10 @@ def test_a_weak_roll_estimate_is_undone_in_part_with_less_doubt_than_none() -> N
     assert "roughly known" in weak.reason and "+4.8°" in weak.reason
     # with no estimate at all, the plausible 3° would move it by more than that: not given
     assert none.value is None and "roll is not known" in none.reason
+    # the hips' sideways position, which even the weak estimate's doubt moves by its whole error
+    weak_roll = CameraRoll(roll, 0.2, "vertical edges", "a weak estimate")
+    hips = measure_pose(rolled, front, weak_roll, calibrations={})["pelvis_shift"]
+    assert hips.value is None and "only roughly known, give or take 1.3°" in hips.reason
 
 
 def test_with_the_roll_unknown_no_foot_asymmetry_is_found() -> None:
