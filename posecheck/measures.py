@@ -937,9 +937,9 @@ def bend_leak(spec: MeasureSpec, value: float, turn: Turn | None) -> float:
     return math.degrees(math.atan(shown))
 
 
-def _roll_swamps(
-    spec: MeasureSpec, roll: CameraRoll | None, roll_doubt: float, doubt: float
-) -> str:
+def _roll_swamps(roll: CameraRoll | None, roll_doubt: float) -> str:
+    """Why a reading the roll's doubt swamps is not given: the same words for every measure it
+    swamps in a photo, so that a report names the cause once for all of them."""
     if roll is not None and roll.degrees is not None:
         cause = f"the camera's roll is only roughly known, give or take {roll_doubt:.1f}°, which"
     else:
@@ -948,8 +948,8 @@ def _roll_swamps(
             f"view to judge it by, and a phone tilted {roll_doubt:.0f}° either way"
         )
     return (
-        f"{cause} would move this reading by {doubt:.1f}{spec.unit.symbol}, as much as its own "
-        "error: not measured; include a door frame or a wall corner in view, or level the camera"
+        f"{cause} would move the reading as far as its own error: not measured; include a door "
+        "frame or a wall corner in view, or level the camera"
     )
 
 
@@ -1043,8 +1043,7 @@ def measure_one(
         doubt = _roll_doubt(spec, frame, raw, calibration, undo.doubt)
         swamped = round(doubt, 2) >= ROLL_ABSTAIN_SHARE * spec.known_error  # as reported
         if swamped and roll_abstains:
-            why = _roll_swamps(spec, roll, undo.doubt, doubt)
-            return _unknown(spec, landmarks, frame.view, why)
+            return _unknown(spec, landmarks, frame.view, _roll_swamps(roll, undo.doubt))
         error += doubt
         status = spec.status(value, error)
         if status.clearly_outside and doubt >= ROLL_HOLD_SHARE * spec.known_error:

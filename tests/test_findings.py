@@ -377,6 +377,22 @@ def test_unknown_measures_with_one_reason_are_listed_together() -> None:
     )
 
 
+def test_the_unknown_roll_is_named_once_for_every_reading_it_swamps() -> None:
+    """A front photo with nothing in view to find the camera's roll by: the shoulder level, the
+    head tilt and the sideways positions are not measured, for one cause said once."""
+    from posecheck.measures import measure_pose
+    from posecheck.views import ViewEstimate
+    from tests.poses import make_pose
+
+    front = ViewEstimate(View.FRONT, 0.9, False, "test")
+    result = assess(measure_pose(make_pose({}), front, None))
+    assert result.summary.count("roll is not known") == 1, result.summary
+    assert (
+        "Could not judge the shoulder level, the head tilt, the upper body's sideways position "
+        "and the hips' sideways position (the camera's roll is not known"
+    ) in result.summary
+
+
 # --- both sides, supporting measures, asymmetry --------------------------------------------------
 
 

@@ -428,7 +428,7 @@ def test_with_the_roll_unknown_a_reading_the_roll_moves_by_its_error_is_not_give
     pose = make_pose(points)
     unknown = measure_pose(pose, view(View.FRONT), None, calibrations={})["shoulder_tilt"]
     assert unknown.value is None and unknown.status is Status.UNKNOWN and not unknown.held
-    assert "roll is not known" in unknown.reason and "by 3.0°" in unknown.reason
+    assert "roll is not known" in unknown.reason and "tilted 3° either way" in unknown.reason
     assert "door frame" in unknown.reason
     assert unknown.status_explained == f"unknown: {unknown.reason}"
     known = measure(points, View.FRONT)["shoulder_tilt"]
