@@ -114,11 +114,12 @@ class Measurement:
     camera roll not known, how far the reading would move had the camera been rolled by the
     plausible roll, or by the doubt about a weak estimate of it (0 when the roll is known or the
     measure does not lean on it); from :data:`ROLL_HOLD_SHARE` of the known error on it supports
-    no finding (a left-right difference adds the two readings'). ``held``: a reading that would
-    have made a finding but that this photo cannot judge (the camera's roll not known for a
-    reading that leans on it, or a turned body whose knee may be bent): its status is
-    ``possible`` and ``reason`` says why and how to retake. A name or unit given as a string is
-    checked against the vocabulary and stored as its member.
+    no finding (a left-right difference adds the two readings'), and from
+    :data:`ROLL_ABSTAIN_SHARE` of it there is no reading at all (unknown, with that reason).
+    ``held``: a reading that would have made a finding but that this photo cannot judge (the
+    camera's roll not known for a reading that leans on it, or a turned body whose knee may be
+    bent): its status is ``possible`` and ``reason`` says why and how to retake. A name or unit
+    given as a string is checked against the vocabulary and stored as its member.
     """
 
     name: MeasureName
