@@ -1063,8 +1063,11 @@ def summary_lines(document: dict[str, Any]) -> str:
             f"Stance ({stance['view']} view, {stance['frames']} still frames, "
             f"{stance['duration_s']:.1f} s): mean ± error (spread) per measure"
         )
+        unknown: dict[str, list[str]] = {}  # the labels of the measures with no mean, by reason
         for name, measure in stance["measures"].items():
             if measure["value"] is None:
+                why = str(measure.get("reason") or "no reading")
+                unknown.setdefault(why, []).append(str(measure.get("label", name)))
                 continue
             # documents written before the error band and the hold were added lack them
             held = bool(measure.get("held", False))
@@ -1082,6 +1085,7 @@ def summary_lines(document: dict[str, Any]) -> str:
             )
             if held:
                 lines.append(f"    not judged: {measure['reason']}")
+        lines += [f"  {', '.join(labels)}: unknown, {why}" for why, labels in unknown.items()]
     elif not exercise:
         lines.append(f"Stance: {why_no_stance_in(document)}.")
     return "\n".join(lines)

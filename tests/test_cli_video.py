@@ -297,6 +297,16 @@ def test_the_stance_in_words_says_which_readings_are_not_judged() -> None:
                 "unit": "ratio", "status": "normal", "normal_range": [0.5, 1.8], "error": 0.15,
                 "held": False, "for_findings": True, "reason": "",
             },
+            "trunk_shift": {
+                "label": "upper body's sideways position", "value": None, "spread": None,
+                "frames": 0, "unit": "% hip width", "status": "unknown", "normal_range": [-5, 5],
+                "error": 0.0, "held": False, "for_findings": False, "reason": "no roll",
+            },
+            "pelvis_shift": {
+                "label": "hips' sideways position", "value": None, "spread": None, "frames": 0,
+                "unit": "% hip width", "status": "unknown", "normal_range": [-10, 10],
+                "error": 0.0, "held": False, "for_findings": False, "reason": "no roll",
+            },
         },
     }  # fmt: skip
     document = {"frames": 60, "duration_s": 4.0, "frames_with_person": 60, "exercise": None}
@@ -310,6 +320,9 @@ def test_the_stance_in_words_says_which_readings_are_not_judged() -> None:
     assert "+1.0 deg (sd 0.2) usual" in old  # marked as the photo report's text marks it
     assert not any("shoulder_tilt" in line for line in lines)
     assert "  stance width: 0.89 ± 0.15 ratio (sd 0.01) usual" in lines
+    # the measures with no mean are named, those with one reason together, after the others
+    said = "  upper body's sideways position, hips' sideways position: unknown, no roll"
+    assert lines[-1] == said
 
 
 def test_the_summary_says_when_someone_else_was_in_view() -> None:
