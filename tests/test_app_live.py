@@ -393,6 +393,8 @@ def test_the_stance_says_whether_the_cameras_tilt_is_known() -> None:
     for unsure in (CameraRoll(None, 0.0, "lsd", "no edges"), CameraRoll(2.0, 0.2, "lsd", "")):
         words = level_words(unsure)
         assert "not known" in words and "not judged" in words and "door frame" in words
+        not_measured = "the head tilt, the trunk's lean and the sideways positions are not measured"
+        assert not_measured in words
 
 
 @pytest.mark.slow

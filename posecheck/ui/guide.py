@@ -16,7 +16,9 @@ INTRO = (
     "Barefoot, in shorts and a fitted top, in good light. Take up to three photos (front, side, "
     "back) with the phone upright, level and at hip height, 2 to 3 metres away, so that your "
     "whole body from head to feet is in the picture. Someone else can hold the phone, or prop it "
-    "on a shelf and use the timer."
+    "on a shelf and use the timer. Stand where a door frame or a wall corner shows beside you: "
+    "posecheck finds the camera's tilt from it, and against a plain wall it cannot measure your "
+    "shoulder level or whether your upper body sits to one side."
 )
 
 

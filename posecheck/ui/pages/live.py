@@ -342,9 +342,10 @@ def level_words(roll: CameraRoll | None) -> str:
             "the measures allow for it."
         )
     return (
-        "The camera's tilt is not known (no door frame or wall corner in view), so a reading "
-        "against the horizontal or the vertical (a level, a lean, a sideways position) is not "
-        "judged: put the camera where a door frame or a wall corner shows."
+        "The camera's tilt is not known (no door frame or wall corner in view), so the shoulder "
+        "level, the head tilt, the trunk's lean and the sideways positions are not measured, and "
+        "the other readings against the horizontal or the vertical (the hip level, the feet) are "
+        "not judged: put the camera where a door frame or a wall corner shows."
     )
 
 
