@@ -93,6 +93,21 @@ def test_a_sample_shows_the_body_map_cards_and_three_downloads() -> None:
 
 
 @pytest.mark.slow
+def test_a_region_no_photo_could_measure_says_so_and_where_to_look() -> None:
+    """The child's samples stand before a plain wall: the camera's roll is not known, so the
+    shoulder level is not measured; its region says so in words, and its card waits below."""
+    from posecheck.ui.results import NOT_MEASURED_WORDS
+
+    app = _sample("child")
+    markdown = _markdown(app)
+    assert any(m.endswith(f"**Shoulders**: {NOT_MEASURED_WORDS}") for m in markdown), markdown
+    assert not any(m.endswith(": unknown") for m in markdown)
+    (missing,) = [e for e in app.expander if e.label.startswith("Not measured in these photos")]
+    cards = [m.value for m in missing.markdown]
+    assert any(m.startswith("**Shoulder level** · ") for m in cards), cards
+
+
+@pytest.mark.slow
 def test_the_photo_layers_can_be_switched_off() -> None:
     app = _sample("man_misaligned")
     pills: Any = app.get("button_group")

@@ -200,6 +200,8 @@ def show_capture(analysis: Analysis) -> None:
 
 
 _ORDER = (Status.MARKED, Status.MILD, Status.POSSIBLE, Status.NORMAL, Status.UNKNOWN)
+#: A region none of whose measures the photos could give, in the list beside the body map.
+NOT_MEASURED_WORDS = "not measured in these photos (see why below, under the cards)"
 
 
 def measure_card(measurement: Measurement) -> None:
@@ -249,6 +251,8 @@ def show_at_a_glance(
                 words = "measured, but not judged from a photo (see its card below)"
             elif region in held:  # its card says why, and how to retake
                 words = f"{HELD_WORDS} (see its card below)"
+            elif status is Status.UNKNOWN:  # its cards wait in "Not measured in these photos"
+                words = NOT_MEASURED_WORDS
             st.markdown(f"{STATUS_ICON[status.value]} **{region.capitalize()}**: {words}")
     st.subheader("Your measures")
     # the furthest from the usual range first; experimental measures after the others
