@@ -1025,7 +1025,7 @@ def summary_lines(document: dict[str, Any]) -> str:
     """A session summary document in words."""
     from posecheck.live.records import why_no_stance_in
     from posecheck.measures import EXPERIMENTAL_WORDS
-    from posecheck.report import status_mark
+    from posecheck.report import status_mark, unknown_line
 
     seconds = document["duration_s"]
     lines = [
@@ -1085,7 +1085,7 @@ def summary_lines(document: dict[str, Any]) -> str:
             )
             if held:
                 lines.append(f"    not judged: {measure['reason']}")
-        lines += [f"  {', '.join(labels)}: unknown, {why}" for why, labels in unknown.items()]
+        lines += [unknown_line(labels, why, "  ") for why, labels in unknown.items()]
     elif not exercise:
         lines.append(f"Stance: {why_no_stance_in(document)}.")
     return "\n".join(lines)

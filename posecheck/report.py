@@ -284,10 +284,12 @@ def _measure_lines(measurements: Mapping[MeasureName, Measurement]) -> list[str]
             f"    {label:{_LABEL_WIDTH}} {reading:>28}  {mark:7} "
             f"(usual {low:g} to {high:g}; confidence {m.confidence:.2f}{note})"
         )
-    return [
-        line if isinstance(line, str) else f"    {', '.join(line[1])}: unknown, {line[0]}"
-        for line in lines
-    ]
+    return [line if isinstance(line, str) else unknown_line(line[1], line[0]) for line in lines]
+
+
+def unknown_line(labels: Sequence[str], reason: str, indent: str = "    ") -> str:
+    """The measures with no reading for one ``reason``, named together on one line of text."""
+    return f"{indent}{', '.join(labels)}: unknown, {reason}"
 
 
 def _judgement_lines(assessment: Assessment | None, plan: Plan | None) -> list[str]:

@@ -154,9 +154,10 @@ def _in_order(item: tuple[str, list[Reading]]) -> tuple[float, str]:
     return (float(start.group()) if start else math.inf, item[0])
 
 
-def _mae_text(readings: Sequence[Reading]) -> str:
-    mae = _mae(readings)[0]
-    return "-" if math.isnan(mae) else f"{mae:.1f}"  # "-": not reported on any of them
+def _group_cell(key: str, readings: Sequence[Reading]) -> str:
+    """One group's MAE and how many of its readings were reported ("-": none of them)."""
+    mae, reported, total = _mae(readings)
+    return f"{key} {'-' if math.isnan(mae) else f'{mae:.1f}'} ({reported}/{total})"
 
 
 def error_table(readings: Sequence[Reading]) -> list[str]:
@@ -176,8 +177,7 @@ def error_table(readings: Sequence[Reading]) -> list[str]:
                 groups.setdefault(split(r), []).append(r)
             cells.append(
                 ", ".join(
-                    f"{key} {_mae_text(group)} ({_mae(group)[1]}/{len(group)})"
-                    for key, group in sorted(groups.items(), key=_in_order)
+                    _group_cell(key, group) for key, group in sorted(groups.items(), key=_in_order)
                 )
             )
         lines.append(
