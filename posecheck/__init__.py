@@ -146,6 +146,7 @@ from posecheck.video import (
     video_info,
 )
 from posecheck.views import ViewEstimate, detect_view
+from posecheck.wording import listed
 
 __all__ = [
     "CLINICIAN_NOTE",
@@ -260,6 +261,7 @@ __all__ = [
     "frame_row",
     "guide_pictures",
     "held_regions",
+    "listed",
     "live_pdf_report",
     "load_catalogue",
     "load_image",

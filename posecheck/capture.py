@@ -46,6 +46,7 @@ from posecheck.views import (
     posture,
     relaxed_stance,
 )
+from posecheck.wording import listed
 
 __all__ = [
     "CHECK_NAMES",
@@ -758,7 +759,7 @@ def _describe(problems: Sequence[_Problem]) -> str:
         groups.setdefault((problem.kind, problem.edge), []).append(problem)
     parts: list[str] = []
     for (kind, edge), group in groups.items():
-        names = _join([problem.name for problem in group])
+        names = listed([problem.name for problem in group])
         amounts = [problem.amount for problem in group]
         if kind == "outside":
             up_to = "up to " if len(group) > 1 else ""
@@ -770,10 +771,6 @@ def _describe(problems: Sequence[_Problem]) -> str:
         else:
             parts.append(f"{names} hidden (visibility {', '.join(f'{a:.2f}' for a in amounts)})")
     return "; ".join(parts)
-
-
-def _join(names: Sequence[str]) -> str:
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _stature(pose: Pose) -> float | None:

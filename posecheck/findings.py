@@ -56,6 +56,7 @@ from typing import Any
 
 from posecheck.measures import MEASURES_BY_NAME, ROLL_HOLD_SHARE, Measurement, MeasureName
 from posecheck.types import Side, Status, Unit, View
+from posecheck.wording import listed
 
 __all__ = [
     "ASYMMETRY_MARKED_DEG",
@@ -901,12 +902,6 @@ def _foot_direction(value: float) -> str:
     return f"{_number(abs(value))}° {'out' if value >= 0 else 'in'}"
 
 
-def _join(items: Sequence[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
 # --- chain, what cannot be judged, summary -------------------------------------------------------
 
 
@@ -917,7 +912,7 @@ def _chain(ranked: Sequence[_Ranked]) -> str | None:
         return None
     clauses = [item.clause for item in linked if item.clause]
     return (
-        f"From the feet up, {_join(clauses)}. These may be one linked pattern, each part "
+        f"From the feet up, {listed(clauses)}. These may be one linked pattern, each part "
         "adjusting to the one below, or separate and unrelated: a single photo cannot tell which, "
         "and it does not show what causes what."
     )
@@ -949,7 +944,7 @@ def _summary(
         if more:
             titles.append(f"{more} more")
         parts = [
-            f"Beyond the usual range: {_join(titles)}. This is a screening estimate, not a "
+            f"Beyond the usual range: {listed(titles)}. This is a screening estimate, not a "
             "diagnosis."  # one photo's, or (combined) each finding from the photo that shows it
         ]
     elif known:
@@ -961,7 +956,7 @@ def _summary(
     if possible:
         parts.append(
             f"Just outside the usual range, but within the measurement error (worth a recheck, "
-            f"not a finding): {_join(possible)}."
+            f"not a finding): {listed(possible)}."
         )
     held = _by_reason(m for m in known if m.held)
     if held:
@@ -977,12 +972,12 @@ def _summary(
     if experimental:
         parts.append(
             f"Outside the usual range, but measured too roughly from a photo to judge (shown, "
-            f"not a finding): {_join(experimental)}."
+            f"not a finding): {listed(experimental)}."
         )
     unused = [m for m in judged if m.status in FOUND and m.name not in used]
     if unused:
         labels = [_label(m.name) for m in unused]
-        parts.append(f"Also beyond the usual range, with no finding for it yet: {_join(labels)}.")
+        parts.append(f"Also beyond the usual range, with no finding for it yet: {listed(labels)}.")
     unjudged = _by_reason(m for m in measurements.values() if m.status is Status.UNKNOWN)
     if unjudged:
         parts.append(f"Could not judge {unjudged}.")
@@ -995,7 +990,7 @@ def _by_reason(measurements: Iterable[Measurement]) -> str:
     for m in measurements:
         reason = m.reason.strip().rstrip(".") or "no reason given"
         by_reason.setdefault(reason, []).append(_label(m.name))
-    return "; ".join(f"{_join(labels)} ({reason})" for reason, labels in by_reason.items())
+    return "; ".join(f"{listed(labels)} ({reason})" for reason, labels in by_reason.items())
 
 
 def _label(name: MeasureName) -> str:

@@ -435,10 +435,8 @@ def _stance(report: _Report, result: StanceResult) -> None:
     report.table(("measure", "mean ± error", "usual range", "spread (sd)", "status"), rows,
                  widths=(50, 32, 26, 22, 50))  # fmt: skip
     _experimental_note(report, result.measures)
-    for measure in result.measures.values():
-        if measure.held:
-            label = MEASURES_BY_NAME[measure.name].label
-            report.paragraph(f"{label[:1].upper()}{label[1:]}: {measure.reason}.", size=8.5)
+    for note in result.notes():
+        report.paragraph(note, size=8.5)
     picture = encode_jpeg(body_map(result.measures), quality=95)
     if picture is not None:
         report.picture(picture, "Body map of the averaged stance", tallest=95)
@@ -446,7 +444,7 @@ def _stance(report: _Report, result: StanceResult) -> None:
 
 def _stance_value(measure: StanceMeasure) -> str:
     if measure.value is None:
-        return "unknown"
+        return "not measured"
     if measure.unit is Unit.RATIO:
         return f"{measure.value:.2f} ± {measure.error:.2f}"
     return f"{measure.value:+.1f} ± {measure.error:.1f}{measure.unit.symbol}"

@@ -346,18 +346,33 @@ def test_the_connection_that_never_comes_points_to_the_snapshot(
 
 def test_the_stance_table_says_what_it_cannot_judge() -> None:
     """The live page's stance table: each mean with its error band and spread, a held reading
-    "not judged" (its reason under the table), an experimental one marked as such."""
-    from posecheck.live.stance import StanceResult
-    from posecheck.measures import HELD_WORDS_LIVE
-    from posecheck.types import View
-    from posecheck.ui.pages.live import stance_rows
+    "not judged" (its reason under the table), an experimental one marked as such, and the
+    measures with no mean listed, not dropped, their reason said once under the table."""
+    from posecheck.live.stance import StanceMeasure, StanceResult
+    from posecheck.measures import HELD_WORDS_LIVE, MEASURES_BY_NAME, MeasureName
+    from posecheck.types import Status, Unit, View
+    from posecheck.ui.pages.live import NOT_MEASURED_STATUS, stance_rows
 
-    result = StanceResult(4000.0, 4000.0, 60, View.FRONT, 0.002, stance_readings())
+    why = "a value on 0 of 60 still frames: the camera's roll is not known"
+    unknown = [
+        StanceMeasure(name, None, None, 0, Unit.PCT_HIP_WIDTH, Status.UNKNOWN, (-10.0, 10.0), why)
+        for name in (MeasureName.TRUNK_SHIFT, MeasureName.PELVIS_SHIFT)
+    ]
+    measures = {**stance_readings(), **{m.name: m for m in unknown}}
+    result = StanceResult(4000.0, 4000.0, 60, View.FRONT, 0.002, measures)
     rows = {row["measure"]: row for row in stance_rows(result)}
     assert rows["shoulder level"]["status"] == HELD_WORDS_LIVE
     assert rows["shoulder level"]["mean ± error (spread)"] == "+10.6 ± 5.0 (sd 0.2) deg"
     assert rows["hip level"]["status"].endswith("(experimental: shown, not judged)")
     assert rows["left knee angle from the front"]["status"] == "within the usual range"
+    labels = [MEASURES_BY_NAME[m.name].label for m in unknown]
+    for label in labels:
+        assert rows[label]["mean ± error (spread)"] == "not measured"
+        assert rows[label]["status"] == NOT_MEASURED_STATUS
+    assert result.notes() == [
+        "Shoulder level: the camera's roll is not known.",
+        f"Not measured, the {labels[0]} and {labels[1]}: {why}.",
+    ]
 
 
 def test_the_stance_body_map_is_drawn_again_only_when_a_region_changes() -> None:

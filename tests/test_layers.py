@@ -20,7 +20,7 @@ PACKAGE = ROOT / "posecheck"
 #: The layers, lowest first (docs/ARCHITECTURE.md draws them). A module may import modules of its
 #: own layer or below; a module not listed here fails the test until it is given a layer.
 LAYERS: tuple[frozenset[str], ...] = (
-    frozenset({"types", "errors", "geometry", "names"}),
+    frozenset({"types", "errors", "geometry", "names", "wording"}),
     frozenset(
         {
             "images",

@@ -168,7 +168,8 @@ def test_a_live_session_pdf_has_the_counts_the_stance_and_what_it_cannot_judge(
     assert "hip level (experimental)" in text and EXPERIMENTAL_WORDS not in text
     assert "Measures marked (experimental) are shown, not judged" in text
     assert "+1.0 ± 5.0°" in text and "within the usual range" in text
-    assert "left foot angle unknown" in text
+    assert "left foot angle not measured" in text  # and why, under the table
+    assert "Not measured, the left foot angle: a value on 3 of 60 still frames: not " in text
     # the body map: a picture in the PDF
     assert b"/Subtype /Image" in data
 

@@ -36,6 +36,7 @@ from posecheck.measures import (
 )
 from posecheck.types import VISIBILITY_THRESHOLD, Landmark, Pose, Status, Unit, View
 from posecheck.views import ViewEstimate, posture
+from posecheck.wording import listed
 
 Point = tuple[float, float]
 MeasureFn = Callable[[], Mapping[MeasureName, Measurement]]
@@ -182,6 +183,21 @@ class StanceResult:
     measures: Mapping[MeasureName, StanceMeasure] = field(
         default_factory=lambda: MappingProxyType({})
     )
+
+    def notes(self) -> list[str]:
+        """What a table of the means cannot hold (too long for it): why a reading outside the
+        usual range is not judged, and why the measures with no mean have none, one line for
+        each reason (a camera whose roll is unknown leaves several unmeasured for one reason)."""
+        lines = []
+        unknown: dict[str, list[str]] = {}
+        for measure in self.measures.values():
+            label = MEASURES_BY_NAME[measure.name].label
+            if measure.held:
+                lines.append(f"{label[:1].upper()}{label[1:]}: {measure.reason}.")
+            elif measure.value is None:
+                unknown.setdefault(measure.reason or "no reading", []).append(label)
+        lines += [f"Not measured, the {listed(labels)}: {why}." for why, labels in unknown.items()]
+        return lines
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from posecheck import (
     TrendPoint,
     Unit,
     change_beyond_error,
+    listed,
     status_in_words,
 )
 from posecheck.ui.history import open_store, value_words
@@ -66,8 +67,7 @@ def views_words(check: StoredCheck) -> str:
         return "photos"
     if len(check.images) == 1:
         return f"one {views[0]} photo"
-    listed = views[0] if len(views) == 1 else f"{', '.join(views[:-1])} and {views[-1]}"
-    return f"{listed} photos"
+    return f"{listed(views)} photos"
 
 
 def file_name(name: str) -> str:

@@ -247,12 +247,23 @@ def _coach_status(coach: CoachState) -> None:
     st.progress(current.fraction, text=COACH_WORDS[coach.phase])
 
 
+#: The stance table's status of a measure with no mean; why is said under the table.
+NOT_MEASURED_STATUS = "see why under the table"
+
+
 def stance_rows(result: StanceResult) -> list[dict[str, object]]:
     """The stance table: each mean with its error band and its spread over the frames, and its
     status in the photo report's words (a held or experimental reading says it is not judged)."""
     rows: list[dict[str, object]] = []
     for measure in result.measures.values():
         if measure.value is None:
+            rows.append(
+                {
+                    "measure": MEASURES_BY_NAME[measure.name].label,
+                    "mean ± error (spread)": "not measured",
+                    "status": NOT_MEASURED_STATUS,
+                }
+            )
             continue
         digits = 2 if measure.unit is Unit.RATIO else 1
         band = f" ± {measure.error:.{digits}f}" if measure.error else ""
@@ -268,17 +279,10 @@ def stance_rows(result: StanceResult) -> list[dict[str, object]]:
     return rows
 
 
-def _held_notes(result: StanceResult) -> None:
-    """Why a reading outside the usual range is not judged, under the table (too long for it)."""
-    for measure in result.measures.values():
-        if measure.held:
-            label = MEASURES_BY_NAME[measure.name].label
-            st.caption(f"{label[:1].upper()}{label[1:]}: {measure.reason}.")
-
-
 def _stance_table(result: StanceResult) -> None:
     st.table(stance_rows(result))
-    _held_notes(result)
+    for note in result.notes():
+        st.caption(note)
 
 
 def _stance_status(frame: LiveFrame) -> None:
