@@ -420,6 +420,12 @@ def test_live_stance_check_in_a_real_browser(server: str, tmp_path: Path, profil
         # the camera's tilt, found in the scene's edges: the page says what it found
         assert "straight edges show the camera tilted" in text or "tilt is not known" in text
         assert "mean ± error (spread)" in text
+        # the table: every measure of the view in words, a number or "not measured" with why
+        caption = "//*[starts-with(text(), 'Body map of the averaged')]"
+        shot_at(driver, caption, "02-live-stance-table")
+        table = text[text.index("mean ± error (spread)") :]
+        print(f"[stance check] the table and the notes under it:\n{table[:1500]}")
+        assert "left knee angle from the front" in table and "left foot angle" in table
         frame = live._component()
         assert frame is not None
         frame.screenshot(str(SCREENSHOTS / "03-live-video-frame.png"))
