@@ -161,6 +161,37 @@ def frame_gap_ms(max_fps: float | None) -> float:
     return 1000.0 / max_fps - 1.0
 
 
+class FrameClock:
+    """A clip's frames as they are read: each one's time (:func:`next_frame_time`), whether it is
+    kept (at most one per ``gap_ms``, :func:`frame_gap_ms`: the first always), and ``read``, how
+    many were read, kept or not. The file reader and the uploaded clip's share it."""
+
+    __slots__ = ("_gap_ms", "_info", "_kept_ms", "_last_ms", "_limits", "read")
+
+    def __init__(self, info: VideoInfo, limits: VideoLimits, gap_ms: float) -> None:
+        self._info = info
+        self._limits = limits
+        self._gap_ms = gap_ms
+        self._last_ms: float | None = None
+        self._kept_ms: float | None = None
+        self.read = 0
+
+    def tick(self, found_ms: float | None) -> float | None:
+        """Count the next frame (``found_ms``: the container's time for it, if any); its time
+        when it is kept, None when it is thinned out.
+
+        Raises:
+            VideoError: ``video_too_long`` past the limits' length.
+        """
+        t_ms = next_frame_time(self._info, self._limits, found_ms, self._last_ms)
+        self._last_ms = t_ms
+        self.read += 1
+        if self._kept_ms is not None and t_ms - self._kept_ms < self._gap_ms:
+            return None
+        self._kept_ms = t_ms
+        return t_ms
+
+
 class VideoReader(Closing):
     """An opened video file: ``info``, and iteration over ``(t_ms, rgb)`` frames, decoded one at a
     time (all of them, or as ``thin`` says). Iterate once; ``close()`` (or ``with``) releases the
@@ -170,8 +201,12 @@ class VideoReader(Closing):
         self._capture = capture
         self.info = info
         self.limits = limits
-        self.frames_read = 0
         self._gap_ms = -math.inf
+        self._clock = FrameClock(info, limits, self._gap_ms)  # a new one when iterating
+
+    @property
+    def frames_read(self) -> int:
+        return self._clock.read
 
     def thin(self, max_fps: float | None) -> VideoReader:
         """Yield at most ``max_fps`` frames a second (every frame for ``None``): a frame comes
@@ -181,22 +216,18 @@ class VideoReader(Closing):
         return self
 
     def __iter__(self) -> Iterator[tuple[float, UInt8Array]]:
-        last_ms: float | None = None
-        kept_ms: float | None = None
+        kept = 0
+        self._clock = FrameClock(self.info, self.limits, self._gap_ms)
         while self._capture.grab():
-            found = float(self._capture.get(cv2.CAP_PROP_POS_MSEC))
-            t_ms = next_frame_time(self.info, self.limits, found, last_ms)
-            if kept_ms is not None and t_ms - kept_ms < self._gap_ms:
-                last_ms = t_ms
-                self.frames_read += 1
+            t_ms = self._clock.tick(float(self._capture.get(cv2.CAP_PROP_POS_MSEC)))
+            if t_ms is None:
                 continue
             ok, bgr = self._capture.retrieve()
             if not ok or bgr is None:
                 break
-            last_ms = kept_ms = t_ms
-            self.frames_read += 1
+            kept += 1
             yield t_ms, _to_working_rgb(bgr, self.info.working_size)
-        if self.frames_read == 0:
+        if kept == 0:  # the first frame is always kept: none could be decoded
             raise undecodable_video(self.info.name)
 
     def close(self) -> None:

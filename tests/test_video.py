@@ -12,7 +12,15 @@ import pytest
 
 from posecheck.errors import ErrorCode, VideoError
 from posecheck.samples import sample_paths
-from posecheck.video import VideoLimits, fit_frame, frame_gap_ms, open_camera, open_video
+from posecheck.video import (
+    FrameClock,
+    VideoInfo,
+    VideoLimits,
+    fit_frame,
+    frame_gap_ms,
+    open_camera,
+    open_video,
+)
 from tests.conftest import video
 
 
@@ -220,3 +228,20 @@ def test_a_real_clip_streams() -> None:
     assert len(times) == 40
     assert np.all(np.diff(times) > 0)
     assert times[-1] == pytest.approx(39 * 1000 / 12, abs=1)
+
+
+def test_the_frame_clock_times_counts_and_thins_frames() -> None:
+    """The file reader's and the uploaded clip's one clock: the container's times where they
+    increase, else one frame on at the header's rate; the first frame always kept, then one per
+    gap; every frame counted; past the length limit, an error."""
+    info = VideoInfo("clip.mp4", 64, 48, 25.0, 10, 400.0, (64, 48))
+    clock = FrameClock(info, VideoLimits(max_seconds=1.0), frame_gap_ms(10.0))  # 99 ms apart
+    found = [0.0, 40.0, None, 80.0, 160.0, 200.0, 240.0]  # no time, then one that does not rise
+    kept = [clock.tick(t) for t in found]
+    assert kept == [0.0, None, None, 120.0, None, None, 240.0]
+    assert clock.read == 7
+    every = FrameClock(info, VideoLimits(max_seconds=1.0), frame_gap_ms(None))
+    assert [every.tick(t) for t in (0.0, 40.0, 80.0)] == [0.0, 40.0, 80.0]
+    with pytest.raises(VideoError) as raised:
+        every.tick(1040.0)
+    assert raised.value.code is ErrorCode.VIDEO_TOO_LONG

@@ -30,6 +30,7 @@ import numpy as np
 from posecheck import (
     DEFAULT_VIDEO_SIDE,
     VIDEO_SUFFIXES,
+    FrameClock,
     H264Writer,
     LiveFrame,
     LiveSession,
@@ -42,7 +43,6 @@ from posecheck import (
     frame_columns,
     frame_gap_ms,
     frame_row,
-    next_frame_time,
     nobody_in_clip,
     people_counter,
     undecodable_video,
@@ -92,8 +92,13 @@ class ClipReader:
         self._frames = frames
         self.info = info
         self.limits = limits
-        self.frames_read = 0
         self._gap_ms = -math.inf
+        self._clock = FrameClock(info, limits, self._gap_ms)  # a new one when iterating
+
+    @property
+    def frames_read(self) -> int:
+        """The clip's frames read so far, kept or not."""
+        return self._clock.read
 
     def thin(self, max_fps: float) -> ClipReader:
         """Yield at most ``max_fps`` frames a second (a frame comes when
@@ -108,16 +113,11 @@ class ClipReader:
         self.close()
 
     def __iter__(self) -> Iterator[tuple[float, np.ndarray]]:
-        last_ms: float | None = None
-        kept_ms: float | None = None
+        self._clock = FrameClock(self.info, self.limits, self._gap_ms)
         for frame in self._decoded():
-            found = None if frame.time is None else float(frame.time) * 1000.0
-            last_ms = next_frame_time(self.info, self.limits, found, last_ms)
-            self.frames_read += 1
-            if kept_ms is not None and last_ms - kept_ms < self._gap_ms:
-                continue  # thinned before it is converted
-            kept_ms = last_ms
-            yield last_ms, _upright(frame, self.info.working_size)
+            t_ms = self._clock.tick(None if frame.time is None else float(frame.time) * 1000.0)
+            if t_ms is not None:  # else thinned before it is converted
+                yield t_ms, _upright(frame, self.info.working_size)
         if self.frames_read == 0:
             raise undecodable_video(self.info.name)
 
