@@ -182,6 +182,30 @@ def test_person_size_fails_a_low_resolution_photo_on_pixels_alone() -> None:
     assert "Step closer" not in check.advice
 
 
+def test_person_size_passes_a_body_filling_a_third_of_a_large_upright_photo() -> None:
+    """Bodies filling 30-50 % of the frame measured as well as larger ones on the frozen test
+    set: a phone's 1080x1920 photo with the body at 40 % of its height (512 px in the copy the
+    model reads) needs no retake."""
+    factor = 0.4 * 1920 / FRONT_HEIGHT
+    points = {lm: (540 + (x - 500) * factor, 600 + y * factor) for lm, (x, y) in FRONT.items()}
+    check = check_person_size(pose_in(points, (1080, 1920)), scale=1280 / 1920)
+    assert check.passed is True, check.reason
+    assert "about 768 px tall, 512 px in the copy the model reads, 40%" in check.reason
+
+
+def test_person_size_counts_the_pixels_the_model_reads() -> None:
+    """A 12 MP landscape photo with the body at 40 % of its height: 1200 px in the file, but the
+    model reads a 1280 px copy where the body is 384 px, too few; stepping closer (and holding
+    the phone upright) helps, a higher resolution does not."""
+    factor = 0.4 * 3000 / FRONT_HEIGHT
+    points = {lm: (2000 + (x - 500) * factor, 900 + y * factor) for lm, (x, y) in FRONT.items()}
+    check = check_person_size(pose_in(points, (4000, 3000)), scale=1280 / 4000)
+    assert check.passed is False
+    assert "about 1200 px tall, 384 px in the copy the model reads, 40%" in check.reason
+    assert "Step closer" in check.advice and "hold the phone upright" in check.advice
+    assert "higher resolution" not in check.advice
+
+
 def test_person_size_cannot_tell_for_someone_lying_down() -> None:
     lying = make_pose({lm: (y, 1000 - x) for lm, (x, y) in FRONT.items()})
     check = check_person_size(lying)
