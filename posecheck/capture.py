@@ -39,6 +39,7 @@ from posecheck.types import (
     View,
 )
 from posecheck.views import (
+    FAR_LEG_HIDDEN,
     SIDE_ON_RATIO,
     SQUARE_ON_RATIO,
     ViewEstimate,
@@ -377,11 +378,12 @@ def check_standing(pose: Pose) -> CaptureCheck:
 def check_relaxed_stance(pose: Pose, view: View) -> CaptureCheck:
     """The measures describe a relaxed standing stance, not a step, kick, jump or dance."""
     stance = relaxed_stance(pose, view)
+    out_of_view = "Step back until your legs and both feet are in the frame."
     advice = {
         True: "",
         False: "Stand still and relaxed on both feet, about hip-width apart, knees straight but "
         "not locked, arms by your sides, looking ahead, and retake.",
-        None: "Step back until your legs and both feet are in the frame.",
+        None: "" if stance.reason == FAR_LEG_HIDDEN else out_of_view,  # hidden: nothing to change
     }[stance.standing]
     return CaptureCheck("relaxed_stance", stance.standing, stance.reason, advice)
 

@@ -215,6 +215,13 @@ RELAXED_STRIDE = 0.25
 
 _LEG = ("HIP", "KNEE", "ANKLE")
 
+#: Why a side view's stance cannot be told when the far leg's points, inside the picture, are not
+#: seen: the near leg hides it, as it does in most photos from the side (nothing to retake for).
+FAR_LEG_HIDDEN = (
+    "seen from the side, the far leg is hidden behind the near one, so whether both feet stand "
+    "side by side cannot be told"
+)
+
 
 def relaxed_stance(pose: Pose, view: View) -> Posture:
     """Whether the person stands in a relaxed standing stance: both feet on the floor, weight on
@@ -227,9 +234,14 @@ def relaxed_stance(pose: Pose, view: View) -> Posture:
 
     needed = [Landmark[f"{side}_{part}"] for side in ("LEFT", "RIGHT") for part in _LEG]
     needed += [Landmark.LEFT_HEEL, Landmark.RIGHT_HEEL]
-    if not all(pose.is_visible(lm) for lm in needed):
-        return Posture(None, "the legs and feet are not all in view, so the stance cannot be told")
     side_on = view in (View.LEFT, View.RIGHT)
+    hidden = [lm for lm in needed if not pose.is_visible(lm)]
+    if hidden:
+        size = pose.image_size
+        inside = all(0 <= pose.xy[lm, i] < size[i] for lm in hidden for i in (0, 1))
+        if side_on and inside:
+            return Posture(None, FAR_LEG_HIDDEN)
+        return Posture(None, "the legs and feet are not all in view, so the stance cannot be told")
     bends, lengths, leans = [], [], []
     for side in ("LEFT", "RIGHT"):
         hip, knee, ankle = (pose.xy[Landmark[f"{side}_{part}"]] for part in _LEG)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 
 from posecheck import Analysis, Analyzer, Status
+from posecheck.capture import check_relaxed_stance
 from posecheck.measures import measure_pose
 from posecheck.types import Landmark, View
-from posecheck.views import ViewEstimate, relaxed_stance
+from posecheck.views import FAR_LEG_HIDDEN, Posture, ViewEstimate, relaxed_stance
 from tests.conftest import photo
-from tests.poses import SIDE_LEFT, make_pose
+from tests.poses import SIDE_LEFT, SIZE, make_pose
 
 L = Landmark
 
@@ -60,6 +61,23 @@ def test_a_stride_seen_from_the_side_is_not_a_stance() -> None:
 def test_feet_out_of_view_cannot_tell() -> None:
     hidden = (L.LEFT_HEEL, L.RIGHT_HEEL)
     assert relaxed_stance(make_pose(hidden=hidden), View.FRONT).standing is None
+    check = check_relaxed_stance(make_pose(hidden=hidden), View.FRONT)
+    assert check.passed is None and "Step back" in check.advice
+
+
+def test_a_far_leg_hidden_from_the_side_cannot_tell_and_needs_no_retake() -> None:
+    """From the side the near leg hides the far one in most photos: the stance cannot be told,
+    and the user is not asked to step back (the feet are in the picture); a foot beyond the
+    picture's edge still is."""
+    far = (L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE, L.RIGHT_HEEL)
+    behind = make_pose(base=SIDE_LEFT, hidden=far)
+    assert relaxed_stance(behind, View.LEFT) == Posture(None, FAR_LEG_HIDDEN)
+    check = check_relaxed_stance(behind, View.LEFT)
+    assert check.passed is None and check.advice == ""
+    below = {L.RIGHT_HEEL: (SIDE_LEFT[L.RIGHT_HEEL][0], SIZE[1] + 20.0)}
+    cut = make_pose(below, base=SIDE_LEFT, hidden=far)
+    assert relaxed_stance(cut, View.LEFT).reason != FAR_LEG_HIDDEN
+    assert "Step back" in check_relaxed_stance(cut, View.LEFT).advice
 
 
 #: Real photos that are not relaxed standing posture photos: action, sitting, lying, several
