@@ -111,6 +111,9 @@ MIN_HEIGHT_SHARE: Final = 0.3
 #: erred more at the knee (2.9° against 1.9-2.2° from the front, 5.2° against 2.9-3.5° from the
 #: side, 20 and 9 renders).
 MIN_HEIGHT_PX: Final = 400
+#: With too few pixels, stepping closer helps too while the body fills less than this share of the
+#: frame's height (there is room left to fill); above it only a higher resolution does.
+ROOM_TO_STEP_CLOSER: Final = 0.6
 #: Largest camera roll, degrees, that passes. Measures against the horizontal are corrected by the
 #: estimated roll, but an uncorrected residual this small stays well under the 5-10° minimal
 #: detectable change of smartphone posture measures (MEASURES.md), so it cannot make a finding.
@@ -348,7 +351,7 @@ def check_person_size(pose: Pose, scale: float = 1.0) -> CaptureCheck:
     )
     needs = f"at least {MIN_HEIGHT_SHARE:.0%} and {MIN_HEIGHT_PX} px are needed"
     advice: list[str] = []
-    if share < MIN_HEIGHT_SHARE or seen < MIN_HEIGHT_PX <= height:
+    if share < MIN_HEIGHT_SHARE or (seen < MIN_HEIGHT_PX and share < ROOM_TO_STEP_CLOSER):
         advice.append(
             "Step closer to the camera (or zoom in) until your body, head to feet, fills most "
             "of the frame's height, still with a little space above and below"

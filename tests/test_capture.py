@@ -206,6 +206,17 @@ def test_person_size_counts_the_pixels_the_model_reads() -> None:
     assert "higher resolution" not in check.advice
 
 
+def test_person_size_too_few_pixels_with_room_in_the_frame_asks_for_both() -> None:
+    """A 720x1280 photo with the body at 30 % of its height (384 px): a higher resolution or
+    stepping closer would each give the model enough of the body."""
+    factor = 0.3 * 1280 / FRONT_HEIGHT
+    points = {lm: (360 + (x - 500) * factor, 400 + y * factor) for lm, (x, y) in FRONT.items()}
+    check = check_person_size(pose_in(points, (720, 1280)))
+    assert check.passed is False
+    assert "about 384 px tall, 30%" in check.reason
+    assert "Step closer" in check.advice and "higher resolution" in check.advice
+
+
 def test_person_size_cannot_tell_for_someone_lying_down() -> None:
     lying = make_pose({lm: (y, 1000 - x) for lm, (x, y) in FRONT.items()})
     check = check_person_size(lying)
