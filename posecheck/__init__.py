@@ -25,6 +25,7 @@ from posecheck.bodymap import (
     unjudged_regions,
 )
 from posecheck.calibration import Calibration
+from posecheck.capture import CHECK_LABELS
 from posecheck.clothing import Clothing
 from posecheck.combine import CombinedReport, PersonCheck, combine, same_person
 from posecheck.draw import draw_analysis, draw_measures, draw_pose
@@ -146,9 +147,10 @@ from posecheck.video import (
     video_info,
 )
 from posecheck.views import ViewEstimate, detect_view
-from posecheck.wording import listed
+from posecheck.wording import capitalised, listed
 
 __all__ = [
+    "CHECK_LABELS",
     "CLINICIAN_NOTE",
     "COACHED_IDS",
     "DEFAULT_VIDEO_SIDE",
@@ -244,6 +246,7 @@ __all__ = [
     "assess",
     "body_map",
     "build_plan",
+    "capitalised",
     "change_beyond_error",
     "check_video_start",
     "choose_subject",

@@ -50,6 +50,7 @@ from posecheck.views import (
 from posecheck.wording import listed
 
 __all__ = [
+    "CHECK_LABELS",
     "CHECK_NAMES",
     "capture_checks",
     "check_camera_level",
@@ -81,6 +82,21 @@ CHECK_NAMES: Final[tuple[str, ...]] = (
     "sharpness",
     "not_mirrored",
 )
+
+#: Each check's name in words, for people (the names stay the JSON contract's).
+CHECK_LABELS: Final[Mapping[str, str]] = {
+    "standing": "standing upright",
+    "relaxed_stance": "a relaxed standing stance",
+    "whole_body": "the whole body in the picture",
+    "feet_in_frame": "both feet in the picture",
+    "person_size": "the body large enough",
+    "camera_level": "the camera level",
+    "square_to_camera": "facing the camera square-on or side-on",
+    "one_person": "one person in view",
+    "lighting": "the lighting",
+    "sharpness": "a sharp picture",
+    "not_mirrored": "not a mirrored selfie",
+}
 
 # --- thresholds ---------------------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from posecheck.live.stance import StancePhase, StanceResult
 from posecheck.live.trackers import Rotation
 from posecheck.measures import MEASURES_BY_NAME
 from posecheck.types import Landmark, Pose, Side, Status
+from posecheck.wording import capitalised
 
 _WHITE = (255, 255, 255)
 _PANEL = (25, 25, 25)
@@ -179,8 +180,7 @@ def _result_lines(result: StanceResult) -> list[Line]:
     room = MAX_STANCE_LINES - (1 if within else 0)
     lines: list[Line] = []
     for measure in flagged[:room]:
-        label = MEASURES_BY_NAME[measure.name].label
-        label = label[:1].upper() + label[1:]
+        label = capitalised(MEASURES_BY_NAME[measure.name].label)
         if measure.held:
             words, colour = NOT_JUDGED_WORDS, _OTHER_STATUS
         else:

@@ -56,7 +56,7 @@ from typing import Any
 
 from posecheck.measures import MEASURES_BY_NAME, ROLL_HOLD_SHARE, Measurement, MeasureName
 from posecheck.types import Side, Status, Unit, View
-from posecheck.wording import listed
+from posecheck.wording import capitalised, listed
 
 __all__ = [
     "ASYMMETRY_MARKED_DEG",
@@ -741,7 +741,7 @@ def _finding(group: Sequence[_Seen], measurements: Mapping[MeasureName, Measurem
         status=_worst(m.status for m in behind),
         side=side,
         measures=tuple(m.name for m in behind),
-        title=_capitalise(title),
+        title=capitalised(title),
         explanation=_explain(
             "; ".join(parts),
             MEASURES_BY_NAME[rule.measure].error_words,
@@ -803,7 +803,7 @@ def _asymmetry(measurements: Mapping[MeasureName, Measurement]) -> _Ranked | Non
         status=status,
         side=side,
         measures=(left.name, right.name),
-        title=_capitalise(title),
+        title=capitalised(title),
         explanation=_explain(seen, _ASYMMETRY_ERROR, FindingKey.FOOT_ANGLE_ASYMMETRY,
                              confidence, (left, right)),
         confidence=confidence,
@@ -846,7 +846,7 @@ def _explain(
     )
     meaning = MEANINGS[key]
     hurts = f"If {meaning.hurts} can examine what a photo cannot."
-    return " ".join((_capitalise(seen) + ".", sure, meaning.meaning, hurts))
+    return " ".join((capitalised(seen) + ".", sure, meaning.meaning, hurts))
 
 
 def _sureness(confidence: float) -> str:
@@ -863,10 +863,6 @@ def _fill(template: str, side: Side | None, amount: str) -> str:
     return template.format(
         side=one_side, side_=f"{one_side} " if one_side else "", amount=amount
     ).strip()
-
-
-def _capitalise(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _number(value: float, decimals: int = 1) -> str:

@@ -10,3 +10,8 @@ def listed(items: Sequence[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def capitalised(words: str) -> str:
+    """``words`` with a capital first letter, to start a sentence or a title."""
+    return words[:1].upper() + words[1:]

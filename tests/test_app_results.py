@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from posecheck import MEASURES, BodyRegion, Status, measure_meaning
+from posecheck import CHECK_LABELS, MEASURES, BodyRegion, Status, capitalised, measure_meaning
+from posecheck.capture import CHECK_NAMES
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECK_PAGE = str(ROOT / "posecheck/ui/pages/check.py")
@@ -126,8 +127,15 @@ def test_the_photo_layers_can_be_switched_off() -> None:
 @pytest.mark.slow
 def test_how_the_photo_was_taken_is_in_words_and_the_reasons_wait_in_an_expander() -> None:
     app = _sample("man_misaligned")
-    sharpness = [m for m in _markdown(app) if "**sharpness**" in m]
-    assert len(sharpness) == 3 and all(m.endswith("**sharpness**: fine") for m in sharpness)
+    sharpness = [m for m in _markdown(app) if "**A sharp picture**" in m]
+    assert len(sharpness) == 3 and all(m.endswith("**A sharp picture**: fine") for m in sharpness)
+    # every check by its name in words, not its identifier
+    for name in CHECK_NAMES:
+        said = [m for m in _markdown(app) if f"**{capitalised(CHECK_LABELS[name])}**: " in m]
+        assert len(said) == 3, (name, said)
+    assert not any(
+        f"**{name.replace('_', ' ')}**" in m for m in _markdown(app) for name in CHECK_NAMES
+    )
     assert not any("Laplacian" in m or "confidence 0." in m for m in _markdown(app))
     technical = [e for e in app.expander if e.label == "Technical detail of the photo"]
     assert len(technical) == 3

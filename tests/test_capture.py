@@ -16,6 +16,7 @@ from PIL import ExifTags, Image
 from posecheck import Analyzer
 from posecheck.analysis import Analysis
 from posecheck.capture import (
+    CHECK_LABELS,
     CHECK_NAMES,
     EDGE_MARGIN_FRACTION,
     EYE_HEIGHT_FRACTION,
@@ -668,3 +669,8 @@ def test_every_gate_is_a_check_that_exists() -> None:
     assert set(CHECK_NAMES) >= GATE_CHECKS, GATE_CHECKS - set(CHECK_NAMES)
     # the size and the camera's level only change how sure the numbers are: advice, not a gate
     assert set(CHECK_NAMES) - GATE_CHECKS == {"person_size", "camera_level"}
+
+
+def test_every_check_has_a_name_in_words() -> None:
+    assert set(CHECK_LABELS) == set(CHECK_NAMES)
+    assert all(label and "_" not in label for label in CHECK_LABELS.values())

@@ -36,7 +36,7 @@ from posecheck.measures import (
 )
 from posecheck.types import VISIBILITY_THRESHOLD, Landmark, Pose, Status, Unit, View
 from posecheck.views import ViewEstimate, posture
-from posecheck.wording import listed
+from posecheck.wording import capitalised, listed
 
 Point = tuple[float, float]
 MeasureFn = Callable[[], Mapping[MeasureName, Measurement]]
@@ -193,7 +193,7 @@ class StanceResult:
         for measure in self.measures.values():
             label = MEASURES_BY_NAME[measure.name].label
             if measure.held:
-                lines.append(f"{label[:1].upper()}{label[1:]}: {measure.reason}.")
+                lines.append(f"{capitalised(label)}: {measure.reason}.")
             elif measure.value is None:
                 unknown.setdefault(measure.reason or "no reading", []).append(label)
         lines += [f"Not measured, the {listed(labels)}: {why}." for why, labels in unknown.items()]

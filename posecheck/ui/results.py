@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 import streamlit as st
 
 from posecheck import (
+    CHECK_LABELS,
     HELD_WORDS,
     MEASURES_BY_NAME,
     Analysis,
@@ -28,6 +29,7 @@ from posecheck import (
     Status,
     Unit,
     body_map,
+    capitalised,
     draw_analysis,
     held_regions,
     measure_meaning,
@@ -184,7 +186,7 @@ def show_capture(analysis: Analysis) -> None:
     st.markdown("**How the photo was taken**")
     for check in analysis.checks:
         advice = f" — {check.advice}" if check.passed is not True and check.advice else ""
-        title = check.name.replace("_", " ")
+        title = capitalised(CHECK_LABELS[check.name])
         st.markdown(
             f"{_CHECK_ICON[check.passed]} **{title}**: {_CHECK_WORDS[check.passed]}{advice}"
         )
@@ -194,7 +196,10 @@ def show_capture(analysis: Analysis) -> None:
         lines = [
             f"View {view.view.value}: confidence {view.confidence:.2f}; {view.reason}",
             f"Camera roll {level}: {roll.reason}",
-            *(f"{check.name.replace('_', ' ')}: {check.reason}" for check in analysis.checks),
+            *(
+                f"{capitalised(CHECK_LABELS[check.name])}: {check.reason}"
+                for check in analysis.checks
+            ),
         ]
         st.caption("  \n".join(lines))
 
@@ -222,7 +227,7 @@ def measure_card(measurement: Measurement) -> None:
         icon = STATUS_ICON[status.value]
         if not spec.for_findings and status not in (Status.NORMAL, Status.UNKNOWN):
             icon = _SHOWN_ICON  # outside, but never judged: not a warning's colour
-        st.markdown(f"{icon} {words[:1].upper()}{words[1:]}")
+        st.markdown(f"{icon} {capitalised(words)}")
         st.caption(measure_meaning(measurement.name))
 
 
