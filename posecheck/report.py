@@ -8,11 +8,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from posecheck.analysis import Analysis, AnalysisFailure, PhotoResult
+from posecheck.capture import CHECK_LABELS
 from posecheck.combine import CombinedReport
 from posecheck.exercises import CLINICIAN_NOTE, DISCLAIMER, Plan, plan_to_dict
 from posecheck.findings import Assessment, assessment_to_dict
 from posecheck.measures import EXPERIMENTAL_WORDS, MEASURES_BY_NAME, Measurement, MeasureName
 from posecheck.types import CameraRoll, CaptureCheck, Landmark, Pose, Status, Unit
+from posecheck.wording import capitalised
 
 #: Bumped only when a field changes meaning or disappears; new fields may appear at any time.
 #: 3: "normal" means inside the printed usual range; "possible" is new (outside by no more than
@@ -287,6 +289,15 @@ def _measure_lines(measurements: Mapping[MeasureName, Measurement]) -> list[str]
     return [line if isinstance(line, str) else unknown_line(line[1], line[0]) for line in lines]
 
 
+def _retake_lines(checks: Sequence[CaptureCheck]) -> list[str]:
+    """A line for each failed capture check, by its name in words: why, and how to retake."""
+    return [
+        f"  retake? {capitalised(CHECK_LABELS[c.name])}: {c.reason}. {c.advice}"
+        for c in checks
+        if c.passed is False
+    ]
+
+
 def unknown_line(labels: Sequence[str], reason: str, indent: str = "    ") -> str:
     """The measures with no reading for one ``reason``, named together on one line of text."""
     return f"{indent}{', '.join(labels)}: unknown, {reason}"
@@ -334,9 +345,7 @@ def summary_text(analysis: PhotoResult) -> str:
     ]
     level = "unknown" if roll.degrees is None else f"{roll.degrees:+.1f} deg"
     lines.append(f"  camera roll: {level} ({roll.reason})")
-    for check in analysis.checks:
-        if check.passed is False:
-            lines.append(f"  retake? {check.name}: {check.reason}. {check.advice}")
+    lines += _retake_lines(analysis.checks)
     lines.append("  measures:")
     lines += _measure_lines(analysis.measurements)
     lines += _judgement_lines(analysis.assessment, analysis.plan)

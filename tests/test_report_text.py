@@ -8,7 +8,7 @@ from dataclasses import replace
 from posecheck.analysis import AnalysisFailure, _not_judged
 from posecheck.errors import ErrorCode, NoPersonError
 from posecheck.measures import Measurement, MeasureName
-from posecheck.report import _measure_lines, summary_text
+from posecheck.report import _measure_lines, _retake_lines, summary_text
 from posecheck.types import CaptureCheck, Status, View
 
 
@@ -95,3 +95,11 @@ def test_a_finding_line_gives_its_status_and_confidence_as_a_number() -> None:
     (line,) = [line for line in _judgement_lines(assessment, plan) if line.startswith("  - ")]
     assert "[marked, confidence 0.61]: " in line  # the words after it say how sure, in words
     assert "moderately clearly" in line
+
+
+def test_a_failed_capture_check_is_named_in_words() -> None:
+    small = CaptureCheck("person_size", False, "the body is about 300 px tall", "Step closer.")
+    level = CaptureCheck("camera_level", None, "could not tell", "Include a door frame.")
+    assert _retake_lines([small, level]) == [
+        "  retake? The body large enough: the body is about 300 px tall. Step closer."
+    ]
