@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import cv2
 import numpy as np
 
-from posecheck.bodymap import OKABE_ITO, SHORT_WORDS, status_marker
+from posecheck.bodymap import NOT_JUDGED, OKABE_ITO, SHORT_WORDS, status_marker
 from posecheck.measures import (
     MEASURES_BY_NAME,
     DrawKind,
@@ -101,6 +101,7 @@ _STATUS_COLOURS: dict[Status, tuple[int, int, int]] = {
     Status.POSSIBLE: (120, 190, 230),
     Status.MILD: (255, 180, 0),
     Status.MARKED: (230, 40, 40),
+    Status.UNKNOWN: (160, 160, 160),  # a reading shown but not judged (held, or experimental)
 }
 _REFERENCE = (255, 255, 255)
 #: Annotated pictures smaller than this on the long side are enlarged so labels stay legible.
@@ -179,7 +180,8 @@ def draw_measures(
     words.
 
     What is drawn comes from the measure's row (``MeasureSpec.drawing``). Lines are coloured by
-    status (green normal, amber mild, red marked); the white reference lines are the true
+    status (green normal, amber mild, red marked; grey for a reading the report does not judge:
+    held, or experimental, whose label says "not judged"); the white reference lines are the true
     horizontal and vertical, turned by ``roll_degrees`` (pass the roll the measures used, 0 when
     they used none); the vertical by ``vertical_degrees`` where given (the roll the measures
     against the true vertical used: ``measures.upright_degrees``). Small pictures are enlarged
@@ -202,14 +204,17 @@ def draw_measures(
         spec = MEASURES_BY_NAME[name]
         drawing = spec.drawing
         points = [xy * factor for xy in drawing.positions(pose.xy, measurement.view or View.FRONT)]
-        status = measurement.status
+        status, words = measurement.status, SHORT_WORDS[measurement.status]
+        if measurement.held or not spec.for_findings:
+            # the report never judges it: not a warning's colour, nor a reassuring tick
+            status, words = Status.UNKNOWN, NOT_JUDGED
         colour = OKABE_ITO[status] if status_marks else _STATUS_COLOURS[status]
         anchor = _DRAWERS[drawing.kind](pen, points, colour)
         if not labels:
             continue
         text = f"{spec.label} {measurement.value:+.1f}{measurement.unit.ascii_suffix}"
         if status_marks:
-            text = f"{text} ({SHORT_WORDS[status]})"
+            text = f"{text} ({words})"
         box_at = _box_of(canvas, text, status_marks)
         anchor = _free_spot(anchor, placed, step=max(14.0, canvas.shape[0] / 45), box=box_at)
         placed.append((anchor, box_at(anchor)))

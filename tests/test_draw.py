@@ -20,6 +20,7 @@ from tests.poses import FRONT, make_pose
 L = Landmark
 BLACK = np.zeros((1000, 1000, 3), dtype=np.uint8)
 MARKED_RED = (230, 40, 40)
+NOT_JUDGED_GREY = (160, 160, 160)  # a reading the report does not judge (held, experimental)
 
 
 def _measurement(name: MeasureName, value: float, status: Status, view: View) -> Measurement:
@@ -42,7 +43,7 @@ def test_right_rearfoot_is_drawn_on_the_right_leg() -> None:
     knee, ankle, hip = pose.xy[L.RIGHT_KNEE], pose.xy[L.RIGHT_ANKLE], pose.xy[L.LEFT_HIP]
     on_shin = np.round((knee + ankle) / 2).astype(int)
     to_hip = np.round((ankle + hip) / 2).astype(int)
-    assert _is(MARKED_RED, canvas[on_shin[1], on_shin[0]])
+    assert _is(NOT_JUDGED_GREY, canvas[on_shin[1], on_shin[0]])  # experimental: never judged
     assert not canvas[to_hip[1], to_hip[0]].any(), "nothing drawn toward the other hip"
 
 
@@ -196,11 +197,11 @@ def test_status_marks_tell_the_status_by_shape_colour_and_words() -> None:
     map's shape before each label, and the status in words (a longer label)."""
     from posecheck.bodymap import OKABE_ITO
 
-    pose = make_pose({L.RIGHT_HEEL: (480, 915)})
-    name = MeasureName.RIGHT_REARFOOT_ANGLE
+    pose = make_pose()
+    name = MeasureName.RIGHT_KNEE_ANGLE_FRONTAL  # a judged measure
     pictures = {}
     for status in (Status.NORMAL, Status.POSSIBLE, Status.MILD, Status.MARKED):
-        measures = {name: _measurement(name, 12.0, status, View.BACK)}
+        measures = {name: _measurement(name, 12.0, status, View.FRONT)}
         plain = draw_measures(BLACK, pose, measures)
         marked = draw_measures(BLACK, pose, measures, status_marks=True)
         colour = np.array(OKABE_ITO[status])
@@ -209,3 +210,30 @@ def test_status_marks_tell_the_status_by_shape_colour_and_words() -> None:
         assert np.all(marked == 20, axis=2).sum() > np.all(plain == 20, axis=2).sum() + 400
         pictures[status] = marked
     assert not np.array_equal(pictures[Status.MILD], pictures[Status.MARKED])
+
+
+@pytest.mark.slow  # draws six pictures
+def test_a_reading_the_report_does_not_judge_is_not_drawn_as_a_warning() -> None:
+    """A held reading (its finding held back: the roll unknown, say) and an experimental one
+    (shown, never judged) outside the usual range are drawn in the "not judged" grey with its
+    "?" and those words, as the body map and the live video say it, never as "outside" in a
+    warning's colour; a judged reading outside it is."""
+    from dataclasses import replace
+
+    from posecheck.bodymap import OKABE_ITO
+
+    def drawn(measurement: Measurement) -> np.ndarray:
+        return draw_measures(BLACK, make_pose(), {measurement.name: measurement}, status_marks=True)
+
+    def shows(picture: np.ndarray, colour: tuple[int, int, int]) -> int:
+        return int((np.abs(picture.astype(int) - np.array(colour)).sum(axis=2) < 30).sum())
+
+    knee = _measurement(MeasureName.RIGHT_KNEE_ANGLE_FRONTAL, 12.0, Status.MILD, View.FRONT)
+    hips = _measurement(MeasureName.PELVIC_TILT, 6.0, Status.MILD, View.FRONT)
+    assert not MEASURES_BY_NAME[hips.name].for_findings
+    grey, orange = OKABE_ITO[Status.UNKNOWN], OKABE_ITO[Status.MILD]
+    judged = drawn(knee)
+    assert shows(judged, orange) > 50 and shows(judged, grey) < 10
+    for unjudged in (replace(knee, held=True), hips):
+        picture = drawn(unjudged)
+        assert shows(picture, orange) < 10 and shows(picture, grey) > 50, unjudged.name
