@@ -47,7 +47,7 @@ from posecheck.views import (
     posture,
     relaxed_stance,
 )
-from posecheck.wording import listed
+from posecheck.wording import capitalised, listed
 
 __all__ = [
     "CHECK_LABELS",
@@ -66,6 +66,7 @@ __all__ = [
     "check_whole_body",
     "checks_to_list",
     "read_exif_hints",
+    "retake_advice",
     "sharpness_score",
 ]
 
@@ -97,6 +98,7 @@ CHECK_LABELS: Final[Mapping[str, str]] = {
     "sharpness": "a sharp picture",
     "not_mirrored": "not a mirrored selfie",
 }
+
 
 # --- thresholds ---------------------------------------------------------------------------------
 
@@ -264,6 +266,15 @@ def checks_to_list(checks: Sequence[CaptureCheck]) -> list[dict[str, Any]]:
     """JSON-ready dicts: ``name``, ``passed`` (true, false or null), ``reason``, ``advice``."""
     return [
         {"name": c.name, "passed": c.passed, "reason": c.reason, "advice": c.advice} for c in checks
+    ]
+
+
+def retake_advice(checks: Sequence[CaptureCheck]) -> list[str]:
+    """A sentence for each failed check, by its name in words: what was found, and what to do."""
+    return [
+        f"{capitalised(CHECK_LABELS[c.name])}: {c.reason}. {c.advice}".rstrip()
+        for c in checks
+        if c.passed is False
     ]
 
 

@@ -29,6 +29,7 @@ from posecheck.bodymap import (
     measure_meaning,
     measure_scale,
 )
+from posecheck.capture import retake_advice
 from posecheck.combine import CombinedReport
 from posecheck.draw import draw_analysis
 from posecheck.exercises import CLINICIAN_NOTE, DISCLAIMER, Plan
@@ -343,6 +344,8 @@ def pdf_report(
         if not result.judged:
             report.paragraph(f"Please retake this photo. {result.assessment.summary}")
             continue
+        for advice in retake_advice(result.checks):  # measured, but a retake would measure better
+            report.paragraph(f"To take it better: {advice}", size=8.5, colour=(90, 90, 90))
         report.table(
             ("measure", "value", "usual range", "error", "status"),
             _measure_rows(dict(result.measurements)),

@@ -8,13 +8,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from posecheck.analysis import Analysis, AnalysisFailure, PhotoResult
-from posecheck.capture import CHECK_LABELS
+from posecheck.capture import retake_advice
 from posecheck.combine import CombinedReport
 from posecheck.exercises import CLINICIAN_NOTE, DISCLAIMER, Plan, plan_to_dict
 from posecheck.findings import Assessment, assessment_to_dict
 from posecheck.measures import EXPERIMENTAL_WORDS, MEASURES_BY_NAME, Measurement, MeasureName
 from posecheck.types import CameraRoll, CaptureCheck, Landmark, Pose, Status, Unit
-from posecheck.wording import capitalised
 
 #: Bumped only when a field changes meaning or disappears; new fields may appear at any time.
 #: 3: "normal" means inside the printed usual range; "possible" is new (outside by no more than
@@ -291,11 +290,7 @@ def _measure_lines(measurements: Mapping[MeasureName, Measurement]) -> list[str]
 
 def _retake_lines(checks: Sequence[CaptureCheck]) -> list[str]:
     """A line for each failed capture check, by its name in words: why, and how to retake."""
-    return [
-        f"  retake? {capitalised(CHECK_LABELS[c.name])}: {c.reason}. {c.advice}"
-        for c in checks
-        if c.passed is False
-    ]
+    return [f"  retake? {line}" for line in retake_advice(checks)]
 
 
 def unknown_line(labels: Sequence[str], reason: str, indent: str = "    ") -> str:

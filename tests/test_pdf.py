@@ -92,6 +92,27 @@ def test_analyze_pdf_has_the_pictures_measures_findings_and_plan(
         assert images.stdout.count("jpeg") >= 2  # the two annotated photos
 
 
+@pytest.mark.slow  # the real model
+def test_a_measured_photo_says_how_it_could_be_taken_better(tmp_path: Path) -> None:
+    """A photo that was measured, but one of whose advisory checks failed (the body too small,
+    say), says what was found and what to do, by the check's name in words."""
+    from dataclasses import replace
+
+    from posecheck.analysis import Analysis
+
+    sample = next(p for p in sample_paths() if p.stem == "woman_neutral_front")
+    with Analyzer.open() as analyzer:
+        result = analyzer.analyze_path(sample)
+    assert isinstance(result, Analysis) and result.judged
+    small = CaptureCheck("person_size", False, "the body is about 350 px tall", "Step closer.")
+    checks = tuple(small if c.name == "person_size" else c for c in result.checks)
+    out = tmp_path / "r.pdf"
+    out.write_bytes(pdf_report([PdfPhoto(replace(result, checks=checks))]))
+    said = " ".join(_text(out, "-raw").split())
+    assert "To take it better: The body large enough: the body is about 350 px tall. " in said
+    assert "person_size" not in said
+
+
 def _without_dates(text: str) -> list[str]:
     return [line for line in text.splitlines() if "posecheck ·" not in line]
 
