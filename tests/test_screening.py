@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from posecheck.dev.screening import (
     markdown,
     miss_reason,
     near_edge,
+    rank_correlation,
     read_set,
     target_lines,
     wilson_interval,
@@ -232,3 +234,18 @@ def test_a_finding_with_a_rule_each_way_counts_a_reading_once() -> None:
     assert finding_confusion(readings)[FindingKey.SHOULDER_TILT] == Confusion(
         positives=2, found=1, negatives=2, false_alarms=1
     )
+
+
+def test_the_rank_correlation_lets_ties_share_their_rank() -> None:
+    """A band the same for every reading tracks nothing (it used to take the readings' order as
+    its ranks, and so follow the error as far as their order did); ties share their mean rank."""
+    errors = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
+    assert math.isnan(rank_correlation([5.0] * 6, errors))
+    assert rank_correlation([1.0, 1.0, 2.0, 2.0, 3.0, 3.0], errors) == pytest.approx(
+        0.956, abs=1e-3
+    )
+    assert rank_correlation([3.0, 1.0, 2.0, 5.0, 4.0, 6.0], errors) == pytest.approx(
+        0.771, abs=1e-3
+    )
+    assert rank_correlation([6.0, 5.0, 4.0, 3.0, 2.0, 1.0], errors) == pytest.approx(-1.0)
+    assert math.isnan(rank_correlation([1.0, 2.0], [2.0, 1.0]))  # too few to tell

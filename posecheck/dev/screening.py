@@ -31,7 +31,7 @@ from posecheck.analysis import Analysis, Analyzer
 from posecheck.findings import ASYMMETRY_MILD_DEG, RULES, Beyond, FindingKey
 from posecheck.measures import MEASURES, MEASURES_BY_NAME, MeasureName
 from posecheck.roll import usable_roll
-from posecheck.types import Status, View
+from posecheck.types import FloatArray, Status, View
 
 _BASES = {0.0: "front", 90.0: "left", 180.0: "back", 270.0: "right"}
 
@@ -406,12 +406,29 @@ def _pct(value: float, interval: tuple[float, float] | None = None) -> str:
     return f"{shown} ({100 * low:.0f}-{100 * high:.0f} %)"
 
 
-def _rank_correlation(a: Sequence[float], b: Sequence[float]) -> float:
+def _ranks(values: Sequence[float]) -> FloatArray:
+    """Each value's rank from 0, tied values sharing the mean of their ranks (a rank by input
+    order would make ties look ordered: a band that is the same for every reading would seem to
+    follow the error as far as the readings' order does)."""
+    array = np.asarray(values, dtype=np.float64)
+    _, inverse, counts = np.unique(array, return_inverse=True, return_counts=True)
+    first = np.concatenate(([0], np.cumsum(counts)[:-1]))  # each distinct value's first rank
+    return np.asarray(first + (counts - 1) / 2.0, dtype=np.float64)[inverse]
+
+
+def rank_correlation(a: Sequence[float], b: Sequence[float]) -> float:
+    """Spearman's rank correlation (ties share ranks); nan under 5 pairs or where either side
+    has a single value (a band that never changes cannot track anything)."""
     if len(a) < 5:
         return math.nan
-    ranks_a = np.argsort(np.argsort(a))
-    ranks_b = np.argsort(np.argsort(b))
+    ranks_a, ranks_b = _ranks(a), _ranks(b)
+    if np.ptp(ranks_a) == 0 or np.ptp(ranks_b) == 0:
+        return math.nan
     return float(np.corrcoef(ranks_a, ranks_b)[0, 1])
+
+
+def _correlation_cell(value: float) -> str:
+    return "- (the same for every reading)" if math.isnan(value) else f"{value:+.2f}"
 
 
 def uncertainty_lines(readings: Sequence[Reading]) -> list[str]:
@@ -424,9 +441,10 @@ def uncertainty_lines(readings: Sequence[Reading]) -> list[str]:
         if len(rows) < 5:
             continue
         errors = [abs(r.value - r.true) for r in rows if r.value is not None]
-        band = _rank_correlation([r.error_band for r in rows], errors)
-        conf = _rank_correlation([r.confidence for r in rows], errors)
-        lines.append(f"| `{spec.name}` | {len(rows)} | {band:+.2f} | {conf:+.2f} |")
+        band = rank_correlation([r.error_band for r in rows], errors)
+        conf = rank_correlation([r.confidence for r in rows], errors)
+        cells = f"{_correlation_cell(band)} | {_correlation_cell(conf)}"
+        lines.append(f"| `{spec.name}` | {len(rows)} | {cells} |")
     return lines
 
 
