@@ -135,6 +135,10 @@ ROOM_TO_STEP_CLOSER: Final = 0.6
 #: Largest camera roll, degrees, that passes. Measures against the horizontal are corrected by the
 #: estimated roll, but an uncorrected residual this small stays well under the 5-10° minimal
 #: detectable change of smartphone posture measures (MEASURES.md), so it cannot make a finding.
+#: And a known roll is not undone for free: on `hard_test`'s renders whose roll the scene showed
+#: (a throwaway script, 2026-12-05), the shoulder tilt erred 0.86° with the camera rolled up to 2°
+#: against 1.40-1.42° rolled further, the trunk's lean 1.16° against 1.41-1.69°, the knee from the
+#: side 2.47° against 3.08-3.23°, so a photo rolled further is worth taking again.
 MAX_ROLL_DEGREES: Final = 2.0
 
 #: Too dark: the median luma of the subject's box below this (8-bit, Rec. 601 luma)... sRGB 50 is
