@@ -121,14 +121,15 @@ EDGE_MARGIN_FRACTION: Final = 0.02
 #: 4.8° from the side.
 MIN_HEIGHT_SHARE: Final = 0.3
 #: ... and be at least this many pixels tall in the working copy the model reads (a photo larger
-#: than ``images.DEFAULT_MAX_SIDE`` is shrunk first, so a body filling a third of a landscape
-#: photo's height is not tall enough there, however many pixels the photo has). The landmark
-#: model sees the body in a 256 px crop that leaves room around it (the body spans about
-#: 256 / 1.25 = 205 px); 400 px is about twice that, so the model's input is a true downscale with
-#: detail to spare, never an enlargement of too few pixels. On `hard_test`, bodies under 350 px
-#: erred more at the knee (2.9° against 1.9-2.2° from the front, 5.2° against 2.9-3.5° from the
-#: side, 20 and 9 renders).
-MIN_HEIGHT_PX: Final = 400
+#: than ``images.DEFAULT_MAX_SIDE`` is shrunk first, to 960-1600 px on its long side: a phone's
+#: 1920 px photo to 960, a 12 MP one to about 1000, so a body filling 40 % of a 12 MP landscape
+#: photo is only about 300 px there, however many pixels the file has). The landmark model sees
+#: the body in a 256 px crop that leaves room around it (the body spans about 256 / 1.25 =
+#: 205 px), so 350 px keeps its input a true downscale. It was 400 px of the file; on `hard_test`
+#: (720x1280, the file is the copy) bodies under 350 px erred more at the knee (2.9° against
+#: 1.9-2.2° from the front, 5.2° against 2.9-3.5° from the side; 20 and 9 renders), those of
+#: 350-400 px did not (1.4 and 2.0°, 3.5°; 28 and 19 renders).
+MIN_HEIGHT_PX: Final = 350
 #: With too few pixels, stepping closer helps too while the body fills less than this share of the
 #: frame's height (there is room left to fill); above it only a higher resolution does.
 ROOM_TO_STEP_CLOSER: Final = 0.6

@@ -185,36 +185,36 @@ def test_person_size_fails_a_low_resolution_photo_on_pixels_alone() -> None:
 
 def test_person_size_passes_a_body_filling_a_third_of_a_large_upright_photo() -> None:
     """Bodies filling 30-50 % of the frame measured as well as larger ones on the frozen test
-    set: a phone's 1080x1920 photo with the body at 40 % of its height (512 px in the copy the
-    model reads) needs no retake."""
+    set: a phone's 1080x1920 photo with the body at 40 % of its height (the model reads it
+    decoded at half size, 960 px tall: 384 px of body) needs no retake."""
     factor = 0.4 * 1920 / FRONT_HEIGHT
     points = {lm: (540 + (x - 500) * factor, 600 + y * factor) for lm, (x, y) in FRONT.items()}
-    check = check_person_size(pose_in(points, (1080, 1920)), scale=1280 / 1920)
+    check = check_person_size(pose_in(points, (1080, 1920)), scale=0.5)
     assert check.passed is True, check.reason
-    assert "about 768 px tall, 512 px in the copy the model reads, 40%" in check.reason
+    assert "about 768 px tall, 384 px in the copy the model reads, 40%" in check.reason
 
 
 def test_person_size_counts_the_pixels_the_model_reads() -> None:
     """A 12 MP landscape photo with the body at 40 % of its height: 1200 px in the file, but the
-    model reads a 1280 px copy where the body is 384 px, too few; stepping closer (and holding
-    the phone upright) helps, a higher resolution does not."""
+    model reads it decoded at a quarter size, where the body is 300 px, too few; stepping closer
+    (and holding the phone upright) helps, a higher resolution does not."""
     factor = 0.4 * 3000 / FRONT_HEIGHT
     points = {lm: (2000 + (x - 500) * factor, 900 + y * factor) for lm, (x, y) in FRONT.items()}
-    check = check_person_size(pose_in(points, (4000, 3000)), scale=1280 / 4000)
+    check = check_person_size(pose_in(points, (4000, 3000)), scale=0.25)
     assert check.passed is False
-    assert "about 1200 px tall, 384 px in the copy the model reads, 40%" in check.reason
+    assert "about 1200 px tall, 300 px in the copy the model reads, 40%" in check.reason
     assert "Step closer" in check.advice and "hold the phone upright" in check.advice
     assert "higher resolution" not in check.advice
 
 
 def test_person_size_too_few_pixels_with_room_in_the_frame_asks_for_both() -> None:
-    """A 720x1280 photo with the body at 30 % of its height (384 px): a higher resolution or
-    stepping closer would each give the model enough of the body."""
-    factor = 0.3 * 1280 / FRONT_HEIGHT
-    points = {lm: (360 + (x - 500) * factor, 400 + y * factor) for lm, (x, y) in FRONT.items()}
-    check = check_person_size(pose_in(points, (720, 1280)))
+    """A small 560x1000 photo with the body at 32 % of its height (320 px): a higher resolution
+    or stepping closer would each give the model enough of the body."""
+    factor = 0.32 * 1000 / FRONT_HEIGHT
+    points = {lm: (280 + (x - 500) * factor, 300 + y * factor) for lm, (x, y) in FRONT.items()}
+    check = check_person_size(pose_in(points, (560, 1000)))
     assert check.passed is False
-    assert "about 384 px tall, 30%" in check.reason
+    assert "about 320 px tall, 32%" in check.reason
     assert "Step closer" in check.advice and "higher resolution" in check.advice
 
 
