@@ -850,12 +850,22 @@ def _explain(
 
 
 def _sureness(confidence: float) -> str:
-    """The finding's confidence in words (the number is in the JSON and beside the finding)."""
+    """The finding's confidence in words (the number is in the JSON and beside the finding): its
+    readings' visibility, and how far a turned body or the camera widened their error bands."""
     if confidence >= 0.75:
-        return "the photo shows the points it rests on fairly clearly"
+        return (
+            "the photo shows the points it rests on fairly clearly, and neither the body's turn "
+            "nor the camera widens its error much"
+        )
     if confidence >= 0.5:
-        return "the photo shows the points it rests on only moderately clearly"
-    return "the photo shows the points it rests on poorly: a clearer photo may change it"
+        return (
+            "the photo shows the points it rests on only moderately clearly, or the body's turn "
+            "or the camera widens its error"
+        )
+    return (
+        "the photo shows the points it rests on poorly, or the body's turn or the camera widens "
+        "its error a lot: a clearer photo may change it (square-on, the camera level)"
+    )
 
 
 def _fill(template: str, side: Side | None, amount: str) -> str:

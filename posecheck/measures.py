@@ -116,10 +116,13 @@ class Measurement:
     measure does not lean on it); from :data:`ROLL_HOLD_SHARE` of the known error on it supports
     no finding (a left-right difference adds the two readings'), and from
     :data:`ROLL_ABSTAIN_SHARE` of it there is no reading at all (unknown, with that reason).
-    ``held``: a reading that would have made a finding but that this photo cannot judge (the
-    camera's roll not known for a reading that leans on it, or a turned body whose knee may be
-    bent): its status is ``possible`` and ``reason`` says why and how to retake. A name or unit
-    given as a string is checked against the vocabulary and stored as its member.
+    ``confidence`` (0-1): how clearly the photo shows the points it rests on (their visibility,
+    the view's, the roll's), times the known error over ``error``: a band the evidence widened
+    makes the reading less sure. ``held``: a reading that would have made a finding but that this
+    photo cannot judge (the camera's roll not known for a reading that leans on it, or a turned
+    body whose knee may be bent): its status is ``possible`` and ``reason`` says why and how to
+    retake. A name or unit given as a string is checked against the vocabulary and stored as its
+    member.
     """
 
     name: MeasureName
@@ -1055,6 +1058,9 @@ def measure_one(
                 "the camera's roll is not known well enough and this reading depends on it: not "
                 "judged; include a door frame or a wall corner in view, or level the camera"
             )  # a phone's photo or a webcam's stance check alike
+    # how sure: how clearly the points show, and how far the evidence widened the band (a turned
+    # body, a camera looking down on one, a roll not known) beyond the measure's own known error
+    confidence = round(confidence * spec.known_error / error, 2)
     return Measurement(
         spec.name, round(value, 2), spec.unit, confidence, status, spec.normal,
         landmarks, frame.view, note, round(error, 2), round(doubt, 2), held,

@@ -459,6 +459,10 @@ def test_with_the_roll_unknown_a_roll_dependent_reading_makes_no_finding() -> No
     missing = replace(unknown, value=None, status=Status.UNKNOWN, held=False, reason="hidden")
     assert missing.status_explained == "unknown: hidden"
     assert 2.5 <= unknown.roll_doubt < 5.0 and known.roll_doubt == 0.0
+    # less sure by as much as its band widened, beside the roll's own share: 0.7 unknown, against
+    # 0.8 + 0.2 x 0.9 for the level camera's estimate (LEVEL: confidence 0.9)
+    expected = known.confidence / (0.8 + 0.2 * 0.9) * 0.7 * 5.0 / unknown.error
+    assert unknown.confidence == pytest.approx(expected, abs=0.006)  # both rounded to 0.01
 
 
 def test_a_measure_never_judged_is_held_for_the_roll_it_leans_on() -> None:
