@@ -418,7 +418,9 @@ def check_relaxed_stance(pose: Pose, view: View) -> CaptureCheck:
         True: "",
         False: "Stand still and relaxed on both feet, about hip-width apart, knees straight but "
         "not locked, arms by your sides, looking ahead, and retake.",
-        None: "" if stance.reason == FAR_LEG_HIDDEN else out_of_view,  # hidden: nothing to change
+        None: "Nothing to change: from the side, the near leg hides the far one."
+        if stance.reason == FAR_LEG_HIDDEN
+        else out_of_view,
     }[stance.standing]
     return CaptureCheck("relaxed_stance", stance.standing, stance.reason, advice)
 
