@@ -712,7 +712,13 @@ def check_not_mirrored(exif: Mapping[str, str] | None) -> CaptureCheck:
             "flagged to be shown mirrored",
             "",
         )
-    return CaptureCheck("not_mirrored", None, _NO_EVIDENCE, "")
+    return CaptureCheck(
+        "not_mirrored",
+        None,
+        _NO_EVIDENCE,
+        "Only a selfie can be mirrored: if you took this one with the front camera, check that "
+        "mirroring of front-camera photos is off in the camera settings.",
+    )
 
 
 def read_exif_hints(source: str | Path | bytes) -> dict[str, str]:

@@ -446,6 +446,7 @@ def test_not_mirrored_cannot_tell_without_evidence() -> None:
             "cannot tell from the picture; if this is a selfie taken in mirror mode, "
             "turn mirroring off"
         )
+        assert check.advice.startswith("Only a selfie can be mirrored")  # not a bare "?"
 
 
 @pytest.mark.parametrize("orientation", ["2", "4", "5", "7", "Mirror horizontal"])
