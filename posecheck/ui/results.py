@@ -32,6 +32,7 @@ from posecheck import (
     capitalised,
     draw_analysis,
     held_regions,
+    listed,
     measure_meaning,
     measure_scale,
     pdf_report,
@@ -184,12 +185,16 @@ def show_capture(analysis: Analysis) -> None:
         seen += " (the body is turned a little)"
     st.markdown(f"{seen} · **people found:** {analysis.detection.people_detected}")
     st.markdown("**How the photo was taken**")
-    for check in analysis.checks:
-        advice = f" — {check.advice}" if check.passed is not True and check.advice else ""
-        title = capitalised(CHECK_LABELS[check.name])
-        st.markdown(
-            f"{_CHECK_ICON[check.passed]} **{title}**: {_CHECK_WORDS[check.passed]}{advice}"
-        )
+    # what to look at first (a problem, then what could not be told), each with what to do; the
+    # checks that passed together on one line, so a good photo's list stays short on a phone
+    for passed in (False, None):
+        for check in (c for c in analysis.checks if c.passed is passed):
+            advice = f" — {check.advice}" if check.advice else ""
+            title = capitalised(CHECK_LABELS[check.name])
+            st.markdown(f"{_CHECK_ICON[passed]} **{title}**: {_CHECK_WORDS[passed]}{advice}")
+    fine = [CHECK_LABELS[c.name] for c in analysis.checks if c.passed is True]
+    if fine:
+        st.markdown(f"{_CHECK_ICON[True]} **Fine**: {listed(fine)}.")
     with st.expander("Technical detail of the photo"):
         roll = analysis.roll
         level = "unknown" if roll.degrees is None else f"{roll.degrees:+.1f}°"
