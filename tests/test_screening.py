@@ -70,6 +70,7 @@ def test_the_findings_table_gives_each_proportion_its_interval() -> None:
     assert c.specificity_interval == pytest.approx((0.9619, 1.0), abs=1e-4)
     rows = confusion_table([])
     assert "sensitivity (95 % interval)" in rows[0] and "specificity (95 % interval)" in rows[0]
+    assert "found or told to recheck" in rows[0] and rows[0].endswith("told to recheck |")
 
 
 @pytest.mark.slow
@@ -232,8 +233,33 @@ def test_a_finding_with_a_rule_each_way_counts_a_reading_once() -> None:
         _reading(-1.0, measure=tilt, true=-6.0, render="d.jpg"),  # missed
     ]
     assert finding_confusion(readings)[FindingKey.SHOULDER_TILT] == Confusion(
-        positives=2, found=1, negatives=2, false_alarms=1
+        positives=2, found=1, negatives=2, false_alarms=1, prompted=1, rechecks=0
     )
+
+
+def test_a_recheck_is_counted_on_its_side_and_never_when_held_or_experimental() -> None:
+    """Besides the findings, the table counts the deviations at least told to recheck
+    ("possible: recheck" on their side of the range) and the truly usual readings told to; a
+    held reading ("not judged") or an experimental one (never a recheck) is neither."""
+    # the readings: the left knee from the front (usual -5..5, known error 5)
+    possible = Status.POSSIBLE
+    readings = [
+        _reading(8.0, true=12.0, status=possible, render="a.jpg"),  # told to recheck
+        _reading(8.0, true=12.0, status=possible, held=True, render="b.jpg"),  # not judged
+        _reading(-8.0, true=12.0, status=possible, render="c.jpg"),  # the other side
+        _reading(4.0, true=12.0, status=Status.NORMAL, render="d.jpg"),  # missed
+        _reading(7.0, true=3.0, status=possible, render="e.jpg"),  # a usual knee: recheck
+        _reading(-7.0, true=3.0, status=possible, render="f.jpg"),  # toward varus, not valgus
+        _reading(8.0, true=12.0, status=possible, judged=False, render="g.jpg"),  # not judged
+    ]
+    valgus = finding_confusion(readings)[FindingKey.KNEE_VALGUS]
+    assert (valgus.positives, valgus.prompted, valgus.negatives, valgus.rechecks) == (5, 1, 2, 1)
+    varus = finding_confusion(readings)[FindingKey.KNEE_VARUS]
+    assert (varus.negatives, varus.rechecks) == (2, 1)
+    hips = MeasureName.PELVIC_TILT  # experimental: "possible" never asks for a recheck
+    tilt = [_reading(3.0, measure=hips, true=8.0, status=possible, render="h.jpg")]
+    assert finding_confusion(tilt)[FindingKey.PELVIC_TILT].prompted == 0
+    assert finding_confusion(readings)[FindingKey.FOOT_ANGLE_ASYMMETRY].prompted is None
 
 
 def test_the_rank_correlation_lets_ties_share_their_rank() -> None:

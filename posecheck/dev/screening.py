@@ -55,6 +55,8 @@ class Reading:
     background: str
     judged: bool
     findings: frozenset[tuple[FindingKey, MeasureName]]
+    #: would make a finding, but the photo cannot judge it ("possible: not judged")
+    held: bool = False
 
 
 def base_and_turn(yaw: float) -> tuple[str, float]:
@@ -92,6 +94,7 @@ def read_render(analyzer: Analyzer, image: Path) -> list[Reading]:
                 turn=turn, roll=float(camera["roll_deg"]), roll_known=roll_known,
                 height=float(camera["height_m"]), view=view, background=background,
                 judged=result.judged, findings=found,
+                held=measurement is not None and measurement.held,
             )
         )  # fmt: skip
     return readings
@@ -188,10 +191,17 @@ def error_table(readings: Sequence[Reading]) -> list[str]:
 
 @dataclass(frozen=True)
 class Confusion:
+    """A finding's counts. ``prompted``: the positives found, or told to recheck (a reading
+    outside the range on their side but within its error, "possible: recheck"); ``rechecks``:
+    the negatives told to recheck toward it. None where a finding has no recheck (the feet's
+    asymmetry, made from two readings)."""
+
     positives: int
     found: int
     negatives: int
     false_alarms: int
+    prompted: int | None = None
+    rechecks: int | None = None
 
     @property
     def sensitivity(self) -> float:
@@ -251,7 +261,7 @@ def finding_confusion(readings: Sequence[Reading]) -> dict[FindingKey, Confusion
         directions.setdefault((rule.key, rule.measure), set()).add(rule.beyond)
     counts: dict[FindingKey, list[int]] = {}
     for (key, measure), beyond in directions.items():
-        tally = counts.setdefault(key, [0, 0, 0, 0])
+        tally = counts.setdefault(key, [0, 0, 0, 0, 0, 0])
         for r in readings:
             if r.measure is not measure:
                 continue
@@ -260,11 +270,30 @@ def finding_confusion(readings: Sequence[Reading]) -> dict[FindingKey, Confusion
             if truth in beyond:
                 tally[0] += 1
                 tally[1] += reported
+                tally[4] += reported or _recheck_toward(r) is truth
             elif truth == "inside":
                 tally[2] += 1
                 tally[3] += reported
-    _asymmetry(readings, counts)
-    return {key: Confusion(*tally) for key, tally in counts.items()}
+                tally[5] += not reported and _recheck_toward(r) in beyond
+    confusion = {key: Confusion(*tally) for key, tally in counts.items()}
+    asymmetry: dict[FindingKey, list[int]] = {}
+    _asymmetry(readings, asymmetry)
+    confusion.update({key: Confusion(*tally) for key, tally in asymmetry.items()})
+    return confusion
+
+
+def _recheck_toward(reading: Reading) -> Beyond | None:
+    """The side a reading tells the user to recheck ("possible: recheck": outside the range, but
+    within its error), or None: inside it, clearly outside, held ("not judged"), experimental
+    (never a recheck), not judged as a posture photo, or no value."""
+    spec = MEASURES_BY_NAME[reading.measure]
+    value = reading.value
+    if value is None or reading.status is not Status.POSSIBLE or reading.held:
+        return None
+    if not spec.for_findings or not reading.judged:
+        return None
+    low, high = spec.normal
+    return Beyond.ABOVE if value > high else Beyond.BELOW if value < low else None
 
 
 def _asymmetry(readings: Sequence[Reading], counts: dict[FindingKey, list[int]]) -> None:
@@ -303,18 +332,28 @@ _FEET = (MeasureName.LEFT_FOOT_ANGLE, MeasureName.RIGHT_FOOT_ANGLE)
 
 def confusion_table(readings: Sequence[Reading]) -> list[str]:
     lines = [
-        "| finding | truly beyond (n) | found | sensitivity (95 % interval) | truly inside (n) "
-        "| false findings | specificity (95 % interval) |",
-        "|---|---|---|---|---|---|---|",
+        "| finding | truly beyond (n) | found | sensitivity (95 % interval) | found or told to "
+        "recheck | truly inside (n) | false findings | specificity (95 % interval) | told to "
+        "recheck |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for key, c in finding_confusion(readings).items():
         sensitivity = _pct(c.sensitivity, c.sensitivity_interval)
         specificity = _pct(c.specificity, c.specificity_interval)
+        prompted = _share(c.prompted, c.positives)
+        rechecks = _share(c.rechecks, c.negatives)
         lines.append(
-            f"| `{key}` | {c.positives} | {c.found} | {sensitivity} | {c.negatives} | "
-            f"{c.false_alarms} | {specificity} |"
+            f"| `{key}` | {c.positives} | {c.found} | {sensitivity} | {prompted} | "
+            f"{c.negatives} | {c.false_alarms} | {specificity} | {rechecks} |"
         )
     return lines
+
+
+def _share(count: int | None, of: int) -> str:
+    """``count`` and its share of ``of``; "-" where it has no meaning or nothing to share."""
+    if count is None or of == 0:
+        return "-"
+    return f"{count} ({100 * count / of:.0f} %)"
 
 
 #: Under the findings' table: what its intervals are, and what they are not.
@@ -322,7 +361,12 @@ INTERVALS_NOTE = (
     "The intervals are Wilson score intervals (95 %) of each proportion, as if every reading "
     "were an independent draw; a render's two feet or two knees are not quite, so they are if "
     "anything a little narrow. Over a score of deviations a sensitivity is known to within about "
-    "±20 points: two findings more or fewer move it by 9."
+    '±20 points: two findings more or fewer move it by 9. "Told to recheck": a reading outside '
+    'the usual range on that side, but by no more than its error ("possible: recheck"), which '
+    'makes no finding and no exercise but asks the user to check again; a held reading ("not '
+    'judged") or an experimental one is not counted. Among the deviations, it is the share that '
+    "at least prompts a second look; among the usual readings, how often a user is asked for one "
+    "in vain."
 )
 
 
