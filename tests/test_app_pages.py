@@ -105,6 +105,7 @@ def test_the_about_page_says_what_it_measures_how_well_and_what_stays_here() -> 
     assert len(table.value) == len(MEASURES)
     text = "\n".join(m.value for m in app.markdown)
     assert "specificity ≥ 95 %" in text and "sensitivity is low" in text
+    assert "told to **recheck**" in text and "in vain" in text  # what the misses are told
     assert "looked at twice" in text  # as the app analyses photos: both ways
     assert "docs/SCREENING.md" in text
     assert "flat feet" in text and "scoliosis" in text
