@@ -25,7 +25,7 @@ from posecheck.bodymap import (
     unjudged_regions,
 )
 from posecheck.calibration import Calibration
-from posecheck.capture import CHECK_LABELS
+from posecheck.capture import CHECK_LABELS, check_title
 from posecheck.clothing import Clothing
 from posecheck.combine import CombinedReport, PersonCheck, combine, same_person
 from posecheck.draw import draw_analysis, draw_measures, draw_pose
@@ -116,6 +116,7 @@ from posecheck.store import HistoryStore, StoredCheck, TrendPoint, change_beyond
 from posecheck.types import (
     CameraRoll,
     CaptureCheck,
+    Closing,
     Detection,
     Landmark,
     ModelName,
@@ -133,6 +134,7 @@ from posecheck.video import (
     Container,
     FrameClock,
     H264Writer,
+    ThinnedFrames,
     VideoInfo,
     VideoLimits,
     VideoReader,
@@ -175,6 +177,7 @@ __all__ = [
     "CameraRoll",
     "CameraSource",
     "CaptureCheck",
+    "Closing",
     "Clothing",
     "Coach",
     "CoachPhase",
@@ -234,6 +237,7 @@ __all__ = [
     "StanceState",
     "Status",
     "StoredCheck",
+    "ThinnedFrames",
     "TrendPoint",
     "Unit",
     "VideoError",
@@ -248,6 +252,7 @@ __all__ = [
     "build_plan",
     "capitalised",
     "change_beyond_error",
+    "check_title",
     "check_video_start",
     "choose_subject",
     "combine",

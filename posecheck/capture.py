@@ -39,7 +39,6 @@ from posecheck.types import (
     View,
 )
 from posecheck.views import (
-    FAR_LEG_HIDDEN,
     SIDE_ON_RATIO,
     SQUARE_ON_RATIO,
     ViewEstimate,
@@ -63,6 +62,7 @@ __all__ = [
     "check_sharpness",
     "check_square_to_camera",
     "check_standing",
+    "check_title",
     "check_whole_body",
     "checks_to_list",
     "read_exif_hints",
@@ -98,6 +98,11 @@ CHECK_LABELS: Final[Mapping[str, str]] = {
     "sharpness": "a sharp picture",
     "not_mirrored": "not a mirrored selfie",
 }
+
+
+def check_title(check: CaptureCheck) -> str:
+    """The check's name in words, as a heading: "The body large enough"."""
+    return capitalised(CHECK_LABELS[check.name])
 
 
 # --- thresholds ---------------------------------------------------------------------------------
@@ -277,9 +282,7 @@ def checks_to_list(checks: Sequence[CaptureCheck]) -> list[dict[str, Any]]:
 def retake_advice(checks: Sequence[CaptureCheck]) -> list[str]:
     """A sentence for each failed check, by its name in words: what was found, and what to do."""
     return [
-        f"{capitalised(CHECK_LABELS[c.name])}: {c.reason}. {c.advice}".rstrip()
-        for c in checks
-        if c.passed is False
+        f"{check_title(c)}: {c.reason}. {c.advice}".rstrip() for c in checks if c.passed is False
     ]
 
 
@@ -418,9 +421,9 @@ def check_relaxed_stance(pose: Pose, view: View) -> CaptureCheck:
         True: "",
         False: "Stand still and relaxed on both feet, about hip-width apart, knees straight but "
         "not locked, arms by your sides, looking ahead, and retake.",
-        None: "Nothing to change: from the side, the near leg hides the far one."
-        if stance.reason == FAR_LEG_HIDDEN
-        else out_of_view,
+        None: out_of_view
+        if stance.retake_helps
+        else "Nothing to change: from the side, the near leg hides the far one.",
     }[stance.standing]
     return CaptureCheck("relaxed_stance", stance.standing, stance.reason, advice)
 

@@ -991,7 +991,7 @@ def _confidence(
         else:
             confidence *= 0.7
             note = "camera roll not known well enough: measured against the picture's edges"
-    return round(min(1.0, confidence), 2), note
+    return min(1.0, confidence), note
 
 
 def measure_one(

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, BinaryIO, Final
+from typing import Any, BinaryIO, Final, Self
 
 import cv2
 import numpy as np
@@ -192,34 +192,47 @@ class FrameClock:
         return t_ms
 
 
-class VideoReader(Closing):
-    """An opened video file: ``info``, and iteration over ``(t_ms, rgb)`` frames, decoded one at a
-    time (all of them, or as ``thin`` says). Iterate once; ``close()`` (or ``with``) releases the
-    decoder. ``frames_read`` counts the frames read from the file, kept or not."""
+class ThinnedFrames:
+    """A clip's frames read one at a time, kept at most ``thin``'s rate: ``info``, ``limits`` and
+    ``frames_read``, the frames read so far, kept or not. The file reader and the uploaded clip's
+    share it; each starts its clock (``_start_clock``) when iterated."""
 
-    def __init__(self, capture: Any, info: VideoInfo, limits: VideoLimits) -> None:
-        self._capture = capture
+    def __init__(self, info: VideoInfo, limits: VideoLimits) -> None:
         self.info = info
         self.limits = limits
         self._gap_ms = -math.inf
-        self._clock = FrameClock(info, limits, self._gap_ms)  # a new one when iterating
+        self._clock = FrameClock(info, limits, self._gap_ms)
 
     @property
     def frames_read(self) -> int:
         return self._clock.read
 
-    def thin(self, max_fps: float | None) -> VideoReader:
+    def thin(self, max_fps: float | None) -> Self:
         """Yield at most ``max_fps`` frames a second (every frame for ``None``): a frame comes
         when :func:`frame_gap_ms` has passed since the last one. The others are decoded (a
         frame's time is known only then) but neither converted nor resized."""
         self._gap_ms = frame_gap_ms(max_fps)
         return self
 
+    def _start_clock(self) -> FrameClock:
+        self._clock = FrameClock(self.info, self.limits, self._gap_ms)
+        return self._clock
+
+
+class VideoReader(ThinnedFrames, Closing):
+    """An opened video file: ``info``, and iteration over ``(t_ms, rgb)`` frames, decoded one at a
+    time (all of them, or as ``thin`` says). Iterate once; ``close()`` (or ``with``) releases the
+    decoder. ``frames_read`` counts the frames read from the file, kept or not."""
+
+    def __init__(self, capture: Any, info: VideoInfo, limits: VideoLimits) -> None:
+        super().__init__(info, limits)
+        self._capture = capture
+
     def __iter__(self) -> Iterator[tuple[float, UInt8Array]]:
         kept = 0
-        self._clock = FrameClock(self.info, self.limits, self._gap_ms)
+        clock = self._start_clock()
         while self._capture.grab():
-            t_ms = self._clock.tick(float(self._capture.get(cv2.CAP_PROP_POS_MSEC)))
+            t_ms = clock.tick(float(self._capture.get(cv2.CAP_PROP_POS_MSEC)))
             if t_ms is None:
                 continue
             ok, bgr = self._capture.retrieve()

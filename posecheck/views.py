@@ -154,10 +154,14 @@ UPRIGHT_LEG_DEGREES = 30.0
 
 @dataclass(frozen=True)
 class Posture:
-    """Whether the person stands upright: ``standing`` is None when it cannot be told."""
+    """Whether the person stands upright: ``standing`` is None when it cannot be told.
+
+    ``retake_helps`` is False when it cannot be told for a reason no retake changes (a side
+    view's far leg hidden behind the near one)."""
 
     standing: bool | None
     reason: str
+    retake_helps: bool = True
 
 
 def posture(pose: Pose) -> Posture:
@@ -240,7 +244,7 @@ def relaxed_stance(pose: Pose, view: View) -> Posture:
         size = pose.image_size
         inside = all(0 <= pose.xy[lm, i] < size[i] for lm in hidden for i in (0, 1))
         if side_on and inside:
-            return Posture(None, FAR_LEG_HIDDEN)
+            return Posture(None, FAR_LEG_HIDDEN, retake_helps=False)
         return Posture(None, "the legs and feet are not all in view, so the stance cannot be told")
     bends, lengths, leans = [], [], []
     for side in ("LEFT", "RIGHT"):

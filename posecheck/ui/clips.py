@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -30,18 +29,18 @@ import numpy as np
 from posecheck import (
     DEFAULT_VIDEO_SIDE,
     VIDEO_SUFFIXES,
-    FrameClock,
+    Closing,
     H264Writer,
     LiveFrame,
     LiveSession,
     SessionSummary,
     Side,
+    ThinnedFrames,
     VideoInfo,
     VideoLimits,
     check_video_start,
     draw_live_frame,
     frame_columns,
-    frame_gap_ms,
     frame_row,
     nobody_in_clip,
     people_counter,
@@ -74,7 +73,7 @@ MAX_CLIP_FPS = 15.0
 Progress = Callable[[float | None, str], None]
 
 
-class ClipReader:
+class ClipReader(ThinnedFrames, Closing):
     """An uploaded clip: ``info`` and its ``(t_ms, rgb)`` frames, decoded one at a time, upright
     and at most ``info.working_size`` (all of them, or as ``thin`` says). Iterate once;
     ``close()`` (or ``with``) releases it."""
@@ -87,35 +86,15 @@ class ClipReader:
         info: VideoInfo,
         limits: VideoLimits,
     ) -> None:
+        super().__init__(info, limits)
         self._container = container
         self._first = first
         self._frames = frames
-        self.info = info
-        self.limits = limits
-        self._gap_ms = -math.inf
-        self._clock = FrameClock(info, limits, self._gap_ms)  # a new one when iterating
-
-    @property
-    def frames_read(self) -> int:
-        """The clip's frames read so far, kept or not."""
-        return self._clock.read
-
-    def thin(self, max_fps: float) -> ClipReader:
-        """Yield at most ``max_fps`` frames a second (a frame comes when
-        ``posecheck.video.frame_gap_ms`` has passed since the last one)."""
-        self._gap_ms = frame_gap_ms(max_fps)
-        return self
-
-    def __enter__(self) -> ClipReader:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def __iter__(self) -> Iterator[tuple[float, np.ndarray]]:
-        self._clock = FrameClock(self.info, self.limits, self._gap_ms)
+        clock = self._start_clock()
         for frame in self._decoded():
-            t_ms = self._clock.tick(None if frame.time is None else float(frame.time) * 1000.0)
+            t_ms = clock.tick(None if frame.time is None else float(frame.time) * 1000.0)
             if t_ms is not None:  # else thinned before it is converted
                 yield t_ms, _upright(frame, self.info.working_size)
         if self.frames_read == 0:

@@ -30,6 +30,7 @@ from posecheck import (
     Unit,
     body_map,
     capitalised,
+    check_title,
     draw_analysis,
     held_regions,
     listed,
@@ -190,7 +191,7 @@ def show_capture(analysis: Analysis) -> None:
     for passed in (False, None):
         for check in (c for c in analysis.checks if c.passed is passed):
             advice = f" — {check.advice}" if check.advice else ""
-            title = capitalised(CHECK_LABELS[check.name])
+            title = check_title(check)
             st.markdown(f"{_CHECK_ICON[passed]} **{title}**: {_CHECK_WORDS[passed]}{advice}")
     fine = [CHECK_LABELS[c.name] for c in analysis.checks if c.passed is True]
     if fine:
@@ -201,10 +202,7 @@ def show_capture(analysis: Analysis) -> None:
         lines = [
             f"View {view.view.value}: confidence {view.confidence:.2f}; {view.reason}",
             f"Camera roll {level}: {roll.reason}",
-            *(
-                f"{capitalised(CHECK_LABELS[check.name])}: {check.reason}"
-                for check in analysis.checks
-            ),
+            *(f"{check_title(check)}: {check.reason}" for check in analysis.checks),
         ]
         st.caption("  \n".join(lines))
 
