@@ -133,7 +133,11 @@ MIN_HEIGHT_SHARE: Final = 0.3
 #: 205 px), so 350 px keeps its input a true downscale. It was 400 px of the file; on `hard_test`
 #: (720x1280, the file is the copy) bodies under 350 px erred more at the knee (2.9° against
 #: 1.9-2.2° from the front, 5.2° against 2.9-3.5° from the side; 20 and 9 renders), those of
-#: 350-400 px did not (1.4 and 2.0°, 3.5°; 28 and 19 renders).
+#: 350-400 px did not (1.4 and 2.0°, 3.5°; 28 and 19 renders). Both lines hold on `hard_train`,
+#: other bodies, not looked at when they were drawn (618 renders judged, the same throwaway
+#: script, 2026-12-05): under 350 px the knees erred 2.7 and 2.9° from the front (23 renders)
+#: against 1.3-2.4° above, the feet 5.2 and 5.0° (13) against 3.9-4.7°; under 30 % of the frame
+#: the knees 2.2 and 2.5° against 1.8-2.3°, the feet 5.1 and 4.9° against 3.6-4.4°.
 MIN_HEIGHT_PX: Final = 350
 #: With too few pixels, stepping closer helps too while the body fills less than this share of the
 #: frame's height (there is room left to fill); above it only a higher resolution does.
