@@ -143,7 +143,7 @@ def _coach_lines(frame: LiveFrame, coach: CoachState) -> list[tuple[str, tuple[i
             f"{current.target_ms / 1000:.0f} s, {current.circles.get(direction, 0)} circles"
         )
     elif current.target_count is not None:
-        amount = f"{current.count} / {current.target_count}"
+        amount = current.count_words
     elif current.target_ms is not None:
         amount = f"{current.time_ms / 1000:.0f} / {current.target_ms / 1000:.0f} s"
     else:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import pytest
 
 from posecheck.exercises import FOOT_CARE_IDS, load_catalogue
-from posecheck.live.coach import Coach, CoachPhase, CoachState
+from posecheck.live.coach import Coach, CoachPhase, CoachState, SetCount, count_words
 from posecheck.live.definitions import (
     COACH_BY_ID,
     COACH_DEFS,
@@ -119,6 +119,33 @@ def test_heel_raises_count_exactly_on_a_clean_sequence() -> None:
     assert last.baseline == pytest.approx(0.0, abs=0.01)
     assert last.phase is CoachPhase.ACTIVE and last.view_ok is True
     assert not keys(states) & {CueKey.HEELS_HIGHER, CueKey.PAUSE_AT_TOP, CueKey.VIEW_WRONG}
+
+
+def test_a_dose_of_sets_is_counted_set_by_set() -> None:
+    """Heel raises are 2 sets of 10: the person is told which set is under way, counted within
+    it, and when a set is done, to rest before the next; the last set's end is the dose's."""
+    coach = Coach("heel_raises")
+    last, states = coach_run(coach, sequence(frame_times(23000), heel_raises(12)))
+    assert last.current.count == 12 and last.current.sets == 2
+    assert last.current.count_words == "set 2 of 2: 2 of 10"
+    assert last.current.set_count == SetCount(number=2, sets=2, count=2, per_set=10)
+    texts = [cue.text for state in states for cue in state.cues]
+    assert "Set 1 of 2: 9 of 10" in texts and "Set 2 of 2: 0 of 10" in texts
+    rested = [s for s in states if CueKey.SET_DONE in {c.key for c in s.cues}]
+    assert rested and rested[0].current.count == 10
+    assert {c.text for s in rested for c in s.cues if c.key is CueKey.SET_DONE} == {
+        "Set 1 of 2 done: rest a few breaths, then 10 more"
+    }
+    assert all(s.current.count >= 10 for s in rested)
+    assert CueKey.SET_DONE not in keys(states[: states.index(rested[0])])
+
+
+def test_count_words() -> None:
+    assert count_words(3, 10) == "3 of 10"
+    assert count_words(0, 20, 2) == "set 1 of 2: 0 of 10"
+    assert count_words(19, 20, 2) == "set 2 of 2: 9 of 10"
+    assert count_words(20, 20, 2) == "20 of 20"
+    assert count_words(7, 10, 3) == "7 of 10"  # sets that do not divide the count: the total
 
 
 @pytest.mark.slow  # over 0.1 s on a clean clone: .ci/run runs it, make test keeps its time

@@ -17,7 +17,15 @@ the stream. Nothing here runs on import beyond defining names.
 
 from __future__ import annotations
 
-from posecheck.live.coach import Coach, CoachPhase, CoachState, CoachSummary, Cue, SideProgress
+from posecheck.live.coach import (
+    Coach,
+    CoachPhase,
+    CoachState,
+    CoachSummary,
+    Cue,
+    SetCount,
+    SideProgress,
+)
 from posecheck.live.definitions import COACHED_IDS, STANDING_POSTURE, CueKey, CueKind, Signal
 from posecheck.live.filters import OneEuroFilter, OneEuroParams, OneEuroVectorFilter
 from posecheck.live.session import (
@@ -83,6 +91,7 @@ __all__ = [
     "RepState",
     "Rotation",
     "SessionSummary",
+    "SetCount",
     "SideProgress",
     "Signal",
     "StanceCheck",

@@ -67,6 +67,7 @@ from posecheck.live.trackers import (
 from posecheck.live.windows import TimeWindow, scalar_spread, window_point_spread
 from posecheck.types import Landmark, Pose, Side, View
 from posecheck.views import ViewEstimate, posture
+from posecheck.wording import capitalised
 
 #: A cue triggered by an event stays up this long.
 CUE_MS = 2500.0
@@ -114,6 +115,36 @@ class Cue:
 
 
 @dataclass(frozen=True)
+class SetCount:
+    """A count within the set under way: set ``number`` of ``sets``, ``count`` of ``per_set``."""
+
+    number: int
+    sets: int
+    count: int
+    per_set: int
+
+
+def set_count(count: int, target: int, sets: int = 1) -> SetCount | None:
+    """Where a count stands in a target of several equal sets (the count of a whole set done
+    starts the next one); None for a single set, sets that do not divide the target, or the
+    target reached."""
+    if sets <= 1 or target % sets or count >= target:
+        return None
+    per_set = target // sets
+    done = max(0, count) // per_set
+    return SetCount(done + 1, sets, count - done * per_set, per_set)
+
+
+def count_words(count: int, target: int, sets: int = 1) -> str:
+    """A count against its target in words: "3 of 10"; for a target of several sets, the set
+    under way and the count within it, "set 2 of 2: 3 of 10" (see ``set_count``)."""
+    under_way = set_count(count, target, sets)
+    if under_way is None:
+        return f"{count} of {target}"
+    return f"set {under_way.number} of {sets}: {under_way.count} of {under_way.per_set}"
+
+
+@dataclass(frozen=True)
 class SideProgress:
     """How far one side (or the only set, ``side`` None) has got.
 
@@ -128,6 +159,7 @@ class SideProgress:
         circles: full circles per direction, the person's own.
         circle_ms: circling time per direction, the person's own.
         done: the dose for this side is done.
+        sets: the dose's sets: ``target_count`` is ``sets`` of ``target_count / sets`` each.
     """
 
     side: Side | None
@@ -139,6 +171,22 @@ class SideProgress:
     circles: Mapping[Rotation, int]
     circle_ms: Mapping[Rotation, float]
     done: bool
+    sets: int = 1
+
+    @property
+    def set_count(self) -> SetCount | None:
+        """The set under way, for a counted dose of several sets (see ``set_count``)."""
+        if self.target_count is None:
+            return None
+        return set_count(self.count, self.target_count, self.sets)
+
+    @property
+    def count_words(self) -> str:
+        """The count in words ("3 of 10"; "set 2 of 2: 3 of 10" for a dose of several sets);
+        empty for a timed dose."""
+        if self.target_count is None:
+            return ""
+        return count_words(self.count, self.target_count, self.sets)
 
     @property
     def fraction(self) -> float:
@@ -685,7 +733,10 @@ class Coach:
                 return self._finish_frame(phase, view_ok, readings, t_ms, cues)
         driver = self._driver or self._make_driver()
         self._tally.events, self._tally.conditions = set(), set()
+        counted = self._tally.count
         driver.update(self._relative(value), t_ms, self._tally)
+        if self._sets_done(self._tally.count) > self._sets_done(counted):
+            self._cue_until[CueKey.SET_DONE] = t_ms + SWITCH_CUE_MS
         for key in self._tally.events:
             self._show(key, t_ms, note=True)
         for key in self._tally.conditions:
@@ -844,6 +895,7 @@ class Coach:
             circles=MappingProxyType(dict(tally.circles)),
             circle_ms=MappingProxyType(dict(tally.circle_ms)),
             done=done,
+            sets=self.dose.sets if targets.count is not None else 1,
         )
 
     def _close_side(self, *, force: bool, t_ms: float) -> None:
@@ -874,6 +926,18 @@ class Coach:
         keys.sort(key=lambda k: order.index(CUES[k][0]))
         return tuple(self._cue(key, t_ms) for key in dict.fromkeys(keys))
 
+    def _per_set(self) -> int | None:
+        """Repetitions in each set of a counted dose of several equal sets; None otherwise."""
+        target, sets = self._targets.count, self.dose.sets
+        if target is None or sets <= 1 or target % sets:
+            return None
+        return target // sets
+
+    def _sets_done(self, count: int) -> int:
+        """Whole sets done before the last one (0 for a dose of one set): its end is the dose's."""
+        per_set = self._per_set()
+        return 0 if per_set is None else min(count // per_set, self.dose.sets - 1)
+
     def _progress_key(self) -> CueKey:
         driver = self._driver
         if isinstance(driver, _PacedDriver):
@@ -891,7 +955,13 @@ class Coach:
         left = 0.0
         if isinstance(self._driver, _PacedDriver):
             left = self._driver.left_ms(t_ms) / 1000.0
+        progress = self._progress()
+        amount = progress.count_words or f"{done} of {target}"
         text = words.format(
+            amount=capitalised(amount),
+            sets_done=self._sets_done(self._tally.count),
+            sets=self.dose.sets,
+            per_set=self._per_set() or 0,
             side=f"{side.value} {part}" if side is not None else part + "s",
             camera=definition.camera.advice,
             wrong_view=definition.camera.wrong_view,

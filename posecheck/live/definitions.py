@@ -297,13 +297,15 @@ class CueKey(enum.StrEnum):
     HOLD = "hold"
     KEEP_GOING = "keep_going"
     SWITCH_SIDE = "switch_side"
+    SET_DONE = "set_done"
     DONE = "done"
     CANNOT_SEE = "cannot_see"
 
 
 #: Each cue's kind and words; ``{side}`` is "left foot" / "right leg", ``{camera}`` the
 #: camera advice, ``{wrong_view}`` the row's words, ``{work}`` the row's work words,
-#: ``{left}`` seconds left, ``{done}`` / ``{target}`` progress.
+#: ``{left}`` seconds left, ``{done}`` / ``{target}`` progress, ``{amount}`` the progress in words
+#: (the set under way, for a dose of several), ``{sets_done}`` / ``{sets}`` / ``{per_set}`` sets.
 CUES: Mapping[CueKey, tuple[CueKind, str]] = MappingProxyType(
     {
         CueKey.NOT_IN_FRAME: (CueKind.SETUP, "Step into view. {camera}"),
@@ -325,8 +327,12 @@ CUES: Mapping[CueKey, tuple[CueKind, str]] = MappingProxyType(
         CueKey.WORK: (CueKind.PROGRESS, "{work}: {left} s"),
         CueKey.RELAX: (CueKind.PROGRESS, "Relax: {left} s"),
         CueKey.HOLD: (CueKind.PROGRESS, "Hold: {done} of {target} s"),
-        CueKey.KEEP_GOING: (CueKind.PROGRESS, "{done} of {target}"),
+        CueKey.KEEP_GOING: (CueKind.PROGRESS, "{amount}"),
         CueKey.SWITCH_SIDE: (CueKind.PROGRESS, "Switch to the {side}"),
+        CueKey.SET_DONE: (
+            CueKind.PROGRESS,
+            "Set {sets_done} of {sets} done: rest a few breaths, then {per_set} more",
+        ),
         CueKey.DONE: (CueKind.PROGRESS, "Set done"),
         CueKey.CANNOT_SEE: (CueKind.LIMIT, "{cannot_see}"),
     }

@@ -239,7 +239,12 @@ def _coach_status(coach: CoachState) -> None:
     st.subheader(f"{coach.name}{side}")
     left, right = st.columns(2)
     if current.target_count is not None:
-        left.metric("Count", f"{current.count} of {current.target_count}")
+        under_way = current.set_count
+        if under_way is None:
+            left.metric("Count", f"{current.count} of {current.target_count}")
+        else:  # the set in the label: the number stays short enough for a phone
+            label = f"Count, set {under_way.number} of {under_way.sets}"
+            left.metric(label, f"{under_way.count} of {under_way.per_set}")
     if current.target_ms is not None:
         left.metric("Time", f"{current.time_ms / 1000:.0f} of {current.target_ms / 1000:.0f} s")
     if coach.hold_ms > 0:
