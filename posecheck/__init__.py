@@ -87,7 +87,13 @@ from posecheck.live import (
     video_estimator,
     why_no_stance,
 )
-from posecheck.live.records import frame_columns, frame_row, summary_to_dict, why_no_stance_in
+from posecheck.live.records import (
+    frame_columns,
+    frame_row,
+    side_amount_words,
+    summary_to_dict,
+    why_no_stance_in,
+)
 from posecheck.measures import (
     EXPERIMENTAL_WORDS,
     HELD_WORDS,
@@ -292,6 +298,7 @@ __all__ = [
     "same_person",
     "sample_clip_paths",
     "sample_paths",
+    "side_amount_words",
     "status_in_words",
     "summary_to_dict",
     "undecodable_video",

@@ -1023,7 +1023,7 @@ def _print_summary(document: dict[str, Any], *, as_json: bool) -> None:
 
 def summary_lines(document: dict[str, Any]) -> str:
     """A session summary document in words."""
-    from posecheck.live.records import why_no_stance_in
+    from posecheck.live.records import side_amount_words, why_no_stance_in
     from posecheck.measures import EXPERIMENTAL_WORDS
     from posecheck.report import status_mark, unknown_line
 
@@ -1043,12 +1043,7 @@ def summary_lines(document: dict[str, Any]) -> str:
         lines.append(f"{exercise['name']} ({exercise['dose']}):")
         for side in exercise["sides"]:
             who = side["side"] or "both"
-            amount = (
-                f"{side['count']} of {side['target_count']}"
-                if side["target_count"] is not None
-                else f"{side['time_s']:.0f} of {side['target_s']:.0f} s"
-                + (" each direction" if side["circles"] else "")
-            )
+            amount = side_amount_words(side)
             circles = ", ".join(
                 f"{n} {d} ({side['circle_s'].get(d, 0):.0f} s)" for d, n in side["circles"].items()
             )

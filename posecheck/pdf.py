@@ -36,6 +36,7 @@ from posecheck.exercises import CLINICIAN_NOTE, DISCLAIMER, Plan
 from posecheck.findings import Assessment
 from posecheck.images import encode_jpeg
 from posecheck.live.coach import SideProgress
+from posecheck.live.records import side_amount_words, side_to_dict
 from posecheck.live.session import SessionSummary
 from posecheck.live.stance import StanceMeasure, StanceResult, why_no_stance
 from posecheck.measures import (
@@ -388,8 +389,14 @@ def live_pdf_report(
         )
     if exercise is not None:
         report.heading(f"{exercise.name} ({exercise.dose})", 12)
-        rows = [[_side_words(side), _amount_words(side), "yes" if side.done else "not yet"]
-                for side in exercise.sides]  # fmt: skip
+        rows = [
+            [
+                _side_words(side),
+                side_amount_words(side_to_dict(side)),
+                "yes" if side.done else "not yet",
+            ]
+            for side in exercise.sides
+        ]
         report.table(("side", "done so far", "dose done"), rows, widths=(40, 80, 60))
         for note in exercise.form_notes:
             report.paragraph(f"Form: {note}", size=9)
@@ -409,14 +416,6 @@ def live_pdf_report(
 
 def _side_words(side: SideProgress) -> str:
     return f"{side.side.value} side" if side.side is not None else "the set"
-
-
-def _amount_words(side: SideProgress) -> str:
-    if side.target_count is not None:
-        return f"{side.count} of {side.target_count}"
-    target = "" if side.target_ms is None else f" of {side.target_ms / 1000:.0f} s"
-    each = " each direction" if side.circles else ""
-    return f"{side.time_ms / 1000:.0f}{target}{each}"
 
 
 def _stance(report: _Report, result: StanceResult) -> None:

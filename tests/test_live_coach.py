@@ -21,6 +21,7 @@ from posecheck.live.definitions import (
     CueKind,
     Tracking,
 )
+from posecheck.live.records import side_amount_words, side_to_dict
 from posecheck.live.trackers import Rotation
 from posecheck.types import Pose, Side
 from posecheck.views import detect_view
@@ -129,6 +130,7 @@ def test_a_dose_of_sets_is_counted_set_by_set() -> None:
     assert last.current.count == 12 and last.current.sets == 2
     assert last.current.count_words == "set 2 of 2: 2 of 10"
     assert last.current.set_count == SetCount(number=2, sets=2, count=2, per_set=10)
+    assert side_amount_words(side_to_dict(last.current)) == "12 of 20"  # a summary: the dose
     texts = [cue.text for state in states for cue in state.cues]
     assert "Set 1 of 2: 9 of 10" in texts and "Set 2 of 2: 0 of 10" in texts
     rested = [s for s in states if CueKey.SET_DONE in {c.key for c in s.cues}]
@@ -346,6 +348,8 @@ def test_ankle_circles_count_and_time_each_direction_in_the_persons_terms() -> N
     assert CueKey.OTHER_DIRECTION in keys(states)
     assert last.side is Side.LEFT and CueKey.SWITCH_SIDE in keys(states)
     assert CueKey.FULL_CIRCLE not in keys(states)
+    # in words, as the summaries, the history and the PDF give it: the time is per direction
+    assert side_amount_words(side_to_dict(right)) == "15 of 15 s each direction"
 
 
 @pytest.mark.slow  # over 0.1 s on a clean clone: .ci/run runs it, make test keeps its time

@@ -115,7 +115,17 @@ def frame_row(frame: LiveFrame) -> dict[str, str]:
     return row
 
 
-def _side_to_dict(progress: SideProgress) -> dict[str, Any]:
+def side_amount_words(side: Mapping[str, Any]) -> str:
+    """How much of a side's dose was done, from its record (``coach_summary_to_dict``'s
+    ``sides``): "5 of 20", "12 of 20 s", "9 of 15 s each direction"."""
+    if side["target_count"] is not None:
+        return f"{side['count']} of {side['target_count']}"
+    target = "" if side["target_s"] is None else f" of {side['target_s']:.0f}"
+    each = " each direction" if side["circles"] else ""
+    return f"{side['time_s']:.0f}{target} s{each}"
+
+
+def side_to_dict(progress: SideProgress) -> dict[str, Any]:
     return {
         "side": progress.side.value if progress.side is not None else None,
         "count": progress.count,
@@ -139,7 +149,7 @@ def coach_summary_to_dict(summary: CoachSummary) -> dict[str, Any]:
         "duration_s": round(summary.duration_ms / 1000.0, 2),
         "complete": summary.complete,
         "total_count": sum(side.count for side in summary.sides),
-        "sides": [_side_to_dict(side) for side in summary.sides],
+        "sides": [side_to_dict(side) for side in summary.sides],
         "form_notes": list(summary.form_notes),
     }
 

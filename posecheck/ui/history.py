@@ -33,6 +33,7 @@ from posecheck import (
     Unit,
     draw_analysis,
     encode_jpeg,
+    side_amount_words,
     summary_to_dict,
     why_no_stance_in,
 )
@@ -173,11 +174,7 @@ def session_words(title: str, data: Mapping[str, Any]) -> str:
     if exercise:
         sides = [
             f"{side['side'] + ' side ' if side['side'] else ''}"
-            + (
-                f"{side['count']} of {side['target_count']}"
-                if side["target_count"] is not None
-                else f"{side['time_s']:.0f} of {side['target_s']:.0f} s"
-            )
+            + side_amount_words(side)
             + (" (done)" if side["done"] else "")
             for side in exercise["sides"]
         ]

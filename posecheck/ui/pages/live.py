@@ -44,6 +44,7 @@ from posecheck import (
     printable_name,
     roll_known,
     sample_clip_paths,
+    side_amount_words,
     summary_to_dict,
     why_no_stance,
 )
@@ -393,11 +394,7 @@ def _set_lines(ended: EndedSet) -> list[str]:
     if exercise:
         for side in exercise["sides"]:
             who = f"{side['side']} side" if side["side"] else "set"
-            amount = (
-                f"{side['count']} of {side['target_count']}"
-                if side["target_count"] is not None
-                else f"{side['time_s']:.0f} of {side['target_s']:.0f} s"
-            )
+            amount = side_amount_words(side)
             lines.append(f"{who}: {amount}" + (" (done)" if side["done"] else ""))
         lines += [f"form: {note}" for note in exercise["form_notes"]]
     return lines
