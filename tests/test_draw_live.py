@@ -20,6 +20,7 @@ from tests.live_fakes import (
     front_still,
     lying,
     plateaus,
+    side_standing,
 )
 
 
@@ -153,6 +154,21 @@ def test_the_coach_panel_has_no_empty_brackets() -> None:
     assert frame.coach is not None and frame.coach.tracker == ""
     lines = [text for text, _ in _coach_lines(frame, frame.coach)]
     assert not any("[]" in text or "()" in text for text in lines), lines
+
+
+def test_the_coach_panel_says_the_count_once() -> None:
+    """The count is drawn under the exercise's name; the coach's "keep going" cue, which says the
+    same, is not drawn again below it (its line goes to a cue that says something else)."""
+    from posecheck.draw_live import _coach_lines
+    from posecheck.live.definitions import CueKey
+
+    times = frame_times(4000)
+    frame = frames("heel_raises", [side_standing() for _ in times], times)[-1]
+    assert frame.coach is not None
+    going = [cue.text for cue in frame.cues if cue.key is CueKey.KEEP_GOING]
+    assert going == ["Set 1 of 2: 0 of 10"]
+    lines = [text for text, _ in _coach_lines(frame, frame.coach)]
+    assert lines[1].startswith("set 1 of 2: 0 of 10") and going[0] not in lines
 
 
 def test_the_coach_panel_names_the_trackers_phase_in_words() -> None:
