@@ -22,7 +22,9 @@ from posecheck.dev.screening import (
     rank_correlation,
     read_set,
     target_lines,
+    uncertainty_lines,
     wilson_interval,
+    within_band,
 )
 from posecheck.findings import Beyond, FindingKey
 from posecheck.measures import MeasureName
@@ -275,3 +277,17 @@ def test_the_rank_correlation_lets_ties_share_their_rank() -> None:
     )
     assert rank_correlation([6.0, 5.0, 4.0, 3.0, 2.0, 1.0], errors) == pytest.approx(-1.0)
     assert math.isnan(rank_correlation([1.0, 2.0], [2.0, 1.0]))  # too few to tell
+
+
+def test_how_often_the_truth_lies_within_the_band() -> None:
+    """The band a user is shown (value ± band) is checked against the truth: a reading off by its
+    band exactly is within it, one off by more is not, one with no value is not counted."""
+    readings = [
+        _reading(12.0 + off, error_band=band)
+        for off, band in ((0.0, 5.0), (5.0, 5.0), (-6.0, 5.0), (7.0, 8.0), (9.0, 5.0))
+    ]
+    assert within_band(readings) == pytest.approx(3 / 5)
+    assert within_band([*readings, _reading(None)]) == pytest.approx(3 / 5)
+    assert math.isnan(within_band([_reading(None)]))
+    row = next(line for line in uncertainty_lines(readings) if "left_knee_angle_frontal" in line)
+    assert row.split(" | ")[4:] == ["60%", "5.00", "8.20 |"]  # errors 0, 5, 6, 7, 9

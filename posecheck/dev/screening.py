@@ -475,10 +475,22 @@ def _correlation_cell(value: float) -> str:
     return "- (the same for every reading)" if math.isnan(value) else f"{value:+.2f}"
 
 
+def within_band(readings: Sequence[Reading]) -> float:
+    """The share of the readings with a value whose truth lies within their error band
+    (value ± band): how much the band a user is shown covers."""
+    rows = [r for r in readings if r.value is not None]
+    if not rows:
+        return math.nan
+    return sum(abs(r.value - r.true) <= r.error_band for r in rows if r.value is not None) / len(
+        rows
+    )
+
+
 def uncertainty_lines(readings: Sequence[Reading]) -> list[str]:
     lines = [
-        "| measure | n | error band vs actual error | confidence vs actual error |",
-        "|---|---|---|---|",
+        "| measure | n | error band vs actual error | confidence vs actual error | truth within "
+        "the band | the band (median) | actual error, 90th percentile |",
+        "|---|---|---|---|---|---|---|",
     ]
     for spec in MEASURES:
         rows = [r for r in readings if r.measure is spec.name and r.value is not None]
@@ -487,7 +499,11 @@ def uncertainty_lines(readings: Sequence[Reading]) -> list[str]:
         errors = [abs(r.value - r.true) for r in rows if r.value is not None]
         band = rank_correlation([r.error_band for r in rows], errors)
         conf = rank_correlation([r.confidence for r in rows], errors)
-        cells = f"{_correlation_cell(band)} | {_correlation_cell(conf)}"
+        cells = (
+            f"{_correlation_cell(band)} | {_correlation_cell(conf)} | {within_band(rows):.0%} | "
+            f"{float(np.median([r.error_band for r in rows])):.2f} | "
+            f"{float(np.percentile(errors, 90)):.2f}"
+        )
         lines.append(f"| `{spec.name}` | {len(rows)} | {cells} |")
     return lines
 
@@ -710,6 +726,11 @@ def markdown(readings: Sequence[Reading], *, title: str, command: str) -> str:
             " − for the confidence)",
             "",
             *uncertainty_lines(readings),
+            "",
+            "A reading's band (± its error, as the report shows it) is the measure's known error, "
+            "widened by what the photo leaves unknown. It is a typical error, not a 95 % interval: "
+            '"truth within the band" is how often the true value lay inside it, and the 90th '
+            "percentile how far the worst tenth of readings erred.",
             "",
         ]
     )

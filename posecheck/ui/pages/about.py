@@ -17,7 +17,8 @@ _UNIT_WORDS = {Unit.DEG: "°", Unit.PCT_HIP_WIDTH: "% hip width", Unit.PCT_BODY_
 #: Figures measured on rendered bodies with known angles, as the app looks (both ways): the
 #: README's "How right it is" and docs/ACCURACY.md's "Both ways" table (2026-12-04; the shoulder
 #: level and the trunk's lean 2026-12-05: `python -m posecheck.dev validate out/synth/test
-#: --both-ways`).
+#: --both-ways`; how often the truth lay within the band, 2026-12-05: `python -m posecheck.dev
+#: screening out/synth/hard_test --both-ways`).
 ACCURACY = """
 posecheck publishes its own error, measured on rendered bodies whose true angles are known
 (bodies, cameras and rooms it was never tuned on):
@@ -40,6 +41,11 @@ posecheck publishes its own error, measured on rendered bodies whose true angles
   out and 89 % of the knees truly falling in are found or told to recheck (the shoulder level
   36 %), while 7-8 % of usual feet and knees are told to recheck in vain. The foot angle's error
   there is about 4°.
+- **The ± beside each number** is its typical error, widened for what the photo leaves unknown
+  (a body turned a little, a phone held tilted). It is not a guarantee: on those photos the true
+  value lay within it for 98 % of the knee readings from the front, 96 % of the trunk's lean,
+  91 % of the shoulder level and the head's forward position, 86-87 % of the foot angles, 81 % of
+  the knee from the side and 72-93 % of the positions over the ankle.
 - **Experimental**, shown but never the basis of a finding: the hip level (the body model barely
   follows a true pelvic tilt), the head tilt, the upper body's and the hips' sideways positions
   (the model's points are too far off on real photos) and the heel angles (not validated).
