@@ -17,8 +17,8 @@ import numpy as np
 
 from posecheck.bodymap import SHORT_WORDS
 from posecheck.draw import draw_pose
-from posecheck.live.coach import CoachState
-from posecheck.live.definitions import COACH_BY_ID, SIGNALS, CueKey, Signal
+from posecheck.live.coach import CoachState, beside_the_count
+from posecheck.live.definitions import COACH_BY_ID, SIGNALS, Signal
 from posecheck.live.session import LiveFrame
 from posecheck.live.stance import StancePhase, StanceResult
 from posecheck.live.trackers import Rotation
@@ -151,9 +151,7 @@ def _coach_lines(frame: LiveFrame, coach: CoachState) -> list[tuple[str, tuple[i
     phase = _PHASE_WORDS.get(coach.tracker, coach.tracker)
     tracker = f"  ({phase})" if phase and not current.circle_ms else ""
     lines = [(f"{coach.name}{side}", _WHITE), (f"{amount}{tracker}", _ACCENT)]
-    # the count just drawn is not said again as a cue
-    cues = [cue for cue in frame.cues if cue.key is not CueKey.KEEP_GOING]
-    lines += [(cue.text, _WHITE) for cue in cues[:3]]
+    lines += [(cue.text, _WHITE) for cue in beside_the_count(frame.cues)[:3]]
     return lines
 
 

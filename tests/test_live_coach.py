@@ -10,7 +10,14 @@ from collections.abc import Callable
 import pytest
 
 from posecheck.exercises import FOOT_CARE_IDS, load_catalogue
-from posecheck.live.coach import Coach, CoachPhase, CoachState, SetCount, count_words
+from posecheck.live.coach import (
+    Coach,
+    CoachPhase,
+    CoachState,
+    SetCount,
+    beside_the_count,
+    count_words,
+)
 from posecheck.live.definitions import (
     COACH_BY_ID,
     COACH_DEFS,
@@ -140,6 +147,13 @@ def test_a_dose_of_sets_is_counted_set_by_set() -> None:
     }
     assert all(s.current.count >= 10 for s in rested)
     assert CueKey.SET_DONE not in keys(states[: states.index(rested[0])])
+    # beside the count on show, the cue that says it again is left out, the rest kept in order
+    shown = beside_the_count(rested[0].cues)
+    assert [c.key for c in shown] == [
+        c.key for c in rested[0].cues if c.key is not CueKey.KEEP_GOING
+    ]
+    assert CueKey.SET_DONE in {c.key for c in shown}
+    assert CueKey.KEEP_GOING in {c.key for c in rested[0].cues}
 
 
 def test_count_words() -> None:

@@ -25,6 +25,7 @@ from posecheck.live.coach import (
     Cue,
     SetCount,
     SideProgress,
+    beside_the_count,
 )
 from posecheck.live.definitions import COACHED_IDS, STANDING_POSTURE, CueKey, CueKind, Signal
 from posecheck.live.filters import OneEuroFilter, OneEuroParams, OneEuroVectorFilter
@@ -100,6 +101,7 @@ __all__ = [
     "StancePhase",
     "StanceResult",
     "StanceState",
+    "beside_the_count",
     "people_counter",
     "video_estimator",
     "why_no_stance",

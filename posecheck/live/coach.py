@@ -114,6 +114,12 @@ class Cue:
     text: str
 
 
+def beside_the_count(cues: Sequence[Cue]) -> tuple[Cue, ...]:
+    """The cues to show beside a count or time already on show: all but "keep going", which
+    says the same count or time again."""
+    return tuple(cue for cue in cues if cue.key is not CueKey.KEEP_GOING)
+
+
 @dataclass(frozen=True)
 class SetCount:
     """A count within the set under way: set ``number`` of ``sets``, ``count`` of ``per_set``."""

@@ -39,6 +39,7 @@ from posecheck import (
     StanceResult,
     Status,
     Unit,
+    beside_the_count,
     body_map,
     live_pdf_report,
     printable_name,
@@ -230,7 +231,9 @@ def mirror() -> bool:
 
 
 def _cues(frame: LiveFrame) -> None:
-    for cue in frame.cues[:4]:
+    # with the coach, its count or time is on show above
+    cues = frame.cues if frame.coach is None else beside_the_count(frame.cues)
+    for cue in cues[:4]:
         st.markdown(f"{_CUE_ICON.get(cue.kind, '')} {cue.text}")
 
 
