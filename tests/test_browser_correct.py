@@ -139,14 +139,22 @@ class Editor:
         assert inside, "the window is too short for the whole picture: make it taller"
         self.driver.switch_to.frame(frame)
         image = self.driver.find_element(By.ID, "image")
+        # ... and wholly inside its frame: the component sets the frame's height only once the
+        # picture has loaded, and until then WebDriver's offsets start at the middle of the part
+        # the frame shows, so a click aimed at the picture's corner landed above it (lost three
+        # times in a CI run on a busy machine); a fraction of a pixel over is layout rounding
         size = wait_for(
-            "the picture to load",
+            "the picture to load and fit its frame",
             lambda: self.driver.execute_script(
-                "const i = arguments[0]; return i.complete && i.naturalWidth && "
-                "i.clientWidth ? [i.clientWidth, i.clientHeight] : null",
+                "const i = arguments[0]; const r = i.getBoundingClientRect(); "
+                "window.top.shownIn = [r.left, r.top, r.right, r.bottom, innerWidth, innerHeight]; "
+                "return i.complete && i.naturalWidth && i.clientWidth && r.top >= 0 && "
+                "r.bottom <= innerHeight + 1 && r.right <= innerWidth + 1 "
+                "? [i.clientWidth, i.clientHeight] : null",
                 image,
             ),
             30,
+            last=lambda: self.driver.execute_script("return window.top.shownIn"),
         )
         return image, float(size[0]), float(size[1])
 
