@@ -130,15 +130,20 @@ class SetCount:
     per_set: int
 
 
+def per_set(target: int, sets: int) -> int | None:
+    """The count in each set when a target is ``sets`` equal sets; None for a single set or sets
+    that do not divide the target (then it is counted as one)."""
+    return target // sets if sets > 1 and target % sets == 0 else None
+
+
 def set_count(count: int, target: int, sets: int = 1) -> SetCount | None:
     """Where a count stands in a target of several equal sets (the count of a whole set done
-    starts the next one); None for a single set, sets that do not divide the target, or the
-    target reached."""
-    if sets <= 1 or target % sets or count >= target:
+    starts the next one); None when the target is one set (``per_set``) or is reached."""
+    each = per_set(target, sets)
+    if each is None or count >= target:
         return None
-    per_set = target // sets
-    done = max(0, count) // per_set
-    return SetCount(done + 1, sets, count - done * per_set, per_set)
+    done = max(0, count) // each
+    return SetCount(done + 1, sets, count - done * each, each)
 
 
 def count_words(count: int, target: int, sets: int = 1) -> str:
@@ -934,10 +939,8 @@ class Coach:
 
     def _per_set(self) -> int | None:
         """Repetitions in each set of a counted dose of several equal sets; None otherwise."""
-        target, sets = self._targets.count, self.dose.sets
-        if target is None or sets <= 1 or target % sets:
-            return None
-        return target // sets
+        target = self._targets.count
+        return None if target is None else per_set(target, self.dose.sets)
 
     def _sets_done(self, count: int) -> int:
         """Whole sets done before the last one (0 for a dose of one set): its end is the dose's."""
