@@ -147,12 +147,16 @@ def test_the_history_page_lists_charts_and_deletes_in_a_real_browser(
         assert session is not None
         show(driver, live)
         session.click()
+        # the summary and, under it, the form notes: the expander opens over a moment, and a
+        # page read once the summary showed once lacked the notes (CI, with ../shared)
         wait_for(
-            "the session's summary",
-            lambda: "right side 15 of 15 (done); left side 9 of 15" in page_text(driver),
+            "the session's summary and its form notes",
+            lambda: (
+                "right side 15 of 15 (done); left side 9 of 15" in page_text(driver)
+                and "Rise straight up" in page_text(driver)
+            ),
             10,
         )
-        assert "Rise straight up" in page_text(driver)  # its form notes
         show(driver, live)
         shot(driver, "h03-history-live-session")
         driver.set_window_size(400, 900)  # a phone
