@@ -241,6 +241,16 @@ def _value(m: Measurement) -> str:
 
 
 #: Under a table with experimental measures (``for_findings`` False).
+#: What the ± beside a reading is, said once at the top of a photo report (figures:
+#: docs/SCREENING.md's last table, ``python -m posecheck.dev screening out/synth/hard_test
+#: [--both-ways]``, 2026-12-05).
+_ERROR_NOTE = (
+    "How to read the error (±): it is each reading's typical error, the measure's known error "
+    "widened where the photo leaves something unknown (a body turned a little, a phone held "
+    "tilted). It is not a guarantee: on rendered test photos taken the way phones are held, the "
+    "true value lay within it for 8 to 9 readings in 10 for most measures, and for 96-98 % of "
+    "the knees seen from the front."
+)
 _EXPERIMENTAL_NOTE = (
     "Measures marked (experimental) are shown, not judged: a photo measures them too roughly, so "
     "they are never the basis of a finding, whatever their status."
@@ -322,6 +332,7 @@ def pdf_report(
     report = _Report(created or datetime.now())
     report.heading("posecheck report", 18)
     report.paragraph(f"{DISCLAIMER} {CLINICIAN_NOTE}", size=8.5, colour=(120, 40, 40))
+    report.paragraph(_ERROR_NOTE, size=8.5, colour=(90, 90, 90))
     for photo in photos:
         result = photo.result
         # the file's own name: a report handed to a clinician need not show the folders it came from

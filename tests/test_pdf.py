@@ -73,6 +73,7 @@ def test_analyze_pdf_has_the_pictures_measures_findings_and_plan(
     expected = (
         "posecheck report", "left foot angle", "usual range", "within the usual range",
         "The report across the photos", "Toe pressing", "Not medical advice",
+        "How to read the error", "It is not a guarantee",
     )  # fmt: skip
     for words in expected:
         assert words in text, words
