@@ -240,7 +240,6 @@ def _value(m: Measurement) -> str:
     return f"{m.value:+.1f}{unit}"
 
 
-#: Under a table with experimental measures (``for_findings`` False).
 #: What the ± beside a reading is, said once at the top of a photo report (figures:
 #: docs/SCREENING.md's last table, ``python -m posecheck.dev screening out/synth/hard_test
 #: [--both-ways]``, 2026-12-05).
@@ -251,6 +250,7 @@ _ERROR_NOTE = (
     "true value lay within it for 8 to 9 readings in 10 for most measures, and for 96-98 % of "
     "the knees seen from the front."
 )
+#: Under a table with experimental measures (``for_findings`` False).
 _EXPERIMENTAL_NOTE = (
     "Measures marked (experimental) are shown, not judged: a photo measures them too roughly, so "
     "they are never the basis of a finding, whatever their status."

@@ -478,12 +478,8 @@ def _correlation_cell(value: float) -> str:
 def within_band(readings: Sequence[Reading]) -> float:
     """The share of the readings with a value whose truth lies within their error band
     (value ± band): how much the band a user is shown covers."""
-    rows = [r for r in readings if r.value is not None]
-    if not rows:
-        return math.nan
-    return sum(abs(r.value - r.true) <= r.error_band for r in rows if r.value is not None) / len(
-        rows
-    )
+    covered = [abs(r.value - r.true) <= r.error_band for r in readings if r.value is not None]
+    return sum(covered) / len(covered) if covered else math.nan
 
 
 def uncertainty_lines(readings: Sequence[Reading]) -> list[str]:

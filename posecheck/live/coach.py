@@ -964,8 +964,12 @@ class Coach:
         left = 0.0
         if isinstance(self._driver, _PacedDriver):
             left = self._driver.left_ms(t_ms) / 1000.0
-        progress = self._progress()
-        amount = progress.count_words or f"{done} of {target}"
+        counted = self._targets.count
+        amount = (
+            f"{done} of {target}"
+            if counted is None
+            else count_words(self._tally.count, counted, self.dose.sets)
+        )
         text = words.format(
             amount=capitalised(amount),
             sets_done=self._sets_done(self._tally.count),

@@ -245,7 +245,7 @@ def _coach_status(coach: CoachState) -> None:
     if current.target_count is not None:
         under_way = current.set_count
         if under_way is None:
-            left.metric("Count", f"{current.count} of {current.target_count}")
+            left.metric("Count", current.count_words)
         else:  # the set in the label: the number stays short enough for a phone
             label = f"Count, set {under_way.number} of {under_way.sets}"
             left.metric(label, f"{under_way.count} of {under_way.per_set}")
