@@ -33,7 +33,10 @@ def _text(pdf: Path, mode: str = "-layout") -> str:
     """The PDF's text as pdftotext reads it (``-raw``: in the order it was written, each table
     cell whole)."""
     if PDFTOTEXT is None:
-        pytest.skip("pdftotext is not installed (.ci/run installs poppler-utils)")
+        pytest.skip(
+            "pdftotext is not installed (`bash scripts/setup-system.sh --slow-tests` installs "
+            "poppler-utils)"
+        )
     return subprocess.run(
         [PDFTOTEXT, mode, str(pdf), "-"], capture_output=True, check=True, text=True
     ).stdout
