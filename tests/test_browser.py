@@ -389,6 +389,71 @@ def start_and_measure(live: LivePage, label: str) -> dict[str, float]:
     return {"first_s": first_s, "displayed_fps": displayed_fps, **figures}
 
 
+#: Put into every frame before its own scripts: a stand-in for the browser's speech with two
+#: voices, one on the device and one online (as Chrome's "Google" voices are), that keeps what it
+#: is asked to say and with which voice. Headless chromium here has no voice of its own.
+_SPEECH_STAND_IN = """
+(() => {
+  const voices = [
+    {name: "Online voice", lang: "en-US", localService: false, default: true, voiceURI: "online"},
+    {name: "Device voice", lang: "en-US", localService: true, default: false, voiceURI: "device"},
+  ];
+  const said = [];
+  window.__said = said;
+  window.SpeechSynthesisUtterance = class {
+    constructor(text) { this.text = text; this.voice = null; }
+    addEventListener() {}
+  };
+  Object.defineProperty(window, "speechSynthesis", {configurable: true, value: {
+    getVoices: () => voices,
+    speak: utterance => said.push(
+      {text: utterance.text, voice: utterance.voice ? utterance.voice.name : null}),
+    cancel: () => {},
+    addEventListener: () => {},
+  }});
+})();
+"""
+
+
+class Voice:
+    """The Live page's voice switch, in its own frame."""
+
+    def __init__(self, driver: WebDriver) -> None:
+        self.driver = driver
+        self.frame = wait_for("the voice's switch", self._frame, 60, step=0.3)
+
+    def _frame(self) -> WebElement | None:
+        self.driver.switch_to.default_content()
+        frames = self.driver.find_elements(By.CSS_SELECTOR, "iframe[title*='speech']")
+        return frames[0] if frames and frames[0].size["height"] > 0 else None
+
+    def _inside(self) -> None:
+        self.driver.switch_to.default_content()
+        self.driver.switch_to.frame(self.frame)
+
+    def switch_on(self) -> None:
+        self._inside()
+        self.driver.find_element(By.ID, "toggle").click()
+
+    def status(self) -> str:
+        self._inside()
+        return str(self.driver.find_element(By.ID, "status").text)
+
+    def said(self) -> list[dict[str, str]]:
+        self._inside()
+        return list(self.driver.execute_script("return window.__said || []"))
+
+    def local_voices(self) -> list[str]:
+        self._inside()
+        script = "return speechSynthesis.getVoices().filter(v => v.localService).map(v => v.name)"
+        return list(self.driver.execute_script(script))
+
+    def counted(self) -> list[dict[str, str]] | None:
+        """What was said, once it includes a count."""
+        said = self.said()
+        return said if any(words["text"].isdigit() for words in said) else None
+
+
 @pytest.fixture
 def profile(tmp_path: Path) -> Path:
     folder = tmp_path / "profile"
@@ -403,6 +468,13 @@ def test_live_stance_check_in_a_real_browser(server: str, tmp_path: Path, profil
     try:
         live = LivePage(driver, server)
         shot(driver, "01-live-before-start")
+        # the browser's own speech: where it has no voice on the device, the page says so
+        voice = Voice(driver)
+        voice.switch_on()
+        local = voice.local_voices()
+        expected = "Said by" if local else "No voice on this device"
+        wait_for(f"'{expected}'", lambda: expected in voice.status(), 10, last=voice.status)
+        print(f"[stance check] voices on this device: {local or 'none'}; '{voice.status()}'")
         start_and_measure(live, "stance check")
         # the stance check's state changes: moving -> holding still -> measured
         # the caption and the table come in one update of the page, which a busy machine may
@@ -448,8 +520,19 @@ def test_live_heel_raises_are_counted_in_a_real_browser(
     camera, truth = exercise_clip(tmp_path / "heel_raises.y4m", "heel_raises_side")
     driver = chromium(profile, camera, (1280, 1400))
     try:
+        driver.execute_cdp_cmd(
+            "Page.addScriptToEvaluateOnNewDocument", {"source": _SPEECH_STAND_IN}
+        )
         live = LivePage(driver, server)
         live.choose("Heel raises")
+        voice = Voice(driver)
+        voice.switch_on()
+        wait_for(
+            "the voice on",
+            lambda: "Said by Device voice, on this device" in voice.status(),
+            10,
+            last=voice.status,
+        )
         start_and_measure(live, "heel raises")
 
         def count() -> int:
@@ -470,6 +553,17 @@ def test_live_heel_raises_are_counted_in_a_real_browser(
         finally:
             shot(driver, "06-live-heel-raises-counted")
         print(f"[heel raises] count {reached} (the clip holds {truth['reps']} per loop)")
+        # the count was said aloud too, with the device's voice only
+        said = wait_for(
+            "a count said aloud",
+            lambda: voice.counted(),
+            30,
+            step=0.5,
+        )
+        print(f"[heel raises] said aloud: {[w['text'] for w in said]}")
+        assert said[0]["text"] == "Cues aloud"
+        assert {w["voice"] for w in said} == {"Device voice"}
+        shot(driver, "06b-live-heel-raises-said-aloud")
         live.press("Stop")
     finally:
         driver.quit()

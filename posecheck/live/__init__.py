@@ -9,6 +9,7 @@
   cues); :mod:`posecheck.live.coach`: the coach that runs a row.
 - :mod:`posecheck.live.session`: ``LiveSession``, ``(rgb, t_ms)`` in, a ``LiveFrame`` out.
 - :mod:`posecheck.live.records`: frames as CSV rows, summaries as JSON-ready data.
+- :mod:`posecheck.live.voice`: which cues to say aloud, and when.
 
 Everything here is fed ``t_ms``, a sample's time in milliseconds (never a frame count: frames get
 dropped and arrive at uneven gaps), and treats a timestamp that does not increase as a restart of
@@ -61,6 +62,7 @@ from posecheck.live.trackers import (
     RepState,
     Rotation,
 )
+from posecheck.live.voice import VoiceState, Words, next_words
 
 __all__ = [
     "COACHED_IDS",
@@ -101,7 +103,10 @@ __all__ = [
     "StancePhase",
     "StanceResult",
     "StanceState",
+    "VoiceState",
+    "Words",
     "beside_the_count",
+    "next_words",
     "people_counter",
     "video_estimator",
     "why_no_stance",

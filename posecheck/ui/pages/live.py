@@ -62,6 +62,7 @@ from posecheck.ui.live import (
 )
 from posecheck.ui.results import reading, show_assessment, show_photo
 from posecheck.ui.text import plain
+from posecheck.ui.voice import voice_box
 
 BOARD_KEY = "posecheck_live_board"
 #: The recorded clip's progress bar moves at most this often (seconds).
@@ -654,6 +655,7 @@ def render() -> None:
         @st.fragment(run_every=REFRESH_S if playing or signalling else None)
         def live_status() -> None:
             view = live.view()
+            voice_box(view.frame if view.running else None)
             if view.running or view.error:
                 status(view)
             elif _connecting_too_long(playing, signalling):
