@@ -99,6 +99,7 @@ def test_the_wheel_has_the_samples_and_not_the_developer_tools(wheel: Path) -> N
     assert "posecheck/data/samples/heel_raises_side.mp4" in names  # the Live page's sample clip
     assert "posecheck/data/exercises.json" in names
     assert "posecheck/data/calibration.json" in names
+    assert "posecheck/ui/speech/index.html" in names  # the Live page's voice
     assert not [n for n in names if n.startswith("posecheck/dev/")]
 
 
