@@ -18,15 +18,18 @@ import pytest
 import streamlit_webrtc
 from streamlit.testing.v1 import AppTest
 
-from posecheck import DISCLAIMER, ErrorCode, ModelError, Side, sample_paths
+from posecheck import DISCLAIMER, Coach, ErrorCode, ModelError, Side, sample_paths
 from posecheck.ui.live import LiveBoard, LiveProcessor, processor_factory
 from posecheck.ui.text import plain
 from tests.live_fakes import (
     PeopleCount,
     ReplayFactory,
     clip_bytes,
+    counts_alone,
     front_still,
     heel_raises_clip,
+    plateaus,
+    side_standing,
     stance_readings,
 )
 
@@ -442,6 +445,53 @@ def test_the_live_page_shows_the_stance_check_and_the_coach(streamer: FakeStream
     assert labels.count("Download this summary (PDF)") == 2
     assert labels.count("Download this summary (JSON)") == 2
     assert DISCLAIMER in texts(app)  # not a diagnosis: said under the summaries too
+
+
+@pytest.mark.slow  # 1.5 s: .ci/run runs it, make test keeps its time
+def test_the_foot_routine_goes_on_to_the_next_exercise(
+    streamer: FakeStreamer, live_opener: SetOpener, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Toe walking (20 s on the toes, the routine's second exercise) done in front of the camera:
+    the page says what comes next and where its camera goes, and a button starts it while the
+    camera keeps running."""
+    import posecheck.ui.live as live_module
+
+    times = [i * 1000 / 15 for i in range(15 * 26)]
+    up = [side_standing(0.4 * plateaus(t, [(2000, 24500)]), walk_x=-t / 100) for t in times]
+    monkeypatch.setattr(live_module, "video_estimator", lambda model: ReplayFactory(up))
+    monkeypatch.setattr(live_module, "people_counter", counts_alone)
+    app = AppTest.from_file(LIVE_PAGE, default_timeout=60).run()
+    app.selectbox(key="live-exercise").set_value("toe_walking").run()
+    streamer.playing = True
+    app.run()
+    rgb = np.zeros((480, 640, 3), dtype=np.uint8)
+    done = feed(streamer.processor, rgb, len(times) - 1)
+    app.run()
+    assert not app.exception, app.exception
+    page = texts(app).replace("**", "")
+    assert "Time 20 of 20 s" in page
+    following = Coach("toe_stretching")
+    assert f"Next in the foot routine (3 of 7): {following.name}." in page
+    assert following.summary().camera in page
+    app.button(key="live-next").click().run()
+    assert not app.exception, app.exception
+    assert app.selectbox(key="live-exercise").value == "toe_stretching"
+    feed(streamer.processor, rgb, 1, done)
+    app.run()
+    assert app.subheader[0].value.startswith(following.name)  # now coached, its first side
+    assert "Toe walking" in [e.label for e in app.expander]  # the set done, in the summaries
+    assert not any(b.key == "live-next" for b in app.button)
+
+
+def test_the_foot_routine_runs_in_order_and_ends() -> None:
+    from posecheck import COACHED_IDS, FOOT_CARE_IDS, next_in_routine
+
+    order = ["toe_pressing"]
+    while (following := next_in_routine(order[-1])) is not None:
+        order.append(following)
+    assert tuple(order) == FOOT_CARE_IDS and len(order) == 7
+    assert next_in_routine("heel_raises") is None and next_in_routine(None) is None
+    assert set(FOOT_CARE_IDS) <= set(COACHED_IDS)  # each one coached
 
 
 @pytest.mark.slow

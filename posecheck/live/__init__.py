@@ -28,7 +28,14 @@ from posecheck.live.coach import (
     SideProgress,
     beside_the_count,
 )
-from posecheck.live.definitions import COACHED_IDS, STANDING_POSTURE, CueKey, CueKind, Signal
+from posecheck.live.definitions import (
+    COACHED_IDS,
+    STANDING_POSTURE,
+    CueKey,
+    CueKind,
+    Signal,
+    next_in_routine,
+)
 from posecheck.live.filters import OneEuroFilter, OneEuroParams, OneEuroVectorFilter
 from posecheck.live.session import (
     LiveFrame,
@@ -106,6 +113,7 @@ __all__ = [
     "VoiceState",
     "Words",
     "beside_the_count",
+    "next_in_routine",
     "next_words",
     "people_counter",
     "video_estimator",

@@ -568,3 +568,12 @@ COACHED_IDS: tuple[str, ...] = (
     *FOOT_CARE_IDS,
     *(d.exercise_id for d in COACH_DEFS if d.exercise_id not in FOOT_CARE_IDS),
 )
+
+
+def next_in_routine(exercise_id: str | None) -> str | None:
+    """The foot-care routine's exercise after this one (the seven foot exercises, in the order a
+    plan gives them); None after the last one and for an exercise outside the routine."""
+    if exercise_id not in FOOT_CARE_IDS:
+        return None
+    after = FOOT_CARE_IDS.index(exercise_id) + 1
+    return FOOT_CARE_IDS[after] if after < len(FOOT_CARE_IDS) else None

@@ -24,6 +24,7 @@ from posecheck import (
     CLINICIAN_NOTE,
     COACHED_IDS,
     DISCLAIMER,
+    FOOT_CARE_IDS,
     MEASURES_BY_NAME,
     Analysis,
     CameraRoll,
@@ -42,6 +43,7 @@ from posecheck import (
     beside_the_count,
     body_map,
     live_pdf_report,
+    next_in_routine,
     printable_name,
     roll_known,
     sample_clip_paths,
@@ -255,6 +257,42 @@ def _coach_status(coach: CoachState) -> None:
     if coach.hold_ms > 0:
         right.metric("Holding", f"{coach.hold_ms / 1000:.1f} s")
     st.progress(current.fraction, text=COACH_WORDS[coach.phase])
+    if coach.phase is CoachPhase.DONE:
+        _next_in_routine(coach.exercise_id)
+
+
+def _next_in_routine(done: str) -> None:
+    """After an exercise of the foot routine, the next one: where its camera goes, and a button
+    that starts it while the camera keeps running (the set just done goes to the summaries)."""
+    following = next_in_routine(done)
+    if following is None:
+        if done in FOOT_CARE_IDS:
+            st.success(
+                f"That was the last of the {len(FOOT_CARE_IDS)} foot exercises: the routine is "
+                "done.",
+                icon=":material/celebration:",
+            )
+        return
+    coach = Coach(following)
+    position = FOOT_CARE_IDS.index(following) + 1
+    st.info(
+        f"**Next in the foot routine ({position} of {len(FOOT_CARE_IDS)}): {coach.name}.** "
+        f"Where to put the camera: {coach.summary().camera}",
+        icon=":material/skip_next:",
+    )
+    if st.button(
+        f"Next: {coach.name}",
+        icon=":material/skip_next:",
+        key="live-next",
+        on_click=_start_next,
+        args=(following,),
+    ):
+        st.rerun()  # the whole page: the chooser above shows the new exercise
+
+
+def _start_next(exercise: str) -> None:
+    st.session_state["live-exercise"] = exercise
+    board().choose(exercise, first_side())
 
 
 #: The stance table's status of a measure with no mean; why is said under the table.
