@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import dataclasses
 
-from posecheck.live.coach import Cue
+from posecheck.live.coach import Coach, Cue
 from posecheck.live.definitions import CUES, CueKey
 from posecheck.live.session import LiveFrame, LiveSession
 from posecheck.live.voice import REPEAT_MS, VoiceState, Words, next_words, spoken
-from tests.live_fakes import FRAME, frame_times, replay, sequence
+from tests.live_fakes import (
+    FRAME,
+    frame_times,
+    front_still,
+    plateaus,
+    replay,
+    sequence,
+    side_standing,
+)
 from tests.test_live_coach import heel_raises
 
-#: The page reads the board every 0.5 s; at 30 frames a second that is every 15th frame.
-EVERY = 15
+#: Frames a second (a webcam gives 15-30; fewer keep the tests quick) and the page's reads of
+#: the board, every 0.5 s: every 5th frame.
+FPS = 10.0
+EVERY = 5
 
 
 def said(frames: list[LiveFrame], state: VoiceState | None = None) -> list[Words]:
@@ -34,7 +44,7 @@ def session_frames(exercise: str | None, timed: list) -> list[LiveFrame]:  # typ
 def test_heel_raises_are_counted_aloud_set_by_set() -> None:
     """2 sets of 10: each count said within its set, the set's end said instead of its last
     number... and nothing said twice, nor the "keep going" cue the count already says."""
-    frames = session_frames("heel_raises", sequence(frame_times(23000), heel_raises(12)))
+    frames = session_frames("heel_raises", sequence(frame_times(23000, FPS), heel_raises(12)))
     words = said(frames[::EVERY])
     texts = [w.text for w in words]
     assert [w.number for w in words] == list(range(1, len(words) + 1))
@@ -49,7 +59,7 @@ def test_heel_raises_are_counted_aloud_set_by_set() -> None:
 
 
 def test_the_same_frame_read_again_says_nothing_new() -> None:
-    frames = session_frames("heel_raises", sequence(frame_times(3000), heel_raises(1)))
+    frames = session_frames("heel_raises", sequence(frame_times(3000, FPS), heel_raises(1)))
     state, first = next_words(VoiceState(), frames[0])
     assert first is not None
     again, nothing = next_words(state, frames[0])
@@ -57,7 +67,7 @@ def test_the_same_frame_read_again_says_nothing_new() -> None:
 
 
 def test_a_setup_cue_that_lasts_is_said_again_every_ten_seconds() -> None:
-    frames = session_frames("heel_raises", sequence(frame_times(25000), lambda t: None))
+    frames = session_frames("heel_raises", sequence(frame_times(25000, FPS), lambda t: None))
     words = said(frames[::EVERY])
     assert frames[0].cues[0].key is CueKey.NOT_IN_FRAME
     assert [w.text for w in words] == [frames[0].cues[0].text] * 3  # at 0, 10 and 20 s
@@ -65,7 +75,7 @@ def test_a_setup_cue_that_lasts_is_said_again_every_ten_seconds() -> None:
 
 
 def test_a_camera_started_again_starts_afresh() -> None:
-    frames = session_frames("heel_raises", sequence(frame_times(2000), lambda t: None))
+    frames = session_frames("heel_raises", sequence(frame_times(2000, FPS), lambda t: None))
     state, first = next_words(VoiceState(), frames[-1])
     restarted = dataclasses.replace(frames[0], t_ms=0.0)
     state, again = next_words(state, restarted)
@@ -82,9 +92,18 @@ def test_spoken_words() -> None:
 
 
 def test_the_stance_check_says_when_to_stand_still_and_when_it_has_measured() -> None:
-    from tests.live_fakes import front_still
-
-    frames = session_frames(None, sequence(frame_times(9000), lambda t: front_still()))
+    frames = session_frames(None, sequence(frame_times(9000, FPS), lambda t: front_still()))
     texts = [w.text for w in said(frames[::EVERY])]
     assert texts[-1] == "Stance measured: keep still to refine"
     assert texts.count("Stance measured: keep still to refine") == 1
+
+
+def test_the_end_of_a_routine_exercise_says_which_is_next() -> None:
+    """Toe walking done (20 s on the toes): "Set done", and the routine's next exercise."""
+    up = sequence(
+        frame_times(26000, FPS),
+        lambda t: side_standing(0.4 * plateaus(t, [(2000, 24500)]), walk_x=-t / 100),
+    )
+    texts = [w.text for w in said(session_frames("toe_walking", up)[::EVERY])]
+    assert texts[-1] == f"Set done. Next: {Coach('toe_stretching').name}", texts
+    assert texts.count(texts[-1]) == 1

@@ -7,8 +7,9 @@ what was said before (a :class:`VoiceState`) and returns at most one thing to sa
 
 - a count as it goes up ("7"; within the set under way for a dose of several sets);
 - a cue when it first appears (the set done, switch sides, a form correction, step into view),
-  the most important first; a cue that sets up or corrects ("Step into view", "Knee straight")
-  again every :data:`REPEAT_MS` while it lasts;
+  the most important first (when an exercise of the foot routine is done, which one is next);
+  a cue that sets up or corrects ("Step into view", "Knee straight") again every
+  :data:`REPEAT_MS` while it lasts;
 - never the count's own cue ("keep going": the count says it) nor what the camera cannot see
   (long, and on the screen).
 
@@ -24,8 +25,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Final
 
-from posecheck.live.coach import CoachState, Cue, per_set
-from posecheck.live.definitions import CueKey, CueKind
+from posecheck.live.coach import Coach, CoachPhase, CoachState, Cue, per_set
+from posecheck.live.definitions import CueKey, CueKind, next_in_routine
 from posecheck.live.session import LiveFrame
 
 #: A setup or form cue that lasts is said again this often (ms of the stream's time).
@@ -96,7 +97,7 @@ def next_words(state: VoiceState, frame: LiveFrame | None) -> tuple[VoiceState, 
         text = counted
     elif due:
         say = due[0]
-        text = spoken(say)
+        text = spoken(say) + _what_next(say, frame.coach)
     if say is not None:
         announced[say.key] = now
     kept = VoiceState(state.said, now, count, MappingProxyType(announced))
@@ -104,6 +105,15 @@ def next_words(state: VoiceState, frame: LiveFrame | None) -> tuple[VoiceState, 
         return kept, None
     number = state.said + 1
     return VoiceState(number, now, count, kept.announced), Words(number, text)
+
+
+def _what_next(cue: Cue, coach: CoachState | None) -> str:
+    """After the words that an exercise of the foot routine is done: which one comes next (the
+    page shows where its camera goes, and the button that starts it)."""
+    if cue.key is not CueKey.DONE or coach is None or coach.phase is not CoachPhase.DONE:
+        return ""
+    following = next_in_routine(coach.exercise_id)
+    return "" if following is None else f". Next: {Coach(following).name}"
 
 
 def _due(cue: Cue, announced: dict[CueKey, float], now: float) -> bool:
