@@ -483,6 +483,26 @@ def test_the_foot_routine_goes_on_to_the_next_exercise(
     assert not any(b.key == "live-next" for b in app.button)
 
 
+@pytest.mark.slow  # over 0.1 s: .ci/run runs it, make test keeps its time
+def test_the_chosen_exercise_shows_how_to_do_it(model_opens: None, streamer: FakeStreamer) -> None:
+    """Its steps, dose, cautions and pictures under the chooser; nothing for the stance check or
+    the posture hold, which are the coach's own."""
+    from posecheck import load_catalogue
+
+    app = AppTest.from_file(LIVE_PAGE, default_timeout=60).run()
+    assert not [e for e in app.expander if e.label == "How to do it, step by step"]
+    app.selectbox(key="live-exercise").set_value("toe_pressing").run()
+    assert not app.exception, app.exception
+    (how,) = [e for e in app.expander if e.label == "How to do it, step by step"]
+    exercise = next(e for e in load_catalogue() if e.id == "toe_pressing")
+    shown = " ".join(m.value for m in how.markdown)
+    assert all(step in shown for step in exercise.steps)
+    assert exercise.cautions[0] in shown
+    assert len(how.get("image")) >= 1  # its pictures
+    app.selectbox(key="live-exercise").set_value("standing_posture").run()
+    assert not [e for e in app.expander if e.label == "How to do it, step by step"]
+
+
 def test_the_foot_routine_runs_in_order_and_ends() -> None:
     from posecheck import COACHED_IDS, FOOT_CARE_IDS, next_in_routine
 

@@ -339,6 +339,8 @@ class LivePage:
         """Pick an exercise (not the stance check) in the page's chooser (a selectbox)."""
         self.driver.switch_to.default_content()
         box = self.driver.find_element(By.CSS_SELECTOR, "div[data-testid='stSelectbox'] input")
+        # scrolled to, not under the page's navigation bar
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", box)
         box.click()
         box.send_keys(name)
         box.send_keys(Keys.ENTER)
@@ -505,6 +507,20 @@ def test_live_stance_check_in_a_real_browser(server: str, tmp_path: Path, profil
         time.sleep(2)
         shot(driver, "04-live-phone")
         driver.set_window_size(1280, 1400)
+        # an exercise chosen while the camera runs: the same video goes on (its frame is not made
+        # anew, which would stop it), now coached, and what the choice shows above it (the side,
+        # how to do it) does not move it
+        before = wait_for("annotated frames", live.annotated, 30)
+        live.choose("Ankle circles")
+        wait_for(
+            "the ankle circles coached",
+            lambda: re.search(r"Ankle circles — (right|left) side", page_text(driver)),
+            30,
+            step=0.3,
+        )
+        time.sleep(1)
+        later = wait_for("annotated frames", live.annotated, 30)
+        assert later["frames"] > before["frames"] and later["time"] > before["time"]
         live.press("Stop")
         wait_for("the session summary", lambda: "Session summary" in page_text(driver), 30)
         time.sleep(1)
@@ -525,6 +541,13 @@ def test_live_heel_raises_are_counted_in_a_real_browser(
         )
         live = LivePage(driver, server)
         live.choose("Heel raises")
+        # how to do it: the steps under the chooser, opened and closed again
+        how = "//details[.//summary[contains(., 'How to do it, step by step')]]/summary"
+        driver.switch_to.default_content()
+        driver.find_element(By.XPATH, how).click()
+        wait_for("the steps", lambda: "Rise onto the balls" in page_text(driver), 10)
+        shot_at(driver, "//h1[contains(., 'Live')]", "06a-live-how-to-do-it")
+        driver.find_element(By.XPATH, how).click()
         voice = Voice(driver)
         voice.switch_on()
         wait_for(

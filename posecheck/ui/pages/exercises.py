@@ -16,9 +16,9 @@ from posecheck import (
     STANDING_POSTURE,
     Coach,
     Exercise,
-    exercise_pictures,
     load_catalogue,
 )
+from posecheck.ui.exercise_card import exercise_card
 
 CATEGORY_WORDS = {
     "foot": "Feet",
@@ -49,33 +49,7 @@ def show_exercise(exercise: Exercise) -> None:
     badge = " · :green-badge[:material/videocam: live coach]" if coached else ""
     with st.expander(f"**{exercise.name}** — {exercise.dose.describe()}{badge}"):
         st.write(exercise.summary)
-        pictures = exercise_pictures(exercise.id)
-        # Pictures beside the steps on a computer; on a phone Streamlit stacks them, pictures first.
-        if pictures:
-            shown, told = st.columns([2 * len(pictures), 3])
-            with shown:
-                for column, picture in zip(st.columns(len(pictures)), pictures, strict=True):
-                    # At most their own size (they are small renders), side by side.
-                    column.image(
-                        str(picture.path),
-                        caption=picture.caption,
-                        alt=picture.caption,
-                        width="content",
-                    )
-        else:
-            told = st.container()
-        with told:
-            st.markdown("\n".join(f"{i}. {step}" for i, step in enumerate(exercise.steps, start=1)))
-            st.markdown(f"**How much:** {exercise.dose.describe()}")
-            st.markdown("**Take care:** " + " ".join(exercise.cautions))
-            if coached:
-                coach = Coach(exercise.id).summary()
-                st.markdown(f"**Live coach:** {coach.camera}")
-                if coach.cannot_see:
-                    st.caption(coach.cannot_see)
-            else:
-                st.caption(f"Live coach: not followed. {exercise.live_signal}".strip())
-            st.caption(f"Evidence: {exercise.evidence}")
+        exercise_card(exercise)
 
 
 def render() -> None:

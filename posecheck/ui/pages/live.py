@@ -43,6 +43,7 @@ from posecheck import (
     beside_the_count,
     body_map,
     live_pdf_report,
+    load_catalogue,
     next_in_routine,
     printable_name,
     roll_known,
@@ -54,6 +55,7 @@ from posecheck import (
 from posecheck.ui.analyses import analyse, cap_note
 from posecheck.ui.browser import camera_blocked, on_another_device
 from posecheck.ui.clips import CLIP_TYPES, MAX_CLIP_MB, MAX_CLIP_SECONDS, ClipResult, analyse_clip
+from posecheck.ui.exercise_card import exercise_card
 from posecheck.ui.history import offer_to_save_session
 from posecheck.ui.live import (
     BoardView,
@@ -185,6 +187,11 @@ def chooser() -> None:
     )
     if summary.cannot_see:
         st.caption(summary.cannot_see)
+    described = {e.id: e for e in load_catalogue()}.get(exercise)
+    if described is not None:  # the posture hold is the coach's own, not the catalogue's
+        with st.expander("How to do it, step by step", icon=":material/help:"):
+            st.write(described.summary)
+            exercise_card(described, live_line=False)
     if Coach(exercise).dose.per_side:
         st.radio(
             "Start with",
@@ -662,7 +669,10 @@ def render() -> None:
             "use photos on the Check page.",
             icon=":material/no_photography:",
         )
-    chooser()
+    # One container, whatever the choice shows (a caption, the sides, how to do it): the camera
+    # below keeps its place on the page, so that choosing while it runs does not start it anew
+    with st.container():
+        chooser()
     st.toggle(
         "Mirror image (like a mirror; your left stays your left either way)",
         value=True,
