@@ -587,6 +587,11 @@ def test_live_heel_raises_are_counted_in_a_real_browser(
         assert said[0]["text"] == "Cues aloud"
         assert {w["voice"] for w in said} == {"Device voice"}
         shot(driver, "06b-live-heel-raises-said-aloud")
+        driver.set_window_size(400, 900)  # a phone: the count and the voice's switch fit
+        time.sleep(2)
+        driver.switch_to.default_content()
+        shot_at(driver, "//h3[starts-with(., 'Heel raises')]", "06c-live-heel-raises-phone")
+        driver.set_window_size(1280, 1400)
         live.press("Stop")
     finally:
         driver.quit()
