@@ -24,6 +24,7 @@ CHOSEN = (
     ("25-report-phone-body-map.png", "check-phone.jpg", 400, 800),
     ("26-report-phone-cards.png", "measures-phone.jpg", 400, 800),
     ("02-live-stance-measured.png", "live-desktop.jpg", 900, 1100),
+    ("06b-live-heel-raises-said-aloud.png", "coach-desktop.jpg", 900, 1000),
     ("15-live-recorded-clip-result.png", "clip-desktop.jpg", 900, 900),
     ("phone-2-live-over-https.png", "live-phone-https.jpg", 400, 800),
     ("20-correct-desktop-2-corrected.png", "correct-desktop.jpg", 900, 1000),
