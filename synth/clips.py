@@ -80,6 +80,30 @@ def _jitter(rng: np.random.Generator, value: float, amount: float) -> float:
     return value * (1.0 + float(rng.uniform(-amount, amount)))
 
 
+def _rep_spans(
+    rng: np.random.Generator,
+    count: int,
+    lead_s: float,
+    phases_s: tuple[float, float, float],
+    rest_s: float,
+    jitter: float,
+    peak: float,
+) -> tuple[list[tuple[float, float, float, float, float]], float]:
+    """Repetitions one after another: each one's (start, far end reached, leaving the far end,
+    end, its peak), its three phases' times and the rests between varied by ``jitter``
+    (relative) and its peak by 8 %; and the time the last one ends."""
+    spans = []
+    t = lead_s
+    for i in range(count):
+        go, stay, back = (_jitter(rng, phase, jitter) for phase in phases_s)
+        height = _jitter(rng, peak, 0.08)
+        spans.append((t, t + go, t + go + stay, t + go + stay + back, height))
+        t += go + stay + back
+        if i < count - 1:
+            t += _jitter(rng, rest_s, jitter)
+    return spans, t
+
+
 def _ms(t: float) -> float:
     return round(1000.0 * t, 1)
 
@@ -112,17 +136,10 @@ class HeelRaises:
     def plan(self, rng: np.random.Generator) -> Plan:
         from synth.motion import Motion
 
-        reps = []
-        t = self.lead_s
-        for i in range(self.reps):
-            rise = _jitter(rng, self.rise_s, self.jitter)
-            top = _jitter(rng, self.top_s, self.jitter)
-            lower = _jitter(rng, self.lower_s, self.jitter)
-            peak = _jitter(rng, self.peak_deg, 0.08)
-            reps.append((t, t + rise, t + rise + top, t + rise + top + lower, peak))
-            t += rise + top + lower
-            if i < self.reps - 1:
-                t += _jitter(rng, self.rest_s, self.jitter)
+        phases_s = (self.rise_s, self.top_s, self.lower_s)
+        reps, t = _rep_spans(
+            rng, self.reps, self.lead_s, phases_s, self.rest_s, self.jitter, self.peak_deg
+        )
         duration = t + self.tail_s
         phases = rng.uniform(0, 2 * math.pi, 4)
         wobble = rng.uniform(0, 2 * math.pi, 2)
@@ -357,7 +374,87 @@ class Stance:
         return Plan(self.duration_s, motion_at, {"still": True, "seconds": self.duration_s})
 
 
-Script = HeelRaises | AnkleCircles | LegHold | Stance
+@dataclass(frozen=True)
+class MiniSquats:
+    """N quarter squats on both feet, seen from the front: down (hips back, knees forward over
+    the feet, the trunk leaning to keep the weight over them), a pause at the bottom, up, a rest.
+
+    At the bottom the knees bend ``knee_deg`` (the thighs ``hip_deg`` from vertical, the shanks
+    the rest), the trunk leans ``trunk_deg`` and each knee comes ``knee_in_deg`` toward the
+    midline (0: each knee over its foot; 8-12: knees falling in). Each rep's times and depth vary
+    by ``jitter`` (relative).
+    """
+
+    reps: int = 4
+    lead_s: float = 1.2
+    down_s: float = 1.2
+    bottom_s: float = 0.5
+    up_s: float = 1.0
+    rest_s: float = 0.6
+    tail_s: float = 0.8
+    knee_deg: float = 60.0
+    hip_deg: float = 40.0
+    trunk_deg: float = 25.0
+    knee_in_deg: float = 0.0
+    jitter: float = 0.1
+    sway: Sway = field(default_factory=Sway)
+
+    kind = "reps"
+
+    def plan(self, rng: np.random.Generator) -> Plan:
+        from synth.motion import Motion
+
+        phases_s = (self.down_s, self.bottom_s, self.up_s)
+        reps, t = _rep_spans(rng, self.reps, self.lead_s, phases_s, self.rest_s, self.jitter, 1.0)
+        duration = t + self.tail_s
+        phases = rng.uniform(0, 2 * math.pi, 4)
+
+        def share(t: float) -> float:
+            for start, low, low_end, end, depth in reps:
+                if start <= t < low:
+                    return depth * ease((t - start) / (low - start))
+                if low <= t < low_end:
+                    return depth
+                if low_end <= t < end:
+                    return depth * (1.0 - ease((t - low_end) / (end - low_end)))
+            return 0.0
+
+        def motion_at(t: float) -> Motion:
+            u = share(t)
+            fwd, lat = self.sway.at(t, phases)
+            hip, knee = u * self.hip_deg, u * self.knee_deg
+            # the shank's forward tilt is undone at the ankle: the feet stay flat
+            pitch = -(knee - hip)
+            return Motion(
+                squat=True,
+                hip_flexion_left=hip, hip_flexion_right=hip,
+                knee_flexion_left=knee, knee_flexion_right=knee,
+                foot_pitch_left=pitch, foot_pitch_right=pitch,
+                trunk_flexion_deg=u * self.trunk_deg,
+                knee_in_left=u * self.knee_in_deg, knee_in_right=u * self.knee_in_deg,
+                sway_forward_deg=fwd, sway_lateral_deg=lat,
+            )  # fmt: skip
+
+        events = {
+            "reps": self.reps,
+            "knee_in_deg": self.knee_in_deg,
+            "rep_times_ms": [
+                {
+                    "start_ms": _ms(s),
+                    "bottom_ms": _ms(b),
+                    "bottom_end_ms": _ms(e),
+                    "end_ms": _ms(d),
+                    "knee_flexion_deg": round(self.knee_deg * depth, 2),
+                }
+                for s, b, e, d, depth in reps
+            ],
+            "rep_definition": "start: the knees start to bend; bottom: the lowest point is "
+            "reached; bottom_end: the rise starts; end: standing again",
+        }
+        return Plan(duration, motion_at, events)
+
+
+Script = HeelRaises | AnkleCircles | LegHold | Stance | MiniSquats
 
 
 # --- clips ---------------------------------------------------------------------------------------
@@ -469,7 +566,19 @@ def clip_specs(size: tuple[int, int] = (360, 640)) -> list[ClipSpec]:
         camera=Camera(yaw_deg=0.0, height_m=1.1, distance_m=2.9, vfov_deg=44.0), scene=PLAIN,
         size=size, seed=15,
     )  # fmt: skip
+    squats = ClipSpec(
+        name="mini_squat_front", exercise="mini_squat_knee_control", side="both",
+        script=MiniSquats(reps=4), body=WOMAN, appearance=LOOKS["red"],
+        posture=replace(NEUTRAL, stance=1.1), camera=replace(front_cam, height_m=1.0),
+        scene=ROOM, size=size, seed=16,
+    )  # fmt: skip
     return [
+        squats,
+        replace(squats, name="mini_squat_front_knees_in", body=MAN, appearance=LOOKS["blue"],
+                scene=ROOM_GREY, seed=17,
+                script=MiniSquats(reps=4, knee_in_deg=10.0, down_s=1.0, up_s=0.9)),
+        _noisy(squats, body=HEAVIER_WOMAN, appearance=LOOKS["green"], seed=26,
+               script=MiniSquats(reps=3, knee_deg=55.0, hip_deg=35.0, trunk_deg=22.0)),
         heel_side,
         _noisy(heel_side, body=OLDER_MAN, appearance=LOOKS["green"],
                camera=replace(side_cam, yaw_deg=270.0), seed=21,
@@ -666,6 +775,12 @@ class ClipMaker:
             out[f"foot_tip_y_2d_{s}"] = round(float((toe[1] - ankle[1]) / shank), 4)
             lift = float(min(posed.vertices[self.bodies.foot_vertices[s], 2]))
             out[f"sole_height_mm_{s}"] = round(1000 * lift, 1)
+        elif spec.exercise == "mini_squat_knee_control":
+            for s in sides:
+                drop = still.keypoints[f"{s}_hip"][2] - kp[f"{s}_hip"][2]
+                out[f"hip_drop_mm_{s}"] = round(1000 * float(drop), 1)
+                hip, knee, ankle = px[f"{s}_hip"], px[f"{s}_knee"], px[f"{s}_ankle"]
+                out[f"knee_angle_2d_{s}"] = round(_angle(hip, knee, ankle), 2)
         elif spec.exercise == "towel_leg_stretch":
             s = sides[0]
             shoulder, hip = kp[f"{s}_shoulder"], kp[f"{s}_hip"]

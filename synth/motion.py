@@ -76,6 +76,16 @@ class Motion:
     lying_tilt_deg: float = 0.0
     #: The neck and head tipped back (+), e.g. to rest the head on the floor when lying.
     neck_extension_deg: float = 0.0
+    #: Both feet stay flat on the floor while the hips and knees bend (a squat): the legs' flexion
+    #: does not lift them.
+    squat: bool = False
+    #: The knee carried toward the midline (+) in the frontal plane, the ankle kept in place: a
+    #: knee falling in (dynamic valgus) as it bends.
+    knee_in_left: float = 0.0
+    knee_in_right: float = 0.0
+    #: The trunk (the spine, and what hangs from it) bent forward (+) at the hips; the head is
+    #: kept level (a squat's lean).
+    trunk_flexion_deg: float = 0.0
 
     def side(self, name: str, side: str) -> float:
         value: float = getattr(self, f"{name}_{side}")
@@ -92,6 +102,8 @@ class Motion:
 
 
 def _lifted(motion: Motion, side: str) -> bool:
+    if motion.squat:
+        return False
     return (
         motion.side("hip_flexion", side) != 0.0
         or motion.side("knee_flexion", side) != 0.0
@@ -156,6 +168,15 @@ def bone_rotations(
             for name, r in ((f"upperleg02.{s}", r_hip), (f"lowerleg02.{s}", r_hip @ r_knee)):
                 if name in shifts:
                     shifts[name] = r @ shifts[name]
+        knee_in = motion.side("knee_in", side)
+        if knee_in:
+            toward = knee_in if side == "left" else -knee_in  # about the forward axis
+            thigh, shank = rot_y(toward), rot_y(-toward)
+            rot[f"upperleg01.{s}"] = thigh @ rot[f"upperleg01.{s}"]
+            rot[f"lowerleg01.{s}"] = shank @ rot[f"lowerleg01.{s}"]
+            for name, r in ((f"upperleg02.{s}", thigh), (f"lowerleg02.{s}", shank)):
+                if name in shifts:
+                    shifts[name] = r @ shifts[name]
         pitch = motion.side("foot_pitch", side)
         if pitch:
             _, left, _ = _foot_axes(rot[f"foot.{s}"])
@@ -174,6 +195,10 @@ def bone_rotations(
             rot[f"foot.{s}"] = rot_axis(left, raise_deg) @ g_foot_flat
             for toe in TOE_ROOTS:
                 rot[f"{toe}.{s}"] = g_foot_flat
+    if motion.trunk_flexion_deg:
+        lean = rot_x(motion.trunk_flexion_deg)
+        for name in ("spine05", "spine01"):
+            rot[name] = lean @ rot[name]
     if motion.neck_extension_deg:
         back = rot_x(-motion.neck_extension_deg)
         rot["neck01"] = back @ rot["neck01"]

@@ -262,6 +262,27 @@ def front_still(sway_px: float = 0.0, t_ms: float = 0.0, period_ms: float = 2000
     return make_pose({lm: (x + dx, y) for lm, (x, y) in FRONT.items()})
 
 
+#: The front pose's shoulder width (px): squat depths are in shoulder widths.
+SHOULDER_WIDTH = 160.0
+
+
+def front_squat(depth: float, knees_in_px: float = 0.0) -> Pose:
+    """Facing the camera, the hips ``depth`` shoulder widths lower than standing (everything
+    above them with them, the knees half as far) and each knee ``knees_in_px`` toward the other;
+    the feet stay."""
+    drop = depth * SHOULDER_WIDTH
+    moved = {}
+    for landmark, (x, y) in FRONT.items():
+        if landmark in (L.LEFT_KNEE, L.RIGHT_KNEE):
+            toward = -knees_in_px if landmark is L.LEFT_KNEE else knees_in_px
+            moved[landmark] = (x + toward, y + drop / 2)
+        elif y < 650.0:  # the trunk, head and arms
+            moved[landmark] = (x, y + drop)
+        else:
+            moved[landmark] = (x, y)
+    return make_pose(moved)
+
+
 def side_seated_foot(shift: float, *, side: str = "RIGHT") -> Pose:
     """Seen from the person's left, that foot slid forward (image-left) by ``shift`` foot lengths
     (rolling a ball under it); the knee stays."""

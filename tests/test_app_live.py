@@ -18,7 +18,7 @@ import pytest
 import streamlit_webrtc
 from streamlit.testing.v1 import AppTest
 
-from posecheck import DISCLAIMER, Coach, ErrorCode, ModelError, Side, sample_paths
+from posecheck import COACHED_IDS, DISCLAIMER, Coach, ErrorCode, ModelError, Side, sample_paths
 from posecheck.ui.live import LiveBoard, LiveProcessor, processor_factory
 from posecheck.ui.text import plain
 from tests.live_fakes import (
@@ -330,7 +330,7 @@ def test_the_camera_is_asked_for_offline_at_640x480(
     assert "Press **Start**" in texts(app)
     # every coached exercise can be chosen, with where to put the camera
     options = app.selectbox(key="live-exercise").options
-    assert len(options) == 10 and options[0] == "Stance check"
+    assert len(options) == 1 + len(COACHED_IDS) == 11 and options[0] == "Stance check"
     app.selectbox(key="live-exercise").select_index(6).run()  # ankle circles
     assert "Where to put the camera" in texts(app) and "knee height" in texts(app)
     assert app.radio(key="live-side").value == "right"

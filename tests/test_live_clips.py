@@ -80,6 +80,9 @@ def test_a_rendered_clip_through_the_live_pipeline(path: Path | None) -> None:
     if "hold_seconds" in truth:
         best_s = max(s.best_hold_ms for s in sides) / 1000.0
         assert best_s == pytest.approx(_held_s(truth), abs=0.5 + 0.5 * tolerance)
+    if "knee_in_deg" in truth:  # squats: knees falling in are told, knees over the feet are not
+        told = any(cue.key is CueKey.KNEES_OUT for frame in frames for cue in frame.cues)
+        assert told == (truth["knee_in_deg"] > 0), truth["name"]
 
 
 def _held_s(truth: dict[str, Any]) -> float:

@@ -36,6 +36,7 @@ from tests.live_fakes import (
     Timed,
     frame_times,
     front_foot_circle,
+    front_squat,
     front_still,
     lying,
     plateaus,
@@ -213,6 +214,54 @@ def test_toe_walking_begun_on_the_toes_is_timed_once_the_floor_is_known() -> Non
     last, _ = coach_run(Coach("toe_walking"), timed)
     assert last.baseline == pytest.approx(0.0, abs=0.01)
     assert last.current.time_ms == pytest.approx(6000 + 2 * 225, abs=150)
+
+
+def squats(
+    reps: int, depth: float = 0.35, knees_in_px: float = 0.0, period_ms: float = 2500.0
+) -> Callable[[float], Pose]:
+    def make(t: float) -> Pose:
+        share = smooth_pulses(t, period_ms, reps, start_ms=1500.0)
+        return front_squat(depth * share, knees_in_px * share)
+
+    return make
+
+
+def test_mini_squats_are_counted_from_the_front() -> None:
+    coach = Coach("mini_squat_knee_control")
+    last, states = coach_run(coach, sequence(frame_times(16000), squats(5)))
+    assert last.current.count == 5 and last.current.target_count == 20 and last.current.sets == 2
+    assert last.baseline == pytest.approx(-2.5, abs=0.01)  # the hips 2.5 shoulder widths up
+    assert last.view_ok is True and last.side is None  # both legs at once
+    assert not keys(states) & {CueKey.KNEES_OUT, CueKey.BEND_LOWER, CueKey.VIEW_WRONG}
+
+
+def test_a_knee_falling_in_as_the_squat_goes_down_gets_knees_out() -> None:
+    """40 px in over a 200 px thigh at the bottom: about 22° off the hip-ankle line."""
+    coach = Coach("mini_squat_knee_control")
+    last, states = coach_run(coach, sequence(frame_times(16000, 15.0), squats(5, knees_in_px=40.0)))
+    assert last.current.count == 5  # counted all the same
+    assert CueKey.KNEES_OUT in keys(states)
+    assert any(note.startswith("Knees out") for note in coach.summary().form_notes)
+    # a knee a little in (6 px, about 3°) is not told off
+    _, states = coach_run(
+        Coach("mini_squat_knee_control"),
+        sequence(frame_times(16000, 15.0), squats(5, knees_in_px=6.0)),
+    )
+    assert CueKey.KNEES_OUT not in keys(states)
+
+
+def test_squats_too_shallow_are_not_counted_and_get_a_cue() -> None:
+    coach = Coach("mini_squat_knee_control")
+    last, states = coach_run(coach, sequence(frame_times(12000), squats(4, depth=0.15)))
+    assert last.current.count == 0
+    assert CueKey.BEND_LOWER in keys(states)
+    assert CUES[CueKey.BEND_LOWER][1] == "Bend the knees a little more"
+
+
+def test_squats_seen_side_on_ask_to_face_the_camera() -> None:
+    coach = Coach("mini_squat_knee_control")
+    last, states = coach_run(coach, sequence(frame_times(5000), lambda t: side_standing()))
+    assert last.current.count == 0 and CueKey.VIEW_WRONG in keys(states)
 
 
 def test_half_raises_are_not_counted_and_get_a_cue() -> None:

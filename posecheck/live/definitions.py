@@ -29,7 +29,9 @@ from posecheck.live.signals import (
     foot_pointing,
     heel_height,
     knee_extension,
+    knees_inward,
     leg_raise_angle,
+    squat_depth,
 )
 from posecheck.live.trackers import CircleParams, HoldParams, RepParams
 from posecheck.types import Pose, Side, View
@@ -55,6 +57,10 @@ class Signal(enum.StrEnum):
     #: the larger spread of the hips' or ankles' midpoint over the last second (body lengths);
     #: None when not standing
     BODY_SWAY = "body_sway"
+    #: minus the hips' height above the ankles (shoulder widths): rises as the hips go down
+    SQUAT_DEPTH = "squat_depth"
+    #: how far the knee that comes in most lies off its hip-ankle line (deg, + in)
+    KNEES_INWARD = "knees_inward"
 
 
 #: The signals whose readings are points (x, y); the others are numbers.
@@ -100,6 +106,8 @@ SIGNALS: Mapping[Signal, SignalSpec] = MappingProxyType(
         Signal.FOOT_STILLNESS: SignalSpec("foot still", "shank lengths", None, None, 3),
         Signal.FOOT_MOTION: SignalSpec("rolling", "foot lengths", None, None, 3),
         Signal.BODY_SWAY: SignalSpec("sway", "body lengths", None, None, 3),
+        Signal.SQUAT_DEPTH: SignalSpec("hips", "shoulder widths", squat_depth, _LENGTHS, 2),
+        Signal.KNEES_INWARD: SignalSpec("knees in", "deg", knees_inward, _ANGLES, 0),
     }
 )
 
@@ -136,7 +144,9 @@ class SideRule(enum.StrEnum):
 
 @dataclass(frozen=True)
 class RepRule:
-    """:class:`~posecheck.live.trackers.RepParams` with thresholds that may be relative."""
+    """:class:`~posecheck.live.trackers.RepParams` with thresholds that may be relative, and
+    the cues for a near miss (out of rest but not past ``high``: ``shallow``) and a rep too
+    short at its far end (``too_short``)."""
 
     low: float
     high: float
@@ -144,6 +154,8 @@ class RepRule:
     min_dwell_ms: float = 0.0
     max_rep_ms: float | None = None
     max_gap_ms: float = 500.0
+    shallow: CueKey | None = None
+    too_short: CueKey | None = None
 
     def params(self, baseline: float) -> RepParams:
         offset = baseline if self.relative else 0.0
@@ -288,6 +300,9 @@ class CueKey(enum.StrEnum):
     RAISE_LEG = "raise_leg"
     HEELS_HIGHER = "heels_higher"
     PAUSE_AT_TOP = "pause_at_top"
+    BEND_LOWER = "bend_lower"
+    PAUSE_AT_BOTTOM = "pause_at_bottom"
+    KNEES_OUT = "knees_out"
     FULL_CIRCLE = "full_circle"
     OTHER_DIRECTION = "other_direction"
     KEEP_STILL = "keep_still"
@@ -320,6 +335,9 @@ CUES: Mapping[CueKey, tuple[CueKind, str]] = MappingProxyType(
         CueKey.RAISE_LEG: (CueKind.FORM, "Raise the leg a little higher"),
         CueKey.HEELS_HIGHER: (CueKind.FORM, "Heels higher"),
         CueKey.PAUSE_AT_TOP: (CueKind.FORM, "Pause at the top"),
+        CueKey.BEND_LOWER: (CueKind.FORM, "Bend the knees a little more"),
+        CueKey.PAUSE_AT_BOTTOM: (CueKind.FORM, "Pause at the bottom"),
+        CueKey.KNEES_OUT: (CueKind.FORM, "Knees out: keep each knee over its foot"),
         CueKey.FULL_CIRCLE: (CueKind.FORM, "Full circle"),
         CueKey.OTHER_DIRECTION: (CueKind.PROGRESS, "Now circle the other way"),
         CueKey.KEEP_STILL: (CueKind.FORM, "Keep the heel and foot still"),
@@ -357,6 +375,7 @@ class CoachDef:
         work: words for the work phase of a paced repetition ("Press the toes down").
         cannot_see: what the camera cannot see in this exercise, said while it is coached.
         dose: the dose when the exercise is not in the catalogue.
+        also: signals read for the form cues besides ``signal`` and the gate's.
     """
 
     exercise_id: str
@@ -374,6 +393,7 @@ class CoachDef:
     work: str = ""
     cannot_see: str | None = None
     dose: Dose | None = None
+    also: tuple[Signal, ...] = ()
 
     def __post_init__(self) -> None:
         needs = {
@@ -395,6 +415,7 @@ class CoachDef:
 
 
 _SIDE_ON = frozenset({View.LEFT, View.RIGHT})
+_FACING = frozenset({View.FRONT})
 _ANY_VIEW = frozenset(View)
 _TURN_SIDE_ON = "Turn side-on to the camera"
 _SEATED_FEET = Camera(
@@ -414,7 +435,8 @@ _NO_TOES = (
 )
 _HEEL_BASELINE = BaselineRule(still_ms=1000.0, max_range=0.06)
 
-#: One row per coached exercise: the seven foot exercises, heel raises and the posture hold.
+#: One row per coached exercise: the seven foot exercises, heel raises, mini squats and the
+#: posture hold.
 COACH_DEFS: tuple[CoachDef, ...] = (
     CoachDef(
         exercise_id="toe_pressing",
@@ -531,9 +553,38 @@ COACH_DEFS: tuple[CoachDef, ...] = (
             min_dwell_ms=250.0,
             max_rep_ms=8000.0,
             max_gap_ms=500.0,
+            shallow=CueKey.HEELS_HIGHER,
+            too_short=CueKey.PAUSE_AT_TOP,
         ),
         baseline=_HEEL_BASELINE,
         form=(CueKey.HEELS_HIGHER, CueKey.PAUSE_AT_TOP),
+    ),
+    CoachDef(
+        exercise_id="mini_squat_knee_control",
+        signal=Signal.SQUAT_DEPTH,
+        tracking=Tracking.REPS,
+        sides=SideRule.NONE,
+        camera=Camera(
+            "Camera in front of you at hip height, 2-3 m away, your whole body and feet in view.",
+            _FACING,
+            "Face the camera",
+        ),
+        # Rendered quarter squats (knees bent 55-60°, the hips 9-13 cm lower) read 0.30-0.44
+        # shoulder widths above the standing level with the lite model, standing still within
+        # +-0.05 of it; a squat counts past 0.20 and ends back under 0.10
+        rep=RepRule(
+            low=0.10,
+            high=0.20,
+            relative=True,
+            min_dwell_ms=200.0,
+            max_rep_ms=10000.0,
+            max_gap_ms=500.0,
+            shallow=CueKey.BEND_LOWER,
+            too_short=CueKey.PAUSE_AT_BOTTOM,
+        ),
+        baseline=BaselineRule(still_ms=1000.0, max_range=0.08),
+        form=(CueKey.BEND_LOWER, CueKey.PAUSE_AT_BOTTOM, CueKey.KNEES_OUT),
+        also=(Signal.KNEES_INWARD,),
     ),
     CoachDef(
         exercise_id=STANDING_POSTURE,

@@ -139,6 +139,68 @@ def leg_raise_angle(
     return None if angle is None else 180.0 - angle
 
 
+def squat_depth(
+    pose: Pose, side: Side | None = None, *, min_visibility: float = VISIBILITY_THRESHOLD
+) -> float | None:
+    """How low the hips are: minus their height above the ankles, in shoulder widths (mini
+    squats). Both legs: ``side`` is not used.
+
+    ``(hips_y - ankles_y) / shoulder width``, from the midpoints of the two hips and the two
+    ankles: about -2.4 standing, rising toward 0 as the hips go down. Needs a **front** (or
+    back) view, where the shoulders' width does not change as the person squats; the trunk's
+    length is no reference, since it leans forward as the hips go back (on rendered quarter
+    squats the trunk-to-leg ratio moved by 0.02-0.04 between standing and the bottom, this by
+    0.34-0.44, its frame-to-frame spread standing 0.016-0.021). Landmarks: shoulders, hips,
+    ankles.
+    """
+    names = (
+        Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER, Landmark.LEFT_HIP, Landmark.RIGHT_HIP,
+        Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE,
+    )  # fmt: skip
+    points = _points(pose, names, min_visibility)
+    if points is None:
+        return None
+    left_shoulder, right_shoulder, left_hip, right_hip, left_ankle, right_ankle = points
+    width = _distance(left_shoulder, right_shoulder)
+    if width == 0.0:
+        return None
+    hips = (left_hip[1] + right_hip[1]) / 2.0
+    ankles = (left_ankle[1] + right_ankle[1]) / 2.0
+    return (hips - ankles) / width
+
+
+def knees_inward(
+    pose: Pose, side: Side | None = None, *, min_visibility: float = VISIBILITY_THRESHOLD
+) -> float | None:
+    """How far a knee comes in toward the other leg, in degrees: the larger of the two knees'
+    (mini squats, where a knee falling in is to be corrected). Both legs: ``side`` is not used.
+
+    For each leg, the angle between the thigh (hip to knee) and the shank (knee to ankle) as the
+    picture shows them, + when the knee lies on the other leg's side of the line from the hip to
+    the ankle (it falls in), - when it lies outside; 0 with the three in line. The frontal plane
+    projection angle of a squatting knee, in a **front** view. Landmarks: hips, knees, ankles.
+    """
+    found = []
+    for leg, other in (
+        (_leg(Side.LEFT), Landmark.RIGHT_HIP),
+        (_leg(Side.RIGHT), Landmark.LEFT_HIP),
+    ):
+        points = _points(pose, (leg.hip, leg.knee, leg.ankle, other), min_visibility)
+        if points is None:
+            continue
+        hip, knee, ankle, other_hip = points
+        rise = ankle[1] - hip[1]
+        if rise <= 0.0:
+            continue
+        angle = _finite(180.0 - joint_angle(hip, knee, ankle))
+        if angle is None:
+            continue
+        on_line = hip[0] + (ankle[0] - hip[0]) * (knee[1] - hip[1]) / rise
+        inward = (knee[0] - on_line) * (other_hip[0] - hip[0]) > 0.0
+        found.append(angle if inward else -angle)
+    return max(found) if found else None
+
+
 def foot_tip_offset(
     pose: Pose, side: Side, *, min_visibility: float = VISIBILITY_THRESHOLD
 ) -> Point | None:
