@@ -398,6 +398,25 @@ def test_real_clips_run_through_posecheck_video(
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    "name",
+    [
+        "front_one_leg_balance_barefoot_pose2sim.mp4",  # weight shifts, a leg lifted
+        "two_people_standing_outdoor_mmhuman3d.mp4",  # a man bending forward
+        "side_walking_and_jumping_jacks_sports2d.mp4",  # side-on: the coach asks to face it
+    ],
+)
+def test_nobody_squats_in_the_real_clips_and_no_squat_is_counted(
+    name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = main(["video", str(video(name)), "--exercise", "mini_squat_knee_control", "--json"])
+    assert status == EXIT_OK
+    document = json.loads(capsys.readouterr().out)
+    (side,) = document["exercise"]["sides"]
+    assert side["count"] == 0
+
+
+@pytest.mark.slow
 def test_a_clip_with_nobody_in_it_is_an_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
