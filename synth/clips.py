@@ -104,6 +104,19 @@ def _rep_spans(
     return spans, t
 
 
+def _level(t: float, spans: Sequence[tuple[float, float, float, float, float]]) -> float:
+    """Where ``_rep_spans``' repetitions have got at ``t``: each one's peak reached along a
+    raised cosine, held, and let go along another; 0 between them."""
+    for start, far, far_end, end, peak in spans:
+        if start <= t < far:
+            return peak * ease((t - start) / (far - start))
+        if far <= t < far_end:
+            return peak
+        if far_end <= t < end:
+            return peak * (1.0 - ease((t - far_end) / (end - far_end)))
+    return 0.0
+
+
 def _ms(t: float) -> float:
     return round(1000.0 * t, 1)
 
@@ -409,18 +422,8 @@ class MiniSquats:
         duration = t + self.tail_s
         phases = rng.uniform(0, 2 * math.pi, 4)
 
-        def share(t: float) -> float:
-            for start, low, low_end, end, depth in reps:
-                if start <= t < low:
-                    return depth * ease((t - start) / (low - start))
-                if low <= t < low_end:
-                    return depth
-                if low_end <= t < end:
-                    return depth * (1.0 - ease((t - low_end) / (end - low_end)))
-            return 0.0
-
         def motion_at(t: float) -> Motion:
-            u = share(t)
+            u = _level(t, reps)
             fwd, lat = self.sway.at(t, phases)
             hip, knee = u * self.hip_deg, u * self.knee_deg
             # the shank's forward tilt is undone at the ankle: the feet stay flat
@@ -454,7 +457,58 @@ class MiniSquats:
         return Plan(duration, motion_at, events)
 
 
-Script = HeelRaises | AnkleCircles | LegHold | Stance | MiniSquats
+@dataclass(frozen=True)
+class ChinTucks:
+    """N chin tucks standing, seen side-on: the head drawn straight back (the neck tipped back
+    ``tuck_deg``, the head kept level: the ear 3-4 cm back at 15-20°), held ``hold_s``, let
+    forward again, a rest. The times are as given (a hold is counted once it lasts the dose's
+    time); the depth varies by 8 %."""
+
+    reps: int = 3
+    lead_s: float = 1.5
+    back_s: float = 0.8
+    hold_s: float = 5.0
+    forward_s: float = 0.8
+    rest_s: float = 1.8
+    tail_s: float = 1.0
+    tuck_deg: float = 18.0
+    sway: Sway = field(default_factory=Sway)
+
+    kind = "reps"
+
+    def plan(self, rng: np.random.Generator) -> Plan:
+        from synth.motion import Motion
+
+        phases_s = (self.back_s, self.hold_s, self.forward_s)
+        reps, t = _rep_spans(rng, self.reps, self.lead_s, phases_s, self.rest_s, 0.0, self.tuck_deg)
+        duration = t + self.tail_s
+        phases = rng.uniform(0, 2 * math.pi, 4)
+
+        def motion_at(t: float) -> Motion:
+            fwd, lat = self.sway.at(t, phases)
+            tuck = _level(t, reps)
+            return Motion(neck_back_deg=tuck, sway_forward_deg=fwd, sway_lateral_deg=lat)
+
+        events = {
+            "reps": self.reps,
+            "hold_s": self.hold_s,
+            "rep_times_ms": [
+                {
+                    "start_ms": _ms(s),
+                    "held_ms": _ms(b),
+                    "held_end_ms": _ms(e),
+                    "end_ms": _ms(d),
+                    "tuck_deg": round(tuck, 2),
+                }
+                for s, b, e, d, tuck in reps
+            ],
+            "rep_definition": "start: the head starts back; held: the tuck is reached and held; "
+            "held_end: the head starts forward; end: back at rest",
+        }
+        return Plan(duration, motion_at, events)
+
+
+Script = HeelRaises | AnkleCircles | LegHold | Stance | MiniSquats | ChinTucks
 
 
 # --- clips ---------------------------------------------------------------------------------------
@@ -572,7 +626,16 @@ def clip_specs(size: tuple[int, int] = (360, 640)) -> list[ClipSpec]:
         posture=replace(NEUTRAL, stance=1.1), camera=replace(front_cam, height_m=1.0),
         scene=ROOM, size=size, seed=16,
     )  # fmt: skip
+    tucks = ClipSpec(
+        name="chin_tucks_side", exercise="chin_tucks", side="both", script=ChinTucks(reps=3),
+        body=MAN, appearance=LOOKS["green"], posture=replace(NEUTRAL, head_forward=12.0),
+        camera=replace(side_cam, height_m=1.2), scene=ROOM, size=size, seed=18,
+    )  # fmt: skip
     return [
+        tucks,
+        _noisy(tucks, body=WOMAN, appearance=LOOKS["white"], seed=27,
+               camera=replace(side_cam, yaw_deg=270.0, height_m=1.2),
+               script=ChinTucks(reps=2, tuck_deg=15.0)),
         squats,
         replace(squats, name="mini_squat_front_knees_in", body=MAN, appearance=LOOKS["blue"],
                 scene=ROOM_GREY, seed=17,
@@ -775,6 +838,10 @@ class ClipMaker:
             out[f"foot_tip_y_2d_{s}"] = round(float((toe[1] - ankle[1]) / shank), 4)
             lift = float(min(posed.vertices[self.bodies.foot_vertices[s], 2]))
             out[f"sole_height_mm_{s}"] = round(1000 * lift, 1)
+        elif spec.exercise == "chin_tucks":
+            for s in sides:
+                back = kp[f"{s}_ear"][1] - still.keypoints[f"{s}_ear"][1]  # the person faces -y
+                out[f"ear_back_mm_{s}"] = round(1000 * float(back), 1)
         elif spec.exercise == "mini_squat_knee_control":
             for s in sides:
                 drop = still.keypoints[f"{s}_hip"][2] - kp[f"{s}_hip"][2]

@@ -78,6 +78,9 @@ class Motion:
     neck_extension_deg: float = 0.0
     #: Both feet stay flat on the floor while the hips and knees bend (a squat): the legs' flexion
     #: does not lift them.
+    #: The neck tipped back (+) with the head kept level: the head drawn straight back, the
+    #: chin in (a chin tuck).
+    neck_back_deg: float = 0.0
     squat: bool = False
     #: The knee carried toward the midline (+) in the frontal plane, the ankle kept in place: a
     #: knee falling in (dynamic valgus) as it bends.
@@ -199,6 +202,8 @@ def bone_rotations(
         lean = rot_x(motion.trunk_flexion_deg)
         for name in ("spine05", "spine01"):
             rot[name] = lean @ rot[name]
+    if motion.neck_back_deg:
+        rot["neck01"] = rot_x(-motion.neck_back_deg) @ rot["neck01"]
     if motion.neck_extension_deg:
         back = rot_x(-motion.neck_extension_deg)
         rot["neck01"] = back @ rot["neck01"]

@@ -201,6 +201,32 @@ def side_standing(heel_rise: float = 0.0, *, walk_x: float = 0.0) -> Pose:
     return make_pose(points, base=SIDE_LEFT)
 
 
+_HEAD = (
+    L.NOSE,
+    L.LEFT_EAR,
+    L.RIGHT_EAR,
+    L.LEFT_EYE,
+    L.RIGHT_EYE,
+    L.LEFT_EYE_INNER,
+    L.RIGHT_EYE_INNER,
+    L.LEFT_EYE_OUTER,
+    L.RIGHT_EYE_OUTER,
+    L.MOUTH_LEFT,
+    L.MOUTH_RIGHT,
+)
+
+
+def side_chin_tuck(back_px: float) -> Pose:
+    """Standing, seen from the person's left, the head drawn straight back by ``back_px`` (the
+    trunk is 300 px long)."""
+    base = side_standing()
+    points = {lm: (float(x), float(y)) for lm, (x, y) in zip(L, base.xy, strict=True)}
+    for landmark in _HEAD:
+        x, y = points[landmark]
+        points[landmark] = (x + back_px, y)  # they face image-left: back is +x
+    return make_pose(points, base=SIDE_LEFT)
+
+
 # --- lying on the back, side-on: the towel leg stretch -------------------------------------------
 
 

@@ -398,18 +398,19 @@ def test_real_clips_run_through_posecheck_video(
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("exercise", ["mini_squat_knee_control", "chin_tucks"])
 @pytest.mark.parametrize(
     "name",
     [
         "front_one_leg_balance_barefoot_pose2sim.mp4",  # weight shifts, a leg lifted
         "two_people_standing_outdoor_mmhuman3d.mp4",  # a man bending forward
-        "side_walking_and_jumping_jacks_sports2d.mp4",  # side-on: the coach asks to face it
+        "side_walking_and_jumping_jacks_sports2d.mp4",  # side-on, walking and jumping
     ],
 )
-def test_nobody_squats_in_the_real_clips_and_no_squat_is_counted(
-    name: str, capsys: pytest.CaptureFixture[str]
+def test_nobody_squats_or_tucks_in_the_real_clips_and_none_is_counted(
+    name: str, exercise: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    status = main(["video", str(video(name)), "--exercise", "mini_squat_knee_control", "--json"])
+    status = main(["video", str(video(name)), "--exercise", exercise, "--json"])
     assert status == EXIT_OK
     document = json.loads(capsys.readouterr().out)
     (side,) = document["exercise"]["sides"]

@@ -41,6 +41,7 @@ from tests.live_fakes import (
     lying,
     plateaus,
     sequence,
+    side_chin_tuck,
     side_seated_foot,
     side_standing,
     smooth_pulses,
@@ -261,6 +262,24 @@ def test_squats_too_shallow_are_not_counted_and_get_a_cue() -> None:
 def test_squats_seen_side_on_ask_to_face_the_camera() -> None:
     coach = Coach("mini_squat_knee_control")
     last, states = coach_run(coach, sequence(frame_times(5000), lambda t: side_standing()))
+    assert last.current.count == 0 and CueKey.VIEW_WRONG in keys(states)
+
+
+def test_chin_tucks_are_counted_when_held_for_the_dose() -> None:
+    """10 times, hold 5 s: three tucks held 6 s are counted, one held 3 s is not."""
+    coach = Coach("chin_tucks")
+    spans = [(2000, 8000), (10000, 16000), (18000, 21000), (23000, 29000)]
+    timed = sequence(frame_times(31000, 15.0), lambda t: side_chin_tuck(12.0 * plateaus(t, spans)))
+    last, states = coach_run(coach, timed)
+    assert last.current.target_count == 10
+    assert last.current.count == 3
+    assert last.baseline == pytest.approx(5 / 300, abs=0.002)  # the ear 5 px behind
+    assert CueKey.HOLD in keys(states) and CueKey.VIEW_WRONG not in keys(states)
+
+
+def test_chin_tucks_seen_from_the_front_ask_to_turn_side_on() -> None:
+    coach = Coach("chin_tucks")
+    last, states = coach_run(coach, sequence(frame_times(4000, 15.0), lambda t: front_squat(0.0)))
     assert last.current.count == 0 and CueKey.VIEW_WRONG in keys(states)
 
 

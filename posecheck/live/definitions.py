@@ -27,6 +27,7 @@ from posecheck.live.filters import OneEuroParams
 from posecheck.live.signals import (
     foot_fore_aft,
     foot_pointing,
+    head_drawn_back,
     heel_height,
     knee_extension,
     knees_inward,
@@ -61,6 +62,8 @@ class Signal(enum.StrEnum):
     SQUAT_DEPTH = "squat_depth"
     #: how far the knee that comes in most lies off its hip-ankle line (deg, + in)
     KNEES_INWARD = "knees_inward"
+    #: how far the ear lies behind the shoulder (trunk lengths, + behind)
+    HEAD_BACK = "head_drawn_back"
 
 
 #: The signals whose readings are points (x, y); the others are numbers.
@@ -108,6 +111,7 @@ SIGNALS: Mapping[Signal, SignalSpec] = MappingProxyType(
         Signal.BODY_SWAY: SignalSpec("sway", "body lengths", None, None, 3),
         Signal.SQUAT_DEPTH: SignalSpec("hips", "shoulder widths", squat_depth, _LENGTHS, 2),
         Signal.KNEES_INWARD: SignalSpec("knees in", "deg", knees_inward, _ANGLES, 0),
+        Signal.HEAD_BACK: SignalSpec("head back", "trunk lengths", head_drawn_back, _LENGTHS, 3),
     }
 )
 
@@ -435,8 +439,8 @@ _NO_TOES = (
 )
 _HEEL_BASELINE = BaselineRule(still_ms=1000.0, max_range=0.06)
 
-#: One row per coached exercise: the seven foot exercises, heel raises, mini squats and the
-#: posture hold.
+#: One row per coached exercise: the seven foot exercises, heel raises, mini squats, chin tucks
+#: and the posture hold.
 COACH_DEFS: tuple[CoachDef, ...] = (
     CoachDef(
         exercise_id="toe_pressing",
@@ -585,6 +589,23 @@ COACH_DEFS: tuple[CoachDef, ...] = (
         baseline=BaselineRule(still_ms=1000.0, max_range=0.08),
         form=(CueKey.BEND_LOWER, CueKey.PAUSE_AT_BOTTOM, CueKey.KNEES_OUT),
         also=(Signal.KNEES_INWARD,),
+    ),
+    CoachDef(
+        exercise_id="chin_tucks",
+        signal=Signal.HEAD_BACK,
+        tracking=Tracking.HOLD,
+        sides=SideRule.NEAR,
+        camera=Camera(
+            "Camera side-on at chest height, 1.5-2.5 m away, your head, shoulders and hips in "
+            "view.",
+            _SIDE_ON,
+            _TURN_SIDE_ON,
+        ),
+        # Rendered chin tucks (the ear 3.4-4.4 cm back) read 0.023-0.06 trunk lengths above
+        # the resting level with the lite model, resting within +-0.011 of it: a tuck is held
+        # while 0.015 above it
+        hold=HoldRule(low=0.015, relative=True, grace_ms=600.0, max_gap_ms=1000.0),
+        baseline=BaselineRule(still_ms=1000.0, max_range=0.02),
     ),
     CoachDef(
         exercise_id=STANDING_POSTURE,

@@ -139,6 +139,30 @@ def leg_raise_angle(
     return None if angle is None else 180.0 - angle
 
 
+def head_drawn_back(
+    pose: Pose, side: Side, *, min_visibility: float = VISIBILITY_THRESHOLD
+) -> float | None:
+    """How far the ear lies behind the shoulder, in trunk lengths (chin tucks).
+
+    ``(shoulder_x - ear_x) / |shoulder - hip|``, signed so that + is the ear behind the shoulder
+    (the way the person faces is the nose's side of the ear): a head carried forward reads
+    below 0, and drawing it straight back raises it (on rendered chin tucks, the ear 3.4-4.4 cm
+    back: by 0.03-0.06, against a frame-to-frame spread of 0.003-0.006 holding still). Needs a
+    **side-on** view. Landmarks: that side's ear, shoulder and hip, and the nose.
+    """
+    leg = _leg(side)
+    ear_mark = Landmark.LEFT_EAR if Side(side) is Side.LEFT else Landmark.RIGHT_EAR
+    points = _points(pose, (ear_mark, leg.shoulder, leg.hip, Landmark.NOSE), min_visibility)
+    if points is None:
+        return None
+    ear, shoulder, hip, nose = points
+    trunk = _distance(shoulder, hip)
+    if trunk == 0.0 or nose[0] == ear[0]:
+        return None
+    facing = 1.0 if nose[0] > ear[0] else -1.0
+    return (shoulder[0] - ear[0]) * facing / trunk
+
+
 def squat_depth(
     pose: Pose, side: Side | None = None, *, min_visibility: float = VISIBILITY_THRESHOLD
 ) -> float | None:
