@@ -626,12 +626,23 @@ def clip_specs(size: tuple[int, int] = (360, 640)) -> list[ClipSpec]:
         posture=replace(NEUTRAL, stance=1.1), camera=replace(front_cam, height_m=1.0),
         scene=ROOM, size=size, seed=16,
     )  # fmt: skip
+    balance = ClipSpec(
+        name="single_leg_balance_front", exercise="single_leg_balance", side="left",
+        script=LegHold(side="left", hold_s=8.0, angle_deg=30.0, knee_deg=70.0, lying=False,
+                       tremor_deg=2.0, raise_s=0.6, lower_s=0.6),
+        body=WOMAN, appearance=LOOKS["green"], posture=NEUTRAL, camera=front_cam, scene=ROOM,
+        size=size, seed=19,
+    )  # fmt: skip
     tucks = ClipSpec(
         name="chin_tucks_side", exercise="chin_tucks", side="both", script=ChinTucks(reps=3),
         body=MAN, appearance=LOOKS["green"], posture=replace(NEUTRAL, head_forward=12.0),
         camera=replace(side_cam, height_m=1.2), scene=ROOM, size=size, seed=18,
     )  # fmt: skip
     return [
+        balance,
+        _noisy(balance, side="right", body=OLDER_MAN, appearance=LOOKS["red"], seed=28,
+               script=LegHold(side="right", hold_s=6.0, angle_deg=25.0, knee_deg=80.0,
+                              lying=False, tremor_deg=2.5, raise_s=0.5, lower_s=0.5)),
         tucks,
         _noisy(tucks, body=WOMAN, appearance=LOOKS["white"], seed=27,
                camera=replace(side_cam, yaw_deg=270.0, height_m=1.2),
@@ -838,6 +849,14 @@ class ClipMaker:
             out[f"foot_tip_y_2d_{s}"] = round(float((toe[1] - ankle[1]) / shank), 4)
             lift = float(min(posed.vertices[self.bodies.foot_vertices[s], 2]))
             out[f"sole_height_mm_{s}"] = round(1000 * lift, 1)
+        elif spec.exercise == "single_leg_balance":
+            s = sides[0]
+            other = "right" if s == "left" else "left"
+            lift = float(min(posed.vertices[self.bodies.foot_vertices[s], 2]))
+            out[f"sole_height_mm_{s}"] = round(1000 * lift, 1)
+            knee, ankle = px[f"{other}_knee"], px[f"{other}_ankle"]
+            shank = float(np.linalg.norm(knee - ankle))
+            out[f"ankle_lift_2d_{s}"] = round(float((ankle[1] - px[f"{s}_ankle"][1]) / shank), 4)
         elif spec.exercise == "chin_tucks":
             for s in sides:
                 back = kp[f"{s}_ear"][1] - still.keypoints[f"{s}_ear"][1]  # the person faces -y

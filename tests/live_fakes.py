@@ -309,6 +309,14 @@ def front_squat(depth: float, knees_in_px: float = 0.0) -> Pose:
     return make_pose(moved)
 
 
+def front_one_leg(lift: float, side: str = "RIGHT") -> Pose:
+    """Facing the camera, that foot's ankle, heel and toe ``lift`` shank lengths (200 px) up."""
+    up = lift * 200.0
+    points = {lm: (x, y - up) for lm, (x, y) in FRONT.items() if lm.name.startswith(side)
+              and lm.name.endswith(("ANKLE", "HEEL", "FOOT_INDEX"))}  # fmt: skip
+    return make_pose(points)
+
+
 def side_seated_foot(shift: float, *, side: str = "RIGHT") -> Pose:
     """Seen from the person's left, that foot slid forward (image-left) by ``shift`` foot lengths
     (rolling a ball under it); the knee stays."""

@@ -418,6 +418,19 @@ def test_nobody_squats_or_tucks_in_the_real_clips_and_none_is_counted(
 
 
 @pytest.mark.slow
+def test_a_real_foot_lifted_is_timed(capsys: pytest.CaptureFixture[str]) -> None:
+    """The real one-leg balance clip (1.6 s): the man stands on his left leg, the right foot up,
+    for about the first 0.8 s (his ankles read 0.45-0.71 shank lengths apart then), then shifts
+    to the other leg: the coach times the right foot's stand and counts no 30 s hold."""
+    name = "front_one_leg_balance_barefoot_pose2sim.mp4"
+    status = main(["video", str(video(name)), "--exercise", "single_leg_balance", "--json"])
+    assert status == EXIT_OK
+    (side,) = json.loads(capsys.readouterr().out)["exercise"]["sides"]
+    assert side["side"] == "right" and side["count"] == 0
+    assert 0.5 <= side["best_hold_s"] <= 1.2
+
+
+@pytest.mark.slow
 def test_a_clip_with_nobody_in_it_is_an_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

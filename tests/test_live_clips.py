@@ -85,11 +85,20 @@ def test_a_rendered_clip_through_the_live_pipeline(path: Path | None) -> None:
         assert told == (truth["knee_in_deg"] > 0), truth["name"]
 
 
+#: A foot counts as off the floor once its sole is this high (mm).
+OFF_THE_FLOOR_MM = 20.0
+
+
 def _held_s(truth: dict[str, Any]) -> float:
     """How long the rendered leg was up past the coach's gate (the coach times the hold from
-    the leg's rise past the gate to its fall below it), or the stated hold without that truth."""
+    the leg's rise past the gate to its fall below it), or the foot off the floor (standing on
+    one leg), or the stated hold without that truth."""
     gate = COACH_BY_ID[truth["exercise"]].gate
     per_frame = truth["per_frame"]
+    sole = per_frame.get(f"sole_height_mm_{truth['side']}")
+    if gate is None and sole is not None:
+        off = [t for t, mm in zip(per_frame["t_ms"], sole, strict=True) if mm > OFF_THE_FLOOR_MM]
+        return (off[-1] - off[0]) / 1000.0 if off else 0.0
     key = f"leg_raise_deg_{truth['side']}"
     if gate is None or key not in per_frame:
         return float(truth["hold_seconds"])

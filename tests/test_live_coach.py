@@ -36,6 +36,7 @@ from tests.live_fakes import (
     Timed,
     frame_times,
     front_foot_circle,
+    front_one_leg,
     front_squat,
     front_still,
     lying,
@@ -263,6 +264,24 @@ def test_squats_seen_side_on_ask_to_face_the_camera() -> None:
     coach = Coach("mini_squat_knee_control")
     last, states = coach_run(coach, sequence(frame_times(5000), lambda t: side_standing()))
     assert last.current.count == 0 and CueKey.VIEW_WRONG in keys(states)
+
+
+def test_standing_on_one_leg_is_timed_leg_by_leg() -> None:
+    """3 times each leg, hold 30 s: the right foot up 31 s, down, up 31 s again, then 12 s: two
+    holds counted and the best 31 s; the left leg is next."""
+    coach = Coach("single_leg_balance")
+    spans = [(1000, 32000), (34000, 65000), (67000, 79000)]
+    timed = sequence(frame_times(80000, 10.0), lambda t: front_one_leg(0.3 * plateaus(t, spans)))
+    last, states = coach_run(coach, timed)
+    assert coach.dose.per_side and last.side is Side.RIGHT
+    assert last.current.count == 2 and last.current.target_count == 3
+    assert last.current.best_hold_ms == pytest.approx(31000 + 2 * 150, abs=300)
+    assert CueKey.VIEW_WRONG not in keys(states)
+    # standing on both feet times nothing
+    last, _ = coach_run(
+        Coach("single_leg_balance"), sequence(frame_times(8000, 10.0), lambda t: front_one_leg(0.0))
+    )
+    assert last.current.best_hold_ms == 0
 
 
 def test_chin_tucks_are_counted_when_held_for_the_dose() -> None:

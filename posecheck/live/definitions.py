@@ -26,6 +26,7 @@ from posecheck.exercises import FOOT_CARE_IDS, Dose
 from posecheck.live.filters import OneEuroParams
 from posecheck.live.signals import (
     foot_fore_aft,
+    foot_lift,
     foot_pointing,
     head_drawn_back,
     heel_height,
@@ -64,6 +65,8 @@ class Signal(enum.StrEnum):
     KNEES_INWARD = "knees_inward"
     #: how far the ear lies behind the shoulder (trunk lengths, + behind)
     HEAD_BACK = "head_drawn_back"
+    #: how high the foot is above the other one (the other leg's shank lengths)
+    FOOT_LIFT = "foot_lift"
 
 
 #: The signals whose readings are points (x, y); the others are numbers.
@@ -112,6 +115,7 @@ SIGNALS: Mapping[Signal, SignalSpec] = MappingProxyType(
         Signal.SQUAT_DEPTH: SignalSpec("hips", "shoulder widths", squat_depth, _LENGTHS, 2),
         Signal.KNEES_INWARD: SignalSpec("knees in", "deg", knees_inward, _ANGLES, 0),
         Signal.HEAD_BACK: SignalSpec("head back", "trunk lengths", head_drawn_back, _LENGTHS, 3),
+        Signal.FOOT_LIFT: SignalSpec("foot up", "shank lengths", foot_lift, _LENGTHS, 2),
     }
 )
 
@@ -439,8 +443,8 @@ _NO_TOES = (
 )
 _HEEL_BASELINE = BaselineRule(still_ms=1000.0, max_range=0.06)
 
-#: One row per coached exercise: the seven foot exercises, heel raises, mini squats, chin tucks
-#: and the posture hold.
+#: One row per coached exercise: the seven foot exercises, heel raises, mini squats, standing on
+#: one leg, chin tucks and the posture hold.
 COACH_DEFS: tuple[CoachDef, ...] = (
     CoachDef(
         exercise_id="toe_pressing",
@@ -589,6 +593,21 @@ COACH_DEFS: tuple[CoachDef, ...] = (
         baseline=BaselineRule(still_ms=1000.0, max_range=0.08),
         form=(CueKey.BEND_LOWER, CueKey.PAUSE_AT_BOTTOM, CueKey.KNEES_OUT),
         also=(Signal.KNEES_INWARD,),
+    ),
+    CoachDef(
+        exercise_id="single_leg_balance",
+        signal=Signal.FOOT_LIFT,
+        tracking=Tracking.HOLD,
+        sides=SideRule.PER_SIDE,
+        camera=Camera(
+            "Camera in front of you at hip height, 2-3 m away, your whole body and feet in "
+            "view; a wall or a chair within reach.",
+            _FACING,
+            "Face the camera",
+        ),
+        # Rendered one-leg stands read 0.24-0.50 with the foot up, 0.0-0.05 on both feet; the
+        # real one-leg balance clip 0.25-0.86: the foot is up past 0.15
+        hold=HoldRule(low=0.15, grace_ms=400.0, max_gap_ms=1000.0),
     ),
     CoachDef(
         exercise_id="chin_tucks",

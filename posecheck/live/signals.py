@@ -139,6 +139,29 @@ def leg_raise_angle(
     return None if angle is None else 180.0 - angle
 
 
+def foot_lift(
+    pose: Pose, side: Side, *, min_visibility: float = VISIBILITY_THRESHOLD
+) -> float | None:
+    """How high this foot's ankle is above the other one's, in the other leg's shank lengths
+    (standing on one leg).
+
+    ``(other_ankle_y - ankle_y) / |other_knee - other_ankle|``: about 0 with both feet down, +
+    with this foot lifted (on rendered one-leg stands, the foot lifted with the knee bent 70-80°
+    read 0.24-0.50 in front of the camera, 0.0-0.05 standing on both; on the real one-leg balance
+    clip 0.25-0.86). Needs a **front** view: side-on the legs' labels swap. Landmarks: both
+    ankles, the other knee.
+    """
+    leg, other = _leg(side), _leg(Side.RIGHT if Side(side) is Side.LEFT else Side.LEFT)
+    points = _points(pose, (leg.ankle, other.ankle, other.knee), min_visibility)
+    if points is None:
+        return None
+    ankle, other_ankle, other_knee = points
+    shank = _distance(other_knee, other_ankle)
+    if shank == 0.0:
+        return None
+    return (other_ankle[1] - ankle[1]) / shank
+
+
 def head_drawn_back(
     pose: Pose, side: Side, *, min_visibility: float = VISIBILITY_THRESHOLD
 ) -> float | None:
