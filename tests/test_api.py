@@ -100,6 +100,7 @@ def test_the_wheel_has_the_samples_and_not_the_developer_tools(wheel: Path) -> N
     assert "posecheck/data/exercises.json" in names
     assert "posecheck/data/calibration.json" in names
     assert "posecheck/ui/speech/index.html" in names  # the Live page's voice
+    assert "posecheck/ui/pointer/index.html" in names  # the clickable picture
     assert not [n for n in names if n.startswith("posecheck/dev/")]
 
 

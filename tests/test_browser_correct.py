@@ -108,9 +108,7 @@ class Editor:
 
     def _frame(self) -> WebElement | None:
         self.driver.switch_to.default_content()
-        frames = self.driver.find_elements(
-            By.CSS_SELECTOR, "iframe[title*='streamlit_image_coordinates']"
-        )
+        frames = self.driver.find_elements(By.CSS_SELECTOR, "iframe[title*='pointer']")
         shown = [f for f in frames if f.size["height"] > 0]
         return shown[0] if shown and not self._updating() else None
 
@@ -123,6 +121,21 @@ class Editor:
         first = self.driver.execute_script(where, frame)
         time.sleep(0.3)
         return bool(first == self.driver.execute_script(where, frame) and not self._updating())
+
+    def fits(self) -> bool:
+        """The picture's frame is as tall as the picture (to the next whole pixel)."""
+        frame = self._frame()
+        if frame is None:
+            return False
+        frame_height = float(frame.rect["height"])
+        self.driver.switch_to.frame(frame)
+        shown = float(
+            self.driver.execute_script(
+                "return document.getElementById('image').getBoundingClientRect().height"
+            )
+        )
+        self.driver.switch_to.default_content()
+        return shown > 0 and 0.0 <= frame_height - shown < 1.0
 
     def picture(self) -> tuple[WebElement, float, float]:
         """The shown picture (loaded, wholly in view) and its size on screen, CSS pixels."""
@@ -319,6 +332,11 @@ def test_moving_a_point_by_clicks_changes_its_measure(
             "return document.documentElement.scrollWidth - window.innerWidth"
         )
         assert overflow <= 0, f"the page is {overflow} px wider than the window"
+        # the window made narrower: the picture narrows and its frame follows it (a frame sized
+        # once at the first load cut the feet off when the column then changed)
+        driver.set_window_size(window[0] - 60, window[1])
+        editor = Editor(driver)
+        wait_for("the frame to follow the picture", lambda: editor.fits(), 10, step=0.2)
     finally:
         driver.quit()
 

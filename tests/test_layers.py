@@ -166,9 +166,7 @@ def _third_party(path: Path) -> set[str]:
 
 
 @pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
-@pytest.mark.parametrize(
-    "library", ["streamlit", "streamlit_webrtc", "streamlit_image_coordinates", "av"]
-)
+@pytest.mark.parametrize("library", ["streamlit", "streamlit_webrtc", "av"])
 def test_only_ui_imports_the_web_libraries(library: str) -> None:
     # and PyAV by the video module's H.264 writer too (OpenCV's own writer has no H.264)
     allowed = {"ui", "video"} if library == "av" else {"ui"}

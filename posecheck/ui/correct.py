@@ -20,10 +20,10 @@ from functools import partial
 import numpy as np
 import streamlit as st
 from PIL import Image, ImageDraw
-from streamlit_image_coordinates import streamlit_image_coordinates
 
 from posecheck import MEASURES, Analysis, Landmark, PhotoResult, draw_pose
 from posecheck.ui.analyses import Moves, moves_key, store_moves, stored_moves
+from posecheck.ui.pointer import clickable_picture
 
 #: The picture's width as sent (CSS pixels): a phone's screen.
 DISPLAY_WIDTH = 400
@@ -228,21 +228,19 @@ def correction_editor(analysis: PhotoResult, data: bytes, key: str) -> None:
     _status(key, selected, moves)  # above the picture: on a phone it is seen before clicking
     left, right = st.columns([3, 2])
     with left:
-        streamlit_image_coordinates(
-            editor_picture(analysis, selected, list(moves)),
-            width="stretch",
-            key=f"{key}-image",
-            image_format="JPEG",
-            jpeg_quality=90,
-            on_click=partial(_clicked, analysis, key, photo),
-            cursor="crosshair",
-        )
-        st.caption(
+        described = (
             f"{analysis.name} with the points found (circled: those you can move)"
             + (f"; ringed: the {plain_name(selected)}" if selected else "")
             + (f"; in squares: moved by you ({_listed(list(moves))})" if moves else "")
             + "."
         )
+        clickable_picture(
+            editor_picture(analysis, selected, list(moves)),
+            key=f"{key}-image",
+            on_click=partial(_clicked, analysis, key, photo),
+            alt=described,
+        )
+        st.caption(described)
     with right:
         st.selectbox(
             "Or choose the point by name",
