@@ -533,6 +533,40 @@ def test_live_stance_check_in_a_real_browser(server: str, tmp_path: Path, profil
         driver.quit()
 
 
+def test_the_voice_switch_pressed_before_the_page_speaks_to_it_stays_on(profile: Path) -> None:
+    """The voice's component on its own, the page's messages played by the test: a press that
+    comes before the page's first message (a CI run's click landed there, and that message's
+    'off' undid it) stays on, and words are then said once each, with the device's voice."""
+    component = ROOT / "posecheck/ui/speech/index.html"
+    driver = chromium(profile, None, (800, 300))
+    try:
+        driver.execute_cdp_cmd(
+            "Page.addScriptToEvaluateOnNewDocument", {"source": _SPEECH_STAND_IN}
+        )
+        driver.get(component.as_uri())
+        driver.find_element(By.ID, "toggle").click()
+        render = (
+            "window.postMessage({type: 'streamlit:render', args: {number: arguments[0], "
+            "text: arguments[1], on: false}}, '*')"
+        )
+        driver.execute_script(render, 4, "said before the frame loaded")
+        driver.execute_script(render, 5, "7")
+        driver.execute_script(render, 5, "7")  # drawn again: not said again
+        said = wait_for(
+            "the words said",
+            lambda: (w := driver.execute_script("return window.__said")) and len(w) >= 2 and w,
+            5,
+        )
+        time.sleep(0.3)
+        texts = [words["text"] for words in driver.execute_script("return window.__said")]
+        assert texts == ["Cues aloud", "7"], texts
+        assert {words["voice"] for words in said} == {"Stand-in device voice"}
+        status = driver.find_element(By.ID, "status").text
+        assert status.startswith("Said by Stand-in device voice"), status
+    finally:
+        driver.quit()
+
+
 def test_live_heel_raises_are_counted_in_a_real_browser(
     server: str, tmp_path: Path, profile: Path
 ) -> None:
