@@ -76,11 +76,11 @@ class Motion:
     lying_tilt_deg: float = 0.0
     #: The neck and head tipped back (+), e.g. to rest the head on the floor when lying.
     neck_extension_deg: float = 0.0
-    #: Both feet stay flat on the floor while the hips and knees bend (a squat): the legs' flexion
-    #: does not lift them.
     #: The neck tipped back (+) with the head kept level: the head drawn straight back, the
     #: chin in (a chin tuck).
     neck_back_deg: float = 0.0
+    #: Both feet stay flat on the floor while the hips and knees bend (a squat): the legs' flexion
+    #: does not lift them.
     squat: bool = False
     #: The knee carried toward the midline (+) in the frontal plane, the ankle kept in place: a
     #: knee falling in (dynamic valgus) as it bends.
@@ -148,6 +148,16 @@ def _foot_axes(g_foot: Mat) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return forward, left, top
 
 
+def _turn_leg(
+    rot: dict[str, Mat], shifts: dict[str, np.ndarray], s: str, thigh: Mat, shank: Mat
+) -> None:
+    """Turns one leg's thigh and shank bones (and their shifts) by world rotations, in place."""
+    for part, turn in (("upperleg", thigh), ("lowerleg", shank)):
+        rot[f"{part}01.{s}"] = turn @ rot[f"{part}01.{s}"]
+        if f"{part}02.{s}" in shifts:
+            shifts[f"{part}02.{s}"] = turn @ shifts[f"{part}02.{s}"]
+
+
 def bone_rotations(
     model: BodyModel,
     solved: Solved,
@@ -165,21 +175,12 @@ def bone_rotations(
         g_foot_flat = rot[f"foot.{s}"]
         if hip or knee:
             r_hip, r_knee = rot_x(-hip), rot_x(knee)
-            rot[f"upperleg01.{s}"] = r_hip @ rot[f"upperleg01.{s}"]
-            rot[f"lowerleg01.{s}"] = r_hip @ r_knee @ rot[f"lowerleg01.{s}"]
+            _turn_leg(rot, shifts, s, r_hip, r_hip @ r_knee)
             rot[f"foot.{s}"] = r_hip @ r_knee @ rot[f"foot.{s}"]
-            for name, r in ((f"upperleg02.{s}", r_hip), (f"lowerleg02.{s}", r_hip @ r_knee)):
-                if name in shifts:
-                    shifts[name] = r @ shifts[name]
         knee_in = motion.side("knee_in", side)
         if knee_in:
             toward = knee_in if side == "left" else -knee_in  # about the forward axis
-            thigh, shank = rot_y(toward), rot_y(-toward)
-            rot[f"upperleg01.{s}"] = thigh @ rot[f"upperleg01.{s}"]
-            rot[f"lowerleg01.{s}"] = shank @ rot[f"lowerleg01.{s}"]
-            for name, r in ((f"upperleg02.{s}", thigh), (f"lowerleg02.{s}", shank)):
-                if name in shifts:
-                    shifts[name] = r @ shifts[name]
+            _turn_leg(rot, shifts, s, rot_y(toward), rot_y(-toward))
         pitch = motion.side("foot_pitch", side)
         if pitch:
             _, left, _ = _foot_axes(rot[f"foot.{s}"])
