@@ -228,6 +228,13 @@ def squats(
     return make
 
 
+def test_a_coach_keeps_its_catalogue_entry() -> None:
+    coach = Coach("toe_pressing")
+    assert coach.exercise is not None and coach.exercise.id == "toe_pressing"
+    assert coach.exercise.name == coach.name and coach.exercise.steps
+    assert Coach(STANDING_POSTURE).exercise is None  # the coach's own, not the catalogue's
+
+
 def test_mini_squats_are_counted_from_the_front() -> None:
     coach = Coach("mini_squat_knee_control")
     last, states = coach_run(coach, sequence(frame_times(16000), squats(5)))

@@ -648,7 +648,8 @@ class Coach:
 
     ``exercise_id`` is a catalogue id from :data:`~posecheck.live.definitions.COACHED_IDS` (or
     ``"standing_posture"``); ``catalogue`` defaults to the packaged one; ``first_side`` is the
-    first side of a per-side exercise.
+    first side of a per-side exercise. ``exercise`` is its catalogue entry (steps, cautions,
+    pictures' id), None for the posture hold, which is the coach's own.
     """
 
     def __init__(
@@ -668,6 +669,7 @@ class Coach:
         if dose is None:
             raise ValueError(f"exercise {exercise_id!r} is not in the catalogue and has no dose")
         self.dose = dose
+        self.exercise: Exercise | None = entry
         self.name = entry.name if entry is not None else _standing_name(exercise_id)
         self._targets = _Targets.of(dose)
         if self.definition.sides is SideRule.PER_SIDE and dose.per_side:

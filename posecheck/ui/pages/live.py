@@ -43,7 +43,6 @@ from posecheck import (
     beside_the_count,
     body_map,
     live_pdf_report,
-    load_catalogue,
     next_in_routine,
     printable_name,
     roll_known,
@@ -180,19 +179,19 @@ def chooser() -> None:
     if exercise is None:
         st.info(f"**Where to put the camera:** {STANCE_CAMERA}", icon=":material/videocam:")
         return
-    summary = Coach(exercise).summary()
+    coach = Coach(exercise)
+    summary = coach.summary()
     st.info(
         f"**Where to put the camera:** {summary.camera}  \n**Dose:** {summary.dose}",
         icon=":material/videocam:",
     )
     if summary.cannot_see:
         st.caption(summary.cannot_see)
-    described = {e.id: e for e in load_catalogue()}.get(exercise)
-    if described is not None:  # the posture hold is the coach's own, not the catalogue's
+    if coach.exercise is not None:  # the posture hold is the coach's own, not the catalogue's
         with st.expander("How to do it, step by step", icon=":material/help:"):
-            st.write(described.summary)
-            exercise_card(described, live_line=False)
-    if Coach(exercise).dose.per_side:
+            st.write(coach.exercise.summary)
+            exercise_card(coach.exercise, live_line=False)
+    if coach.dose.per_side:
         st.radio(
             "Start with",
             [Side.RIGHT.value, Side.LEFT.value],
