@@ -423,7 +423,6 @@ class CoachDef:
 
 
 _SIDE_ON = frozenset({View.LEFT, View.RIGHT})
-_FACING = frozenset({View.FRONT})
 _ANY_VIEW = frozenset(View)
 _TURN_SIDE_ON = "Turn side-on to the camera"
 _SEATED_FEET = Camera(
@@ -437,6 +436,10 @@ _STANDING_SIDE = Camera(
     _TURN_SIDE_ON,
     min_foot_ratio=0.3,
 )
+_FACING = frozenset({View.FRONT})
+_IN_FRONT = "Camera in front of you at hip height, 2-3 m away, your whole body and feet in view"
+_FACE_THE_CAMERA = "Face the camera"
+_STANDING_FRONT = Camera(f"{_IN_FRONT}.", _FACING, _FACE_THE_CAMERA)
 _NO_TOES = (
     "The camera cannot see your toes (the body model has no toe joints): posecheck paces and "
     "times the set and checks that the heel and foot stay still."
@@ -572,11 +575,7 @@ COACH_DEFS: tuple[CoachDef, ...] = (
         signal=Signal.SQUAT_DEPTH,
         tracking=Tracking.REPS,
         sides=SideRule.NONE,
-        camera=Camera(
-            "Camera in front of you at hip height, 2-3 m away, your whole body and feet in view.",
-            _FACING,
-            "Face the camera",
-        ),
+        camera=_STANDING_FRONT,
         # Rendered quarter squats (knees bent 55-60°, the hips 9-13 cm lower) read 0.30-0.44
         # shoulder widths above the standing level with the lite model, standing still within
         # +-0.05 of it; a squat counts past 0.20 and ends back under 0.10
@@ -599,12 +598,7 @@ COACH_DEFS: tuple[CoachDef, ...] = (
         signal=Signal.FOOT_LIFT,
         tracking=Tracking.HOLD,
         sides=SideRule.PER_SIDE,
-        camera=Camera(
-            "Camera in front of you at hip height, 2-3 m away, your whole body and feet in "
-            "view; a wall or a chair within reach.",
-            _FACING,
-            "Face the camera",
-        ),
+        camera=Camera(f"{_IN_FRONT}; a wall or a chair within reach.", _FACING, _FACE_THE_CAMERA),
         # Rendered one-leg stands read 0.24-0.50 with the foot up, 0.0-0.05 on both feet; the
         # real one-leg balance clip 0.25-0.86: the foot is up past 0.15
         hold=HoldRule(low=0.15, grace_ms=400.0, max_gap_ms=1000.0),
