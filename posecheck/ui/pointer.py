@@ -6,19 +6,12 @@ picture's pixels with the shown size."""
 from __future__ import annotations
 
 import base64
-import functools
 import io
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
-import streamlit.components.v1 as components
 from PIL import Image
 
-
-@functools.cache
-def _component() -> Any:
-    return components.declare_component("pointer", path=str(Path(__file__).parent / "pointer"))
+from posecheck.ui.components import component
 
 
 def clickable_picture(
@@ -36,4 +29,4 @@ def clickable_picture(
     data = io.BytesIO()
     picture.convert("RGB").save(data, format="JPEG", quality=quality)
     src = "data:image/jpeg;base64," + base64.b64encode(data.getvalue()).decode("ascii")
-    _component()(src=src, alt=alt, cursor=cursor, key=key, on_change=on_click, default=None)
+    component("pointer")(src=src, alt=alt, cursor=cursor, key=key, on_change=on_click, default=None)

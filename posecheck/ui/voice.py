@@ -8,25 +8,16 @@ board; the component says each new :class:`posecheck.Words` once, however often 
 
 from __future__ import annotations
 
-import functools
-from pathlib import Path
-from typing import Any
-
 import streamlit as st
-import streamlit.components.v1 as components
 
 from posecheck import LiveFrame, VoiceState, Words, next_words
+from posecheck.ui.components import component
 
 #: Where this session keeps the voice: its state, and the last words (sent again at each draw).
 STATE_KEY = "posecheck_voice_state"
 WORDS_KEY = "posecheck_voice_words"
 #: The component's key: its value (the person's on / off) is kept there.
 SWITCH_KEY = "posecheck_voice_on"
-
-
-@functools.cache
-def _component() -> Any:
-    return components.declare_component("speech", path=str(Path(__file__).parent / "speech"))
 
 
 def voice_box(frame: LiveFrame | None) -> bool:
@@ -39,5 +30,7 @@ def voice_box(frame: LiveFrame | None) -> bool:
         st.session_state[WORDS_KEY] = words
     last: Words = st.session_state.get(WORDS_KEY, Words(0, ""))
     on = bool(st.session_state.get(SWITCH_KEY, False))
-    value = _component()(number=last.number, text=last.text, on=on, key=SWITCH_KEY, default=on)
+    value = component("speech")(
+        number=last.number, text=last.text, on=on, key=SWITCH_KEY, default=on
+    )
     return bool(value)
