@@ -247,14 +247,14 @@ def test_mini_squats_are_counted_from_the_front() -> None:
 def test_a_knee_falling_in_as_the_squat_goes_down_gets_knees_out() -> None:
     """40 px in over a 200 px thigh at the bottom: about 22° off the hip-ankle line."""
     coach = Coach("mini_squat_knee_control")
-    last, states = coach_run(coach, sequence(frame_times(16000, 15.0), squats(5, knees_in_px=40.0)))
+    last, states = coach_run(coach, sequence(frame_times(16000, 10.0), squats(5, knees_in_px=40.0)))
     assert last.current.count == 5  # counted all the same
     assert CueKey.KNEES_OUT in keys(states)
     assert any(note.startswith("Knees out") for note in coach.summary().form_notes)
     # a knee a little in (6 px, about 3°) is not told off
     _, states = coach_run(
         Coach("mini_squat_knee_control"),
-        sequence(frame_times(16000, 15.0), squats(5, knees_in_px=6.0)),
+        sequence(frame_times(16000, 10.0), squats(5, knees_in_px=6.0)),
     )
     assert CueKey.KNEES_OUT not in keys(states)
 
@@ -278,7 +278,7 @@ def test_standing_on_one_leg_is_timed_leg_by_leg() -> None:
     holds counted and the best 31 s; the left leg is next."""
     coach = Coach("single_leg_balance")
     spans = [(1000, 32000), (34000, 65000), (67000, 79000)]
-    timed = sequence(frame_times(80000, 10.0), lambda t: front_one_leg(0.3 * plateaus(t, spans)))
+    timed = sequence(frame_times(80000, 5.0), lambda t: front_one_leg(0.3 * plateaus(t, spans)))
     last, states = coach_run(coach, timed)
     assert coach.dose.per_side and last.side is Side.RIGHT
     assert last.current.count == 2 and last.current.target_count == 3

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
 from posecheck.live.coach import Coach, Cue
 from posecheck.live.definitions import CUES, CueKey
 from posecheck.live.session import LiveFrame, LiveSession
@@ -91,6 +93,7 @@ def test_spoken_words() -> None:
     assert spoken(Cue(CueKey.SET_DONE, CUES[CueKey.SET_DONE][0], words)) == words
 
 
+@pytest.mark.slow  # over 0.1 s (the stance's measures on every still frame): .ci/run runs it
 def test_the_stance_check_says_when_to_stand_still_and_when_it_has_measured() -> None:
     frames = session_frames(None, sequence(frame_times(9000, FPS), lambda t: front_still()))
     texts = [w.text for w in said(frames[::EVERY])]
