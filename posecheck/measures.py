@@ -115,7 +115,8 @@ class Measurement:
     plausible roll, or by the doubt about a weak estimate of it (0 when the roll is known or the
     measure does not lean on it); from :data:`ROLL_HOLD_SHARE` of the known error on it supports
     no finding (a left-right difference adds the two readings'), and from
-    :data:`ROLL_ABSTAIN_SHARE` of it there is no reading at all (unknown, with that reason).
+    :data:`ROLL_ABSTAIN_SHARE` of it (or the measure's own ``roll_abstain_share``) there is no
+    reading at all (unknown, with that reason).
     ``confidence`` (0-1): how clearly the photo shows the points it rests on (their visibility,
     the view's, the roll's), times the known error over ``error``: a band the evidence widened
     makes the reading less sure. ``held``: a reading that would have made a finding but that this
@@ -342,6 +343,9 @@ class MeasureSpec:
     for_findings: bool = True
     signed_lateral: bool = False
     side: Side | None = None
+    #: the share of ``known_error`` the unknown roll's doubt may reach before the reading is not
+    #: given at all; None: :data:`ROLL_ABSTAIN_SHARE`, as for most measures
+    roll_abstain_share: float | None = None
 
     def resolve(self, view: View) -> tuple[Landmark, ...]:
         return _resolve(self.landmarks, view)
@@ -696,6 +700,10 @@ MEASURES: tuple[MeasureSpec, ...] = (
         drawing=Drawing(
             DrawKind.AGAINST_HORIZONTAL, ("{near}_shoulder", "{near}_ear"), FAR_SIDE_SHARE
         ),
+        # The roll moves this angle degree for degree. With no roll estimate at all (doubt 3°, 0.6
+        # of the known error) it erred 4.78° on hard_train's side views, against 2.65° with the
+        # roll known and 2.40° with a weak estimate (doubt 1.3°): not given then (docs/ACCURACY.md)
+        roll_abstain_share=0.5,
     ),
     MeasureSpec(
         name=MeasureName.KNEE_ANGLE_SAGITTAL, label="knee angle from the side", unit=Unit.DEG,
@@ -952,8 +960,8 @@ def _roll_swamps(roll: CameraRoll | None, roll_doubt: float) -> str:
             f"view to judge it by, and a phone tilted {roll_doubt:.0f}° either way"
         )
     return (
-        f"{cause} would move the reading as far as its own error: not measured; include a door "
-        "frame or a wall corner in view, or level the camera"
+        f"{cause} could move the reading further than it can be trusted: not measured; "
+        "include a door frame or a wall corner in view, or level the camera"
     )
 
 
@@ -1045,7 +1053,8 @@ def measure_one(
     undo = roll_to_undo(roll)
     if spec.vertical and undo.doubt > 0.0:
         doubt = _roll_doubt(spec, frame, raw, calibration, undo.doubt)
-        swamped = round(doubt, 2) >= ROLL_ABSTAIN_SHARE * spec.known_error  # as reported
+        share = ROLL_ABSTAIN_SHARE if spec.roll_abstain_share is None else spec.roll_abstain_share
+        swamped = round(doubt, 2) >= share * spec.known_error  # as reported
         if swamped and roll_abstains:
             return _unknown(spec, landmarks, frame.view, _roll_swamps(roll, undo.doubt))
         error += doubt

@@ -408,11 +408,18 @@ def test_the_stance_says_whether_the_cameras_tilt_is_known() -> None:
     assert level_words(None) == ""  # no estimate yet
     found = level_words(CameraRoll(-3.04, 0.8, "lsd", ""))
     assert "tilted 3.0°" in found and "allow for it" in found
-    for unsure in (CameraRoll(None, 0.0, "lsd", "no edges"), CameraRoll(2.0, 0.2, "lsd", "")):
-        words = level_words(unsure)
-        assert "not known" in words and "not judged" in words and "door frame" in words
-        not_measured = "the head tilt, the trunk's lean and the sideways positions are not measured"
-        assert not_measured in words
+    unknown = level_words(CameraRoll(None, 0.0, "lsd", "no edges"))
+    assert "not known" in unknown and "not judged" in unknown and "door frame" in unknown
+    not_measured = (
+        "the head tilt, the head's forward position, the trunk's lean and the sideways positions "
+        "are not measured"
+    )
+    assert not_measured in unknown
+    # a weak estimate is enough for the levels and the head: only the sideways positions go
+    rough = level_words(CameraRoll(2.0, 0.2, "lsd", ""))
+    assert "only roughly known (about 2°" in rough and "not judged" in rough
+    assert "the sideways positions (from the side, the ear's and the shoulder's" in rough
+    assert "head" not in rough and "level" not in rough
 
 
 @pytest.mark.slow

@@ -18,7 +18,7 @@ INTRO = (
     "whole body from head to feet is in the picture. Someone else can hold the phone, or prop it "
     "on a shelf and use the timer. Stand where a door frame or a wall corner shows beside you: "
     "posecheck finds the camera's tilt from it, and against a plain wall it cannot measure your "
-    "shoulder level or whether your upper body sits to one side."
+    "shoulder level, how far forward your head is, or whether your upper body sits to one side."
 )
 
 

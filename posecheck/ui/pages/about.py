@@ -16,9 +16,9 @@ _UNIT_WORDS = {Unit.DEG: "°", Unit.PCT_HIP_WIDTH: "% hip width", Unit.PCT_BODY_
 
 #: Figures measured on rendered bodies with known angles, as the app looks (both ways): the
 #: README's "How right it is" and docs/ACCURACY.md's "Both ways" table (2026-12-04; the shoulder
-#: level and the trunk's lean 2026-12-05: `python -m posecheck.dev validate out/synth/test
-#: --both-ways`; how often the truth lay within the band, 2026-12-05: `python -m posecheck.dev
-#: screening out/synth/hard_test --both-ways`).
+#: level and the trunk's lean 2026-12-05, the forward head 2026-12-06: `python -m posecheck.dev
+#: validate out/synth/test --both-ways`; how often the truth lay within the band, 2026-12-05, the
+#: forward head 2026-12-06: `python -m posecheck.dev screening out/synth/hard_test --both-ways`).
 ACCURACY = """
 posecheck publishes its own error, measured on rendered bodies whose true angles are known
 (bodies, cameras and rooms it was never tuned on):
@@ -27,10 +27,10 @@ posecheck publishes its own error, measured on rendered bodies whose true angles
 - **Each photo is looked at twice**, as it is and mirrored, and the two looks are averaged: steadier
   readings, and a mirrored photo gets exactly the mirrored readings.
 - **Mean error** on those renders: knee angle (front) 1.2-1.4°, shoulder level 0.8°, forward head
-  2.0°, trunk lean 1.0°, foot angle 3.7-3.9° (the target of 3° is not met yet). The shoulder level
-  and the trunk's lean are given only where the camera's tilt can be found (47 of 60 and 40 of 45
-  of those renders): against a plain wall, a phone tilted the usual 3° would move them as far as
-  their own error.
+  1.9°, trunk lean 1.0°, foot angle 3.7-3.9° (the target of 3° is not met yet). The shoulder level,
+  the trunk's lean and the head's forward position are given only where the camera's tilt can be
+  found (47 of 60, 40 of 45 and 40 of 45 of those renders): against a plain wall, a phone tilted
+  the usual 3° would move them further than their readings can be trusted.
 - **On photos taken the way phones are really held** (640 renders turned up to 15°, cameras
   rolled up to 8°, half with no door frame or wall corner to find the level by, cameras 0.5-1.6 m
   high): 6 of the 639 in which a person was found got a false finding (**specificity ≥ 95 %**
@@ -44,8 +44,8 @@ posecheck publishes its own error, measured on rendered bodies whose true angles
 - **The ± beside each number** is its typical error, widened for what the photo leaves unknown
   (a body turned a little, a phone held tilted). It is not a guarantee: on those photos the true
   value lay within it for 98 % of the knee readings from the front, 96 % of the trunk's lean,
-  91 % of the shoulder level and the head's forward position, 86-87 % of the foot angles, 81 % of
-  the knee from the side and 72-93 % of the positions over the ankle.
+  91 % of the shoulder level, 97 % of the head's forward position, 86-87 % of the foot angles,
+  81 % of the knee from the side and 72-93 % of the positions over the ankle.
 - **Experimental**, shown but never the basis of a finding: the hip level (the body model barely
   follows a true pelvic tilt), the head tilt, the upper body's and the hips' sideways positions
   (the model's points are too far off on real photos) and the heel angles (not validated).

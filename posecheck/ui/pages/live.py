@@ -399,11 +399,19 @@ def level_words(roll: CameraRoll | None) -> str:
             f"The room's straight edges show the camera tilted {abs(roll.degrees):.1f}°: "
             "the measures allow for it."
         )
+    if roll.degrees is None:
+        return (
+            "The camera's tilt is not known (no door frame or wall corner in view), so the "
+            "shoulder level, the head tilt, the head's forward position, the trunk's lean and the "
+            "sideways positions are not measured, and the other readings against the horizontal "
+            "or the vertical (the hip level, the feet) are not judged: put the camera where a door "
+            "frame or a wall corner shows."
+        )
     return (
-        "The camera's tilt is not known (no door frame or wall corner in view), so the shoulder "
-        "level, the head tilt, the trunk's lean and the sideways positions are not measured, and "
-        "the other readings against the horizontal or the vertical (the hip level, the feet) are "
-        "not judged: put the camera where a door frame or a wall corner shows."
+        f"The camera's tilt is only roughly known (about {abs(roll.degrees):.0f}°, from faint "
+        "edges), so the sideways positions (from the side, the ear's and the shoulder's over the "
+        "ankle) are not measured and the readings against the horizontal or the vertical are not "
+        "judged: put the camera where a door frame or a wall corner shows."
     )
 
 
