@@ -521,6 +521,28 @@ def test_the_foot_routine_runs_in_order_and_ends() -> None:
     assert set(FOOT_CARE_IDS) <= set(COACHED_IDS)  # each one coached
 
 
+@pytest.mark.slow  # 0.4 s: .ci/run runs it, make test keeps its time
+def test_the_last_foot_exercise_says_the_routine_is_done() -> None:
+    """After the seventh foot exercise the page says the routine is done, with no next button;
+    after an exercise outside the routine it says nothing of one."""
+
+    def after(done: str) -> None:
+        from posecheck.ui.pages.live import _next_in_routine
+
+        _next_in_routine(done)
+
+    from posecheck import FOOT_CARE_IDS
+
+    last = AppTest.from_function(after, args=(FOOT_CARE_IDS[-1],)).run()
+    assert not last.exception, last.exception
+    assert [s.value for s in last.success] == [
+        "That was the last of the 7 foot exercises: the routine is done."
+    ]
+    assert not last.button and not last.info
+    other = AppTest.from_function(after, args=("heel_raises",)).run()
+    assert not other.exception and not other.success and not other.info and not other.button
+
+
 @pytest.mark.slow
 def test_the_snapshot_goes_through_the_photo_path(streamer: FakeStreamer) -> None:
     app = AppTest.from_file(LIVE_PAGE, default_timeout=120).run()

@@ -23,7 +23,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -537,21 +537,11 @@ def test_the_voice_switch_pressed_before_the_page_speaks_to_it_stays_on(profile:
     """The voice's component on its own, the page's messages played by the test: a press that
     comes before the page's first message (a CI run's click landed there, and that message's
     'off' undid it) stays on, and words are then said once each, with the device's voice."""
-    component = ROOT / "posecheck/ui/speech/index.html"
-    driver = chromium(profile, None, (800, 300))
-    try:
-        driver.execute_cdp_cmd(
-            "Page.addScriptToEvaluateOnNewDocument", {"source": _SPEECH_STAND_IN}
-        )
-        driver.get(component.as_uri())
+    with speech_component(profile, _SPEECH_STAND_IN) as driver:
         driver.find_element(By.ID, "toggle").click()
-        render = (
-            "window.postMessage({type: 'streamlit:render', args: {number: arguments[0], "
-            "text: arguments[1], on: false}}, '*')"
-        )
-        driver.execute_script(render, 4, "said before the frame loaded")
-        driver.execute_script(render, 5, "7")
-        driver.execute_script(render, 5, "7")  # drawn again: not said again
+        play_render(driver, 4, "said before the frame loaded", on=False)
+        play_render(driver, 5, "7", on=False)
+        play_render(driver, 5, "7", on=False)  # drawn again: not said again
         said = wait_for(
             "the words said",
             lambda: (w := driver.execute_script("return window.__said")) and len(w) >= 2 and w,
@@ -563,8 +553,83 @@ def test_the_voice_switch_pressed_before_the_page_speaks_to_it_stays_on(profile:
         assert {words["voice"] for words in said} == {"Stand-in device voice"}
         status = driver.find_element(By.ID, "status").text
         assert status.startswith("Said by Stand-in device voice"), status
+
+
+@contextmanager
+def speech_component(profile: Path, stand_in: str) -> Iterator[WebDriver]:
+    """The voice's component alone in a browser, ``stand_in`` (a script) in place of the
+    browser's speech; the test plays the page's messages to it (``play_render``)."""
+    driver = chromium(profile, None, (800, 300))
+    try:
+        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": stand_in})
+        driver.get((ROOT / "posecheck/ui/speech/index.html").as_uri())
+        yield driver
     finally:
         driver.quit()
+
+
+def play_render(driver: WebDriver, number: int, text: str, *, on: bool) -> None:
+    """The page's message to the voice's component: the words numbered ``number``, and whether
+    the page last knew the switch on."""
+    driver.execute_script(
+        "window.postMessage({type: 'streamlit:render', args: {number: arguments[0], "
+        "text: arguments[1], on: arguments[2]}}, '*')",
+        number,
+        text,
+        on,
+    )
+
+
+#: A stand-in for a browser's speech that, as Chrome does, says nothing until the person has
+#: clicked in the frame: an utterance before that ends, soon after, in a "not-allowed" error. It
+#: also keeps the messages the component sends to its page (here the page is the frame itself).
+_SPEECH_NEEDS_A_CLICK = """
+(() => {
+  const voices = [{name: "Stand-in device voice", lang: "en-US", localService: true,
+                   default: true, voiceURI: "device"}];
+  window.__said = [];
+  window.__sent = [];
+  window.addEventListener("message", event => {
+    if (event.data && event.data.isStreamlitMessage) window.__sent.push(event.data);
+  });
+  window.SpeechSynthesisUtterance = class {
+    constructor(text) { this.text = text; this.voice = null; this.errors = []; }
+    addEventListener(type, listener) { if (type === "error") this.errors.push(listener); }
+  };
+  Object.defineProperty(window, "speechSynthesis", {configurable: true, value: {
+    getVoices: () => voices,
+    speak: utterance => navigator.userActivation.hasBeenActive
+      ? window.__said.push(utterance.text)
+      : setTimeout(() => utterance.errors.forEach(l => l({error: "not-allowed"}))),
+    cancel: () => {},
+    addEventListener: () => {},
+  }});
+})();
+"""
+
+
+def test_the_voice_says_when_the_browser_stops_it(profile: Path) -> None:
+    """The voice's component loaded again after the person switched it on (the page says 'on',
+    but nobody has clicked in this new frame): the browser refuses to speak, and the component
+    says so, switches off, tells the page, and speaks again once pressed."""
+    with speech_component(profile, _SPEECH_NEEDS_A_CLICK) as driver:
+        play_render(driver, 1, "", on=True)  # the page's first words: the switch was on
+        status = driver.find_element(By.ID, "status")
+        wait_for("the switch on", lambda: status.text.startswith("Said by"), 5)
+        play_render(driver, 2, "7", on=True)
+        stopped = "The browser stopped the voice: press the button to switch it on again."
+        wait_for("the voice stopped", lambda: status.text == stopped, 5)
+        toggle = driver.find_element(By.ID, "toggle")
+        assert toggle.get_attribute("aria-pressed") == "false"
+        sent = driver.execute_script("return window.__sent")
+        values = [m["value"] for m in sent if m["type"] == "streamlit:setComponentValue"]
+        assert values == [False], sent  # the page is told: its switch shows off too
+        assert driver.execute_script("return window.__said") == []
+        toggle.click()
+        wait_for("words said", lambda: driver.execute_script("return window.__said"), 5)
+        assert driver.execute_script("return window.__said") == ["Cues aloud"]
+        assert toggle.get_attribute("aria-pressed") == "true"
+        assert status.text.startswith("Said by Stand-in device voice"), status.text
 
 
 def test_live_heel_raises_are_counted_in_a_real_browser(
