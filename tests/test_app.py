@@ -10,7 +10,7 @@ import pytest
 import streamlit_webrtc
 from streamlit.testing.v1 import AppTest
 
-from posecheck import DISCLAIMER
+from posecheck import DISCLAIMER, Coach
 from posecheck.samples import sample_paths
 from tests.conftest import photo
 from tests.test_app_live import FakeStreamer
@@ -58,6 +58,23 @@ def test_every_page_is_reachable_from_the_navigation(
     app.switch_page(f"{PAGES}/{page}").run()
     assert not app.exception, app.exception
     assert app.title[0].value == title
+
+
+def test_an_exercise_opens_the_live_coach_on_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Exercises page's button under a coached exercise opens the Live page with the coach
+    chosen on it, and the camera not yet started; an exercise the coach cannot follow has none."""
+    monkeypatch.setattr(streamlit_webrtc, "webrtc_streamer", FakeStreamer())  # needs a server
+    app = started()
+    app.switch_page(f"{PAGES}/exercises.py").run()
+    keys = {b.key for b in app.button}
+    assert "coach-towel_leg_stretch" in keys and "coach-heel_raises" in keys
+    assert "coach-glute_bridge" not in keys  # not followed by the coach
+    app.button(key="coach-towel_leg_stretch").click().run()
+    assert not app.exception, app.exception
+    assert app.title[0].value == "Live"
+    assert app.selectbox(key="live-exercise").value == "towel_leg_stretch"
+    camera = Coach("towel_leg_stretch").summary().camera
+    assert any(camera in box.value for box in app.info)  # where its camera goes
 
 
 def photos_shown(app: AppTest) -> list[str]:

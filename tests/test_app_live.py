@@ -549,7 +549,10 @@ def test_the_snapshot_goes_through_the_photo_path(streamer: FakeStreamer) -> Non
     picture = next(p for p in sample_paths() if p.stem == "man_misaligned_front").read_bytes()
     app.get("camera_input")[0].set_value(("image.jpg", picture, "image/jpeg")).run()  # type: ignore[attr-defined]
     assert not app.exception, app.exception
-    assert len(app.get("image")) == 1
+    images: Any = app.get("image")
+    captions = [picture.caption for image in images for picture in image.proto.imgs]
+    assert [c for c in captions if c.startswith("snapshot.jpg")] == captions[:1]  # the photo
+    assert len(captions) > 1  # and the plan's exercises, with their pictures
     assert "What we saw" in texts(app)
 
 

@@ -94,6 +94,25 @@ def test_a_sample_shows_the_body_map_cards_and_three_downloads() -> None:
 
 
 @pytest.mark.slow
+def test_the_plan_says_what_each_exercise_is_for_in_words_and_shows_how() -> None:
+    """Each suggested exercise names the findings it answers by their own titles (no key), and
+    opens on the same card as the Exercises page: pictures, steps, dose, and for those the live
+    coach follows, a button to do it with the coach."""
+    app = _sample("man_misaligned")
+    findings = ("knees fall inward", "left foot turns out")  # the sample's, in its summary
+    plan = [e for e in app.expander if " — for: " in e.label]
+    assert plan, [e.label for e in app.expander]
+    assert not any("_" in e.label for e in plan)
+    named = " ".join(e.label for e in plan)
+    assert all(finding in named for finding in findings), named
+    squats = next(e for e in plan if e.label.startswith("Mini squat"))
+    assert "knees fall inward" in squats.label
+    assert any(m.value.startswith("**How much:**") for m in squats.markdown)
+    assert len(squats.get("image")) >= 1  # its pictures
+    assert [b.key for b in squats.button] == ["coach-mini_squat_knee_control"]
+
+
+@pytest.mark.slow
 def test_a_region_no_photo_could_measure_says_so_and_where_to_look() -> None:
     """The child's samples stand before a plain wall: the camera's roll is not known, so the
     shoulder level is not measured; its region says so in words, and its card waits below."""

@@ -32,7 +32,7 @@ import cv2
 import numpy as np
 import pytest
 
-from posecheck import Analyzer
+from posecheck import Analyzer, Coach
 from posecheck.samples import sample_paths
 from tests.appserver import app_server
 
@@ -872,6 +872,14 @@ def _heading(driver: WebDriver, tag: str, words: str) -> bool:
     return bool(found) and not driver.find_elements(By.CSS_SELECTOR, "[data-stale='true']")
 
 
+def _shown_button(driver: WebDriver) -> WebElement | None:
+    """The one "Do it with the live coach" button on screen (the closed expanders' are not)."""
+    driver.switch_to.default_content()
+    buttons = driver.find_elements(By.XPATH, "//button[contains(., 'Do it with the live coach')]")
+    shown = [b for b in buttons if b.is_displayed()]
+    return shown[0] if len(shown) == 1 else None
+
+
 def test_exercises_and_about_pages_in_a_real_browser(server: str, profile: Path) -> None:
     driver = chromium(profile, None, (1280, 1600))
     try:
@@ -880,6 +888,17 @@ def test_exercises_and_about_pages_in_a_real_browser(server: str, profile: Path)
         time.sleep(1)
         shot(driver, "11-exercises")
         assert page_text(driver).count("live coach") >= 9
+        # an exercise opened, and from it the live coach on that exercise
+        driver.find_element(By.XPATH, "//summary[contains(., 'Toe pressing')]").click()
+        button = wait_for("the live coach's button", partial(_shown_button, driver), 10, 0.2)
+        time.sleep(0.5)
+        shot_at(driver, "//summary[contains(., 'Toe pressing')]", "11a-exercise-opened")
+        button.click()
+        camera = Coach("toe_pressing").summary().camera
+        wait_for("the Live page on toe pressing", lambda: camera in page_text(driver), 30, 0.3)
+        assert "/live" in driver.current_url
+        time.sleep(1)
+        shot(driver, "11b-live-coach-from-the-exercise")
         driver.get(f"{server}/about")
         wait_for("the About page", lambda: _heading(driver, "h2", "Privacy"), 60, 0.3)
         time.sleep(1)

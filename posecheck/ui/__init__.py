@@ -15,3 +15,6 @@ from pathlib import Path
 
 #: The folder of the page scripts.
 PAGES = Path(__file__).resolve().parent / "pages"
+#: The Live page's chooser (its widget key): another page sets it, then opens the Live page, to
+#: start the coach on an exercise.
+LIVE_CHOICE = "live-exercise"

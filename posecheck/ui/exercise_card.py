@@ -7,12 +7,13 @@ from __future__ import annotations
 import streamlit as st
 
 from posecheck import COACHED_IDS, Coach, Exercise, exercise_pictures
+from posecheck.ui import LIVE_CHOICE, PAGES
 
 
 def exercise_card(exercise: Exercise, *, live_line: bool = True) -> None:
     """The pictures beside the steps on a computer (on a phone Streamlit stacks them, pictures
     first), then how much, what to take care of, and (with ``live_line``) what the live coach
-    does with it, and the evidence."""
+    does with it, with a button that opens it on this exercise, and the evidence."""
     pictures = exercise_pictures(exercise.id)
     if pictures:
         shown, told = st.columns([2 * len(pictures), 3])
@@ -34,6 +35,19 @@ def exercise_card(exercise: Exercise, *, live_line: bool = True) -> None:
                 st.markdown(f"**Live coach:** {coach.camera}")
                 if coach.cannot_see:
                     st.caption(coach.cannot_see)
+                if st.button(
+                    "Do it with the live coach",
+                    icon=":material/videocam:",
+                    key=f"coach-{exercise.id}",
+                ):
+                    open_live_coach(exercise.id)
             else:
                 st.caption(f"Live coach: not followed. {exercise.live_signal}".strip())
         st.caption(f"Evidence: {exercise.evidence}")
+
+
+def open_live_coach(exercise_id: str) -> None:
+    """The Live page, its chooser on ``exercise_id`` (the camera starts when the person presses
+    Start there)."""
+    st.session_state[LIVE_CHOICE] = exercise_id
+    st.switch_page(PAGES / "live.py")

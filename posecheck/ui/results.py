@@ -42,6 +42,7 @@ from posecheck import (
     results_document,
     unjudged_regions,
 )
+from posecheck.ui.exercise_card import exercise_card
 from posecheck.ui.text import plain
 
 # Streamlit's own icon font (no dependence on an emoji font in the browser), in the body map's
@@ -309,16 +310,16 @@ def show_assessment(
     for note in assessment.cannot_judge:
         st.caption(f"A photo cannot judge: {note}")
     st.subheader("General foot care" if plan.general else "Suggested exercises")
+    titles: dict[str, list[str]] = {}
+    for finding in assessment.findings:  # a finding's own words, not its key
+        titles.setdefault(finding.key, []).append(finding.title.lower())
     for item in plan.items:
         exercise = item.exercise
-        why = (
-            f" — for {', '.join(r.replace('_', ' ') for r in item.reasons)}" if item.reasons else ""
-        )
+        named = [t for r in item.reasons for t in titles.get(r, [r.replace("_", " ")])]
+        why = f" — for: {'; '.join(dict.fromkeys(named))}" if named else ""
         with st.expander(f"{exercise.name}: {exercise.dose.describe()}{why}"):
             st.write(exercise.summary)
-            st.markdown("\n".join(f"{i}. {step}" for i, step in enumerate(exercise.steps, start=1)))
-            st.markdown("**Take care:** " + " ".join(exercise.cautions))
-            st.caption(f"Evidence: {exercise.evidence}")
+            exercise_card(exercise)
 
 
 def downloads(analyses: Sequence[PhotoResult], combined: CombinedReport | None) -> None:

@@ -51,6 +51,7 @@ from posecheck import (
     summary_to_dict,
     why_no_stance,
 )
+from posecheck.ui import LIVE_CHOICE
 from posecheck.ui.analyses import analyse, cap_note
 from posecheck.ui.browser import camera_blocked, on_another_device
 from posecheck.ui.clips import CLIP_TYPES, MAX_CLIP_MB, MAX_CLIP_SECONDS, ClipResult, analyse_clip
@@ -143,7 +144,7 @@ def exercise_names() -> dict[str, str]:
 
 
 def chosen() -> str | None:
-    choice = st.session_state.get("live-exercise", STANCE)
+    choice = st.session_state.get(LIVE_CHOICE, STANCE)
     return None if choice == STANCE else str(choice)
 
 
@@ -162,7 +163,7 @@ def _restart() -> None:
 
 def _check_stance() -> None:
     """The stance check, afresh (the set so far goes to the summary)."""
-    st.session_state["live-exercise"] = STANCE
+    st.session_state[LIVE_CHOICE] = STANCE
     board().choose(None)
 
 
@@ -172,7 +173,7 @@ def chooser() -> None:
         "What do you want to do?",
         list(names),
         format_func=names.__getitem__,
-        key="live-exercise",
+        key=LIVE_CHOICE,
         on_change=_apply_choice,
     )
     exercise = chosen()
@@ -297,7 +298,7 @@ def _next_in_routine(done: str) -> None:
 
 
 def _start_next(exercise: str) -> None:
-    st.session_state["live-exercise"] = exercise
+    st.session_state[LIVE_CHOICE] = exercise
     board().choose(exercise, first_side())
 
 
@@ -560,7 +561,7 @@ def _offer_the_sample(there: bool) -> None:
 
 def _choose_the_sample() -> None:
     st.session_state[SAMPLE_CLIP_KEY] = True
-    st.session_state["live-exercise"] = "heel_raises"  # what the sample shows
+    st.session_state[LIVE_CHOICE] = "heel_raises"  # what the sample shows
     board().choose("heel_raises", first_side())
 
 
