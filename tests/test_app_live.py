@@ -554,6 +554,10 @@ def test_the_snapshot_goes_through_the_photo_path(streamer: FakeStreamer) -> Non
     assert [c for c in captions if c.startswith("snapshot.jpg")] == captions[:1]  # the photo
     assert len(captions) > 1  # and the plan's exercises, with their pictures
     assert "What we saw" in texts(app)
+    # an exercise of its plan, done with the coach: the chooser above takes it
+    app.button(key="coach-ankle_circles").click().run()
+    assert not app.exception, app.exception
+    assert app.selectbox(key="live-exercise").value == "ankle_circles"
 
 
 def test_a_missing_live_model_is_said_on_the_page_before_start(

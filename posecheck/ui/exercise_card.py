@@ -39,15 +39,17 @@ def exercise_card(exercise: Exercise, *, live_line: bool = True) -> None:
                     "Do it with the live coach",
                     icon=":material/videocam:",
                     key=f"coach-{exercise.id}",
+                    on_click=_choose_for_the_coach,
+                    args=(exercise.id,),
                 ):
-                    open_live_coach(exercise.id)
+                    st.switch_page(PAGES / "live.py")
             else:
                 st.caption(f"Live coach: not followed. {exercise.live_signal}".strip())
         st.caption(f"Evidence: {exercise.evidence}")
 
 
-def open_live_coach(exercise_id: str) -> None:
-    """The Live page, its chooser on ``exercise_id`` (the camera starts when the person presses
-    Start there)."""
+def _choose_for_the_coach(exercise_id: str) -> None:
+    """The Live page's chooser on ``exercise_id``: set in the button's callback, before the page
+    runs (the Live page's own report has drawn the chooser by the time its button is read), then
+    the Live page opens (the camera starts when the person presses Start there)."""
     st.session_state[LIVE_CHOICE] = exercise_id
-    st.switch_page(PAGES / "live.py")
