@@ -18,7 +18,7 @@ import numpy as np
 from posecheck.bodymap import SHORT_WORDS
 from posecheck.draw import draw_pose
 from posecheck.live.coach import CoachState, beside_the_count
-from posecheck.live.definitions import COACH_BY_ID, SIGNALS, Signal
+from posecheck.live.definitions import COACH_BY_ID, SIGNALS, Signal, Tracking
 from posecheck.live.session import LiveFrame
 from posecheck.live.stance import StancePhase, StanceResult
 from posecheck.live.trackers import Rotation
@@ -149,6 +149,8 @@ def _coach_lines(frame: LiveFrame, coach: CoachState) -> list[tuple[str, tuple[i
     else:
         amount = ""
     phase = _PHASE_WORDS.get(coach.tracker, coach.tracker)
+    if COACH_BY_ID[coach.exercise_id].tracking is Tracking.REPS and coach.tracker == "rest":
+        phase = "ready"  # between repetitions, in the set: not a rest to take
     tracker = f"  ({phase})" if phase and not current.circle_ms else ""
     lines = [(f"{coach.name}{side}", _WHITE), (f"{amount}{tracker}", _ACCENT)]
     lines += [(cue.text, _WHITE) for cue in beside_the_count(frame.cues)[:3]]
@@ -198,21 +200,32 @@ def _result_lines(result: StanceResult) -> list[Line]:
 
 
 def _signal_labels(writer: _Writer, pose: Pose, coach: CoachState) -> None:
+    """Each signal read this frame, at its joint: an angle with its degrees; the tracked signal
+    with a goal by its name and a gauge of how far to go. A signal in body proportions (heel
+    height in foot lengths, sway in body lengths) shows no number: it would mean nothing to the
+    person exercising (``posecheck video --csv`` writes the exercise's own signals, frame by
+    frame)."""
+    tracked = COACH_BY_ID[coach.exercise_id].signal
     for signal, value in coach.signals.items():
         if not isinstance(value, float):
             continue
         spec = SIGNALS[signal]
+        goal = _goal(coach) if signal is tracked else None
+        if spec.unit == "deg":
+            words = f"{spec.label} {value:.{spec.digits}f} deg"
+        elif goal is not None:
+            words = spec.label
+        else:
+            continue
         joint = _ANCHORS[signal]
         side = coach.side or _visible_side(pose, joint)
         landmark = Landmark[f"{side.value.upper()}_{joint}"]
         x, y = pose.xy[landmark]
-        unit = " deg" if spec.unit == "deg" else ""
-        words = f"{spec.label} {value:.{spec.digits}f}{unit}"
         at = (int(x) + 12, int(y))
-        at = (min(at[0], writer.canvas.shape[1] - writer.width(words) - 2), at[1])
+        width = max(writer.width(words), 4 * writer.line if goal is not None else 0)
+        at = (min(at[0], writer.canvas.shape[1] - width - 2), at[1])
         writer.text(words, (at[0] + 1, at[1] + 1), (0, 0, 0))
         writer.text(words, at, _ACCENT)
-        goal = _goal(coach) if signal is COACH_BY_ID[coach.exercise_id].signal else None
         if goal is not None:
             _gauge(writer, (at[0], at[1] + writer.line // 4), value, goal)
 

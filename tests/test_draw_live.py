@@ -184,8 +184,13 @@ def test_the_coach_panel_names_the_trackers_phase_in_words() -> None:
     assert said["active"].endswith("(rep under way)") and said["grace"].endswith(
         "(back into position)"
     )
-    assert said["idle"].endswith("(get into position)") and said["rest"].endswith("(rest)")
+    assert said["idle"].endswith("(get into position)")
+    assert said["rest"].endswith("(ready)")  # between heel raises: not a rest to take
     assert not any("[" in words for words in said.values())
+    paced = frames("toe_pressing", [front_still()], [0.0])[-1]  # its rest is one
+    assert paced.coach is not None
+    rest = _coach_lines(paced, replace(paced.coach, tracker="rest"))[1][0]
+    assert rest.endswith("(rest)"), rest
 
 
 @pytest.mark.slow  # over 0.2 s on a clean clone: .ci/run runs it, make test keeps its time
@@ -218,3 +223,34 @@ def test_a_gauge_under_the_heel_shows_how_far_to_the_goal() -> None:
     assert count(low, green) == count(none, green)
     assert count(low, amber) > count(none, amber) + 100  # half way: filled, in amber
     assert GAUGE_REACH > 1  # the goal's tick sits inside the bar
+
+
+@pytest.mark.slow  # 0.11 s: .ci/run runs it, make test keeps its time
+def test_the_picture_shows_angles_in_degrees_and_proportions_as_a_gauge(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Beside the joints: the towel stretch's knee and leg in degrees; heel raises' heel by name
+    over its gauge, with no ratio of foot lengths that would mean nothing to the person."""
+    from posecheck import draw_live
+    from posecheck.live.definitions import Signal
+
+    written: list[str] = []
+    monkeypatch.setattr(
+        draw_live._Writer, "text", lambda self, words, at, colour: written.append(words)
+    )
+    times = frame_times(4000)
+    towel = frames(
+        "towel_leg_stretch", [lying(60 * plateaus(t, [(1000, 3500)])) for t in times], times
+    )
+    draw_live_frame(np.zeros((1000, 1000, 3), dtype=np.uint8), towel[-1])
+    assert any(w.startswith("knee ") and w.endswith(" deg") for w in written), written
+    written.clear()
+    heel = frames("heel_raises", [front_still()], [0.0])[-1]
+    assert heel.coach is not None
+    coach = replace(heel.coach, baseline=0.02, signals={Signal.HEEL_HEIGHT: 0.05})
+    draw_live_frame(np.zeros((1000, 1000, 3), dtype=np.uint8), replace(heel, coach=coach))
+    assert "heel" in written and not any(w.startswith("heel ") for w in written), written
+    written.clear()
+    unknown = replace(coach, baseline=None)  # no goal yet: nothing to show beside the heel
+    draw_live_frame(np.zeros((1000, 1000, 3), dtype=np.uint8), replace(heel, coach=unknown))
+    assert not any(w.startswith("heel") for w in written), written
