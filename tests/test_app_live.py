@@ -411,14 +411,14 @@ def test_the_stance_says_whether_the_cameras_tilt_is_known() -> None:
     unknown = level_words(CameraRoll(None, 0.0, "lsd", "no edges"))
     assert "not known" in unknown and "not judged" in unknown and "door frame" in unknown
     not_measured = (
-        "the head tilt, the head's forward position, the trunk's lean and the sideways positions "
-        "are not measured"
+        "not measured (the shoulder level, the head tilt and forward position, the trunk's lean, "
+        "the body's positions over the feet)"
     )
     assert not_measured in unknown
-    # a weak estimate is enough for the levels and the head: only the sideways positions go
+    # a weak estimate is enough for the levels and the head: only some positions go
     rough = level_words(CameraRoll(2.0, 0.2, "lsd", ""))
     assert "only roughly known (about 2°" in rough and "not judged" in rough
-    assert "the sideways positions (from the side, the ear's and the shoulder's" in rough
+    assert "(some of the body's positions over the feet) are not measured" in rough
     assert "head" not in rough and "level" not in rough
 
 

@@ -402,17 +402,17 @@ def level_words(roll: CameraRoll | None) -> str:
         )
     if roll.degrees is None:
         return (
-            "The camera's tilt is not known (no door frame or wall corner in view), so the "
-            "shoulder level, the head tilt, the head's forward position, the trunk's lean and the "
-            "sideways positions are not measured, and the other readings against the horizontal "
-            "or the vertical (the hip level, the feet) are not judged: put the camera where a door "
-            "frame or a wall corner shows."
+            "The camera's tilt is not known (no door frame or wall corner in view). The readings "
+            "it would move most are not measured (the shoulder level, the head tilt and forward "
+            "position, the trunk's lean, the body's positions over the feet), and others are not "
+            "judged: the table says which, and why. Put the camera where a door frame or a wall "
+            "corner shows."
         )
     return (
         f"The camera's tilt is only roughly known (about {abs(roll.degrees):.0f}°, from faint "
-        "edges), so the sideways positions (from the side, the ear's and the shoulder's over the "
-        "ankle) are not measured and the readings against the horizontal or the vertical are not "
-        "judged: put the camera where a door frame or a wall corner shows."
+        "edges). The readings it would move most (some of the body's positions over the feet) "
+        "are not measured, and others are not judged: the table says which, and why. Put the "
+        "camera where a door frame or a wall corner shows."
     )
 
 
