@@ -369,10 +369,30 @@ def _with_fps(figures: dict[str, float]) -> dict[str, float] | None:
     return figures if "fps" in figures else None
 
 
+def _settled(driver: WebDriver) -> bool:
+    """The page's last rerun is drawn (none of its elements left over from the one before)."""
+    driver.switch_to.default_content()
+    return not driver.find_elements(By.CSS_SELECTOR, "[data-stale='true']")
+
+
+def _live_state(live: LivePage) -> str:
+    """What the Live page shows, for a failure's message: the video, the page's own figures and
+    any alert."""
+    video = live.video()  # in the camera's frame
+    figures = speed(live.driver)  # on the page
+    alerts = [a.text for a in live.driver.find_elements(By.CSS_SELECTOR, "[data-testid='stAlert']")]
+    return f"video {video}; the page's figures {figures}; alerts {alerts}"
+
+
 def start_and_measure(live: LivePage, label: str) -> dict[str, float]:
     """Start, wait for the first annotated frame, then count displayed frames for 5 s."""
+    # a press just before (the voice's switch) reruns the page: Start is pressed once it is drawn
+    time.sleep(1)
+    wait_for("the page drawn", partial(_settled, live.driver), 30, 0.2)
     pressed = live.press("Start")
-    first = wait_for("the first annotated frame", live.annotated, 90)
+    first = wait_for(
+        "the first annotated frame", live.annotated, 90, last=partial(_live_state, live)
+    )
     first_s = time.monotonic() - pressed
     time.sleep(5)
     later = wait_for("annotated frames", live.annotated, 30)
