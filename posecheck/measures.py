@@ -310,6 +310,18 @@ class Drawing:
         return [toward_far_side(xy, landmark, self.far_share) for landmark in self.resolve(view)]
 
 
+#: With the roll unknown, a reading whose doubt from that roll reaches this share of its known
+#: error makes no finding (on the hard test renders, shifts and tilts read 5-30 % of hip width or
+#: degrees off with the roll unknown against 1-4 with it known).
+ROLL_HOLD_SHARE = 0.5
+#: With the roll unknown, a reading whose doubt from that roll reaches this share of its known
+#: error is not given at all: the roll alone could move it as far as the measure's own error. On
+#: the hard test renders (2026-12-05) such readings were off by 2-4 times their known error
+#: (shoulder tilt 4.4° against 2°, trunk shift 15 % of hip width against 5, the plumb offsets
+#: 3.7-5.8 % of body height against 1.5) where the others were off by about their known error.
+ROLL_ABSTAIN_SHARE = 1.0
+
+
 @dataclass(frozen=True, kw_only=True)
 class MeasureSpec:
     """Everything about one measure, as data.
@@ -344,8 +356,8 @@ class MeasureSpec:
     signed_lateral: bool = False
     side: Side | None = None
     #: the share of ``known_error`` the unknown roll's doubt may reach before the reading is not
-    #: given at all; None: :data:`ROLL_ABSTAIN_SHARE`, as for most measures
-    roll_abstain_share: float | None = None
+    #: given at all
+    roll_abstain_share: float = ROLL_ABSTAIN_SHARE
 
     def resolve(self, view: View) -> tuple[Landmark, ...]:
         return _resolve(self.landmarks, view)
@@ -910,16 +922,6 @@ def _unknown(
     )  # fmt: skip
 
 
-#: With the roll unknown, a reading whose doubt from that roll reaches this share of its known
-#: error makes no finding (on the hard test renders, shifts and tilts read 5-30 % of hip width or
-#: degrees off with the roll unknown against 1-4 with it known).
-ROLL_HOLD_SHARE = 0.5
-#: With the roll unknown, a reading whose doubt from that roll reaches this share of its known
-#: error is not given at all: the roll alone could move it as far as the measure's own error. On
-#: the hard test renders (2026-12-05) such readings were off by 2-4 times their known error
-#: (shoulder tilt 4.4° against 2°, trunk shift 15 % of hip width against 5, the plumb offsets
-#: 3.7-5.8 % of body height against 1.5) where the others were off by about their known error.
-ROLL_ABSTAIN_SHARE = 1.0
 #: The measures taken against the person's forward direction, which a body turn moves.
 TURN_SENSITIVE = frozenset({MeasureName.LEFT_FOOT_ANGLE, MeasureName.RIGHT_FOOT_ANGLE})
 #: A knee bend the front view cannot show: the stance check sees a bend only as far as the body
@@ -1053,8 +1055,7 @@ def measure_one(
     undo = roll_to_undo(roll)
     if spec.vertical and undo.doubt > 0.0:
         doubt = _roll_doubt(spec, frame, raw, calibration, undo.doubt)
-        share = ROLL_ABSTAIN_SHARE if spec.roll_abstain_share is None else spec.roll_abstain_share
-        swamped = round(doubt, 2) >= share * spec.known_error  # as reported
+        swamped = round(doubt, 2) >= spec.roll_abstain_share * spec.known_error  # as reported
         if swamped and roll_abstains:
             return _unknown(spec, landmarks, frame.view, _roll_swamps(roll, undo.doubt))
         error += doubt
