@@ -72,6 +72,9 @@ _PHASE_WORDS: Final = {
     "grace": "back into position",
     "work": "work",
 }
+#: Where a tracker's word means something else: a repetition's "rest" is the position between
+#: repetitions, in the set, not a rest to take (a paced exercise's rest is one).
+_PHASE_WORDS_FOR: Final = {Tracking.REPS: {**_PHASE_WORDS, "rest": "ready"}}
 
 
 def _ascii(text: str) -> str:
@@ -85,7 +88,7 @@ class _Writer:
         self.canvas = canvas
         self.scale = max(0.45, max(canvas.shape[:2]) / 1300.0)
         self.thickness = max(1, round(self.scale * 1.6))
-        self.line = round(26 * self.scale / 0.6)
+        self.line: int = round(26 * self.scale / 0.6)
 
     def text(self, words: str, at: tuple[int, int], colour: tuple[int, int, int]) -> None:
         cv2.putText(
@@ -148,9 +151,8 @@ def _coach_lines(frame: LiveFrame, coach: CoachState) -> list[tuple[str, tuple[i
         amount = f"{current.time_ms / 1000:.0f} / {current.target_ms / 1000:.0f} s"
     else:
         amount = ""
-    phase = _PHASE_WORDS.get(coach.tracker, coach.tracker)
-    if COACH_BY_ID[coach.exercise_id].tracking is Tracking.REPS and coach.tracker == "rest":
-        phase = "ready"  # between repetitions, in the set: not a rest to take
+    words = _PHASE_WORDS_FOR.get(COACH_BY_ID[coach.exercise_id].tracking, _PHASE_WORDS)
+    phase = words.get(coach.tracker, coach.tracker)
     tracker = f"  ({phase})" if phase and not current.circle_ms else ""
     lines = [(f"{coach.name}{side}", _WHITE), (f"{amount}{tracker}", _ACCENT)]
     lines += [(cue.text, _WHITE) for cue in beside_the_count(frame.cues)[:3]]
@@ -222,7 +224,7 @@ def _signal_labels(writer: _Writer, pose: Pose, coach: CoachState) -> None:
         landmark = Landmark[f"{side.value.upper()}_{joint}"]
         x, y = pose.xy[landmark]
         at = (int(x) + 12, int(y))
-        width = max(writer.width(words), 4 * writer.line if goal is not None else 0)
+        width = max(writer.width(words), _gauge_length(writer) if goal is not None else 0)
         at = (min(at[0], writer.canvas.shape[1] - width - 2), at[1])
         writer.text(words, (at[0] + 1, at[1] + 1), (0, 0, 0))
         writer.text(words, at, _ACCENT)
@@ -252,13 +254,18 @@ def _goal(coach: CoachState) -> tuple[float, float] | None:
     return offset, hold.low + offset
 
 
+def _gauge_length(writer: _Writer) -> int:
+    """The gauge's length in pixels: four lines of text, at the picture's text size."""
+    return 4 * writer.line
+
+
 def _gauge(writer: _Writer, at: tuple[int, int], value: float, goal: tuple[float, float]) -> None:
     """A bar from rest to past the goal, filled to the reading, with a tick at the goal: green
     once the goal is reached (how far to go, without reading numbers)."""
     start, end = goal
     if not end > start:
         return
-    length, thick = 4 * writer.line, max(4, writer.line // 4)
+    length, thick = _gauge_length(writer), max(4, writer.line // 4)
     x, y = at
     tick = x + round(length / GAUGE_REACH)
     share = min(max((value - start) / (end - start) / GAUGE_REACH, 0.0), 1.0)
