@@ -369,7 +369,7 @@ def _with_fps(figures: dict[str, float]) -> dict[str, float] | None:
     return figures if "fps" in figures else None
 
 
-def _settled(driver: WebDriver) -> bool:
+def settled(driver: WebDriver) -> bool:
     """The page's last rerun is drawn (none of its elements left over from the one before)."""
     driver.switch_to.default_content()
     return not driver.find_elements(By.CSS_SELECTOR, "[data-stale='true']")
@@ -388,7 +388,7 @@ def start_and_measure(live: LivePage, label: str) -> dict[str, float]:
     """Start, wait for the first annotated frame, then count displayed frames for 5 s."""
     # a press just before (the voice's switch) reruns the page: Start is pressed once it is drawn
     time.sleep(1)
-    wait_for("the page drawn", partial(_settled, live.driver), 30, 0.2)
+    wait_for("the page drawn", partial(settled, live.driver), 30, 0.2)
     pressed = live.press("Start")
     first = wait_for(
         "the first annotated frame", live.annotated, 90, last=partial(_live_state, live)
@@ -788,7 +788,7 @@ def _report_on_screen(driver: WebDriver, heading: str) -> bool:
     driver.switch_to.default_content()
     if not driver.find_elements(By.XPATH, f"//h2[contains(., '{heading}')]"):
         return False
-    if driver.find_elements(By.CSS_SELECTOR, "[data-stale='true']"):
+    if not settled(driver):
         return False
     pictures = driver.find_elements(By.CSS_SELECTOR, "[data-testid='stImage'] img")
     return any(driver.execute_script("return arguments[0].complete", p) for p in pictures)
@@ -890,7 +890,7 @@ def test_check_page_snapshot_from_the_camera_in_a_real_browser(
 def _heading(driver: WebDriver, tag: str, words: str) -> bool:
     driver.switch_to.default_content()
     found = driver.find_elements(By.XPATH, f"//{tag}[contains(., '{words}')]")
-    return bool(found) and not driver.find_elements(By.CSS_SELECTOR, "[data-stale='true']")
+    return bool(found) and settled(driver)
 
 
 def _shown_button(driver: WebDriver) -> WebElement | None:

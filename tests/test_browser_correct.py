@@ -31,6 +31,7 @@ from tests.test_browser import (
     profile,
     pytestmark,
     server,
+    settled,
     shot,
     streamlit_server,
     upload,
@@ -113,7 +114,7 @@ class Editor:
         return shown[0] if shown and not self._updating() else None
 
     def _updating(self) -> bool:
-        return bool(self.driver.find_elements(By.CSS_SELECTOR, "[data-stale='true']"))
+        return not settled(self.driver)
 
     def _settled(self, frame: WebElement) -> bool:
         """The frame is where it was 0.3 s ago (and the page is not updating)."""

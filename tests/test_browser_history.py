@@ -39,6 +39,7 @@ from tests.test_browser import (
     profile,
     pytestmark,
     server,
+    settled,
     shot,
     upload,
     wait_for,
@@ -81,10 +82,6 @@ def history_server(home: Path, server: str) -> str:
     return server
 
 
-def _settled(driver: WebDriver) -> bool:
-    return not driver.find_elements(By.CSS_SELECTOR, "[data-stale='true']")
-
-
 def _charts_drawn(driver: WebDriver) -> int:
     """How many charts have drawn their picture (Vega draws into a canvas or an svg)."""
     charts = driver.find_elements(By.CSS_SELECTOR, "[data-testid='stVegaLiteChart']")
@@ -121,7 +118,7 @@ def test_the_history_page_lists_charts_and_deletes_in_a_real_browser(
         driver.get(f"{history_server}/history")
         wait_for(
             "the saved checks",
-            lambda: "Saved checks" in page_text(driver) and _settled(driver),
+            lambda: "Saved checks" in page_text(driver) and settled(driver),
             90,
             step=0.3,
         )
@@ -191,7 +188,7 @@ def test_the_history_page_lists_charts_and_deletes_in_a_real_browser(
         )
         wait_for(
             "the deletion said",
-            lambda: "Deleted the check of 1 Nov 2026" in page_text(driver) and _settled(driver),
+            lambda: "Deleted the check of 1 Nov 2026" in page_text(driver) and settled(driver),
             30,
             step=0.3,
         )
@@ -227,7 +224,7 @@ def test_a_check_saved_on_the_check_page_is_listed_in_the_history(
         assert not save.is_enabled()  # no consent, no saving
         show(driver, consent)
         consent.click()
-        wait_for("Save to be enabled", lambda: save.is_enabled() and _settled(driver), 30)
+        wait_for("Save to be enabled", lambda: save.is_enabled() and settled(driver), 30)
         save.click()
         wait_for(
             "the check saved",
@@ -241,7 +238,7 @@ def test_a_check_saved_on_the_check_page_is_listed_in_the_history(
         driver.get(f"{history_server}/history")
         wait_for(
             "the saved checks",
-            lambda: "Saved checks" in page_text(driver) and _settled(driver),
+            lambda: "Saved checks" in page_text(driver) and settled(driver),
             90,
             step=0.3,
         )

@@ -22,6 +22,7 @@ from tests.test_browser import (  # noqa: F401  (server and profile are fixtures
     page_text,
     profile,
     server,
+    settled,
     shot,
     wait_for,
 )
@@ -33,8 +34,7 @@ LABELS = tuple(spec.label.capitalize() for spec in MEASURES)
 
 def _ready(driver: WebDriver) -> bool:
     """The report, its body map and its cards are on screen and the page has stopped updating."""
-    driver.switch_to.default_content()
-    if driver.find_elements(By.CSS_SELECTOR, "[data-stale='true']"):
+    if not settled(driver):
         return False
     if not driver.find_elements(By.XPATH, "//h3[contains(., 'At a glance')]"):
         return False
