@@ -396,8 +396,10 @@ def _patch_weights(midpoints: FloatArray, lengths: FloatArray, long_side: float)
     if len(lengths) == 0:
         return lengths
     cells = np.floor(midpoints / (PATCH_FRACTION * long_side)).astype(np.int64)
-    _, patch, counts = np.unique(cells, axis=0, return_inverse=True, return_counts=True)
-    patch = patch.reshape(-1)
+    # one number per patch (row-major from the lowest cell): numpy's unique rows cost 3 times more
+    cells -= cells.min(axis=0)
+    key = cells[:, 0] * (int(cells[:, 1].max()) + 1) + cells[:, 1]
+    _, patch, counts = np.unique(key, return_inverse=True, return_counts=True)
     totals = np.bincount(patch, weights=lengths)
     longest = np.zeros(len(counts))
     np.maximum.at(longest, patch, lengths)
