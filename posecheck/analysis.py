@@ -207,40 +207,60 @@ class Analyzer(Closing):
         *,
         exif: Mapping[str, str] | None = None,
     ) -> PhotoResult:
-        # while the model runs: the grey levels the checks read, and the scene's edges in them
-        pixels = self._background.submit(_grey_and_edges, image)
-        size = (image.width, image.height)
-        detection = self.estimator.detect(image.rgb, scale=image.scale, image_size=size)
-        averaged = False
-        if detection is not None and self.both_ways:
-            flipped = np.ascontiguousarray(image.rgb[:, ::-1])
-            mirrored = self.estimator.detect(flipped, scale=image.scale, image_size=size)
-            if mirrored is not None:
-                both = mirror_averaged(detection, mirrored)
-                averaged, detection = both is not detection, both
-        if detection is None:
+        look = look_at(self, image)
+        if look.detection is None:
             error = NoPersonError(
                 "No person was found in this photo. Stand so that your whole body is in the frame, "
                 "in good light, facing the camera or side-on, and take it again.",
                 code=ErrorCode.NO_PERSON,
             )
             # Darkness is the usual reason: say so when it is.
-            checks = (check_lighting(image, None, pixels.result()[0]),)
+            checks = (check_lighting(image, None, look.grey),)
             return AnalysisFailure(
                 name=image.name, model=self.model, error=error, image=image, checks=checks
             )
-        grey, edges = pixels.result()
         analysis = interpret(
             image,
-            detection,
+            look.detection,
             view,
             model=self.model,
             exif=exif,
-            edges=edges,
+            edges=look.edges,
             calibrations=self.calibrations,
-            grey=grey,
+            grey=look.grey,
         )
-        return replace(analysis, both_ways=True) if averaged else analysis
+        return replace(analysis, both_ways=True) if look.both_ways else analysis
+
+
+@dataclass(frozen=True, eq=False)
+class Look:
+    """What ``Analyzer.look`` found in a photo: the people (None: nobody), and the picture's grey
+    levels and straight edges; ``both_ways`` when the people average the photo and its mirror."""
+
+    detection: Detection | None
+    grey: GreyLevels
+    edges: SceneEdges
+    both_ways: bool = False
+
+
+def look_at(analyzer: Analyzer, image: LoadedImage) -> Look:
+    """Everything the photo path does before ``interpret``: the model (twice with ``both_ways``),
+    and beside it, on the analyser's second thread, the picture's grey levels and straight edges.
+    (A function, not a method, to keep ``Look`` out of the public API: ``bench`` times it.)"""
+    # while the model runs: the grey levels the checks read, and the scene's edges in them
+    pixels = analyzer._background.submit(_grey_and_edges, image)
+    size = (image.width, image.height)
+    estimator = analyzer.estimator
+    detection = estimator.detect(image.rgb, scale=image.scale, image_size=size)
+    averaged = False
+    if detection is not None and analyzer.both_ways:
+        flipped = np.ascontiguousarray(image.rgb[:, ::-1])
+        mirrored = estimator.detect(flipped, scale=image.scale, image_size=size)
+        if mirrored is not None:
+            both = mirror_averaged(detection, mirrored)
+            averaged, detection = both is not detection, both
+    grey, edges = pixels.result()
+    return Look(detection, grey, edges, both_ways=averaged)
 
 
 def _grey_and_edges(image: LoadedImage) -> tuple[GreyLevels, SceneEdges]:

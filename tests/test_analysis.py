@@ -7,12 +7,15 @@ import io
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from posecheck import Analyzer, View
-from posecheck.analysis import Analysis
+from posecheck.analysis import Analysis, look_at
+from posecheck.capture import grey_levels
 from posecheck.combine import combine
 from posecheck.exercises import FOOT_CARE_IDS
+from posecheck.images import LoadedImage, load_image
 from posecheck.measures import (
     MEASURES,
     MEASURES_BY_NAME,
@@ -22,7 +25,7 @@ from posecheck.measures import (
     MeasureName,
 )
 from posecheck.report import CSV_COLUMNS, results_csv, results_document
-from posecheck.roll import usable_roll
+from posecheck.roll import body_box, roll_from_edges, usable_roll
 from posecheck.samples import sample_paths
 from posecheck.types import Status
 from tests.conftest import photo
@@ -127,3 +130,27 @@ def test_readme_documents_every_measure() -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     missing = [s.name for s in MEASURES if f"`{s.name}`" not in readme]
     assert missing == []
+
+
+def test_look_is_what_the_analysis_is_made_from(analyzer: Analyzer) -> None:
+    """``look_at`` (the model, and the grey levels and edges beside it: ``bench``'s floor)
+    gives the detection, grey levels and edges the analysis of the same photo is made from."""
+    path = next(p for p in sample_paths() if p.name == "woman_neutral_front.jpg")
+    image = load_image(path, max_side=analyzer.max_side)
+    look = look_at(analyzer, image)
+    analysis = analyzer.analyze_image(image)
+    assert isinstance(analysis, Analysis) and look.detection is not None
+    np.testing.assert_array_equal(look.detection.subject.xy, analysis.detection.subject.xy)
+    np.testing.assert_array_equal(look.grey.luma, grey_levels(image).luma)
+    assert look.grey.counts.sum() == image.width * image.height
+    assert analysis.roll == roll_from_edges(
+        look.edges, person_box=body_box(look.detection.subject, image.scale)
+    )
+    assert not look.both_ways
+
+
+def test_look_without_a_person(analyzer: Analyzer) -> None:
+    rgb = np.full((640, 360, 3), 128, dtype=np.uint8)
+    blank = LoadedImage(rgb=rgb, width=360, height=640, scale=1.0, format="PNG", name="blank.png")
+    look = look_at(analyzer, blank)
+    assert look.detection is None and look.edges.segments.shape == (0, 4)

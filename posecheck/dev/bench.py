@@ -9,10 +9,13 @@ Four timings per image, interleaved, with the same landmarker settings and the s
   ``detect``: bare MediaPipe on a photo (no orientation, no checks);
 - ``whole``: from the file on disk, everything ``posecheck analyze`` does (reading, decoding,
   orientation, resizing, estimation, subject, view, roll, measures, checks, findings, plan).
-And two parts of ``whole``, to read off what the path adds around its own decode and model call:
+And parts of ``whole``, to read off what the path adds around its own decode and model call:
 - ``decode``: reading and decoding the file to posecheck's working copy (``load_image``);
-- ``model``: the bare model on that working copy, already wrapped.
-``rest = whole - decode - model`` is everything else, given as a share of ``model``.
+- ``model``: the bare model on that working copy, already wrapped;
+- ``floor``: the whole path without its posture work: the decode, then ``look_at`` (the
+  model, and the grey levels and the scene's edges found beside it on the second thread).
+``rest = whole - decode - model`` is everything else, given as a share of ``model``;
+``posture = whole - floor`` is the roll's fit, the measures, the checks, the findings and the plan.
 Figures only: nothing here passes or fails.
 """
 
@@ -27,7 +30,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from posecheck.analysis import Analyzer
+from posecheck.analysis import Analyzer, look_at
 from posecheck.estimator import (
     EstimatorSettings,
     PoseEstimator,
@@ -41,7 +44,7 @@ from posecheck.samples import sample_paths
 from posecheck.types import ModelName
 
 BASELINES = ("detect", "wrap_detect", "file")
-COLUMNS = ("detect", "wrap_detect", "file", "whole", "decode", "model")
+COLUMNS = ("detect", "wrap_detect", "file", "whole", "decode", "model", "floor")
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class ImageTiming:
     whole_ms: float
     decode_ms: float
     model_ms: float
+    floor_ms: float
 
     def ratio(self, baseline: str = "detect") -> float:
         return self.whole_ms / float(getattr(self, f"{baseline}_ms"))
@@ -69,6 +73,14 @@ class ImageTiming:
     @property
     def rest_share(self) -> float:
         return self.rest_ms / self.model_ms
+
+    @property
+    def posture_ms(self) -> float:
+        """What the whole path spends after ``look_at``: the posture work."""
+        return self.whole_ms - self.floor_ms
+
+    def floor_ratio(self, baseline: str = "detect") -> float:
+        return self.floor_ms / float(getattr(self, f"{baseline}_ms"))
 
 
 @dataclass(frozen=True)
@@ -96,6 +108,16 @@ class BenchReport:
     def worst_rest_share(self) -> float:
         return max(t.rest_share for t in self.images)
 
+    def median_floor_ratio(self, baseline: str = "detect") -> float:
+        return statistics.median(t.floor_ratio(baseline) for t in self.images)
+
+    def median_posture_ms(self) -> float:
+        return statistics.median(t.posture_ms for t in self.images)
+
+    def median_posture_room_ms(self, whole_over_detect: float) -> float:
+        """What the posture work could take (median) for whole / detect to be the ratio given."""
+        return statistics.median(whole_over_detect * t.detect_ms - t.floor_ms for t in self.images)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "model": self.model,
@@ -109,6 +131,7 @@ class BenchReport:
                 "median": round(self.median_rest_share(), 3),
                 "worst": round(self.worst_rest_share(), 3),
             },
+            "median_floor_ratio": {b: round(self.median_floor_ratio(b), 3) for b in BASELINES},
             "peak_rss_mb": round(self.peak_rss_mb, 1),
             "images": [
                 asdict(t)
@@ -116,6 +139,7 @@ class BenchReport:
                     "ratio": {b: round(t.ratio(b), 3) for b in BASELINES},
                     "rest_ms": round(t.rest_ms, 2),
                     "rest_share_of_model": round(t.rest_share, 3),
+                    "posture_ms": round(t.posture_ms, 2),
                 }
                 for t in self.images
             ],
@@ -193,6 +217,7 @@ def _run(paths: Sequence[str], model: ModelName, repeats: int, both_ways: bool) 
                 "whole": lambda: analyzer.analyze_path(path),  # noqa: B023
                 "decode": lambda: load_image(path, max_side=analyzer.max_side),  # noqa: B023
                 "model": lambda: bare.detect(working[index]),  # noqa: B023
+                "floor": lambda: look_at(analyzer, load_image(path, max_side=analyzer.max_side)),  # noqa: B023
             }
             for column, action in actions.items():
                 seconds = _timed(action)
@@ -222,13 +247,15 @@ def format_report(report: BenchReport) -> str:
         f"posecheck bench: model {report.model}"
         f"{' (whole path both ways: the photo and its mirror image)' if report.both_ways else ''}"
         f", median of {report.repeats} runs per image after "
-        "one warm-up, all six interleaved; times in ms",
+        "one warm-up, all seven interleaved; times in ms",
         "detect = the model on the decoded, wrapped image; wrap+detect = wrapping the decoded "
         "array, then detect; file = mp.Image.create_from_file + detect; whole = posecheck analyze",
         "decode = posecheck decoding the file to its working copy; model = the model on that "
-        "copy; rest = whole - decode - model, as a share of model",
+        "copy; rest = whole - decode - model, as a share of model; floor = the whole path without "
+        "the posture work (decode, model, grey levels and edges beside it); post = whole - floor",
         f"{'image':30} {'size':>10} {'detect':>7} {'wrap+det':>8} {'file':>6} {'whole':>6}"
-        f" {'decode':>6} {'model':>6} {'rest':>5}  whole / detect, wrap+det, file; rest / model",
+        f" {'decode':>6} {'model':>6} {'rest':>5} {'floor':>6} {'post':>5}"
+        "  whole / detect, wrap+det, file; rest / model",
     ]
     for t in report.images:
         size = f"{t.width}x{t.height}"
@@ -236,14 +263,18 @@ def format_report(report: BenchReport) -> str:
         lines.append(
             f"{t.name[:30]:30} {size:>10} {t.detect_ms:7.1f} {t.wrap_detect_ms:8.1f}"
             f" {t.file_ms:6.1f} {t.whole_ms:6.1f} {t.decode_ms:6.1f} {t.model_ms:6.1f}"
-            f" {t.rest_ms:5.1f}  {ratios}; {t.rest_share:.2f}"
+            f" {t.rest_ms:5.1f} {t.floor_ms:6.1f} {t.posture_ms:5.1f}  {ratios}; {t.rest_share:.2f}"
         )
     medians = ", ".join(f"{report.median_ratio(b):.2f}" for b in BASELINES)
     worst = ", ".join(f"{report.worst_ratio(b):.2f}" for b in BASELINES)
+    floors = ", ".join(f"{report.median_floor_ratio(b):.2f}" for b in BASELINES)
     lines += [
         f"median ratio whole / (detect, wrap+detect, file): {medians} (worst {worst})",
         f"median rest / model: {report.median_rest_share():.2f} "
         f"(worst {report.worst_rest_share():.2f})",
+        f"median ratio floor / (detect, wrap+detect, file): {floors}; median posture work "
+        f"{report.median_posture_ms():.1f} ms, where whole / detect 1.2 would leave it "
+        f"{report.median_posture_room_ms(1.2):.1f} ms",
         f"model load {report.model_load_ms:.0f} ms (once per run, not in the ratios); "
         f"peak memory {report.peak_rss_mb:.0f} MB (whole process)",
     ]
