@@ -4,6 +4,7 @@ library does at START (calls the processor factory) while the test feeds it fram
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -433,7 +434,7 @@ def test_the_live_page_shows_the_stance_check_and_the_coach(streamer: FakeStream
     done = feed(streamer.processor, rgb, 90)  # 6 s
     app.run()
     page = texts(app)
-    assert "Stance check" in page and "frames processed: 90" in page
+    assert "Stance check" in page and "camera pictures checked: 90" in page
     assert len(app.table) >= 1  # the stance's averaged measures
     # switch to the posture hold: the page's chooser reaches the running session
     app.selectbox(key="live-exercise").set_value("standing_posture").run()
@@ -442,6 +443,7 @@ def test_the_live_page_shows_the_stance_check_and_the_coach(streamer: FakeStream
     page = texts(app)
     assert "Standing posture hold" in page and "Time" in page
     assert "Session summary" in page  # the stance check so far was kept
+    assert re.search(r"\d+ s in front of the camera \(90 pictures checked\)", page), page
     streamer.stop()
     app.run()
     assert not app.exception, app.exception

@@ -350,14 +350,15 @@ class LivePage:
 
 
 def speed(driver: WebDriver) -> dict[str, float]:
-    """The page's own figures: frames processed, frames per second, first frame after."""
+    """The page's own figures: frames checked, frames per second, the first frame's delay and
+    the time to check one."""
     text = page_text(driver)
     figures: dict[str, float] = {}
     for key, pattern in (
-        ("frames", r"frames processed: (\d+)"),
-        ("fps", r"([\d.]+) frames/s"),
-        ("first", r"first frame after ([\d.]+) s"),
-        ("frame_ms", r"(\d+) ms of analysis each"),
+        ("frames", r"camera pictures checked: (\d+)"),
+        ("fps", r"checked: \d+ · ([\d.]+) a second"),
+        ("first", r"the first ([\d.]+) s after Start"),
+        ("frame_ms", r"(\d+) ms to check each"),
     ):
         found = re.search(pattern, text)
         if found:

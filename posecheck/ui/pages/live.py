@@ -417,13 +417,13 @@ def level_words(roll: CameraRoll | None) -> str:
 
 
 def _speed(view: BoardView) -> str:
-    parts = [f"frames processed: {view.frames}"]
+    parts = [f"camera pictures checked: {view.frames}"]
     if view.fps is not None:
-        parts.append(f"{view.fps:.1f} frames/s")
+        parts.append(f"{view.fps:.1f} a second")
     if view.frame_ms is not None:
-        parts.append(f"{view.frame_ms:.0f} ms of analysis each")
+        parts.append(f"{view.frame_ms:.0f} ms to check each")
     if view.first_frame_s is not None:
-        parts.append(f"first frame after {view.first_frame_s:.1f} s")
+        parts.append(f"the first {view.first_frame_s:.1f} s after Start")
     return " · ".join(parts)
 
 
@@ -446,7 +446,9 @@ def status(view: BoardView) -> None:
 
 def _set_lines(ended: EndedSet) -> list[str]:
     data = summary_to_dict(ended.summary)
-    lines = [f"{data['frames']} frames over {data['duration_s']:.0f} s"]
+    lines = [
+        f"{data['duration_s']:.0f} s in front of the camera ({data['frames']} pictures checked)"
+    ]
     exercise = data["exercise"]
     if exercise:
         for side in exercise["sides"]:
