@@ -194,9 +194,13 @@ def test_choosing_another_exercise_keeps_the_set_so_far() -> None:
     assert view.frame is not None and view.frame.coach is not None
     assert view.frame.coach.exercise_id == "toe_walking"
     assert [item.exercise for item in board.ended_sets()] == [None]
+    assert not board.follow("toe_walking")  # already on it: the set goes on
+    assert [item.exercise for item in board.ended_sets()] == [None]
     assert board.restart()
     assert [item.exercise for item in board.ended_sets()] == ["toe_walking", None]
+    assert board.follow("heel_raises") and board.view().exercise == "heel_raises"
     processor.on_ended()
+    assert not board.follow("toe_walking")  # nothing running: nothing to change
     board.clear()
     assert board.ended_sets() == []
 
@@ -547,7 +551,11 @@ def test_the_last_foot_exercise_says_the_routine_is_done() -> None:
 
 @pytest.mark.slow
 def test_the_snapshot_goes_through_the_photo_path(streamer: FakeStreamer) -> None:
+    """The snapshot's report, with the camera running (the snapshot is for a camera that is not;
+    a person may use both): a coach button in its plan reaches the running session too."""
     app = AppTest.from_file(LIVE_PAGE, default_timeout=120).run()
+    streamer.playing = True
+    app.run()  # START: the stance check runs
     picture = next(p for p in sample_paths() if p.stem == "man_misaligned_front").read_bytes()
     app.get("camera_input")[0].set_value(("image.jpg", picture, "image/jpeg")).run()  # type: ignore[attr-defined]
     assert not app.exception, app.exception
@@ -560,6 +568,9 @@ def test_the_snapshot_goes_through_the_photo_path(streamer: FakeStreamer) -> Non
     app.button(key="coach-ankle_circles").click().run()
     assert not app.exception, app.exception
     assert app.selectbox(key="live-exercise").value == "ankle_circles"
+    from posecheck.ui.pages.live import BOARD_KEY
+
+    assert app.session_state[BOARD_KEY].view().exercise == "ankle_circles"
 
 
 def test_a_missing_live_model_is_said_on_the_page_before_start(

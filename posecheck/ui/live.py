@@ -181,6 +181,14 @@ class LiveBoard:
             self._exercise = exercise
             return True
 
+    def follow(self, exercise: str | None, first_side: Side = Side.RIGHT) -> bool:
+        """``choose`` ``exercise`` when the running session is on another one (a choice made
+        where the chooser's own change does not reach it); False when nothing changed."""
+        with self._lock:
+            if self._session is None or self._exercise == exercise:
+                return False
+        return self.choose(exercise, first_side)
+
     def restart(self) -> bool:
         """Start the running set again (counts, the stance check); False with no stream."""
         with self._lock:

@@ -683,6 +683,8 @@ def render() -> None:
     # below keeps its place on the page, so that choosing while it runs does not start it anew
     with st.container():
         chooser()
+    # a choice made elsewhere (a coach button in the snapshot's plan) reaches a running camera too
+    live.follow(chosen(), first_side())
     st.toggle(
         "Mirror image (like a mirror; your left stays your left either way)",
         value=True,
