@@ -457,6 +457,10 @@ class Voice:
         self.driver.switch_to.frame(self.frame)
 
     def switch_on(self) -> None:
+        """Presses the switch once the page's last rerun is drawn: a click in a frame the rerun
+        is about to replace can be lost (a full run of this module lost one, 2026-12-06)."""
+        wait_for("the page's last rerun drawn", lambda: settled(self.driver), 30, step=0.1)
+        self.frame = wait_for("the voice's switch", self._frame, 60, step=0.3)
         self._inside()
         self.driver.find_element(By.ID, "toggle").click()
 
