@@ -526,19 +526,16 @@ def _fit_vanishing_point(segments: _Segments, max_roll: float) -> _Outcome:
 
 
 def _distinct_best(candidates: _Hypotheses, scores: FloatArray) -> list[int]:
-    """Indices of the REFINE_CANDIDATES best-scoring hypotheses, no two nearly the same."""
+    """Indices of the REFINE_CANDIDATES best-scoring hypotheses, no two nearly the same: the best,
+    then the best of those not nearly the same as any chosen, and so on."""
+    order = np.argsort(-scores)
+    rolls, ks = candidates.rolls[order], candidates.ks[order]
+    left = np.ones(len(order), dtype=bool)  # not nearly the same as any chosen
     chosen: list[int] = []
-    for index in np.argsort(-scores):
-        roll = candidates.rolls[index]
-        k = candidates.ks[index]
-        if all(
-            abs(roll - candidates.rolls[other]) > math.radians(0.5)
-            or abs(k - candidates.ks[other]) > 0.05
-            for other in chosen
-        ):
-            chosen.append(int(index))
-            if len(chosen) == REFINE_CANDIDATES:
-                break
+    while len(chosen) < REFINE_CANDIDATES and left.any():
+        first = int(np.argmax(left))
+        chosen.append(int(order[first]))
+        left &= (np.abs(rolls - rolls[first]) > math.radians(0.5)) | (np.abs(ks - ks[first]) > 0.05)
     return chosen
 
 
