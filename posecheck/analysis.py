@@ -234,7 +234,7 @@ class Analyzer(Closing):
 
 @dataclass(frozen=True, eq=False)
 class Look:
-    """What ``Analyzer.look`` found in a photo: the people (None: nobody), and the picture's grey
+    """What ``look_at`` found in a photo: the people (None: nobody), and the picture's grey
     levels and straight edges; ``both_ways`` when the people average the photo and its mirror."""
 
     detection: Detection | None
