@@ -52,6 +52,10 @@ _ANCHORS: Mapping[Signal, str] = MappingProxyType(
         Signal.FOOT_STILLNESS: "ANKLE",
         Signal.FOOT_MOTION: "ANKLE",
         Signal.BODY_SWAY: "HIP",
+        Signal.SQUAT_DEPTH: "HIP",
+        Signal.KNEES_INWARD: "KNEE",
+        Signal.HEAD_BACK: "EAR",
+        Signal.FOOT_LIFT: "ANKLE",
     }
 )
 #: Stance measures shown on the picture at most (those not within the usual range come first;

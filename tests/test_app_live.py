@@ -30,6 +30,7 @@ from tests.live_fakes import (
     front_still,
     heel_raises_clip,
     plateaus,
+    side_chin_tuck,
     side_standing,
     stance_readings,
 )
@@ -203,6 +204,24 @@ def test_choosing_another_exercise_keeps_the_set_so_far() -> None:
     assert not board.follow("toe_walking")  # nothing running: nothing to change
     board.clear()
     assert board.ended_sets() == []
+
+
+@pytest.mark.slow  # over 0.1 s on a clean clone: .ci/run runs it, make test keeps its time
+@pytest.mark.parametrize("exercise", COACHED_IDS)
+def test_every_coached_exercise_gives_annotated_frames(exercise: str) -> None:
+    """Front-on and side-on, every coach's frames come back drawn (chin tucks, mini squats and
+    standing on one leg raised KeyError in the overlay at every frame until 2026-12-06)."""
+    board = LiveBoard()
+    poses = [front_still() if i < 15 else side_chin_tuck(0.0) for i in range(30)]
+    processor = processor_factory(
+        board, exercise=exercise, mirror=False, estimator_factory=ReplayFactory(poses)
+    )()
+    rgb = np.zeros((1000, 1000, 3), dtype=np.uint8)
+    for index in range(30):
+        shown = processor.recv(av_frame(rgb, index / 10))
+        assert shown.to_ndarray(format="rgb24").any(), index  # the skeleton and the panel
+    assert board.view().frames == 30
+    processor.on_ended()
 
 
 def test_a_missing_model_is_reported_and_the_video_still_flows() -> None:

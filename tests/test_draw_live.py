@@ -10,6 +10,7 @@ import pytest
 
 from posecheck.draw import _points_and_visibility
 from posecheck.draw_live import draw_live_frame
+from posecheck.live.definitions import COACH_DEFS, POINT_SIGNALS, CoachDef, Reading, Signal
 from posecheck.live.session import LiveFrame, LiveSession
 from posecheck.live.stance import StanceResult
 from posecheck.measures import MEASURES_BY_NAME, MeasureName
@@ -254,3 +255,26 @@ def test_the_picture_shows_angles_in_degrees_and_proportions_as_a_gauge(
     unknown = replace(coach, baseline=None)  # no goal yet: nothing to show beside the heel
     draw_live_frame(np.zeros((1000, 1000, 3), dtype=np.uint8), replace(heel, coach=unknown))
     assert not any(w.startswith("heel") for w in written), written
+
+
+@pytest.mark.parametrize("signal", list(Signal), ids=lambda s: s.value)
+def test_every_signal_is_written_at_a_joint_or_left_to_the_panel(signal: Signal) -> None:
+    """Each signal a coach can read, with a goal and without: drawn, never an error (until
+    2026-12-06 the mini squat's, chin tucks' and one-leg signals had no joint to be written at,
+    and every frame of those exercises raised KeyError in the overlay, live and in ``posecheck
+    video --out``)."""
+    exercise = next((d.exercise_id for d in COACH_DEFS if signal in _read(d)), "heel_raises")
+    frame = frames(exercise, [front_still()], [0.0])[-1]
+    assert frame.coach is not None
+    value: Reading = (0.1, 0.2) if signal in POINT_SIGNALS else 12.0
+    for baseline in (None, 0.0):
+        coach = replace(frame.coach, baseline=baseline, signals={signal: value})
+        picture = draw_live_frame(
+            np.zeros((1000, 1000, 3), dtype=np.uint8), replace(frame, coach=coach)
+        )
+        assert picture.shape == (1000, 1000, 3)
+
+
+def _read(definition: CoachDef) -> set[Signal]:
+    gate = {definition.gate.signal} if definition.gate is not None else set()
+    return {definition.signal, *definition.also, *gate}
