@@ -56,6 +56,7 @@ _ANCHORS: Mapping[Signal, str] = MappingProxyType(
         Signal.KNEES_INWARD: "KNEE",
         Signal.HEAD_BACK: "EAR",
         Signal.FOOT_LIFT: "ANKLE",
+        Signal.HEAD_TILT: "EAR",
     }
 )
 #: Stance measures shown on the picture at most (those not within the usual range come first;

@@ -508,7 +508,55 @@ class ChinTucks:
         return Plan(duration, motion_at, events)
 
 
-Script = HeelRaises | AnkleCircles | LegHold | Stance | MiniSquats | ChinTucks
+@dataclass(frozen=True)
+class NeckTilt:
+    """The head tilted toward one shoulder and held ``hold_s`` (a neck side stretch): ``side``
+    is the shoulder the ear goes toward."""
+
+    side: str = "right"
+    hold_s: float = 6.0
+    tilt_deg: float = 25.0
+    lead_s: float = 1.5
+    tilt_s: float = 1.0
+    back_s: float = 1.0
+    tail_s: float = 1.0
+    sway: Sway = field(default_factory=Sway)
+
+    kind = "hold"
+
+    def plan(self, rng: np.random.Generator) -> Plan:
+        from synth.motion import Motion
+
+        held = self.lead_s + self.tilt_s
+        back = held + self.hold_s
+        level = back + self.back_s
+        duration = level + self.tail_s
+        phases = rng.uniform(0, 2 * math.pi, 4)
+        toward_left = 1.0 if self.side == "left" else -1.0  # the sign of Motion.neck_side_deg
+
+        def motion_at(t: float) -> Motion:
+            if t < held:
+                share = ease((t - self.lead_s) / self.tilt_s)
+            elif t < back:
+                share = 1.0
+            else:
+                share = 1.0 - ease((t - back) / self.back_s)
+            fwd, lat = self.sway.at(t, phases)
+            tilt = toward_left * share * self.tilt_deg
+            return Motion(neck_side_deg=tilt, sway_forward_deg=fwd, sway_lateral_deg=lat)
+
+        events = {
+            "hold_seconds": self.hold_s,
+            "hold_times_ms": [{"start_ms": _ms(held), "end_ms": _ms(back)}],
+            "tilt_times_ms": {"start_ms": _ms(self.lead_s), "level_ms": _ms(level)},
+            "tilt_deg": self.tilt_deg,
+            "hold_definition": "start: the head reaches the held tilt; end: it starts back "
+            "(the tilt and the return take the times in tilt_times_ms around it)",
+        }
+        return Plan(duration, motion_at, events)
+
+
+Script = HeelRaises | AnkleCircles | LegHold | Stance | MiniSquats | ChinTucks | NeckTilt
 
 
 # --- clips ---------------------------------------------------------------------------------------
@@ -638,7 +686,16 @@ def clip_specs(size: tuple[int, int] = (360, 640)) -> list[ClipSpec]:
         body=MAN, appearance=LOOKS["green"], posture=replace(NEUTRAL, head_forward=12.0),
         camera=replace(side_cam, height_m=1.2), scene=ROOM, size=size, seed=18,
     )  # fmt: skip
+    necks = ClipSpec(
+        name="neck_side_stretch_front", exercise="neck_side_stretch", side="right",
+        script=NeckTilt(side="right", hold_s=6.0), body=MAN, appearance=LOOKS["white"],
+        posture=NEUTRAL, camera=replace(front_cam, height_m=1.25, distance_m=2.2),
+        scene=ROOM, size=size, seed=29,
+    )  # fmt: skip
     return [
+        necks,
+        _noisy(necks, side="left", body=HEAVIER_WOMAN, appearance=LOOKS["blue"], seed=30,
+               script=NeckTilt(side="left", hold_s=5.0, tilt_deg=21.0)),
         balance,
         _noisy(balance, side="right", body=OLDER_MAN, appearance=LOOKS["red"], seed=28,
                script=LegHold(side="right", hold_s=6.0, angle_deg=25.0, knee_deg=80.0,
@@ -724,6 +781,18 @@ def _angle(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> float:
     u, v = a - b, c - b
     cos = float(u @ v / (np.linalg.norm(u) * np.linalg.norm(v)))
     return math.degrees(math.acos(max(-1.0, min(1.0, cos))))
+
+
+def _head_tilt_2d(px: dict[str, np.ndarray], side: str) -> float:
+    """The true 2D head tilt toward ``side``'s shoulder, degrees, as
+    ``posecheck.live.signals.head_tilt`` reads it: the eyes' line against the shoulders', +
+    when this side's eye has gone down."""
+    other = "left" if side == "right" else "right"
+    head = px[f"{side}_eye"] - px[f"{other}_eye"]
+    line = px[f"{side}_shoulder"] - px[f"{other}_shoulder"]
+    cross = float(line[0] * head[1] - line[1] * head[0])
+    dot = float(line @ head)
+    return math.degrees(math.atan2(cross if line[0] > 0 else -cross, dot))
 
 
 def _r(values: Sequence[float], digits: int) -> list[float]:
@@ -861,6 +930,9 @@ class ClipMaker:
             for s in sides:
                 back = kp[f"{s}_ear"][1] - still.keypoints[f"{s}_ear"][1]  # the person faces -y
                 out[f"ear_back_mm_{s}"] = round(1000 * float(back), 1)
+        elif spec.exercise == "neck_side_stretch":
+            s = sides[0]
+            out[f"head_tilt_2d_{s}"] = round(_head_tilt_2d(px, s), 2)
         elif spec.exercise == "mini_squat_knee_control":
             for s in sides:
                 drop = still.keypoints[f"{s}_hip"][2] - kp[f"{s}_hip"][2]

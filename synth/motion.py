@@ -79,6 +79,9 @@ class Motion:
     #: The neck tipped back (+) with the head kept level: the head drawn straight back, the
     #: chin in (a chin tuck).
     neck_back_deg: float = 0.0
+    #: The neck bent sideways, the head with it: + toward the left shoulder (a neck side
+    #: stretch; the sign of ``Posture.head_tilt``).
+    neck_side_deg: float = 0.0
     #: Both feet stay flat on the floor while the hips and knees bend (a squat): the legs' flexion
     #: does not lift them.
     squat: bool = False
@@ -205,6 +208,10 @@ def bone_rotations(
             rot[name] = lean @ rot[name]
     if motion.neck_back_deg:
         rot["neck01"] = rot_x(-motion.neck_back_deg) @ rot["neck01"]
+    if motion.neck_side_deg:
+        bend = rot_y(motion.neck_side_deg)
+        rot["neck01"] = bend @ rot["neck01"]
+        rot["head"] = bend @ rot["head"]
     if motion.neck_extension_deg:
         back = rot_x(-motion.neck_extension_deg)
         rot["neck01"] = back @ rot["neck01"]

@@ -309,6 +309,25 @@ def front_squat(depth: float, knees_in_px: float = 0.0) -> Pose:
     return make_pose(moved)
 
 
+def front_head_tilt(toward_right_deg: float, *, roll_deg: float = 0.0) -> Pose:
+    """Facing the camera, the head tilted ``toward_right_deg`` toward the person's right shoulder
+    (- toward the left) about the point between the shoulders; then the whole picture turned
+    ``roll_deg`` clockwise about that point (a rolled camera)."""
+    centre = (500.0, 200.0)
+
+    def turned(point: tuple[float, float], deg: float) -> tuple[float, float]:
+        a = math.radians(deg)  # + clockwise on screen (image y down)
+        dx, dy = point[0] - centre[0], point[1] - centre[1]
+        return (
+            centre[0] + dx * math.cos(a) - dy * math.sin(a),
+            centre[1] + dx * math.sin(a) + dy * math.cos(a),
+        )
+
+    # the person's right is the picture's left: toward it is anticlockwise on screen
+    points = {lm: turned(xy, -toward_right_deg) if lm in _HEAD else xy for lm, xy in FRONT.items()}
+    return make_pose({lm: turned(xy, roll_deg) for lm, xy in points.items()})
+
+
 def front_one_leg(lift: float, side: str = "RIGHT") -> Pose:
     """Facing the camera, that foot's ankle, heel and toe ``lift`` shank lengths (200 px) up."""
     up = lift * 200.0

@@ -354,7 +354,7 @@ def test_the_camera_is_asked_for_offline_at_640x480(
     assert "Press **Start**" in texts(app)
     # every coached exercise can be chosen, with where to put the camera
     options = app.selectbox(key="live-exercise").options
-    assert len(options) == 1 + len(COACHED_IDS) == 13 and options[0] == "Stance check"
+    assert len(options) == 1 + len(COACHED_IDS) == 14 and options[0] == "Stance check"
     app.selectbox(key="live-exercise").select_index(6).run()  # ankle circles
     assert "Where to put the camera" in texts(app) and "knee height" in texts(app)
     assert app.radio(key="live-side").value == "right"

@@ -36,6 +36,7 @@ from tests.live_fakes import (
     Timed,
     frame_times,
     front_foot_circle,
+    front_head_tilt,
     front_one_leg,
     front_squat,
     front_still,
@@ -427,6 +428,58 @@ def test_a_hold_is_timed_with_a_short_flicker_bridged() -> None:
     assert last.current.count == 1
     held = [c.text for s in states for c in s.cues if c.key is CueKey.HOLD]
     assert "Hold: 30 of 30 s" in held or "Hold: 29 of 30 s" in held
+
+
+# --- the neck side stretch: holds per side, the side being the shoulder the ear goes toward ---
+
+
+def neck(
+    spans: list[tuple[float, float]], tilt: float, roll: float = 0.0
+) -> Callable[[float], Pose]:
+    """The head tilted ``tilt`` toward the right shoulder inside the spans (- toward the left),
+    level outside them, the camera rolled ``roll``."""
+    return lambda t: front_head_tilt(tilt * plateaus(t, spans, 800.0), roll_deg=roll)
+
+
+@pytest.mark.slow  # over 0.1 s on a clean clone: .ci/run runs it, make test keeps its time
+def test_neck_stretch_counts_holds_toward_the_right_then_the_left_shoulder() -> None:
+    """3 times each side, hold 20 s: three 21 s tilts toward the right shoulder (as the model
+    reads them; a camera rolled 7° changes nothing) are counted, then the left side's first."""
+    spans = [(1500 + i * 25000, 1500 + i * 25000 + 21000) for i in range(3)]
+    right = sequence(frame_times(76000, 10.0), neck(spans, 12.0, roll=7.0))
+    coach = Coach("neck_side_stretch")
+    assert coach.dose.per_side and coach.dose.hold_seconds == 20
+    after_right, states = coach_run(coach, right)
+    assert [side.count for side in after_right.sides] == [3, 0]
+    assert after_right.side is Side.LEFT
+    assert CueKey.VIEW_WRONG not in keys(states) and CueKey.TILT_FURTHER not in keys(states)
+    switch = [c for s in states for c in s.cues if c.key is CueKey.SWITCH_SIDE]
+    assert switch and switch[0].text == "Switch to the left side"
+    left = neck(spans[:1], -12.0)
+    later = sequence([76000 + t for t in frame_times(25000, 10.0)], lambda t: left(t - 76000))
+    last, _ = coach_run(coach, later)
+    assert [side.count for side in last.sides] == [3, 1]
+    assert last.current.best_hold_ms == pytest.approx(21000 + 2 * 400, abs=300)
+
+
+@pytest.mark.parametrize(
+    ("tilt", "cue", "words"),
+    [
+        (5.5, CueKey.TILT_FURTHER, "Tilt a little further, ear toward your right shoulder"),
+        (-9.0, CueKey.OTHER_SHOULDER, "The other way: ear toward your right shoulder"),
+        (3.0, None, ""),
+        (-5.0, None, ""),  # how some hold their head: not yet a tilt the other way
+    ],
+)
+def test_a_short_tilt_or_one_the_other_way_is_not_held_and_gets_a_cue(
+    tilt: float, cue: CueKey | None, words: str
+) -> None:
+    last, states = coach_run(
+        Coach("neck_side_stretch"), sequence(frame_times(9000, 10.0), neck([(1000, 8000)], tilt))
+    )
+    assert last.current.best_hold_ms == 0
+    form = {c.key: c.text for s in states for c in s.cues if c.kind is CueKind.FORM}
+    assert form == ({cue: words} if cue is not None else {})
 
 
 # --- ankle circles: circles and time per direction -----------------------------------------------

@@ -20,6 +20,7 @@ from posecheck.live.signals import (
     foot_position,
     foot_tip_offset,
     foot_to_shank_ratio,
+    head_tilt,
     heel_height,
     knee_extension,
     leg_raise_angle,
@@ -35,7 +36,8 @@ from posecheck.live.trackers import (
     Rotation,
 )
 from posecheck.types import Landmark, Pose, Side
-from tests.poses import FRONT, SIDE_LEFT, make_pose, mirror_points
+from tests.live_fakes import front_head_tilt
+from tests.poses import BACK, FRONT, SIDE_LEFT, make_pose, mirror_points
 
 L = Landmark
 Points = dict[Landmark, tuple[float, float]]
@@ -150,6 +152,32 @@ def test_leg_raise_angle_standing_is_near_zero() -> None:
     assert leg_raise_angle(make_pose(raised_leg(60, knee_bend_deg=40)), Side.LEFT) == (
         pytest.approx(40.0)
     )
+
+
+@pytest.mark.parametrize("toward_right", [0.0, 8.0, 20.0, -25.0])
+@pytest.mark.parametrize("roll", [0.0, 6.0, -9.0])
+def test_head_tilt_is_the_necks_side_bend_whatever_the_cameras_roll(
+    toward_right: float, roll: float
+) -> None:
+    pose = front_head_tilt(toward_right, roll_deg=roll)
+    assert head_tilt(pose, Side.RIGHT) == pytest.approx(toward_right, abs=1e-9)
+    assert head_tilt(pose, Side.LEFT) == pytest.approx(-toward_right, abs=1e-9)
+
+
+def test_head_tilt_from_behind_and_in_the_mirror() -> None:
+    """From behind the person's right is the picture's right: a head gone down on that side is
+    still tilted toward the right shoulder. The mirror image swaps the sides."""
+    down_on_the_right = {L.RIGHT_EYE: (510.0, 95.0)}
+    back = make_pose({**BACK, **down_on_the_right})
+    assert back.xy[L.RIGHT_EYE][0] > back.xy[L.LEFT_EYE][0]  # the picture's right
+    tilt = head_tilt(back, Side.RIGHT)
+    assert tilt == pytest.approx(math.degrees(math.atan2(5.0, 20.0)))
+    mirrored = make_pose(mirror_points({**BACK, **down_on_the_right}))
+    assert head_tilt(mirrored, Side.LEFT) == pytest.approx(tilt)
+    hidden = make_pose(FRONT, hidden=(L.LEFT_EYE,))
+    assert head_tilt(hidden, Side.RIGHT) is None and head_tilt(hidden, Side.LEFT) is None
+    side_on = {**FRONT, L.LEFT_SHOULDER: (500.0, 200.0), L.RIGHT_SHOULDER: (500.0, 200.0)}
+    assert head_tilt(make_pose(side_on), Side.RIGHT) is None  # no shoulders' line to go by
 
 
 def test_foot_tip_offset() -> None:

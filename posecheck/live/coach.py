@@ -965,7 +965,7 @@ class Coach:
         kind, words = CUES[key]
         definition = self.definition
         side = self.side
-        part = self.dose.side if self.dose.side in ("foot", "leg") else "foot"
+        part = self.dose.side if self.dose.side in ("foot", "leg", "side") else "foot"
         done, target = self._progress_words(key)
         left = 0.0
         if isinstance(self._driver, _PacedDriver):
@@ -982,6 +982,7 @@ class Coach:
             sets=self.dose.sets,
             per_set=self._per_set() or 0,
             side=f"{side.value} {part}" if side is not None else part + "s",
+            which=side.value if side is not None else "",
             camera=definition.camera.advice,
             wrong_view=definition.camera.wrong_view,
             work=definition.work,
@@ -1078,6 +1079,10 @@ def _leg_low(coach: Coach, readings: Mapping[Signal, Reading | None]) -> bool:
     return knee >= hold.low and gate.at_least - 10.0 <= leg < gate.at_least
 
 
+#: A hold's near miss starts at this share of its threshold ("heels higher", "tilt further").
+NEAR_MISS_SHARE = 0.6
+
+
 def _heels_low(coach: Coach, readings: Mapping[Signal, Reading | None]) -> bool:
     """Toe walking: the heels are up, but less than the hold needs (repetitions are judged by
     their driver when each one ends)."""
@@ -1090,7 +1095,29 @@ def _heels_low(coach: Coach, readings: Mapping[Signal, Reading | None]) -> bool:
         return False
     if heel is None or hold is None or hold.low is None or baseline is None:
         return False
-    return 0.6 * hold.low < heel - baseline < hold.low
+    return NEAR_MISS_SHARE * hold.low < heel - baseline < hold.low
+
+
+def _tilt(coach: Coach, readings: Mapping[Signal, Reading | None]) -> tuple[float, float] | None:
+    """The head's tilt toward the side's shoulder and the hold's threshold, when both are known."""
+    tilt, hold = _scalar(readings, Signal.HEAD_TILT), coach.definition.hold
+    if tilt is None or hold is None or hold.low is None:
+        return None
+    return tilt, hold.low
+
+
+def _tilt_short(coach: Coach, readings: Mapping[Signal, Reading | None]) -> bool:
+    """The neck side stretch: the head tilted toward the side's shoulder, less than the hold
+    needs."""
+    known = _tilt(coach, readings)
+    return known is not None and NEAR_MISS_SHARE * known[1] <= known[0] < known[1]
+
+
+def _tilt_away(coach: Coach, readings: Mapping[Signal, Reading | None]) -> bool:
+    """The neck side stretch: the head tilted toward the other shoulder as far as a hold needs
+    (a lesser tilt may be how the person holds their head)."""
+    known = _tilt(coach, readings)
+    return known is not None and known[0] <= -known[1]
 
 
 #: A knee counts as falling in past this angle off its hip-ankle line (a front view). On rendered
@@ -1124,6 +1151,8 @@ _SIGNAL_CUES: Mapping[CueKey, Callable[[Coach, Mapping[Signal, Reading | None]],
             CueKey.RAISE_LEG: _leg_low,
             CueKey.HEELS_HIGHER: _heels_low,
             CueKey.KNEES_OUT: _knees_in,
+            CueKey.TILT_FURTHER: _tilt_short,
+            CueKey.OTHER_SHOULDER: _tilt_away,
             CueKey.STAND_STILL: _swaying,
         }
     )
