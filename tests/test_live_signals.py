@@ -251,8 +251,9 @@ def test_degenerate_geometry_gives_none() -> None:
 
 
 def test_side_must_be_left_or_right() -> None:
-    with pytest.raises(ValueError, match="side"):
-        heel_height(side_pose(), Side.BOTH)
+    for signal in (heel_height, head_tilt):
+        with pytest.raises(ValueError, match="side"):
+            signal(side_pose(), Side.BOTH)
 
 
 # --- invariance and the mirror convention ------------------------------------------------------

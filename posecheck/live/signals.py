@@ -199,12 +199,10 @@ def head_tilt(
     of the way and its shoulders' line 2.7° after the head; the ears' line turned less, 0.46-0.67,
     so they are not used). Needs a **front** (or back) view. Landmarks: the eyes and shoulders.
     """
-    right = Side(side) is Side.RIGHT
-    near = (Landmark.RIGHT_EYE, Landmark.RIGHT_SHOULDER)
-    far = (Landmark.LEFT_EYE, Landmark.LEFT_SHOULDER)
-    if not right:
-        near, far = far, near
-    points = _points(pose, (*near, *far), min_visibility)
+    shoulder_mark = _leg(side).shoulder
+    eye_mark = Landmark.LEFT_EYE if Side(side) is Side.LEFT else Landmark.RIGHT_EYE
+    marks = (eye_mark, shoulder_mark, eye_mark.mirrored(), shoulder_mark.mirrored())
+    points = _points(pose, marks, min_visibility)
     if points is None:
         return None
     eye, shoulder, other_eye, other_shoulder = points
