@@ -639,7 +639,7 @@ COACH_DEFS: tuple[CoachDef, ...] = (
         sides=SideRule.PER_SIDE,
         camera=Camera(
             "Camera in front of you at chest height, 1-2 m away, your head, shoulders and hips "
-            "in view; sit or stand tall.",
+            "in view; sit or stand tall. Each side is the shoulder your ear goes toward.",
             _FACING,
             _FACE_THE_CAMERA,
         ),
