@@ -474,12 +474,14 @@ def test_neck_stretch_counts_holds_toward_the_right_then_the_left_shoulder() -> 
 def test_a_short_tilt_or_one_the_other_way_is_not_held_and_gets_a_cue(
     tilt: float, cue: CueKey | None, words: str
 ) -> None:
-    last, states = coach_run(
-        Coach("neck_side_stretch"), sequence(frame_times(9000, 10.0), neck([(1000, 8000)], tilt))
-    )
+    coach = Coach("neck_side_stretch")
+    last, states = coach_run(coach, sequence(frame_times(9000, 10.0), neck([(1000, 8000)], tilt)))
     assert last.current.best_hold_ms == 0
     form = {c.key: c.text for s in states for c in s.cues if c.kind is CueKind.FORM}
     assert form == ({cue: words} if cue is not None else {})
+    # the set's summary notes the cue in the words it was given, side and all
+    notes = coach.summary().form_notes
+    assert notes == ((f"{words}: 1 time",) if cue is not None else ())
 
 
 # --- ankle circles: circles and time per direction -----------------------------------------------

@@ -690,7 +690,8 @@ class Coach:
         self._views: TimeWindow[View] = TimeWindow(VIEW_WINDOW_MS)
         self._cue_until: dict[CueKey, float] = {}
         self._since: dict[CueKey, float] = {}
-        self._notes: dict[CueKey, int] = {}
+        #: each form cue given, in its words at the time (they may name the side), and how often
+        self._notes: dict[tuple[CueKey, str], int] = {}
         self._duration_ms = 0.0
         self._last_ms: float | None = None
         self._start_side()
@@ -890,7 +891,8 @@ class Coach:
     def _show(self, key: CueKey, t_ms: float, *, note: bool) -> None:
         """Show the cue for ``CUE_MS`` from now; ``note`` it for the summary's form notes."""
         if note:
-            self._notes[key] = self._notes.get(key, 0) + 1
+            noted = (key, self._cue(key, t_ms).text)
+            self._notes[noted] = self._notes.get(noted, 0) + 1
         self._cue_until[key] = t_ms + CUE_MS
 
     def _progress(self) -> SideProgress:
@@ -1040,8 +1042,8 @@ class Coach:
     def summary(self) -> CoachSummary:
         """The set so far: each side's progress, time, form notes."""
         notes = tuple(
-            f"{CUES[key][1]}: {count} time{'s' if count != 1 else ''}"
-            for key, count in self._notes.items()
+            f"{words}: {count} time{'s' if count != 1 else ''}"
+            for (key, words), count in self._notes.items()
             if CUES[key][0] is CueKind.FORM
         )
         return CoachSummary(
