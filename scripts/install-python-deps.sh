@@ -21,7 +21,12 @@ have_uv() {  # `uv --version` says "uv 0.13.9 (x86_64-unknown-linux-gnu)"
   case "$("$venv/bin/uv" --version 2>/dev/null)" in "uv $UV_VERSION "* | "uv $UV_VERSION") ;; *) return 1 ;; esac
 }
 get_uv() {
-  have_uv || "$python" -m pip --python "$py" install --quiet "uv==$UV_VERSION" 2>/dev/null ||
+  have_uv && return 0
+  "$python" -m pip --python "$py" install --quiet "uv==$UV_VERSION" 2>/dev/null && return 0
+  # A Python with no pip of its own (Debian's python3.11 without python3-pip, as a new machine
+  # has): pip goes into the venv first (ensurepip, about 2 s), and it fetches uv. Without this
+  # step such a machine fell through to pip installing everything: make test 59 s against 24 s.
+  { "$py" -m pip --version >/dev/null 2>&1 || "$py" -m ensurepip --upgrade >/dev/null 2>&1; } &&
     "$py" -m pip install --quiet "uv==$UV_VERSION" 2>/dev/null
 }
 if get_uv && have_uv &&
