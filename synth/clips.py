@@ -67,6 +67,18 @@ class Sway:
         return self.forward_deg * fwd, self.lateral_deg * lat
 
 
+def _held(t: float, lead_s: float, rise_s: float, hold_s: float, fall_s: float) -> float:
+    """0 until ``lead_s``, up to 1 along a raised cosine over ``rise_s``, 1 for ``hold_s``, then
+    back to 0 over ``fall_s``: a movement held once (a leg raised, a head tilted)."""
+    up = lead_s + rise_s
+    down = up + hold_s
+    if t < up:
+        return ease((t - lead_s) / rise_s)
+    if t < down:
+        return 1.0
+    return 1.0 - ease((t - down) / fall_s)
+
+
 @dataclass
 class Plan:
     """A script's result: how long, the motion at each instant, and the truth of the events."""
@@ -324,12 +336,7 @@ class LegHold:
         phases = rng.uniform(0, 2 * math.pi, 6)
 
         def motion_at(t: float) -> Motion:
-            if t < up:
-                lift = ease((t - self.lead_s) / self.raise_s)
-            elif t < down:
-                lift = 1.0
-            else:
-                lift = 1.0 - ease((t - down) / self.lower_s)
+            lift = _held(t, self.lead_s, self.raise_s, self.hold_s, self.lower_s)
             tremor = self.tremor_deg * (
                 0.6 * math.sin(2 * math.pi * t / 1.3 + phases[0])
                 + 0.4 * math.sin(2 * math.pi * t / 0.55 + phases[1])
@@ -535,12 +542,7 @@ class NeckTilt:
         toward_left = 1.0 if self.side == "left" else -1.0  # the sign of Motion.neck_side_deg
 
         def motion_at(t: float) -> Motion:
-            if t < held:
-                share = ease((t - self.lead_s) / self.tilt_s)
-            elif t < back:
-                share = 1.0
-            else:
-                share = 1.0 - ease((t - back) / self.back_s)
+            share = _held(t, self.lead_s, self.tilt_s, self.hold_s, self.back_s)
             fwd, lat = self.sway.at(t, phases)
             tilt = toward_left * share * self.tilt_deg
             return Motion(neck_side_deg=tilt, sway_forward_deg=fwd, sway_lateral_deg=lat)
