@@ -376,6 +376,11 @@ def settled(driver: WebDriver) -> bool:
     return not driver.find_elements(By.CSS_SELECTOR, "[data-stale='true']")
 
 
+def wait_settled(driver: WebDriver) -> None:
+    """Waits until the page's last rerun is drawn: a click before then can be lost."""
+    wait_for("the page's last rerun drawn", partial(settled, driver), 30, 0.1)
+
+
 def _live_state(live: LivePage) -> str:
     """What the Live page shows, for a failure's message: the video, the page's own figures and
     any alert."""
@@ -389,7 +394,7 @@ def start_and_measure(live: LivePage, label: str) -> dict[str, float]:
     """Start, wait for the first annotated frame, then count displayed frames for 5 s."""
     # a press just before (the voice's switch) reruns the page: Start is pressed once it is drawn
     time.sleep(1)
-    wait_for("the page drawn", partial(settled, live.driver), 30, 0.2)
+    wait_settled(live.driver)
     pressed = live.press("Start")
     first = wait_for(
         "the first annotated frame", live.annotated, 90, last=partial(_live_state, live)
@@ -459,7 +464,7 @@ class Voice:
     def switch_on(self) -> None:
         """Presses the switch once the page's last rerun is drawn: a click in a frame the rerun
         is about to replace can be lost (a full run of this module lost one, 2026-12-06)."""
-        wait_for("the page's last rerun drawn", lambda: settled(self.driver), 30, step=0.1)
+        wait_settled(self.driver)
         self.frame = wait_for("the voice's switch", self._frame, 60, step=0.3)
         self._inside()
         self.driver.find_element(By.ID, "toggle").click()
