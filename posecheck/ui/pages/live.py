@@ -152,8 +152,9 @@ def first_side() -> Side:
     return Side(st.session_state.get("live-side", Side.RIGHT.value))
 
 
-def _apply_choice() -> None:
-    """The chooser changed: a running camera starts the new exercise at once."""
+def _apply_side() -> None:
+    """The first side changed: a running camera starts the exercise again on it (a new exercise
+    reaches the camera through ``follow`` in ``render``)."""
     board().choose(chosen(), first_side())
 
 
@@ -174,7 +175,6 @@ def chooser() -> None:
         list(names),
         format_func=names.__getitem__,
         key=LIVE_CHOICE,
-        on_change=_apply_choice,
     )
     exercise = chosen()
     if exercise is None:
@@ -199,7 +199,7 @@ def chooser() -> None:
             format_func=lambda side: f"{side} side",
             key="live-side",
             horizontal=True,
-            on_change=_apply_choice,
+            on_change=_apply_side,
         )
 
 
@@ -683,7 +683,8 @@ def render() -> None:
     # below keeps its place on the page, so that choosing while it runs does not start it anew
     with st.container():
         chooser()
-    # a choice made elsewhere (a coach button in the snapshot's plan) reaches a running camera too
+    # the choice, made here or elsewhere (a coach button in the snapshot's plan), reaches a
+    # running camera
     live.follow(chosen(), first_side())
     st.toggle(
         "Mirror image (like a mirror; your left stays your left either way)",
